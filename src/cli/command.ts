@@ -1,0 +1,52 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { UsageError } from "../errors";
+
+export interface Command {
+  name: string;
+  summary: string;
+  /** Full help text: synopsis and options. */
+  usage: string;
+  /** Resolves to the process exit code; long-running commands resolve when they stop. */
+  run(argv: string[]): Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+export const COMMON_OPTIONS = {
+  data: { type: "string" },
+  config: { type: "string" },
+  "database-url": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies Options;
+
+export const COMMON_USAGE = `  --data DIR            data folder (default: 5gfm-data beside the executable; ./data in development)
+  --config FILE         config file (default: 5gfm.json in the data folder, if present)
+  --database-url URL    a libSQL server (libsql://, http(s)://, ws(s)://) instead of the SQLite file
+  -h, --help            show this help`;
+
+/** node:util's parseArgs with its errors turned into one-line usage errors. */
+export function parseCommandArgs<T extends Options>(argv: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError(oneLine((error as Error).message));
+  }
+}
+
+function oneLine(message: string): string {
+  // parseArgs appends advice about "--" that does not apply to our commands.
+  return message.split("\n")[0]!.replace(/\. To specify a positional argument.*$/, "").trim();
+}
+
+/** Settings given as flags, keyed like the config schema; unset flags are left out. */
+export function settingFlags(values: Record<string, unknown>): Record<string, unknown> {
+  const flags: Record<string, unknown> = {};
+  if (values.data !== undefined) flags.data = values.data;
+  if (values["database-url"] !== undefined) flags.databaseUrl = values["database-url"];
+  if (values.port !== undefined) flags.port = values.port;
+  if (values.host !== undefined) flags.host = values.host;
+  if (values["app-ports"] !== undefined) flags.appPorts = values["app-ports"];
+  if (values["log-level"] !== undefined) flags.logLevel = values["log-level"];
+  if (values["no-open"] === true) flags.open = false;
+  return flags;
+}

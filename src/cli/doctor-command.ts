@@ -1,0 +1,157 @@
+import { accessSync, constants, mkdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { demoCatalog } from "../../feature-app/demo-catalog";
+import { BUILD_TARGET, COMMIT, VERSION } from "../build-info";
+import type { Config } from "../config";
+import { gatewayPid } from "../data-lock";
+import { bundledMigrations } from "../db/migrations";
+import { connectDatabase, migrationState } from "../db/open";
+import { UsageError } from "../errors";
+import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
+import { configFromArgs } from "./open-config";
+
+type Status = "OK" | "WARN" | "FAIL";
+interface Check {
+  status: Status;
+  name: string;
+  detail: string;
+}
+
+const GIB = 1024 ** 3;
+
+export const doctorCommand: Command = {
+  name: "doctor",
+  summary: "check the installation: data folder, database, ports, disk",
+  usage: `Usage: 5gfm doctor [--port PORT] [--app-ports FROM-TO]
+
+Checks what the server needs and prints one OK/WARN/FAIL line each, with what to do.
+Exits 1 if any check failed. Changes nothing.
+
+Options:
+  --port PORT           gateway port to check (default: the configured one)
+  --app-ports FROM-TO   feature-app port range to check
+${COMMON_USAGE}`,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { ...COMMON_OPTIONS, port: { type: "string" }, "app-ports": { type: "string" } },
+      true,
+    );
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const config = configFromArgs(values);
+    const checks: Check[] = [
+      { status: "OK", name: "version", detail: `5gfm ${VERSION} (${COMMIT}), ${BUILD_TARGET}` },
+      checkDataFolder(config.data),
+      ...(await checkDatabase(config)),
+      checkDiskSpace(config.data),
+      await checkGatewayPort(config),
+      await checkAppPorts(config),
+      {
+        status: demoCatalog.features.length > 0 ? "OK" : "FAIL",
+        name: "demo catalog",
+        detail: `${demoCatalog.features.length} features embedded`,
+      },
+    ];
+    for (const check of checks) console.log(`${check.status.padEnd(4)} ${check.name}: ${check.detail}`);
+    const failed = checks.filter((c) => c.status === "FAIL").length;
+    const warned = checks.filter((c) => c.status === "WARN").length;
+    console.log(failed ? `${failed} check(s) failed` : warned ? `all passed, ${warned} warning(s)` : "all checks passed");
+    return failed ? 1 : 0;
+  },
+};
+
+function checkDataFolder(dir: string): Check {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    const probe = join(dir, `.doctor-${process.pid}`);
+    writeFileSync(probe, "ok");
+    rmSync(probe);
+    return { status: "OK", name: "data folder", detail: `${dir} is writable` };
+  } catch (error) {
+    return {
+      status: "FAIL",
+      name: "data folder",
+      detail: `${dir} is not writable (${(error as NodeJS.ErrnoException).code}); choose another with --data or fix its permissions`,
+    };
+  }
+}
+
+async function checkDatabase(config: Config): Promise<Check[]> {
+  let connection;
+  try {
+    connection = await connectDatabase({
+      dataDir: config.data,
+      databaseUrl: config.databaseUrl,
+      authToken: config.databaseAuthToken,
+    });
+  } catch (error) {
+    return [{ status: "FAIL", name: "database", detail: (error as Error).message }];
+  }
+  const { client, kind, location } = connection;
+  try {
+    const checks: Check[] = [];
+    if (kind === "file") {
+      const result = String((await client.execute("PRAGMA integrity_check")).rows[0]?.[0]);
+      checks.push(
+        result === "ok"
+          ? { status: "OK", name: "database", detail: `${location}: integrity ok` }
+          : { status: "FAIL", name: "database", detail: `${location}: ${result}; restore a backup with 5gfm restore FILE` },
+      );
+    } else {
+      checks.push({ status: "OK", name: "database", detail: `${location}: reachable` });
+    }
+    const state = await migrationState(client, bundledMigrations());
+    checks.push(
+      state.newerThanThisBuild
+        ? { status: "FAIL", name: "schema", detail: "written by a newer 5gfm; run that version" }
+        : state.pending.length
+          ? { status: "WARN", name: "schema", detail: `${state.pending.length} migration(s) will be applied at the next start` }
+          : { status: "OK", name: "schema", detail: `up to date (${state.applied} migration(s))` },
+    );
+    return checks;
+  } finally {
+    client.close();
+  }
+}
+
+function checkDiskSpace(dir: string): Check {
+  try {
+    const stats = statfsSync(dir);
+    const free = stats.bavail * stats.bsize;
+    const text = `${(free / GIB).toFixed(1)} GiB free in ${dir}`;
+    if (free < 0.2 * GIB) return { status: "FAIL", name: "disk space", detail: `${text}; free some space` };
+    if (free < 2 * GIB) return { status: "WARN", name: "disk space", detail: `${text}; backups and logs need room` };
+    return { status: "OK", name: "disk space", detail: text };
+  } catch (error) {
+    return { status: "WARN", name: "disk space", detail: `could not read (${(error as Error).message})` };
+  }
+}
+
+async function portIsFree(host: string, port: number): Promise<boolean> {
+  try {
+    const listener = Bun.listen({ hostname: host, port, socket: { data() {} } });
+    listener.stop(true);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function checkGatewayPort(config: Config): Promise<Check> {
+  const name = `port ${config.port}`;
+  if (await portIsFree(config.host, config.port)) return { status: "OK", name, detail: `free on ${config.host}` };
+  const pid = gatewayPid(config.data);
+  if (pid) return { status: "OK", name, detail: `in use by this data folder's running gateway (pid ${pid})` };
+  return { status: "FAIL", name, detail: "in use by another program; stop it or start 5gfm with --port" };
+}
+
+async function checkAppPorts(config: Config): Promise<Check> {
+  const { first, last } = config.appPorts;
+  let free = 0;
+  for (let port = first; port <= last; port++) if (await portIsFree("127.0.0.1", port)) free++;
+  const total = last - first + 1;
+  const detail = `${free} of ${total} free in ${first}-${last}`;
+  if (free === 0 && !gatewayPid(config.data)) return { status: "FAIL", name: "app ports", detail: `${detail}; choose another range with --app-ports` };
+  return { status: free < total / 2 && !gatewayPid(config.data) ? "WARN" : "OK", name: "app ports", detail };
+}

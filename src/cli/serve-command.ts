@@ -1,0 +1,94 @@
+import { mkdirSync } from "node:fs";
+import { printableConfig } from "../config";
+import { lockDataFolder } from "../data-lock";
+import { UsageError } from "../errors";
+import { startGateway } from "../gateway/server";
+import { createLogger, setLogLevel } from "../log";
+import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
+import { openBrowser } from "./open-browser";
+import { configFromArgs, openConfiguredDatabase } from "./open-config";
+
+const log = createLogger("serve");
+
+const USAGE = `Usage: 5gfm serve [options]     (also what a double-click does)
+
+Starts the gateway: the web server your team's browsers connect to.
+
+Options:
+  --port PORT           port to listen on (default 8000)
+  --host ADDRESS        address to listen on (default 0.0.0.0, every interface)
+  --app-ports FROM-TO   localhost ports for per-user feature apps (default 8500-8599; first = admin)
+  --log-level LEVEL     debug, info, warn or error (default info)
+  --no-open             do not open a browser on start
+  --print-config        print the effective settings as JSON and exit
+${COMMON_USAGE}
+
+Every option can also be set in the environment (FGM_PORT, FGM_HOST, FGM_DATA, FGM_APP_PORTS,
+FGM_DATABASE_URL, FGM_DATABASE_AUTH_TOKEN, FGM_OPEN, FGM_LOG_LEVEL, FGM_CONFIG) or in the
+config file; flags win over the environment, which wins over the file.`;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  port: { type: "string" },
+  host: { type: "string" },
+  "app-ports": { type: "string" },
+  "log-level": { type: "string" },
+  "no-open": { type: "boolean" },
+  "print-config": { type: "boolean" },
+} as const;
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "start the gateway (the default command)",
+  usage: USAGE,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const config = configFromArgs(values);
+    if (values["print-config"]) {
+      console.log(JSON.stringify(printableConfig(config), null, 2));
+      return 0;
+    }
+    setLogLevel(config.logLevel);
+    mkdirSync(config.data, { recursive: true });
+    const unlock = lockDataFolder(config.data);
+    let database;
+    let gateway;
+    try {
+      database = await openConfiguredDatabase(config);
+      gateway = startGateway(config, database);
+    } catch (error) {
+      database?.close();
+      unlock();
+      if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+        throw new UsageError(`port ${config.port} is already in use; choose another with --port`);
+      }
+      throw error;
+    }
+    console.log(`5G Feature Manager is running at ${gateway.url} (data: ${config.data}). Press Ctrl+C to stop.`);
+    if (config.open) openBrowser(gateway.url);
+
+    const running = gateway;
+    const opened = database;
+    return new Promise<number>((resolve) => {
+      let stopping = false;
+      const shutdown = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info("stopping", { signal });
+        await running.stop();
+        opened.close();
+        unlock();
+        log.info("stopped");
+        resolve(0);
+      };
+      for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const) {
+        try {
+          process.on(signal, () => void shutdown(signal));
+        } catch {
+          // Not every signal exists on every platform (SIGBREAK is Windows-only).
+        }
+      }
+    });
+  },
+};

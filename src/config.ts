@@ -1,0 +1,247 @@
+// Every setting, where it can come from, and the one valibot schema that checks the merged result.
+// Precedence: flags > environment (FGM_*) > config file > defaults.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import * as v from "valibot";
+import { UsageError } from "./errors";
+import { parseAddress } from "./net/ip";
+import { IS_COMPILED } from "./build-info";
+
+export const CONFIG_FILE_NAME = "5gfm.json";
+
+type Source = "default" | "config file" | "environment" | "flag";
+
+interface SettingSpec {
+  flag?: string;
+  env: string;
+  expected: string;
+  help: string;
+  schema: v.GenericSchema<unknown, unknown>;
+  secret?: boolean;
+}
+
+const integer = (min: number, max: number) =>
+  v.pipe(
+    v.union([v.number(), v.pipe(v.string(), v.trim(), v.regex(/^-?\d+$/), v.transform(Number))]),
+    v.integer(),
+    v.minValue(min),
+    v.maxValue(max),
+  );
+
+const boolean = v.union([
+  v.boolean(),
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.toLowerCase(),
+    v.picklist(["true", "false", "1", "0", "yes", "no", "on", "off"]),
+    v.transform((s) => ["true", "1", "yes", "on"].includes(s)),
+  ),
+]);
+
+const portRange = v.pipe(
+  v.string(),
+  v.trim(),
+  v.regex(/^\d+-\d+$/),
+  v.transform((s) => {
+    const [first, last] = s.split("-").map(Number) as [number, number];
+    return { first, last };
+  }),
+  v.check(({ first, last }) => first >= 1024 && last <= 65535 && last > first),
+);
+
+export const SETTINGS = {
+  port: {
+    flag: "port",
+    env: "FGM_PORT",
+    expected: "an integer from 1 to 65535",
+    help: "port the gateway listens on",
+    schema: integer(1, 65535),
+  },
+  host: {
+    flag: "host",
+    env: "FGM_HOST",
+    expected: 'an IPv4 or IPv6 address to listen on, such as 0.0.0.0, 127.0.0.1 or ::, or "localhost"',
+    help: "address the gateway listens on (0.0.0.0 = every network interface)",
+    schema: v.pipe(
+      v.string(),
+      v.trim(),
+      v.check((s) => s === "localhost" || parseAddress(s) !== null),
+    ),
+  },
+  data: {
+    flag: "data",
+    env: "FGM_DATA",
+    expected: "a folder path",
+    help: "data folder: database, config file, logs, backups",
+    schema: v.pipe(v.string(), v.trim(), v.minLength(1)),
+  },
+  databaseUrl: {
+    flag: "database-url",
+    env: "FGM_DATABASE_URL",
+    expected: "a file:, libsql://, http(s):// or ws(s):// URL",
+    help: "use this database instead of the SQLite file in the data folder (e.g. a libSQL server)",
+    schema: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^(file:.+|(libsql|https?|wss?):\/\/[^\s]+)$/))),
+  },
+  databaseAuthToken: {
+    env: "FGM_DATABASE_AUTH_TOKEN",
+    expected: "a token string",
+    help: "auth token for a remote libSQL database (environment or config file only, never a flag)",
+    schema: v.optional(v.pipe(v.string(), v.minLength(1))),
+    secret: true,
+  },
+  appPorts: {
+    flag: "app-ports",
+    env: "FGM_APP_PORTS",
+    expected: "FROM-TO with 1024 <= FROM < TO <= 65535, e.g. 8500-8599",
+    help: "localhost ports for feature-app processes; the first is the admin's",
+    schema: portRange,
+  },
+  open: {
+    env: "FGM_OPEN",
+    expected: "true or false",
+    help: "open the default browser on start (--no-open turns it off)",
+    schema: boolean,
+  },
+  logLevel: {
+    flag: "log-level",
+    env: "FGM_LOG_LEVEL",
+    expected: "one of debug, info, warn, error",
+    help: "least severe log level written",
+    schema: v.picklist(["debug", "info", "warn", "error"]),
+  },
+} satisfies Record<string, SettingSpec>;
+
+export type SettingKey = keyof typeof SETTINGS;
+
+export const configSchema = v.pipe(
+  v.strictObject({
+    port: SETTINGS.port.schema,
+    host: SETTINGS.host.schema,
+    data: SETTINGS.data.schema,
+    databaseUrl: SETTINGS.databaseUrl.schema,
+    databaseAuthToken: SETTINGS.databaseAuthToken.schema,
+    appPorts: SETTINGS.appPorts.schema,
+    open: SETTINGS.open.schema,
+    logLevel: SETTINGS.logLevel.schema,
+  }),
+  v.forward(
+    v.check(({ port, appPorts }) => port < appPorts.first || port > appPorts.last),
+    ["appPorts"],
+  ),
+);
+
+export type Config = v.InferOutput<typeof configSchema> & { configFile?: string };
+
+export function defaultDataDir(): string {
+  // A double-clicked exe keeps its data beside itself; in development, ./data of the checkout.
+  return IS_COMPILED ? join(dirname(process.execPath), "5gfm-data") : resolve("data");
+}
+
+export function defaults(): Record<SettingKey, unknown> {
+  return {
+    port: 8000,
+    host: "0.0.0.0",
+    data: defaultDataDir(),
+    databaseUrl: undefined,
+    databaseAuthToken: undefined,
+    appPorts: "8500-8599",
+    open: true,
+    logLevel: "info",
+  };
+}
+
+export interface ConfigInput {
+  /** Values given as flags, keyed by setting. */
+  flags: Partial<Record<SettingKey, unknown>>;
+  /** --config FILE, if given. */
+  configFile?: string;
+  env?: Record<string, string | undefined>;
+}
+
+/** Merges every source, validates once, and names the setting, value and source of any bad value. */
+export function loadConfig({ flags, configFile, env = process.env }: ConfigInput): Config {
+  const merged: Record<string, unknown> = { ...defaults() };
+  const sources: Record<string, Source> = Object.fromEntries(Object.keys(merged).map((k) => [k, "default"]));
+  const set = (key: string, value: unknown, source: Source) => {
+    if (value === undefined) return;
+    merged[key] = value;
+    sources[key] = source;
+  };
+
+  const envValues = Object.fromEntries(
+    (Object.entries(SETTINGS) as [SettingKey, SettingSpec][]).map(([key, spec]) => [key, env[spec.env]]),
+  );
+  const dataDir = String(flags.data ?? envValues.data ?? defaults().data);
+  const explicitFile = configFile ?? env.FGM_CONFIG;
+  const file = explicitFile ? resolve(explicitFile) : join(resolve(dataDir), CONFIG_FILE_NAME);
+  if (explicitFile || existsSync(file)) {
+    for (const [key, value] of Object.entries(readConfigFile(file))) set(key, value, "config file");
+  }
+  for (const [key, value] of Object.entries(envValues)) set(key, value === "" ? undefined : value, "environment");
+  for (const [key, value] of Object.entries(flags)) set(key, value, "flag");
+
+  const result = v.safeParse(configSchema, merged);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const key = String(issue.path?.[0]?.key ?? "");
+    throw new UsageError(describeBadSetting(key, merged[key], sources[key] ?? "config file", file));
+  }
+  const config: Config = { ...result.output, data: resolve(result.output.data) };
+  if (explicitFile || existsSync(file)) config.configFile = file;
+  return config;
+}
+
+function describeBadSetting(key: string, value: unknown, source: Source, file: string): string {
+  const spec = (SETTINGS as Record<string, SettingSpec>)[key];
+  if (!spec) return `config file ${file}: unknown setting "${key}" (known: ${Object.keys(SETTINGS).join(", ")})`;
+  const from =
+    source === "flag"
+      ? `--${spec.flag}`
+      : source === "environment"
+        ? spec.env
+        : source === "config file"
+          ? `config file ${file}`
+          : "default";
+  const shown = spec.secret ? "(hidden)" : JSON.stringify(value);
+  const extra = key === "appPorts" && source !== "default" ? " and not including the gateway port" : "";
+  return `invalid setting ${key} = ${shown} (from ${from}): expected ${spec.expected}${extra}`;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`config file ${file} must hold a JSON object of settings`);
+  }
+  for (const key of Object.keys(parsed)) {
+    if (!(key in SETTINGS)) {
+      throw new UsageError(`config file ${file}: unknown setting "${key}" (known: ${Object.keys(SETTINGS).join(", ")})`);
+    }
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** The effective config as a config file would hold it, secrets hidden. */
+export function printableConfig(config: Config): Record<string, unknown> {
+  return {
+    port: config.port,
+    host: config.host,
+    data: config.data,
+    databaseUrl: config.databaseUrl,
+    databaseAuthToken: config.databaseAuthToken ? "(hidden)" : undefined,
+    appPorts: `${config.appPorts.first}-${config.appPorts.last}`,
+    open: config.open,
+    logLevel: config.logLevel,
+  };
+}

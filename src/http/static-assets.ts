@@ -1,0 +1,38 @@
+// The browser assets, embedded in the executable by `with { type: "file" }`. Only names in this
+// table are served, so no request path ever reaches the file system.
+import { Hono } from "hono";
+import appCss from "../../static/app.css" with { type: "file" };
+import faviconSvg from "../../static/favicon.svg" with { type: "file" };
+import htmxJs from "htmx.org/dist/htmx.min.js" with { type: "file" };
+import uplotCss from "uplot/dist/uPlot.min.css" with { type: "file" };
+import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "file" };
+import { VERSION } from "../build-info";
+
+const ASSETS: Record<string, { path: string; type: string }> = {
+  "app.css": { path: appCss, type: "text/css; charset=utf-8" },
+  "favicon.svg": { path: faviconSvg, type: "image/svg+xml" },
+  "htmx.min.js": { path: htmxJs, type: "text/javascript; charset=utf-8" },
+  "uPlot.min.css": { path: uplotCss, type: "text/css; charset=utf-8" },
+  "uPlot.iife.min.js": { path: uplotJs, type: "text/javascript; charset=utf-8" },
+};
+
+/** Asset URLs carry the version, so browsers may cache them for good and still see upgrades. */
+export function assetUrl(name: keyof typeof ASSETS & string): string {
+  return `/static/${name}?v=${VERSION}`;
+}
+
+export function staticRoutes() {
+  const app = new Hono();
+  app.get("/:name", async (c) => {
+    const asset = ASSETS[c.req.param("name")];
+    if (!asset) return c.notFound();
+    return new Response(Bun.file(asset.path), {
+      headers: {
+        "content-type": asset.type,
+        "cache-control": "public, max-age=31536000, immutable",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  });
+  return app;
+}

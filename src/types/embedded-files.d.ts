@@ -1,0 +1,21 @@
+// Files imported `with { type: "file" }` resolve to a path (inside the executable once compiled).
+declare module "*.css" {
+  const path: string;
+  export default path;
+}
+declare module "*.node" {
+  const path: string;
+  export default path;
+}
+declare module "htmx.org/dist/htmx.min.js" {
+  const path: string;
+  export default path;
+}
+declare module "uplot/dist/uPlot.iife.min.js" {
+  const path: string;
+  export default path;
+}
+declare module "*.svg" {
+  const path: string;
+  export default path;
+}
