@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { createClient } from "@libsql/client";
+import { type Client, createClient } from "@libsql/client";
 import { gatewayPid } from "../data-lock";
 import { applyMigrations, connectDatabase, databaseFilePath, migrationState } from "../db/open";
 import { bundledMigrations } from "../db/migrations";
@@ -94,7 +94,7 @@ ${COMMON_USAGE}`,
 };
 
 async function checkBackup(file: string): Promise<void> {
-  let client;
+  let client: Client | undefined;
   let integrity: unknown;
   try {
     client = createClient({ url: `file:${file}` });

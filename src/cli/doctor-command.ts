@@ -5,7 +5,7 @@ import { BUILD_TARGET, COMMIT, VERSION } from "../build-info";
 import type { Config } from "../config";
 import { gatewayPid } from "../data-lock";
 import { bundledMigrations } from "../db/migrations";
-import { connectDatabase, migrationState } from "../db/open";
+import { type Connection, connectDatabase, migrationState } from "../db/open";
 import { UsageError } from "../errors";
 import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
 import { configFromArgs } from "./open-config";
@@ -78,7 +78,7 @@ function checkDataFolder(dir: string): Check {
 }
 
 async function checkDatabase(config: Config): Promise<Check[]> {
-  let connection;
+  let connection: Connection;
   try {
     connection = await connectDatabase({
       dataDir: config.data,

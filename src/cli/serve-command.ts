@@ -2,7 +2,8 @@ import { mkdirSync } from "node:fs";
 import { printableConfig } from "../config";
 import { lockDataFolder } from "../data-lock";
 import { UsageError } from "../errors";
-import { startGateway } from "../gateway/server";
+import { type RunningGateway, startGateway } from "../gateway/server";
+import type { OpenedDatabase } from "../db/open";
 import { createLogger, setLogLevel } from "../log";
 import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
 import { openBrowser } from "./open-browser";
@@ -52,8 +53,8 @@ export const serveCommand: Command = {
     setLogLevel(config.logLevel);
     mkdirSync(config.data, { recursive: true });
     const unlock = lockDataFolder(config.data);
-    let database;
-    let gateway;
+    let database: OpenedDatabase | undefined;
+    let gateway: RunningGateway;
     try {
       database = await openConfiguredDatabase(config);
       gateway = startGateway(config, database);

@@ -49,7 +49,7 @@ const ko: Record<MessageKey, string> = {
 export const LOCALES = ["en", "ko"] as const;
 export type Locale = (typeof LOCALES)[number];
 
-const CATALOG: Record<Locale, Record<MessageKey, string>> = { en, ko };
+export const CATALOG: Record<Locale, Record<MessageKey, string>> = { en, ko };
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 

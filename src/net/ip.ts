@@ -44,7 +44,7 @@ function parseIPv6(text: string): bigint | null {
     const groups: bigint[] = [];
     for (const g of s.split(":")) {
       if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
-      groups.push(BigInt("0x" + g));
+      groups.push(BigInt(`0x${g}`));
     }
     return groups;
   };
