@@ -16,7 +16,8 @@ cd "$work"
 say() { printf 'smoke[%s]: %s\n' "$name" "$*"; }
 fail() { say "FAIL: $*"; [ -f serve.log ] && tail -n 40 serve.log; exit 1; }
 run() { if [ "$runner" = wine ]; then bash "$here/wine-run.sh" "./$name" "$@"; else "./$name" "$@"; fi; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+python="$(command -v python3 || command -v python)"  # Windows runners name it python
+free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() { # url, seconds
   for _ in $(seq 1 $(($2 * 10))); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
   return 1
