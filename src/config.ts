@@ -4,10 +4,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import * as v from "valibot";
 import { UsageError } from "./errors";
-import { parseAddress } from "./net/ip";
+import { parseAddress, parseRule } from "./net/ip";
 import { IS_COMPILED } from "./build-info";
 
 export const CONFIG_FILE_NAME = "5gfm.json";
+
+/** Paths the gateway serves itself; the admin console may not be moved onto one of them. */
+export const RESERVED_PATHS = ["/app", "/static", "/healthz", "/login", "/logout", "/setup", "/access-request", "/signed-out"];
 
 type Source = "default" | "config file" | "environment" | "flag";
 
@@ -103,6 +106,57 @@ export const SETTINGS = {
     help: "open the default browser on start (--no-open turns it off)",
     schema: boolean,
   },
+  adminPath: {
+    flag: "admin-path",
+    env: "FGM_ADMIN_PATH",
+    expected: "a path such as /admin: a slash, then 1–64 lower-case letters, digits, - or _, not one of the gateway's own paths",
+    help: "where the admin console lives (change it to hide the console)",
+    schema: v.pipe(
+      v.string(),
+      v.trim(),
+      v.regex(/^\/[a-z0-9][a-z0-9_-]{0,63}$/),
+      v.check((path) => !RESERVED_PATHS.includes(path)),
+    ),
+  },
+  trustedProxies: {
+    flag: "trusted-proxy",
+    env: "FGM_TRUSTED_PROXIES",
+    expected: "IP addresses or CIDR ranges (comma-separated in the environment, a list in the config file)",
+    help: "reverse proxies whose X-Forwarded-For header is believed; from anyone else it is ignored",
+    schema: v.pipe(
+      v.union([v.array(v.string()), v.pipe(v.string(), v.transform((s) => s.split(",")))]),
+      v.transform((list) => list.map((s) => s.trim()).filter(Boolean)),
+      v.check((list) => list.every((rule) => parseRule(rule).ok)),
+    ),
+  },
+  sessionIdleMinutes: {
+    flag: "session-idle-minutes",
+    env: "FGM_SESSION_IDLE_MINUTES",
+    expected: "an integer from 1 to 10080 (minutes)",
+    help: "a session unused for this long ends",
+    schema: integer(1, 10080),
+  },
+  sessionMaxHours: {
+    flag: "session-max-hours",
+    env: "FGM_SESSION_MAX_HOURS",
+    expected: "an integer from 1 to 720 (hours)",
+    help: "a session ends this long after sign-in, however active",
+    schema: integer(1, 720),
+  },
+  loginMaxFailures: {
+    flag: "login-max-failures",
+    env: "FGM_LOGIN_MAX_FAILURES",
+    expected: "an integer from 3 to 100",
+    help: "wrong passwords for one user from one address before sign-in is locked",
+    schema: integer(3, 100),
+  },
+  loginLockoutMinutes: {
+    flag: "login-lockout-minutes",
+    env: "FGM_LOGIN_LOCKOUT_MINUTES",
+    expected: "an integer from 1 to 1440 (minutes)",
+    help: "how long a lockout lasts (failures older than this are forgotten)",
+    schema: integer(1, 1440),
+  },
   logLevel: {
     flag: "log-level",
     env: "FGM_LOG_LEVEL",
@@ -124,6 +178,12 @@ export const configSchema = v.pipe(
     appPorts: SETTINGS.appPorts.schema,
     open: SETTINGS.open.schema,
     logLevel: SETTINGS.logLevel.schema,
+    adminPath: SETTINGS.adminPath.schema,
+    trustedProxies: SETTINGS.trustedProxies.schema,
+    sessionIdleMinutes: SETTINGS.sessionIdleMinutes.schema,
+    sessionMaxHours: SETTINGS.sessionMaxHours.schema,
+    loginMaxFailures: SETTINGS.loginMaxFailures.schema,
+    loginLockoutMinutes: SETTINGS.loginLockoutMinutes.schema,
   }),
   v.forward(
     v.check(({ port, appPorts }) => port < appPorts.first || port > appPorts.last),
@@ -148,6 +208,12 @@ export function defaults(): Record<SettingKey, unknown> {
     appPorts: "8500-8599",
     open: true,
     logLevel: "info",
+    adminPath: "/admin",
+    trustedProxies: [],
+    sessionIdleMinutes: 30,
+    sessionMaxHours: 12,
+    loginMaxFailures: 10,
+    loginLockoutMinutes: 15,
   };
 }
 
@@ -243,5 +309,11 @@ export function printableConfig(config: Config): Record<string, unknown> {
     appPorts: `${config.appPorts.first}-${config.appPorts.last}`,
     open: config.open,
     logLevel: config.logLevel,
+    adminPath: config.adminPath,
+    trustedProxies: config.trustedProxies,
+    sessionIdleMinutes: config.sessionIdleMinutes,
+    sessionMaxHours: config.sessionMaxHours,
+    loginMaxFailures: config.loginMaxFailures,
+    loginLockoutMinutes: config.loginLockoutMinutes,
   };
 }

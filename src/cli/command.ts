@@ -48,5 +48,15 @@ export function settingFlags(values: Record<string, unknown>): Record<string, un
   if (values["app-ports"] !== undefined) flags.appPorts = values["app-ports"];
   if (values["log-level"] !== undefined) flags.logLevel = values["log-level"];
   if (values["no-open"] === true) flags.open = false;
+  if (values["admin-path"] !== undefined) flags.adminPath = values["admin-path"];
+  if (values["trusted-proxy"] !== undefined) flags.trustedProxies = values["trusted-proxy"];
+  for (const [flag, key] of [
+    ["session-idle-minutes", "sessionIdleMinutes"],
+    ["session-max-hours", "sessionMaxHours"],
+    ["login-max-failures", "loginMaxFailures"],
+    ["login-lockout-minutes", "loginLockoutMinutes"],
+  ] as const) {
+    if (values[flag] !== undefined) flags[key] = values[flag];
+  }
   return flags;
 }

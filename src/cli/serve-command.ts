@@ -19,13 +19,21 @@ Options:
   --port PORT           port to listen on (default 8000)
   --host ADDRESS        address to listen on (default 0.0.0.0, every interface)
   --app-ports FROM-TO   localhost ports for per-user feature apps (default 8500-8599; first = admin)
+  --admin-path PATH     where the admin console lives (default /admin)
+  --trusted-proxy ADDR  a reverse proxy whose X-Forwarded-For is believed (repeatable; CIDR allowed)
+  --session-idle-minutes N   end sessions unused for N minutes (default 30)
+  --session-max-hours N      end sessions N hours after sign-in (default 12)
+  --login-max-failures N     wrong passwords per user and address before a lockout (default 10)
+  --login-lockout-minutes N  how long a lockout lasts (default 15)
   --log-level LEVEL     debug, info, warn or error (default info)
   --no-open             do not open a browser on start
   --print-config        print the effective settings as JSON and exit
 ${COMMON_USAGE}
 
 Every option can also be set in the environment (FGM_PORT, FGM_HOST, FGM_DATA, FGM_APP_PORTS,
-FGM_DATABASE_URL, FGM_DATABASE_AUTH_TOKEN, FGM_OPEN, FGM_LOG_LEVEL, FGM_CONFIG) or in the
+FGM_DATABASE_URL, FGM_DATABASE_AUTH_TOKEN, FGM_OPEN, FGM_LOG_LEVEL, FGM_ADMIN_PATH,
+FGM_TRUSTED_PROXIES (comma-separated), FGM_SESSION_IDLE_MINUTES, FGM_SESSION_MAX_HOURS,
+FGM_LOGIN_MAX_FAILURES, FGM_LOGIN_LOCKOUT_MINUTES, FGM_CONFIG) or in the
 config file; flags win over the environment, which wins over the file.`;
 
 const OPTIONS = {
@@ -35,6 +43,12 @@ const OPTIONS = {
   "app-ports": { type: "string" },
   "log-level": { type: "string" },
   "no-open": { type: "boolean" },
+  "admin-path": { type: "string" },
+  "trusted-proxy": { type: "string", multiple: true },
+  "session-idle-minutes": { type: "string" },
+  "session-max-hours": { type: "string" },
+  "login-max-failures": { type: "string" },
+  "login-lockout-minutes": { type: "string" },
   "print-config": { type: "boolean" },
 } as const;
 

@@ -47,8 +47,61 @@ export const auditLog = sqliteTable(
     at: createdAt(),
     actor: text("actor").notNull(),
     action: text("action").notNull(),
+    /** Where the actor was: a client address, or "cli" for the command line. */
+    address: text("address").notNull().default(""),
     target: text("target").notNull().default(""),
     detail: text("detail").notNull().default(""),
   },
   (t) => [index("audit_log_at").on(t.at)],
+);
+
+/** The cookie holds a random token; only its SHA-256 is stored, so a copied database opens no session. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tokenHash: text("token_hash").notNull().unique(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    address: text("address").notNull(),
+    userAgent: text("user_agent").notNull().default(""),
+    /** "address" when the IP rule alone was enough, "password" after a sign-in. */
+    method: text("method", { enum: ["address", "password"] }).notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+    endedAt: integer("ended_at", { mode: "timestamp_ms" }),
+    /** logout, revoked, idle, expired, disabled, password-changed */
+    endReason: text("end_reason"),
+  },
+  (t) => [index("sessions_user").on(t.userId), index("sessions_open").on(t.endedAt)],
+);
+
+export const accessRequests = sqliteTable(
+  "access_requests",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    address: text("address").notNull(),
+    name: text("name").notNull(),
+    reason: text("reason").notNull().default(""),
+    status: text("status", { enum: ["pending", "approved", "rejected"] }).notNull().default("pending"),
+    createdAt: createdAt(),
+    decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+    decidedBy: text("decided_by"),
+    /** The user created by an approval. */
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [index("access_requests_status").on(t.status), index("access_requests_address").on(t.address)],
+);
+
+/** Wrong passwords, kept in the database so a lockout survives a gateway restart. */
+export const loginFailures = sqliteTable(
+  "login_failures",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    address: text("address").notNull(),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("login_failures_name_address").on(t.name, t.address, t.at), index("login_failures_address").on(t.address, t.at)],
 );

@@ -164,6 +164,14 @@ export function rulesOverlap(a: IpRule, b: IpRule): boolean {
   return ruleMatches(shorter, { family: longer.family, value: longer.network });
 }
 
+/**
+ * The server machine itself, as a browser on it connects: 127.0.0.1 or ::1. Other 127/8
+ * addresses are not counted, so tests (and odd setups) can stand in for other machines with them.
+ */
+export function isThisMachine(address: Address): boolean {
+  return address.family === 4 ? address.value === 0x7f000001n : address.value === 1n;
+}
+
 export function isLoopback(address: Address): boolean {
   return address.family === 4 ? address.value >> 24n === 127n : address.value === 1n;
 }
