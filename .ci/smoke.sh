@@ -74,11 +74,13 @@ say "embedded static assets: ok"
 run user add bob --role user --ip 127.0.0.3 >/dev/null || fail "user add while serving"
 stop_serve
 start_serve
-page="$(curl -fsS --interface 127.0.0.3 "http://127.0.0.1:$port/")"
-[[ "$page" == *"127.0.0.3"* && "$page" == *"bob"* ]] || fail "after a restart the gateway does not recognise bob at 127.0.0.3"
-page_ko="$(curl -fsS --interface 127.0.0.2 -H 'Accept-Language: ko-KR,ko;q=0.9' "http://127.0.0.1:$port/")"
-[[ "$page_ko" == *"alice"* && "$page_ko" == *"계정에 등록되어"* ]] || fail "Korean page for alice"
-say "restart: data kept; 127.0.0.3 recognised as bob, Korean page for alice"
+page="$(curl -fsS -L -c jar3 -b jar3 --interface 127.0.0.3 "http://127.0.0.1:$port/")"
+[[ "$page" == *"Welcome, bob"* && "$page" == *"127.0.0.3"* ]] || fail "after a restart the gateway does not let bob in at 127.0.0.3"
+page_ko="$(curl -fsS -L -c jar2 -b jar2 --interface 127.0.0.2 -H 'Accept-Language: ko-KR,ko;q=0.9' "http://127.0.0.1:$port/")"
+[[ "$page_ko" == *"alice님, 환영합니다"* ]] || fail "Korean page for alice"
+denied_code="$(curl -s -o denied.html -w '%{http_code}' --interface 127.0.0.4 "http://127.0.0.1:$port/")"
+[ "$denied_code" = 403 ] && grep -q "127.0.0.4" denied.html || fail "an unknown address got $denied_code instead of the access-denied page"
+say "restart: data kept; bob (127.0.0.3) in, alice in Korean, 127.0.0.4 denied"
 stop_serve
 
 app_port="$(free_port)"

@@ -1,9 +1,13 @@
+import type { MessageKey } from "./i18n/messages";
+
 /** An error whose message is safe to show to whoever caused it; the cause stays in the logs. */
 export class PublicError extends Error {
   constructor(
     message: string,
     override readonly cause?: unknown,
     readonly status: number = 500,
+    /** When set, pages show this catalog text in the visitor's language instead of the message. */
+    readonly messageKey?: MessageKey,
   ) {
     super(message);
     this.name = "PublicError";
@@ -14,4 +18,3 @@ export class PublicError extends Error {
 export class UsageError extends Error {
   override name = "UsageError";
 }
-

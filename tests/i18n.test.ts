@@ -32,6 +32,6 @@ describe("message catalog", () => {
 
   test("placeholders are filled in", () => {
     expect(translator("ko")("footer.version", { version: "1.2.3" })).toBe("버전 1.2.3");
-    expect(translator("en")("home.recognisedAs", { name: "alice", role: "user" })).toBe("This address belongs to alice (user).");
+    expect(translator("en")("login.locked", { address: "10.0.0.1", until: "9:30" })).toBe("Too many wrong passwords. Sign-in from 10.0.0.1 is locked until 9:30.");
   });
 });

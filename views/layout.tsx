@@ -8,6 +8,9 @@ export interface PageContext {
   t: Translate;
   /** Path and query of this page, so the language switch comes back to it. */
   currentPath: string;
+  /** The signed-in person, if any. */
+  user?: { name: string; displayName: string; role: "admin" | "user" };
+  adminPath: string;
 }
 
 function languageLink(page: PageContext, locale: Locale) {
@@ -18,7 +21,7 @@ function languageLink(page: PageContext, locale: Locale) {
 
 export function Layout(props: { page: PageContext; title?: string; children: Child }) {
   const { page } = props;
-  const { t } = page;
+  const { t, user } = page;
   const title = props.title ? `${props.title} · ${t("app.name")}` : t("app.name");
   return (
     <html lang={page.locale}>
@@ -28,6 +31,8 @@ export function Layout(props: { page: PageContext; title?: string; children: Chi
         <title>{title}</title>
         <link rel="icon" href={assetUrl("favicon.svg")} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl("app.css")} />
+        {/* htmx would inject an inline <style> for its indicators, which the CSP forbids; app.css has them. */}
+        <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
         <script src={assetUrl("htmx.min.js")} defer></script>
       </head>
       <body>
@@ -36,12 +41,33 @@ export function Layout(props: { page: PageContext; title?: string; children: Chi
             <img src={assetUrl("favicon.svg")} alt="" />
             <span>{t("app.name")}</span>
           </a>
-          <nav class="lang-switch" aria-label={t("lang.switch")}>
-            {(["en", "ko"] as const).map((locale) => (
-              <a href={languageLink(page, locale)} hreflang={locale} aria-current={page.locale === locale ? "true" : undefined}>
-                {t(`lang.${locale}`)}
-              </a>
-            ))}
+          <nav aria-label={t("app.name")}>
+            {user?.role === "admin" && <a href={page.adminPath}>{t("nav.console")}</a>}
+            {user && <a href="/app/">{t("nav.app")}</a>}
+            {user && (
+              <span class="muted" id="signed-in-as">
+                {t("nav.signedInAs", { name: user.displayName || user.name })}
+              </span>
+            )}
+            {user && (
+              <form method="post" action="/logout" class="inline">
+                <button type="submit" class="link">
+                  {t("nav.signOut")}
+                </button>
+              </form>
+            )}
+            <fieldset class="lang-switch">
+              <legend class="visually-hidden">{t("lang.switch")}</legend>
+              {(["en", "ko"] as const).map((locale) => (
+                <a
+                  href={languageLink(page, locale)}
+                  hreflang={locale}
+                  aria-current={page.locale === locale ? "true" : undefined}
+                >
+                  {t(`lang.${locale}`)}
+                </a>
+              ))}
+            </fieldset>
           </nav>
         </header>
         <main>{props.children}</main>

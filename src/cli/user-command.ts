@@ -1,19 +1,25 @@
+import { CLI_ACTOR } from "../audit";
 import { UsageError } from "../errors";
 import { type UserRecord, UserStore } from "../users/user-store";
 import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
 import { configFromArgs, openConfiguredDatabase } from "./open-config";
 
 const USAGE = `Usage:
-  5gfm user add NAME --role admin|user --ip ADDRESS_OR_CIDR [--ip …] [--display-name TEXT] [--password-stdin] [--disable]
+  5gfm user add NAME --role admin|user --ip ADDRESS_OR_CIDR [--ip …] [--display-name TEXT]
+                     [--password-stdin] [--require-password | --no-require-password] [--disable]
   5gfm user list [--json]
   5gfm user set NAME [--role admin|user] [--ip …] [--add-ip …] [--remove-ip …] [--display-name TEXT]
-                     [--password-stdin | --clear-password] [--enable | --disable]
+                     [--password-stdin | --clear-password] [--require-password | --no-require-password]
+                     [--enable | --disable]
   5gfm user remove NAME
 
 Users are recognised by the address their browser connects from. --ip takes an IPv4 or IPv6
 address or a CIDR range (10.20.0.0/16) and may be repeated; no address may belong to two users.
 --password-stdin reads the password from standard input (first line), so it never appears in
-the process list or shell history. On "set", --ip replaces every rule.
+the process list or shell history. With a required password the address alone is not enough:
+the user signs in too. Admins with a password must sign in unless --no-require-password is given.
+On "set", --ip replaces every rule. Changing addresses, role or password, or disabling a user,
+ends their open sessions.
 
 Options:
 ${COMMON_USAGE}`;
@@ -27,15 +33,29 @@ const OPTIONS = {
   "display-name": { type: "string" },
   "password-stdin": { type: "boolean" },
   "clear-password": { type: "boolean" },
+  "require-password": { type: "boolean" },
+  "no-require-password": { type: "boolean" },
   disable: { type: "boolean" },
   enable: { type: "boolean" },
   json: { type: "boolean" },
 } as const;
 
 const ALLOWED: Record<string, string[]> = {
-  add: ["role", "ip", "display-name", "password-stdin", "disable"],
+  add: ["role", "ip", "display-name", "password-stdin", "require-password", "no-require-password", "disable"],
   list: ["json"],
-  set: ["role", "ip", "add-ip", "remove-ip", "display-name", "password-stdin", "clear-password", "disable", "enable"],
+  set: [
+    "role",
+    "ip",
+    "add-ip",
+    "remove-ip",
+    "display-name",
+    "password-stdin",
+    "clear-password",
+    "require-password",
+    "no-require-password",
+    "disable",
+    "enable",
+  ],
   remove: [],
 };
 
@@ -60,6 +80,10 @@ export const userCommand: Command = {
     if (values["password-stdin"] && values["clear-password"]) {
       throw new UsageError("--password-stdin and --clear-password cannot be used together");
     }
+    if (values["require-password"] && values["no-require-password"]) {
+      throw new UsageError("--require-password and --no-require-password cannot be used together");
+    }
+    const requirePassword = values["require-password"] ? true : values["no-require-password"] ? false : undefined;
     if (action === "add" && !values.role) throw new UsageError("missing --role admin|user");
     const role = values.role as "admin" | "user" | undefined;
     if (role !== undefined && role !== "admin" && role !== "user") {
@@ -71,7 +95,7 @@ export const userCommand: Command = {
     const opened = await openConfiguredDatabase(config);
     try {
       const store = new UserStore(opened.db);
-      const actor = "cli";
+      const actor = CLI_ACTOR;
       switch (action) {
         case "add": {
           const user = await store.add(
@@ -81,6 +105,7 @@ export const userCommand: Command = {
               ips: values.ip ?? [],
               displayName: values["display-name"],
               password,
+              requirePassword,
               enabled: !values.disable,
             },
             actor,
@@ -106,6 +131,7 @@ export const userCommand: Command = {
               displayName: values["display-name"],
               password,
               clearPassword: values["clear-password"],
+              requirePassword,
               enabled: values.enable ? true : values.disable ? false : undefined,
             },
             actor,

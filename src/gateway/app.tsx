@@ -1,19 +1,35 @@
 // Builds the gateway's Hono app: middleware in one fixed order, then one route group per area.
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import { ErrorPage } from "../../views/error-page";
+import { ErrorPage } from "../../views/notice-page";
+import { AccessRequestStore } from "../access/access-request-store";
+import { recordAudit } from "../audit";
+import { LoginThrottle } from "../auth/login-throttle";
+import { SessionStore } from "../auth/session-store";
 import type { Config } from "../config";
 import type { Database } from "../db/open";
 import { PublicError } from "../errors";
 import { clientAddressMiddleware } from "../http/client-address";
+import { sameOriginMiddleware } from "../http/same-origin";
 import { securityHeaders } from "../http/security-headers";
 import { staticRoutes } from "../http/static-assets";
 import { localeMiddleware } from "../i18n/locale";
 import { createLogger } from "../log";
 import { UserStore } from "../users/user-store";
-import { type GatewayEnv, pageContext } from "./context";
+import { type GatewayEnv, type GatewayServices, pageContext } from "./context";
+import { sessionMiddleware } from "./identity";
+import { accessRequestRoutes } from "./routes/access-request";
+import { adminRoutes } from "./routes/admin";
 import { healthRoutes } from "./routes/health";
 import { homeRoutes } from "./routes/home";
+import { loginRoutes } from "./routes/login";
+import { setupRoutes } from "./routes/setup";
+
+const log = createLogger("gateway");
+
+/** Forms of the gateway's own pages are small; anything bigger is refused before it is read. */
+const FORM_LIMIT_BYTES = 64 * 1024;
 
 export interface GatewayDeps {
   config: Config;
@@ -21,22 +37,50 @@ export interface GatewayDeps {
   startedAt: number;
 }
 
-const log = createLogger("gateway");
+export function createServices(config: Config, db: Database): GatewayServices {
+  return {
+    config,
+    users: new UserStore(db),
+    sessions: new SessionStore(db, {
+      idleMs: config.sessionIdleMinutes * 60_000,
+      maxMs: config.sessionMaxHours * 3_600_000,
+    }),
+    throttle: new LoginThrottle(db, {
+      maxFailures: config.loginMaxFailures,
+      lockoutMs: config.loginLockoutMinutes * 60_000,
+    }),
+    accessRequests: new AccessRequestStore(db),
+    audit: (actor, action, target, detail) => recordAudit(db, actor, action, target, detail),
+  };
+}
 
 export function createGatewayApp(deps: GatewayDeps) {
   const app = new Hono<GatewayEnv>();
-  const users = new UserStore(deps.db);
+  const services = createServices(deps.config, deps.db);
+  const formLimit = bodyLimit({
+    maxSize: FORM_LIMIT_BYTES,
+    onError: () => {
+      throw new PublicError("the form is too large", undefined, 413);
+    },
+  });
 
   app.use(securityHeaders());
-  app.use(clientAddressMiddleware());
+  app.use(clientAddressMiddleware(deps.config.trustedProxies));
   app.use(localeMiddleware());
-  app.use(async (c, next) => {
-    c.set("users", users);
+  app.use(async function provideServices(c, next) {
+    c.set("services", services);
     await next();
   });
+  app.use(sameOriginMiddleware());
+  app.use(sessionMiddleware());
+  for (const path of ["/login", "/logout", "/setup", "/access-request", `${deps.config.adminPath}/*`]) app.use(path, formLimit);
 
   app.route("/healthz", healthRoutes(deps.startedAt));
   app.route("/static", staticRoutes());
+  app.route("/setup", setupRoutes());
+  app.route("/access-request", accessRequestRoutes());
+  app.route(deps.config.adminPath, adminRoutes());
+  app.route("/", loginRoutes());
   app.route("/", homeRoutes());
 
   app.notFound((c) => {
@@ -45,12 +89,14 @@ export function createGatewayApp(deps: GatewayDeps) {
   });
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
-    const status = error instanceof PublicError ? error.status : 500;
+    const status = (error instanceof PublicError ? error.status : 500) as 500;
     if (status >= 500) log.error("request failed", { path: c.req.path, error: error.stack ?? error.message });
-    const message = error instanceof PublicError && status < 500 ? error.message : (c.get("t")?.("error.generic") ?? "internal error");
-    if (c.req.header("accept")?.includes("application/json") || !c.get("t")) return c.json({ error: message }, status as 500);
-    if (c.req.header("hx-request")) return c.html(<p class="notice bad card">{message}</p>, status as 500);
-    return c.html(<ErrorPage page={pageContext(c)} message={message} />, status as 500);
+    const t = c.get("t");
+    let message = t ? t("error.generic") : "internal error";
+    if (error instanceof PublicError && status < 500) message = error.messageKey && t ? t(error.messageKey) : error.message;
+    if (!t || c.req.header("accept")?.includes("application/json")) return c.json({ error: message }, status);
+    if (c.req.header("hx-request")) return c.html(<p class="notice bad card">{message}</p>, status);
+    return c.html(<ErrorPage page={pageContext(c)} message={message} />, status);
   });
   return app;
 }

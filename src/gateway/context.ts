@@ -1,20 +1,56 @@
+import type { Context } from "hono";
 import type { PageContext } from "../../views/layout";
+import type { AccessRequestStore } from "../access/access-request-store";
+import type { Actor } from "../audit";
+import type { LoginThrottle } from "../auth/login-throttle";
+import type { ActiveSession, SessionStore } from "../auth/session-store";
+import type { Config } from "../config";
 import type { ClientAddressVariables, ServerBindings } from "../http/client-address";
 import type { LocaleVariables } from "../i18n/locale";
-import type { UserStore } from "../users/user-store";
+import type { UserRecord, UserStore } from "../users/user-store";
+
+export interface GatewayServices {
+  config: Config;
+  users: UserStore;
+  sessions: SessionStore;
+  throttle: LoginThrottle;
+  accessRequests: AccessRequestStore;
+  audit(actor: Actor, action: string, target: string, detail?: string): Promise<void>;
+}
+
+export interface Identity {
+  user: UserRecord;
+  session: ActiveSession;
+}
 
 export type GatewayEnv = {
   Bindings: ServerBindings;
-  Variables: LocaleVariables & ClientAddressVariables & { users: UserStore };
+  Variables: LocaleVariables &
+    ClientAddressVariables & {
+      services: GatewayServices;
+      /** The signed-in person, from a valid session cookie; null when there is none. */
+      identity: Identity | null;
+      /** Why the browser's session cookie stopped working, to tell them on the sign-in page. */
+      sessionEnded: "revoked" | "idle" | "expired" | "ended" | null;
+    };
 };
 
-interface HasLocale {
-  get<K extends keyof LocaleVariables>(key: K): LocaleVariables[K];
-  req: { url: string };
+export type GatewayContext = Context<GatewayEnv>;
+
+/** What every page needs from the request: language, the signed-in person, where the language switch returns. */
+export function pageContext(c: GatewayContext): PageContext {
+  const url = new URL(c.req.url);
+  const identity = c.get("identity");
+  return {
+    locale: c.get("locale"),
+    t: c.get("t"),
+    currentPath: `${url.pathname}${url.search}`,
+    user: identity ? { name: identity.user.name, displayName: identity.user.displayName, role: identity.user.role } : undefined,
+    adminPath: c.get("services")?.config.adminPath ?? "/admin",
+  };
 }
 
-/** What every page needs from the request: language, translations, and where the language switch returns. */
-export function pageContext(c: HasLocale): PageContext {
-  const url = new URL(c.req.url);
-  return { locale: c.get("locale"), t: c.get("t"), currentPath: `${url.pathname}${url.search}` };
+/** Who is acting, for the audit trail. */
+export function actorOf(c: GatewayContext): Actor {
+  return { name: c.get("identity")?.user.name ?? "anonymous", address: c.get("clientAddressText") };
 }

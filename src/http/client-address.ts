@@ -1,23 +1,43 @@
 import type { Server } from "bun";
 import { createMiddleware } from "hono/factory";
-import { type Address, formatAddress, parseAddress } from "../net/ip";
+import { type Address, type IpRule, formatAddress, parseAddress, parseRule, ruleMatches } from "../net/ip";
 
 export interface ServerBindings {
   server: Server<unknown>;
 }
 
 export interface ClientAddressVariables {
-  /** The peer's address, canonical ("::ffff:10.0.0.1" arrives as "10.0.0.1"); null if unknown. */
+  /** The client's address, canonical ("::ffff:10.0.0.1" arrives as "10.0.0.1"); null if unknown. */
   clientAddress: Address | null;
   clientAddressText: string;
 }
 
-/** Identity comes from the socket's peer address, never from request headers. */
-export function clientAddressMiddleware() {
+/**
+ * The client is the socket's peer. Only when that peer is a configured trusted proxy is
+ * X-Forwarded-For read, right to left, skipping further trusted proxies: the first address
+ * that is not one of ours is the client. From anyone else the header is ignored.
+ */
+export function resolveClientAddress(peer: Address | null, forwardedFor: string | undefined, trusted: IpRule[]): Address | null {
+  if (!peer || !forwardedFor || !trusted.some((rule) => ruleMatches(rule, peer))) return peer;
+  const hops = forwardedFor.split(",").map((hop) => parseAddress(hop.trim()));
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i];
+    if (!hop) return peer; // a garbled chain proves nothing beyond the proxy itself
+    if (!trusted.some((rule) => ruleMatches(rule, hop))) return hop;
+  }
+  return peer;
+}
+
+export function clientAddressMiddleware(trustedProxies: string[]) {
+  const trusted = trustedProxies.flatMap((text) => {
+    const parsed = parseRule(text);
+    return parsed.ok ? [parsed.rule] : [];
+  });
   return createMiddleware<{ Bindings: ServerBindings; Variables: ClientAddressVariables }>(
     async function clientAddress(c, next) {
-      const peer = c.env?.server?.requestIP(c.req.raw);
-      const address = peer ? parseAddress(peer.address) : null;
+      const peerInfo = c.env?.server?.requestIP(c.req.raw);
+      const peer = peerInfo ? parseAddress(peerInfo.address) : null;
+      const address = resolveClientAddress(peer, c.req.header("x-forwarded-for"), trusted);
       c.set("clientAddress", address);
       c.set("clientAddressText", address ? formatAddress(address) : "unknown");
       await next();

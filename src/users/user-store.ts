@@ -1,8 +1,10 @@
-// Users and their IP rules: the only module that writes them, shared by the CLI and the console.
-import { asc, eq, sql } from "drizzle-orm";
+// Users and their IP rules: the only module that writes them, shared by the CLI, the setup page,
+// access-request approvals and the console.
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import * as v from "valibot";
+import { type Actor, type Tx, recordAudit } from "../audit";
 import type { Database } from "../db/open";
-import { auditLog, userIpRules, users } from "../db/schema";
+import { sessions, userIpRules, users } from "../db/schema";
 import { PublicError } from "../errors";
 import { type Address, type IpRule, formatRule, parseRule, ruleMatches, rulesOverlap } from "../net/ip";
 
@@ -23,7 +25,10 @@ export interface UserRecord {
 export const userNameSchema = v.pipe(
   v.string(),
   v.trim(),
-  v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a user name is 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit"),
+  v.regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    "a user name is 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit",
+  ),
 );
 export const roleSchema = v.picklist(["admin", "user"], 'the role must be "admin" or "user"');
 export const passwordSchema = v.pipe(
@@ -31,6 +36,7 @@ export const passwordSchema = v.pipe(
   v.minLength(8, "a password needs at least 8 characters"),
   v.maxLength(256, "a password may have at most 256 characters"),
 );
+const displayNameSchema = v.pipe(v.string(), v.trim(), v.maxLength(100, "a display name may have at most 100 characters"));
 
 function check<T>(schema: v.GenericSchema<unknown, T>, value: unknown): T {
   const result = v.safeParse(schema, value);
@@ -47,7 +53,11 @@ function parseRules(inputs: string[]): IpRule[] {
   for (let i = 0; i < rules.length; i++) {
     for (let j = i + 1; j < rules.length; j++) {
       if (rulesOverlap(rules[i]!, rules[j]!)) {
-        throw new PublicError(`${formatRule(rules[i]!)} and ${formatRule(rules[j]!)} overlap; give each address once`, undefined, 400);
+        throw new PublicError(
+          `${formatRule(rules[i]!)} and ${formatRule(rules[j]!)} overlap; give each address once`,
+          undefined,
+          400,
+        );
       }
     }
   }
@@ -60,6 +70,8 @@ export interface NewUser {
   role: Role;
   ips: string[];
   password?: string;
+  /** Defaults to true for an admin with a password, false otherwise. */
+  requirePassword?: boolean;
   enabled?: boolean;
 }
 
@@ -72,7 +84,57 @@ export interface UserChanges {
   removeIps?: string[];
   password?: string;
   clearPassword?: boolean;
+  requirePassword?: boolean;
   enabled?: boolean;
+}
+
+/** A new user checked and hashed outside any transaction (argon2 is slow on purpose). */
+export interface PreparedUser {
+  name: string;
+  displayName: string;
+  role: Role;
+  rules: IpRule[];
+  passwordHash: string | null;
+  requirePassword: boolean;
+  enabled: boolean;
+}
+
+export async function prepareNewUser(input: NewUser): Promise<PreparedUser> {
+  const name = check(userNameSchema, input.name);
+  const role = check(roleSchema, input.role);
+  const displayName = check(displayNameSchema, input.displayName ?? "");
+  const rules = parseRules(input.ips);
+  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+  // Admins present their password unless an admin turns that off explicitly.
+  const requirePassword = input.requirePassword ?? (passwordHash !== null && role === "admin");
+  if (requirePassword && passwordHash === null) {
+    throw new PublicError("a password is required to sign in, so one must be set", undefined, 400);
+  }
+  return { name, displayName, role, rules, passwordHash, requirePassword, enabled: input.enabled ?? true };
+}
+
+/** Inserts a prepared user inside the caller's transaction; returns the new id. */
+export async function insertUser(tx: Tx, user: PreparedUser, actor: Actor): Promise<number> {
+  const existing = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.name}) = lower(${user.name})`);
+  if (existing.length > 0) throw new PublicError(`a user named "${user.name}" already exists`, undefined, 409);
+  await assertRulesFree(tx, user.rules, undefined);
+  const [created] = await tx
+    .insert(users)
+    .values({
+      name: user.name,
+      displayName: user.displayName,
+      role: user.role,
+      passwordHash: user.passwordHash,
+      requirePassword: user.requirePassword,
+      enabled: user.enabled,
+    })
+    .returning({ id: users.id });
+  const id = created!.id;
+  if (user.rules.length > 0) {
+    await tx.insert(userIpRules).values(user.rules.map((rule) => ({ userId: id, rule: formatRule(rule) })));
+  }
+  await recordAudit(tx, actor, "user.add", user.name, `role=${user.role} ips=${user.rules.map(formatRule).join(",")}`);
+  return id;
 }
 
 export class UserStore {
@@ -99,83 +161,100 @@ export class UserStore {
     return (await this.list()).find((u) => u.name.toLowerCase() === wanted);
   }
 
-  async add(input: NewUser, actor: string): Promise<UserRecord> {
-    const name = check(userNameSchema, input.name);
-    const role = check(roleSchema, input.role);
-    const rules = parseRules(input.ips);
-    const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
-    await this.db.transaction(async (tx) => {
-      const existing = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.name}) = lower(${name})`);
-      if (existing.length > 0) throw new PublicError(`a user named "${name}" already exists`, undefined, 409);
-      await assertRulesFree(tx, rules, undefined);
-      const [created] = await tx
-        .insert(users)
-        .values({
-          name,
-          displayName: input.displayName?.trim() ?? "",
-          role,
-          passwordHash,
-          // Admins must always present their password unless an admin turns that off explicitly.
-          requirePassword: passwordHash !== null && role === "admin",
-          enabled: input.enabled ?? true,
-        })
-        .returning({ id: users.id });
-      if (rules.length > 0) {
-        await tx.insert(userIpRules).values(rules.map((rule) => ({ userId: created!.id, rule: formatRule(rule) })));
-      }
-      await tx.insert(auditLog).values({
-        actor,
-        action: "user.add",
-        target: name,
-        detail: `role=${role} ips=${rules.map(formatRule).join(",")}`,
-      });
-    });
-    return (await this.get(name))!;
+  async getById(id: number): Promise<UserRecord | undefined> {
+    return (await this.list()).find((u) => u.id === id);
   }
 
-  async update(name: string, changes: UserChanges, actor: string): Promise<UserRecord> {
+  async hasEnabledAdmin(): Promise<boolean> {
+    const rows = await this.db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.role, "admin"), eq(users.enabled, true)))
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  async add(input: NewUser, actor: Actor): Promise<UserRecord> {
+    const prepared = await prepareNewUser(input);
+    const id = await this.db.transaction((tx) => insertUser(tx, prepared, actor));
+    return (await this.getById(id))!;
+  }
+
+  /** The first-run admin; checked inside the transaction, so two setup forms at once make one admin. */
+  async addFirstAdmin(input: Omit<NewUser, "role">, actor: Actor): Promise<UserRecord> {
+    const prepared = await prepareNewUser({ ...input, role: "admin" });
+    const id = await this.db.transaction(async (tx) => {
+      const admins = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.role, "admin"), eq(users.enabled, true)))
+        .limit(1);
+      if (admins.length > 0) throw new PublicError("an administrator already exists", undefined, 409);
+      return insertUser(tx, prepared, actor);
+    });
+    return (await this.getById(id))!;
+  }
+
+  async update(name: string, changes: UserChanges, actor: Actor): Promise<UserRecord> {
     const user = await this.get(name);
     if (!user) throw new PublicError(`no user named "${name}"`, undefined, 404);
     const role = changes.role === undefined ? undefined : check(roleSchema, changes.role);
-    let finalRules = user.ipRules;
-    if (changes.ips !== undefined) finalRules = changes.ips;
+    const displayName = changes.displayName === undefined ? undefined : check(displayNameSchema, changes.displayName);
+    let ruleTexts = changes.ips ?? user.ipRules;
     if (changes.removeIps?.length) {
       const removing = parseRules(changes.removeIps).map(formatRule);
       for (const rule of removing) {
-        if (!finalRules.includes(rule)) throw new PublicError(`${user.name} has no IP rule ${rule}`, undefined, 400);
+        if (!ruleTexts.includes(rule)) throw new PublicError(`${user.name} has no IP rule ${rule}`, undefined, 400);
       }
-      finalRules = finalRules.filter((r) => !removing.includes(r));
+      ruleTexts = ruleTexts.filter((r) => !removing.includes(r));
     }
-    if (changes.addIps?.length) finalRules = [...finalRules, ...changes.addIps];
-    const rules = parseRules(finalRules);
+    if (changes.addIps?.length) ruleTexts = [...ruleTexts, ...changes.addIps];
+    const rules = parseRules(ruleTexts);
     const passwordHash =
       changes.password !== undefined ? await hashPassword(changes.password) : changes.clearPassword ? null : undefined;
+    const willHavePassword = passwordHash === undefined ? user.hasPassword : passwordHash !== null;
+    const finalRole = role ?? user.role;
+    let requirePassword = changes.requirePassword ?? user.requirePassword;
+    if (passwordHash === null) requirePassword = false;
+    else if (passwordHash !== undefined && changes.requirePassword === undefined && finalRole === "admin") requirePassword = true;
+    if (requirePassword && !willHavePassword) {
+      throw new PublicError("a password is required to sign in, so one must be set", undefined, 400);
+    }
+    const newRules = rules.map(formatRule);
+    // Anything that changes who may be this user ends their open sessions.
+    const endSessions =
+      changes.enabled === false ||
+      passwordHash !== undefined ||
+      newRules.join() !== user.ipRules.join() ||
+      (role !== undefined && role !== user.role);
+
     await this.db.transaction(async (tx) => {
       await assertRulesFree(tx, rules, user.id);
-      const values: Partial<typeof users.$inferInsert> = { updatedAt: new Date() };
-      if (changes.displayName !== undefined) values.displayName = changes.displayName.trim();
+      const values: Partial<typeof users.$inferInsert> = { updatedAt: new Date(), requirePassword };
+      if (displayName !== undefined) values.displayName = displayName;
       if (role !== undefined) values.role = role;
       if (changes.enabled !== undefined) values.enabled = changes.enabled;
-      if (passwordHash !== undefined) {
-        values.passwordHash = passwordHash;
-        values.requirePassword = passwordHash !== null && (role ?? user.role) === "admin" ? true : passwordHash !== null && user.requirePassword;
-      }
+      if (passwordHash !== undefined) values.passwordHash = passwordHash;
       await tx.update(users).set(values).where(eq(users.id, user.id));
       await tx.delete(userIpRules).where(eq(userIpRules.userId, user.id));
-      if (rules.length > 0) {
-        await tx.insert(userIpRules).values(rules.map((rule) => ({ userId: user.id, rule: formatRule(rule) })));
+      if (rules.length > 0) await tx.insert(userIpRules).values(newRules.map((rule) => ({ userId: user.id, rule })));
+      if (endSessions) {
+        await tx
+          .update(sessions)
+          .set({ endedAt: new Date(), endReason: "account-changed" })
+          .where(and(eq(sessions.userId, user.id), isNull(sessions.endedAt)));
       }
-      await tx.insert(auditLog).values({ actor, action: "user.update", target: user.name, detail: describeChanges(changes) });
+      await recordAudit(tx, actor, "user.update", user.name, describeChanges(changes));
     });
-    return (await this.get(user.name))!;
+    return (await this.getById(user.id))!;
   }
 
-  async remove(name: string, actor: string): Promise<void> {
+  async remove(name: string, actor: Actor): Promise<void> {
     const user = await this.get(name);
     if (!user) throw new PublicError(`no user named "${name}"`, undefined, 404);
     await this.db.transaction(async (tx) => {
       await tx.delete(users).where(eq(users.id, user.id));
-      await tx.insert(auditLog).values({ actor, action: "user.remove", target: user.name });
+      await recordAudit(tx, actor, "user.remove", user.name);
     });
   }
 
@@ -189,9 +268,13 @@ export class UserStore {
     }
     return undefined;
   }
-}
 
-type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+  async verifyPassword(userId: number, password: string): Promise<boolean> {
+    const [row] = await this.db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId));
+    if (!row?.hash) return false;
+    return Bun.password.verify(password, row.hash);
+  }
+}
 
 /** An address covered by two users' rules would make identity a coin toss, so it is refused on save. */
 async function assertRulesFree(tx: Tx, rules: IpRule[], ownerId: number | undefined): Promise<void> {
@@ -218,6 +301,8 @@ async function hashPassword(password: string): Promise<string> {
 function describeChanges(changes: UserChanges): string {
   return Object.entries(changes)
     .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => (key === "password" ? "password=changed" : `${key}=${Array.isArray(value) ? value.join(",") : value}`))
+    .map(([key, value]) =>
+      key === "password" ? "password=changed" : `${key}=${Array.isArray(value) ? value.join(",") : value}`,
+    )
     .join(" ");
 }

@@ -1,22 +1,66 @@
 import { Hono } from "hono";
-import { HomePage, type Visitor } from "../../../views/home-page";
-import { isLoopback } from "../../net/ip";
-import { type GatewayEnv, pageContext } from "../context";
+import { DeniedPage } from "../../../views/denied-page";
+import { NoticePage } from "../../../views/notice-page";
+import { UserHomePage } from "../../../views/user-home-page";
+import { isThisMachine } from "../../net/ip";
+import { type GatewayContext, type GatewayEnv, pageContext } from "../context";
+import { type Admission, admit, loginUrl } from "../identity";
+
+/** The answer for a visitor who is not (yet) let in, whatever page they asked for. */
+export async function turnAway(c: GatewayContext, admission: Exclude<Admission, { kind: "in" }>, next: string) {
+  const page = pageContext(c);
+  const { t } = page;
+  switch (admission.kind) {
+    case "not-set-up": {
+      const address = c.get("clientAddress");
+      if (address && isThisMachine(address)) return c.redirect("/setup", 303);
+      return c.html(
+        <NoticePage page={page} title={t("notSetUp.title")} tone="warn" id="not-set-up">
+          <p>{t("notSetUp.body")}</p>
+        </NoticePage>,
+        503,
+      );
+    }
+    case "needs-password":
+      return c.redirect(loginUrl(c, next), 303);
+    case "disabled":
+      return c.html(
+        <NoticePage page={page} title={t("disabled.title")} tone="bad" id="disabled">
+          <p>{t("disabled.body", { name: admission.user.name })}</p>
+        </NoticePage>,
+        403,
+      );
+    case "unknown": {
+      const address = c.get("clientAddressText");
+      const pending = await c.get("services").accessRequests.pendingFor(address);
+      return c.html(<DeniedPage page={page} address={address} pending={pending} />, 403);
+    }
+  }
+}
 
 export function homeRoutes() {
   const app = new Hono<GatewayEnv>();
+
   app.get("/", async (c) => {
-    const users = c.get("users");
-    const address = c.get("clientAddress");
-    const all = await users.list();
-    let visitor: Visitor;
-    if (!all.some((u) => u.role === "admin" && u.enabled)) {
-      visitor = { kind: "not-set-up", fromThisMachine: address !== null && isLoopback(address) };
-    } else {
-      const user = address ? await users.findByAddress(address) : undefined;
-      visitor = user ? { kind: "known", user } : { kind: "unknown" };
-    }
-    return c.html(<HomePage page={pageContext(c)} address={c.get("clientAddressText")} visitor={visitor} />);
+    const admission = await admit(c);
+    if (admission.kind !== "in") return turnAway(c, admission, "/");
+    const role = c.get("identity")?.user.role;
+    return c.redirect(role === "admin" ? c.get("services").config.adminPath : "/app/", 303);
+  });
+
+  // The entrance to the user's own feature app.
+  app.get("/app/", async (c) => {
+    const admission = await admit(c);
+    if (admission.kind !== "in") return turnAway(c, admission, "/app/");
+    const identity = c.get("identity")!;
+    return c.html(
+      <UserHomePage
+        page={pageContext(c)}
+        name={identity.user.displayName || identity.user.name}
+        address={identity.session.address}
+        since={identity.session.createdAt}
+      />,
+    );
   });
   return app;
 }

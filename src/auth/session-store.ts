@@ -1,0 +1,144 @@
+// Server-side sessions: revocable by the admin, bound to the address they were created from,
+// ended by idle and absolute timeouts, and kept in the database so a restart keeps them.
+import { and, desc, eq, isNull, lt } from "drizzle-orm";
+import { createHash, randomBytes } from "node:crypto";
+import { type Actor, recordAudit } from "../audit";
+import type { Database } from "../db/open";
+import { sessions, users } from "../db/schema";
+
+export interface SessionPolicy {
+  idleMs: number;
+  maxMs: number;
+}
+
+export interface ActiveSession {
+  id: number;
+  userId: number;
+  address: string;
+  userAgent: string;
+  method: "address" | "password";
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
+export type SessionLookup =
+  | { ok: true; session: ActiveSession }
+  | { ok: false; reason: "unknown" | "ended" | "revoked" | "idle" | "expired" | "other-address" | "disabled" };
+
+/** Writing last-seen on every request would make every page view a database write. */
+const TOUCH_INTERVAL_MS = 30_000;
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export class SessionStore {
+  constructor(
+    private readonly db: Database,
+    private readonly policy: SessionPolicy,
+  ) {}
+
+  async create(
+    userId: number,
+    address: string,
+    userAgent: string,
+    method: ActiveSession["method"],
+    actor: Actor,
+  ): Promise<{ token: string; id: number }> {
+    const token = randomBytes(32).toString("base64url");
+    const now = new Date();
+    const id = await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(sessions)
+        .values({ tokenHash: hashToken(token), userId, address, userAgent: userAgent.slice(0, 300), method, createdAt: now, lastSeenAt: now })
+        .returning({ id: sessions.id });
+      await recordAudit(tx, actor, method === "password" ? "login" : "session.start", actor.name, `session=${row!.id}`);
+      return row!.id;
+    });
+    return { token, id };
+  }
+
+  /** Finds the open session for a cookie token, ending it if a timeout has passed. */
+  async lookup(token: string, address: string): Promise<SessionLookup> {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return { ok: false, reason: "unknown" };
+    const [row] = await this.db
+      .select({ session: sessions, enabled: users.enabled })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.tokenHash, hashToken(token)));
+    if (!row) return { ok: false, reason: "unknown" };
+    const { session } = row;
+    if (session.endedAt) {
+      const reason = session.endReason;
+      return { ok: false, reason: reason === "revoked" || reason === "idle" || reason === "expired" ? reason : "ended" };
+    }
+    const now = Date.now();
+    if (now - session.createdAt.getTime() > this.policy.maxMs) {
+      await this.end(session.id, "expired");
+      return { ok: false, reason: "expired" };
+    }
+    if (now - session.lastSeenAt.getTime() > this.policy.idleMs) {
+      await this.end(session.id, "idle");
+      return { ok: false, reason: "idle" };
+    }
+    if (!row.enabled) {
+      await this.end(session.id, "disabled");
+      return { ok: false, reason: "disabled" };
+    }
+    // A cookie copied to another machine is worthless there; the session itself stays valid for its owner.
+    if (session.address !== address) return { ok: false, reason: "other-address" };
+    if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+      await this.db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, session.id));
+      session.lastSeenAt = new Date(now);
+    }
+    return { ok: true, session: toActiveSession(session) };
+  }
+
+  async end(id: number, reason: string): Promise<boolean> {
+    const ended = await this.db
+      .update(sessions)
+      .set({ endedAt: new Date(), endReason: reason })
+      .where(and(eq(sessions.id, id), isNull(sessions.endedAt)))
+      .returning({ id: sessions.id });
+    return ended.length > 0;
+  }
+
+  async revoke(id: number, actor: Actor): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const ended = await tx
+        .update(sessions)
+        .set({ endedAt: new Date(), endReason: "revoked" })
+        .where(and(eq(sessions.id, id), isNull(sessions.endedAt)))
+        .returning({ id: sessions.id, userId: sessions.userId });
+      if (ended.length === 0) return false;
+      const [user] = await tx.select({ name: users.name }).from(users).where(eq(users.id, ended[0]!.userId));
+      await recordAudit(tx, actor, "session.revoke", user?.name ?? "", `session=${id}`);
+      return true;
+    });
+  }
+
+  /** Open sessions, newest first, with timed-out ones closed on the way. */
+  async listOpen(): Promise<(ActiveSession & { userName: string; role: "admin" | "user" })[]> {
+    const now = Date.now();
+    await this.db
+      .update(sessions)
+      .set({ endedAt: new Date(now), endReason: "idle" })
+      .where(and(isNull(sessions.endedAt), lt(sessions.lastSeenAt, new Date(now - this.policy.idleMs))));
+    await this.db
+      .update(sessions)
+      .set({ endedAt: new Date(now), endReason: "expired" })
+      .where(and(isNull(sessions.endedAt), lt(sessions.createdAt, new Date(now - this.policy.maxMs))));
+    const rows = await this.db
+      .select({ session: sessions, userName: users.name, role: users.role })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(isNull(sessions.endedAt))
+      .orderBy(desc(sessions.createdAt));
+    return rows.map(({ session, userName, role }) => ({ ...toActiveSession(session), userName, role }));
+  }
+}
+
+function toActiveSession(row: typeof sessions.$inferSelect): ActiveSession {
+  const { id, userId, address, userAgent, method, createdAt, lastSeenAt } = row;
+  return { id, userId, address, userAgent, method, createdAt, lastSeenAt };
+}

@@ -1,0 +1,92 @@
+// Who is asking: the session cookie if it is valid for this address, else the IP rules.
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import { PublicError } from "../errors";
+import type { UserRecord } from "../users/user-store";
+import { type GatewayContext, type GatewayEnv, actorOf } from "./context";
+
+export const SESSION_COOKIE = "fgm_session";
+
+/** Session cookie: HttpOnly, SameSite=Lax, Secure under TLS, and no expiry, so it ends with the browser. */
+export function setSessionCookie(c: GatewayContext, token: string): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: new URL(c.req.url).protocol === "https:",
+  });
+}
+
+export function clearSessionCookie(c: GatewayContext): void {
+  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+}
+
+/** Resolves the session cookie into c.var.identity; a cookie that no longer works is removed. */
+export function sessionMiddleware() {
+  return createMiddleware<GatewayEnv>(async function session(c, next) {
+    c.set("identity", null);
+    c.set("sessionEnded", null);
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) {
+      const { sessions, users } = c.get("services");
+      const found = await sessions.lookup(token, c.get("clientAddressText"));
+      if (found.ok) {
+        const user = await users.getById(found.session.userId);
+        if (user) c.set("identity", { user, session: found.session });
+      } else if (found.reason !== "other-address") {
+        clearSessionCookie(c);
+        if (found.reason === "revoked" || found.reason === "idle" || found.reason === "expired" || found.reason === "ended") {
+          c.set("sessionEnded", found.reason);
+        }
+      }
+    }
+    await next();
+  });
+}
+
+export type Admission =
+  | { kind: "in" }
+  | { kind: "not-set-up" }
+  | { kind: "unknown" }
+  | { kind: "disabled"; user: UserRecord }
+  | { kind: "needs-password"; user: UserRecord };
+
+/**
+ * Lets the visitor in if they can be: an existing session, or an IP rule that is enough on its
+ * own (then a session is started). Otherwise says why not.
+ */
+export async function admit(c: GatewayContext): Promise<Admission> {
+  if (c.get("identity")) return { kind: "in" };
+  const { users, sessions } = c.get("services");
+  if (!(await users.hasEnabledAdmin())) return { kind: "not-set-up" };
+  const address = c.get("clientAddress");
+  const user = address ? await users.findByAddress(address) : undefined;
+  if (!user) return { kind: "unknown" };
+  if (!user.enabled) return { kind: "disabled", user };
+  if (user.requirePassword) return { kind: "needs-password", user };
+  const actor = { name: user.name, address: c.get("clientAddressText") };
+  const created = await sessions.create(user.id, actor.address, c.req.header("user-agent") ?? "", "address", actor);
+  setSessionCookie(c, created.token);
+  const found = await sessions.lookup(created.token, actor.address);
+  if (found.ok) c.set("identity", { user, session: found.session });
+  return { kind: "in" };
+}
+
+/** The sign-in page, coming back to `next`, saying why the old session ended if it did. */
+export function loginUrl(c: GatewayContext, next: string): string {
+  const ended = c.get("sessionEnded");
+  return `/login?next=${encodeURIComponent(next)}${ended ? `&ended=${ended}` : ""}`;
+}
+
+/** Guards the admin console: every route, every method. */
+export function requireAdmin() {
+  return createMiddleware<GatewayEnv>(async function requireAdmin(c, next) {
+    const admission = await admit(c);
+    if (admission.kind === "needs-password") return c.redirect(loginUrl(c, new URL(c.req.url).pathname), 303);
+    if (admission.kind !== "in") return c.redirect("/", 303);
+    if (c.get("identity")?.user.role !== "admin") {
+      throw new PublicError(`not an admin: ${actorOf(c).name}`, undefined, 403, "error.forbidden");
+    }
+    await next();
+  });
+}

@@ -1,0 +1,88 @@
+// The admin console's access and session actions. Every route here sits behind requireAdmin().
+import { Hono } from "hono";
+import { AccessRequestsSection, ConsolePage, SessionsSection, UsersSection } from "../../../views/admin/console-page";
+import { PublicError } from "../../errors";
+import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
+import { requireAdmin } from "../identity";
+
+function idParam(c: GatewayContext): number {
+  const id = Number(c.req.param("id"));
+  if (!Number.isSafeInteger(id) || id <= 0) throw new PublicError("no such item", undefined, 404);
+  return id;
+}
+
+export function adminRoutes() {
+  const app = new Hono<GatewayEnv>();
+  app.use(requireAdmin());
+
+  app.get("/", async (c) => {
+    const { users, sessions, accessRequests } = c.get("services");
+    return c.html(
+      <ConsolePage
+        page={pageContext(c)}
+        requests={await accessRequests.listPending()}
+        sessions={await sessions.listOpen()}
+        users={await users.list()}
+        currentSessionId={c.get("identity")!.session.id}
+      />,
+    );
+  });
+
+  const requestsAnswer = async (c: GatewayContext, outcome: { message?: string; error?: string }) => {
+    const { accessRequests, users, config } = c.get("services");
+    if (c.req.header("hx-request") !== "true") return c.redirect(config.adminPath, 303);
+    const page = pageContext(c);
+    return c.html(
+      <>
+        <AccessRequestsSection page={page} requests={await accessRequests.listPending()} {...outcome} />
+        <UsersSection page={page} users={await users.list()} outOfBand />
+      </>,
+    );
+  };
+
+  app.post("/access-requests/:id/approve", async (c) => {
+    const id = idParam(c);
+    const body = await c.req.parseBody();
+    const role = body.role === "admin" ? "admin" : "user";
+    const { accessRequests } = c.get("services");
+    const request = (await accessRequests.listPending()).find((r) => r.id === id);
+    try {
+      await accessRequests.approve(id, { userName: String(body.userName ?? ""), role }, actorOf(c));
+    } catch (error) {
+      if (error instanceof PublicError && error.status < 500) return requestsAnswer(c, { error: error.message });
+      throw error;
+    }
+    const { t } = pageContext(c);
+    return requestsAnswer(c, { message: t("admin.requests.approved", { name: String(body.userName), address: request?.address ?? "" }) });
+  });
+
+  app.post("/access-requests/:id/reject", async (c) => {
+    const id = idParam(c);
+    const { accessRequests } = c.get("services");
+    const request = (await accessRequests.listPending()).find((r) => r.id === id);
+    try {
+      await accessRequests.reject(id, actorOf(c));
+    } catch (error) {
+      if (error instanceof PublicError && error.status < 500) return requestsAnswer(c, { error: error.message });
+      throw error;
+    }
+    return requestsAnswer(c, { message: pageContext(c).t("admin.requests.rejected", { address: request?.address ?? "" }) });
+  });
+
+  app.post("/sessions/:id/revoke", async (c) => {
+    const id = idParam(c);
+    const { sessions, config } = c.get("services");
+    await sessions.revoke(id, actorOf(c));
+    if (c.req.header("hx-request") !== "true") return c.redirect(config.adminPath, 303);
+    const page = pageContext(c);
+    return c.html(
+      <SessionsSection
+        page={page}
+        sessions={await sessions.listOpen()}
+        currentSessionId={c.get("identity")!.session.id}
+        message={page.t("admin.sessions.revoked")}
+      />,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,161 @@
+import type { AccessRequest } from "../../src/access/access-request-store";
+import { suggestUserName } from "../../src/access/access-request-store";
+import type { ActiveSession } from "../../src/auth/session-store";
+import { formatDateTime } from "../../src/i18n/format";
+import type { UserRecord } from "../../src/users/user-store";
+import { ActionButton, FormError, StatusNotice, TableHead } from "../form";
+import { Layout, type PageContext } from "../layout";
+
+type OpenSession = ActiveSession & { userName: string };
+
+/** Pending requests with one-click Approve / Reject; the htmx answer to either action too. */
+export function AccessRequestsSection(props: {
+  page: PageContext;
+  requests: AccessRequest[];
+  message?: string;
+  error?: string;
+}) {
+  const { t, locale, adminPath } = props.page;
+  return (
+    <section class="card" id="access-requests">
+      <h2>{t("admin.requests.title")}</h2>
+      <StatusNotice message={props.message} />
+      <FormError message={props.error} />
+      {props.requests.length === 0 ? (
+        <p class="muted">{t("admin.requests.none")}</p>
+      ) : (
+        <table>
+          <TableHead labels={[t("admin.requests.address"), t("admin.requests.name"), t("admin.requests.reason"), t("admin.requests.when"), t("admin.requests.userName"), t("admin.requests.role"), ""]} />
+          <tbody>
+            {props.requests.map((request) => {
+              const form = `approve-${request.id}`;
+              return (
+                <tr id={`request-${request.id}`}>
+                  <td class="address">{request.address}</td>
+                  <td>{request.name}</td>
+                  <td>{request.reason}</td>
+                  <td>{formatDateTime(request.createdAt, locale)}</td>
+                  <td>
+                    <input
+                      form={form}
+                      name="userName"
+                      value={suggestUserName(request.name)}
+                      required
+                      aria-label={t("admin.requests.userName")}
+                    />
+                  </td>
+                  <td>
+                    <select form={form} name="role" aria-label={t("admin.requests.role")}>
+                      <option value="user">{t("role.user")}</option>
+                      <option value="admin">{t("role.admin")}</option>
+                    </select>
+                  </td>
+                  <td class="actions">
+                    <ActionButton
+                      formId={form}
+                      action={`${adminPath}/access-requests/${request.id}/approve`}
+                      target="#access-requests"
+                      label={t("admin.requests.approve")}
+                    />
+                    <ActionButton
+                      action={`${adminPath}/access-requests/${request.id}/reject`}
+                      target="#access-requests"
+                      label={t("admin.requests.reject")}
+                      secondary
+                    />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function SessionsSection(props: { page: PageContext; sessions: OpenSession[]; currentSessionId?: number; message?: string }) {
+  const { t, locale, adminPath } = props.page;
+  return (
+    <section class="card" id="sessions">
+      <h2>{t("admin.sessions.title")}</h2>
+      <StatusNotice message={props.message} />
+      {props.sessions.length === 0 ? (
+        <p class="muted">{t("admin.sessions.none")}</p>
+      ) : (
+        <table>
+          <TableHead labels={[t("admin.sessions.user"), t("admin.sessions.address"), t("admin.sessions.since"), t("admin.sessions.lastSeen"), t("admin.sessions.method"), ""]} />
+          <tbody>
+            {props.sessions.map((session) => (
+              <tr id={`session-${session.id}`}>
+                <td>{session.userName}</td>
+                <td class="address">{session.address}</td>
+                <td>{formatDateTime(session.createdAt, locale)}</td>
+                <td>{formatDateTime(session.lastSeenAt, locale)}</td>
+                <td>{t(`admin.sessions.method.${session.method}`)}</td>
+                <td class="actions">
+                  {session.id === props.currentSessionId && <span class="muted">{t("admin.sessions.current")}</span>}
+                  {session.id !== props.currentSessionId && (
+                    <ActionButton
+                      action={`${adminPath}/sessions/${session.id}/revoke`}
+                      target="#sessions"
+                      label={t("admin.sessions.revoke")}
+                      secondary
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** `outOfBand` lets an htmx answer about something else (an approval) refresh this table too. */
+export function UsersSection(props: { page: PageContext; users: UserRecord[]; outOfBand?: boolean }) {
+  const { t } = props.page;
+  return (
+    <section class="card" id="users" hx-swap-oob={props.outOfBand ? "true" : undefined}>
+      <h2>{t("admin.users.title")}</h2>
+      <table>
+        <TableHead labels={[t("admin.users.name"), t("admin.users.role"), t("admin.users.addresses"), t("admin.users.state")]} />
+        <tbody>
+          {props.users.map((user) => (
+            <tr id={`user-${user.name}`}>
+              <td>
+                {user.name}
+                {user.displayName && <span class="muted"> ({user.displayName})</span>}
+              </td>
+              <td>{t(`role.${user.role}`)}</td>
+              <td class="address">{user.ipRules.join(", ")}</td>
+              <td>
+                {user.enabled ? t("admin.users.enabled") : t("admin.users.disabled")}
+                {user.requirePassword && `, ${t("admin.users.passwordRequired")}`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function ConsolePage(props: {
+  page: PageContext;
+  requests: AccessRequest[];
+  sessions: OpenSession[];
+  users: UserRecord[];
+  currentSessionId: number;
+}) {
+  const { t } = props.page;
+  return (
+    <Layout page={props.page} title={t("admin.title")}>
+      <h1>{t("admin.title")}</h1>
+      <AccessRequestsSection page={props.page} requests={props.requests} />
+      <SessionsSection page={props.page} sessions={props.sessions} currentSessionId={props.currentSessionId} />
+      <UsersSection page={props.page} users={props.users} />
+    </Layout>
+  );
+}

@@ -1,0 +1,90 @@
+import type { Child } from "hono/jsx";
+
+/** A labelled input with its error, so every form field is accessible and shows what is wrong. */
+export function Field(props: {
+  label: string;
+  name: string;
+  type?: string;
+  value?: string;
+  error?: string;
+  required?: boolean;
+  autocomplete?: string;
+  hint?: string;
+  maxlength?: number;
+  autofocus?: boolean;
+}) {
+  const id = `field-${props.name}`;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <input
+        id={id}
+        name={props.name}
+        type={props.type ?? "text"}
+        value={props.value ?? ""}
+        required={props.required}
+        autocomplete={props.autocomplete}
+        maxlength={props.maxlength}
+        autofocus={props.autofocus}
+        aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={props.error ? `${id}-error` : props.hint ? `${id}-hint` : undefined}
+      />
+      {props.hint && (
+        <small class="muted" id={`${id}-hint`}>
+          {props.hint}
+        </small>
+      )}
+      {props.error && (
+        <small class="error" id={`${id}-error`} role="alert">
+          {props.error}
+        </small>
+      )}
+    </div>
+  );
+}
+
+export function FormError(props: { message?: string; children?: Child }) {
+  if (!props.message) return null;
+  return (
+    <p class="notice bad card" role="alert" id="form-error">
+      {props.message}
+      {props.children}
+    </p>
+  );
+}
+
+export function StatusNotice(props: { message?: string }) {
+  if (!props.message) return null;
+  return (
+    <p class="notice ok card" role="status">
+      {props.message}
+    </p>
+  );
+}
+
+/** A table's header row; an empty label leaves a column (e.g. for action buttons) untitled. */
+export function TableHead(props: { labels: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {props.labels.map((label) => (
+          <th>{label}</th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+/**
+ * One button that posts to `action`: with htmx it replaces the `target` section with the answer,
+ * without JavaScript it is a plain form post.
+ */
+export function ActionButton(props: { action: string; target: string; label: string; secondary?: boolean; formId?: string }) {
+  return (
+    <form id={props.formId} method="post" action={props.action} hx-post={props.action} hx-target={props.target} hx-swap="outerHTML">
+      <button type="submit" class={props.secondary ? "secondary" : undefined}>
+        {props.label}
+      </button>
+    </form>
+  );
+}
