@@ -115,6 +115,14 @@ describe("user management", () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no user named "zed"');
 
+    const relaxed = await runCli(["user", "set", "root-admin", "--no-require-password", ...data]);
+    expect(relaxed.stdout).toContain("root-admin (admin, password set)");
+    const noPassword = await runCli(["user", "set", "alice", "--require-password", ...data]);
+    expect(noPassword.code).toBe(2);
+    expect(noPassword.stderr).toContain("a password is required to sign in, so one must be set");
+    const cleared = await runCli(["user", "set", "root-admin", "--clear-password", ...data]);
+    expect(cleared.stdout).toContain("root-admin (admin) ips");
+
     expect((await runCli(["user", "remove", "alice", ...data])).code).toBe(0);
     const after = JSON.parse((await runCli(["user", "list", "--json", ...data])).stdout) as { name: string }[];
     expect(after.map((u) => u.name)).toEqual(["root-admin"]);

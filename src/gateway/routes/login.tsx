@@ -8,7 +8,11 @@ import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../c
 import { clearSessionCookie, setSessionCookie } from "../identity";
 
 /** Verified against when the name is unknown, so a wrong name takes as long as a wrong password. */
-const DUMMY_HASH = await Bun.password.hash("timing-equaliser-not-a-password", { algorithm: "argon2id" });
+let dummyHash: Promise<string> | undefined;
+function timingEqualiser(): Promise<string> {
+  dummyHash ??= Bun.password.hash("timing-equaliser-not-a-password", { algorithm: "argon2id" });
+  return dummyHash;
+}
 
 /** Only a local path may follow sign-in: never another host ("//evil", "https://…"). */
 function safeNext(next: unknown): string {
@@ -57,7 +61,7 @@ export function loginRoutes() {
     const user = name ? await users.get(name) : undefined;
     let passwordOk = false;
     if (user?.hasPassword) passwordOk = await users.verifyPassword(user.id, password);
-    else await Bun.password.verify(password || "x", DUMMY_HASH);
+    else await Bun.password.verify(password || "x", await timingEqualiser());
     if (!user?.enabled || !passwordOk) {
       const left = await throttle.recordFailure(name, address);
       await audit(c, "login.failed", name);
