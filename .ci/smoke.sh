@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke-tests one built executable the way an administrator meets it: copied alone into an empty
 # folder (no node_modules, no source), then --version, user add, serve answering /healthz, a
-# database write read back after a restart, a feature-app child, and doctor.
+# database write read back after a restart, a user's feature-app child answering through the
+# gateway (and gone once the gateway stops), and doctor.
 #   bash .ci/smoke.sh dist/5gfm-linux-x64
 #   bash .ci/smoke.sh dist/5gfm-windows-x64.exe wine     (runs it through .ci/wine-run.sh)
 set -euo pipefail
@@ -16,6 +17,10 @@ cd "$work"
 say() { printf 'smoke[%s]: %s\n' "$name" "$*"; }
 fail() { say "FAIL: $*"; [ -f serve.log ] && tail -n 40 serve.log; exit 1; }
 run() { if [ "$runner" = wine ]; then bash "$here/wine-run.sh" "./$name" "$@"; else "./$name" "$@"; fi; }
+# Started with exec so that $! is the executable itself (or Wine's loader), never a shell around it.
+run_background() {
+  if [ "$runner" = wine ]; then exec bash "$here/wine-run.sh" "./$name" "$@"; else exec "./$name" "$@"; fi
+}
 python="$(command -v python3 || command -v python)"  # Windows runners name it python
 free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() { # url, seconds
@@ -32,14 +37,13 @@ stop_serve() {
   serve_pid=""
   # Under Wine the exe lives on in wineserver's care after its launcher is gone; end it for the restart.
   if [ "$runner" = wine ]; then WINEPREFIX="${WINEPREFIX:-$HOME/.wine-5gfm}" wineserver -k 2>/dev/null || true; fi
-  rm -f 5gfm-data/gateway.pid
 }
 trap 'stop_serve; cd /; rm -rf "$work"' EXIT
 
 port="$(free_port)"
 app_from=$((30000 + RANDOM % 20000))
 start_serve() {
-  run serve --port "$port" --host 127.0.0.1 --no-open --app-ports "$app_from-$((app_from + 10))" >>serve.log 2>&1 &
+  (run_background serve --port "$port" --host 127.0.0.1 --no-open --app-ports "$app_from-$((app_from + 10))" >>serve.log 2>&1) &
   serve_pid=$!
   wait_http "http://127.0.0.1:$port/healthz" 60 || fail "serve did not answer /healthz within 60 s"
 }
@@ -75,24 +79,27 @@ run user add bob --role user --ip 127.0.0.3 >/dev/null || fail "user add while s
 stop_serve
 start_serve
 page="$(curl -fsS -L -c jar3 -b jar3 --interface 127.0.0.3 "http://127.0.0.1:$port/")"
-[[ "$page" == *"Welcome, bob"* && "$page" == *"127.0.0.3"* ]] || fail "after a restart the gateway does not let bob in at 127.0.0.3"
+[[ "$page" == *"Signed in as bob"* ]] || fail "after a restart the gateway does not let bob in at 127.0.0.3"
 page_ko="$(curl -fsS -L -c jar2 -b jar2 --interface 127.0.0.2 -H 'Accept-Language: ko-KR,ko;q=0.9' "http://127.0.0.1:$port/")"
-[[ "$page_ko" == *"alice님, 환영합니다"* ]] || fail "Korean page for alice"
+[[ "$page_ko" == *"alice(으)로 로그인됨"* ]] || fail "Korean page for alice"
 denied_code="$(curl -s -o denied.html -w '%{http_code}' --interface 127.0.0.4 "http://127.0.0.1:$port/")"
 [ "$denied_code" = 403 ] && grep -q "127.0.0.4" denied.html || fail "an unknown address got $denied_code instead of the access-denied page"
 say "restart: data kept; bob (127.0.0.3) in, alice in Korean, 127.0.0.4 denied"
-stop_serve
 
-app_port="$(free_port)"
-run feature-app --port "$app_port" --user alice >app.log 2>&1 &
-app_pid=$!
-wait_http "http://127.0.0.1:$app_port/app/_health" 60 || { cat app.log; fail "feature-app did not answer"; }
-app_health="$(curl -fsS "http://127.0.0.1:$app_port/app/_health")"
-kill "$app_pid" 2>/dev/null || true
-wait "$app_pid" 2>/dev/null || true
-[ "$runner" = wine ] && { WINEPREFIX="${WINEPREFIX:-$HOME/.wine-5gfm}" wineserver -k 2>/dev/null || true; }
-[[ "$app_health" == *'"demoFeatures":88'* ]] || fail "feature-app health: $app_health"
-say "feature-app: $app_health"
+# Bob's own feature-app process, through the gateway: started on his first request.
+app_health="$(curl -fsS -b jar3 --interface 127.0.0.3 "http://127.0.0.1:$port/app/_health")"
+[[ "$app_health" == *'"user":"bob"'* && "$app_health" == *'"demoFeatures":88'* ]] || fail "bob's feature app through the gateway: $app_health"
+app_page="$(curl -fsS -b jar3 -H 'Accept: text/html' --interface 127.0.0.3 "http://127.0.0.1:$port/app/")"
+[[ "$app_page" == *"FGR-CA0001"* ]] || fail "bob's feature-app page does not list the demo catalog"
+say "feature app through the gateway: $app_health"
+stop_serve
+if [ "$runner" = native ]; then
+  sleep 1
+  if pgrep -f "$work/.*feature-app" >/dev/null || pgrep -f "^./$name feature-app" >/dev/null; then
+    fail "feature-app processes outlived the gateway: $(pgrep -af feature-app)"
+  fi
+  say "no feature-app process outlived the gateway"
+fi
 
 run doctor --port "$(free_port)" >doctor.out 2>&1 || { cat doctor.out; fail "doctor"; }
 say "doctor: $(tail -1 doctor.out)"

@@ -1,10 +1,6 @@
 // The demo catalog ships inside the executable (a JSON import is bundled by `bun build`).
+import * as v from "valibot";
+import { type Catalog, catalogSchema } from "./catalog";
 import catalog from "./demo/catalog.json";
 
-export interface DemoCatalog {
-  name: string;
-  source: string;
-  features: { id: string; release: string; category: string }[];
-}
-
-export const demoCatalog: DemoCatalog = catalog;
+export const demoCatalog: Catalog = v.parse(catalogSchema, catalog);

@@ -1,56 +1,50 @@
 // One user's feature-app process. It binds 127.0.0.1 only: the gateway is its sole client.
-import { Hono } from "hono";
 import { createLogger } from "../src/log";
-import { demoCatalog } from "./demo-catalog";
+import { type FeatureAppOptions, createFeatureApp } from "./app";
+import { DIAG_MAX_BYTES } from "./diag-routes";
 
 const log = createLogger("feature-app");
 
-export interface FeatureAppOptions {
-  port: number;
-  user: string;
-  exitWithStdin?: boolean;
-}
+/** The gateway kills an instance 5 s after asking it to stop; requests in flight get less than that. */
+const STOP_GRACE_MS = 3000;
 
-export function createFeatureApp(options: FeatureAppOptions) {
-  const startedAt = Date.now();
-  let lastCpu = process.cpuUsage();
-  let lastAt = performance.now();
-  const app = new Hono();
-  app.get("/app/_health", (c) => {
-    const cpu = process.cpuUsage();
-    const now = performance.now();
-    const cpuPercent = ((cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000 / Math.max(1, now - lastAt)) * 100;
-    [lastCpu, lastAt] = [cpu, now];
-    return c.json({
-      status: "ok",
-      user: options.user,
-      pid: process.pid,
-      rssBytes: process.memoryUsage.rss(),
-      cpuPercent: Math.round(cpuPercent * 10) / 10,
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-      demoFeatures: demoCatalog.features.length,
-    });
-  });
-  return app;
+export interface RunOptions extends FeatureAppOptions {
+  port: number;
+  exitWithStdin: boolean;
 }
 
 /** Resolves with the exit code once the process should end. */
-export function runFeatureApp(options: FeatureAppOptions): Promise<number> {
+export function runFeatureApp(options: RunOptions): Promise<number> {
   const app = createFeatureApp(options);
-  const server = Bun.serve({ hostname: "127.0.0.1", port: options.port, fetch: app.fetch });
-  log.info("listening", { port: server.port, user: options.user, pid: process.pid });
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: options.port,
+    // Bun's default limit (128 MiB) would cut the diag upload short; beyond this Bun answers 413 itself.
+    maxRequestBodySize: DIAG_MAX_BYTES,
+    fetch: app.fetch,
+    websocket: app.websocket,
+  });
+  log.info("listening", { port: server.port, user: options.assignment?.user ?? "(spare)", pid: process.pid });
   return new Promise((resolve) => {
-    const stop = (reason: string) => {
+    let stopping = false;
+    const stop = async (reason: string) => {
+      if (stopping) return;
+      stopping = true;
       log.info("stopping", { reason });
-      server.stop(true);
+      app.closeSockets();
+      const grace = new Promise((done) => setTimeout(done, STOP_GRACE_MS).unref());
+      await Promise.race([server.stop(), grace]);
+      await server.stop(true);
+      // An open stdin pipe would keep the process alive after a signal.
+      if (options.exitWithStdin) process.stdin.destroy();
       resolve(0);
     };
-    process.on("SIGTERM", () => stop("SIGTERM"));
-    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGTERM", () => void stop("SIGTERM"));
+    process.on("SIGINT", () => void stop("SIGINT"));
     // The gateway holds our stdin pipe; when it closes, the gateway is gone (even if killed hard).
     if (options.exitWithStdin) {
-      process.stdin.on("end", () => stop("parent gone (stdin closed)"));
-      process.stdin.on("error", () => stop("parent gone (stdin error)"));
+      process.stdin.on("end", () => void stop("parent gone (stdin closed)"));
+      process.stdin.on("error", () => void stop("parent gone (stdin error)"));
       process.stdin.resume();
     }
   });

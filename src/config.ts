@@ -31,6 +31,13 @@ const integer = (min: number, max: number) =>
     v.maxValue(max),
   );
 
+const decimal = (min: number, max: number) =>
+  v.pipe(
+    v.union([v.number(), v.pipe(v.string(), v.trim(), v.regex(/^\d+(\.\d+)?$/), v.transform(Number))]),
+    v.minValue(min),
+    v.maxValue(max),
+  );
+
 const boolean = v.union([
   v.boolean(),
   v.pipe(
@@ -157,6 +164,48 @@ export const SETTINGS = {
     help: "how long a lockout lasts (failures older than this are forgotten)",
     schema: integer(1, 1440),
   },
+  instanceIdleMinutes: {
+    flag: "instance-idle-minutes",
+    env: "FGM_INSTANCE_IDLE_MINUTES",
+    expected: "a number of minutes from 0.05 to 10080 (fractions allowed)",
+    help: "a feature app with no requests and no open page for this long is stopped",
+    schema: decimal(0.05, 10080),
+  },
+  instanceReadyWaitSeconds: {
+    flag: "instance-ready-wait-seconds",
+    env: "FGM_INSTANCE_READY_WAIT_SECONDS",
+    expected: "an integer from 1 to 300 (seconds)",
+    help: "how long a first visit waits for its feature app before a self-refreshing 'starting…' page",
+    schema: integer(1, 300),
+  },
+  maxInstances: {
+    flag: "max-instances",
+    env: "FGM_MAX_INSTANCES",
+    expected: "an integer from 1 to 1000",
+    help: "most feature apps running at once (spares included)",
+    schema: integer(1, 1000),
+  },
+  spareInstances: {
+    flag: "spare-instances",
+    env: "FGM_SPARE_INSTANCES",
+    expected: "an integer from 0 to 20",
+    help: "pre-started feature apps a first visit claims at once",
+    schema: integer(0, 20),
+  },
+  instanceStartConcurrency: {
+    flag: "instance-start-concurrency",
+    env: "FGM_INSTANCE_START_CONCURRENCY",
+    expected: "an integer from 1 to 64",
+    help: "feature apps starting at the same time; more first visits queue",
+    schema: integer(1, 64),
+  },
+  instanceMemoryMb: {
+    flag: "instance-memory-mb",
+    env: "FGM_INSTANCE_MEMORY_MB",
+    expected: "an integer from 0 to 65536 (MB; 0 = no limit)",
+    help: "a feature app that stays above this resident memory is restarted",
+    schema: integer(0, 65536),
+  },
   logLevel: {
     flag: "log-level",
     env: "FGM_LOG_LEVEL",
@@ -184,6 +233,12 @@ export const configSchema = v.pipe(
     sessionMaxHours: SETTINGS.sessionMaxHours.schema,
     loginMaxFailures: SETTINGS.loginMaxFailures.schema,
     loginLockoutMinutes: SETTINGS.loginLockoutMinutes.schema,
+    instanceIdleMinutes: SETTINGS.instanceIdleMinutes.schema,
+    instanceReadyWaitSeconds: SETTINGS.instanceReadyWaitSeconds.schema,
+    maxInstances: SETTINGS.maxInstances.schema,
+    spareInstances: SETTINGS.spareInstances.schema,
+    instanceStartConcurrency: SETTINGS.instanceStartConcurrency.schema,
+    instanceMemoryMb: SETTINGS.instanceMemoryMb.schema,
   }),
   v.forward(
     v.check(({ port, appPorts }) => port < appPorts.first || port > appPorts.last),
@@ -214,6 +269,12 @@ export function defaults(): Record<SettingKey, unknown> {
     sessionMaxHours: 12,
     loginMaxFailures: 10,
     loginLockoutMinutes: 15,
+    instanceIdleMinutes: 30,
+    instanceReadyWaitSeconds: 15,
+    maxInstances: 50,
+    spareInstances: 1,
+    instanceStartConcurrency: 4,
+    instanceMemoryMb: 1024,
   };
 }
 
@@ -315,5 +376,11 @@ export function printableConfig(config: Config): Record<string, unknown> {
     sessionMaxHours: config.sessionMaxHours,
     loginMaxFailures: config.loginMaxFailures,
     loginLockoutMinutes: config.loginLockoutMinutes,
+    instanceIdleMinutes: config.instanceIdleMinutes,
+    instanceReadyWaitSeconds: config.instanceReadyWaitSeconds,
+    maxInstances: config.maxInstances,
+    spareInstances: config.spareInstances,
+    instanceStartConcurrency: config.instanceStartConcurrency,
+    instanceMemoryMb: config.instanceMemoryMb,
   };
 }

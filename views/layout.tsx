@@ -19,7 +19,7 @@ function languageLink(page: PageContext, locale: Locale) {
   return `${url.pathname}${url.search}`;
 }
 
-export function Layout(props: { page: PageContext; title?: string; children: Child }) {
+export function Layout(props: { page: PageContext; title?: string; refreshSeconds?: number; children: Child }) {
   const { page } = props;
   const { t, user } = page;
   const title = props.title ? `${props.title} · ${t("app.name")}` : t("app.name");
@@ -29,6 +29,7 @@ export function Layout(props: { page: PageContext; title?: string; children: Chi
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title}</title>
+        {props.refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(props.refreshSeconds)} />}
         <link rel="icon" href={assetUrl("favicon.svg")} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl("app.css")} />
         {/* htmx would inject an inline <style> for its indicators, which the CSP forbids; app.css has them. */}

@@ -55,6 +55,12 @@ export function settingFlags(values: Record<string, unknown>): Record<string, un
     ["session-max-hours", "sessionMaxHours"],
     ["login-max-failures", "loginMaxFailures"],
     ["login-lockout-minutes", "loginLockoutMinutes"],
+    ["instance-idle-minutes", "instanceIdleMinutes"],
+    ["instance-ready-wait-seconds", "instanceReadyWaitSeconds"],
+    ["max-instances", "maxInstances"],
+    ["spare-instances", "spareInstances"],
+    ["instance-start-concurrency", "instanceStartConcurrency"],
+    ["instance-memory-mb", "instanceMemoryMb"],
   ] as const) {
     if (values[flag] !== undefined) flags[key] = values[flag];
   }

@@ -7,6 +7,7 @@ import { gatewayPid } from "../data-lock";
 import { bundledMigrations } from "../db/migrations";
 import { type Connection, connectDatabase, migrationState } from "../db/open";
 import { UsageError } from "../errors";
+import { isPortFree } from "../instances/port-check";
 import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
 import { configFromArgs } from "./open-config";
 
@@ -128,19 +129,9 @@ function checkDiskSpace(dir: string): Check {
   }
 }
 
-async function portIsFree(host: string, port: number): Promise<boolean> {
-  try {
-    const listener = Bun.listen({ hostname: host, port, socket: { data() {} } });
-    listener.stop(true);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function checkGatewayPort(config: Config): Promise<Check> {
   const name = `port ${config.port}`;
-  if (await portIsFree(config.host, config.port)) return { status: "OK", name, detail: `free on ${config.host}` };
+  if (await isPortFree(config.port, config.host)) return { status: "OK", name, detail: `free on ${config.host}` };
   const pid = gatewayPid(config.data);
   if (pid) return { status: "OK", name, detail: `in use by this data folder's running gateway (pid ${pid})` };
   return { status: "FAIL", name, detail: "in use by another program; stop it or start 5gfm with --port" };
@@ -149,7 +140,7 @@ async function checkGatewayPort(config: Config): Promise<Check> {
 async function checkAppPorts(config: Config): Promise<Check> {
   const { first, last } = config.appPorts;
   let free = 0;
-  for (let port = first; port <= last; port++) if (await portIsFree("127.0.0.1", port)) free++;
+  for (let port = first; port <= last; port++) if (await isPortFree(port)) free++;
   const total = last - first + 1;
   const detail = `${free} of ${total} free in ${first}-${last}`;
   if (free === 0 && !gatewayPid(config.data)) return { status: "FAIL", name: "app ports", detail: `${detail}; choose another range with --app-ports` };

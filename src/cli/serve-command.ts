@@ -25,6 +25,12 @@ Options:
   --session-max-hours N      end sessions N hours after sign-in (default 12)
   --login-max-failures N     wrong passwords per user and address before a lockout (default 10)
   --login-lockout-minutes N  how long a lockout lasts (default 15)
+  --instance-idle-minutes N  stop a feature app unused for N minutes (default 30; fractions allowed)
+  --instance-ready-wait-seconds N  a first visit waits N s before a "starting…" page (default 15)
+  --max-instances N          most feature apps running at once (default 50)
+  --spare-instances N        pre-started feature apps for fast first visits (default 1)
+  --instance-start-concurrency N  feature apps starting at once; the rest queue (default 4)
+  --instance-memory-mb N     restart a feature app above N MB resident memory (default 1024, 0 = off)
   --log-level LEVEL     debug, info, warn or error (default info)
   --no-open             do not open a browser on start
   --print-config        print the effective settings as JSON and exit
@@ -33,7 +39,9 @@ ${COMMON_USAGE}
 Every option can also be set in the environment (FGM_PORT, FGM_HOST, FGM_DATA, FGM_APP_PORTS,
 FGM_DATABASE_URL, FGM_DATABASE_AUTH_TOKEN, FGM_OPEN, FGM_LOG_LEVEL, FGM_ADMIN_PATH,
 FGM_TRUSTED_PROXIES (comma-separated), FGM_SESSION_IDLE_MINUTES, FGM_SESSION_MAX_HOURS,
-FGM_LOGIN_MAX_FAILURES, FGM_LOGIN_LOCKOUT_MINUTES, FGM_CONFIG) or in the
+FGM_LOGIN_MAX_FAILURES, FGM_LOGIN_LOCKOUT_MINUTES, FGM_INSTANCE_IDLE_MINUTES,
+FGM_INSTANCE_READY_WAIT_SECONDS, FGM_MAX_INSTANCES, FGM_SPARE_INSTANCES,
+FGM_INSTANCE_START_CONCURRENCY, FGM_INSTANCE_MEMORY_MB, FGM_CONFIG) or in the
 config file; flags win over the environment, which wins over the file.`;
 
 const OPTIONS = {
@@ -49,6 +57,12 @@ const OPTIONS = {
   "session-max-hours": { type: "string" },
   "login-max-failures": { type: "string" },
   "login-lockout-minutes": { type: "string" },
+  "instance-idle-minutes": { type: "string" },
+  "instance-ready-wait-seconds": { type: "string" },
+  "max-instances": { type: "string" },
+  "spare-instances": { type: "string" },
+  "instance-start-concurrency": { type: "string" },
+  "instance-memory-mb": { type: "string" },
   "print-config": { type: "boolean" },
 } as const;
 
@@ -71,7 +85,7 @@ export const serveCommand: Command = {
     let gateway: RunningGateway;
     try {
       database = await openConfiguredDatabase(config);
-      gateway = startGateway(config, database);
+      gateway = await startGateway(config, database);
     } catch (error) {
       database?.close();
       unlock();

@@ -105,3 +105,34 @@ export const loginFailures = sqliteTable(
   },
   (t) => [index("login_failures_name_address").on(t.name, t.address, t.at), index("login_failures_address").on(t.address, t.at)],
 );
+
+/** The gateway's instances, mirrored for the console and for finding processes after a restart. */
+export const instanceRecords = sqliteTable("instance_records", {
+  /** "user:<id>" for a user's instance, "spare:<n>" for a pre-started one. */
+  key: text("key").primaryKey(),
+  userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+  port: integer("port").notNull(),
+  pid: integer("pid"),
+  state: text("state", { enum: ["starting", "running", "stopping", "stopped", "failed"] }).notNull(),
+  startedAt: integer("started_at", { mode: "timestamp_ms" }),
+  readyMs: integer("ready_ms"),
+  restarts: integer("restarts").notNull().default(0),
+  lastError: text("last_error"),
+  lastActivityAt: integer("last_activity_at", { mode: "timestamp_ms" }),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** Every start and its time to ready, for the console and the benchmarks. */
+export const instanceStarts = sqliteTable(
+  "instance_starts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
+    at: createdAt(),
+    /** "cold" (a new process for this user), "spare" (claimed a pre-started one) or "restart". */
+    kind: text("kind", { enum: ["cold", "spare", "restart"] }).notNull(),
+    readyMs: integer("ready_ms"),
+    outcome: text("outcome", { enum: ["ready", "failed"] }).notNull(),
+  },
+  (t) => [index("instance_starts_at").on(t.at)],
+);

@@ -9,6 +9,7 @@ import { LoginThrottle } from "../auth/login-throttle";
 import { SessionStore } from "../auth/session-store";
 import type { Config } from "../config";
 import type { Database } from "../db/open";
+import type { InstancePool } from "../instances/instance-pool";
 import { PublicError } from "../errors";
 import { clientAddressMiddleware } from "../http/client-address";
 import { sameOriginMiddleware } from "../http/same-origin";
@@ -22,6 +23,7 @@ import { sessionMiddleware } from "./identity";
 import { accessRequestRoutes } from "./routes/access-request";
 import { adminRoutes } from "./routes/admin";
 import { healthRoutes } from "./routes/health";
+import { featureAppRoutes } from "./routes/feature-app";
 import { homeRoutes } from "./routes/home";
 import { loginRoutes } from "./routes/login";
 import { setupRoutes } from "./routes/setup";
@@ -34,12 +36,14 @@ const FORM_LIMIT_BYTES = 64 * 1024;
 export interface GatewayDeps {
   config: Config;
   db: Database;
+  pool: InstancePool;
   startedAt: number;
 }
 
-export function createServices(config: Config, db: Database): GatewayServices {
+export function createServices(config: Config, db: Database, pool: InstancePool): GatewayServices {
   return {
     config,
+    pool,
     users: new UserStore(db),
     sessions: new SessionStore(db, {
       idleMs: config.sessionIdleMinutes * 60_000,
@@ -56,7 +60,7 @@ export function createServices(config: Config, db: Database): GatewayServices {
 
 export function createGatewayApp(deps: GatewayDeps) {
   const app = new Hono<GatewayEnv>();
-  const services = createServices(deps.config, deps.db);
+  const services = createServices(deps.config, deps.db, deps.pool);
   const formLimit = bodyLimit({
     maxSize: FORM_LIMIT_BYTES,
     onError: () => {
@@ -81,6 +85,7 @@ export function createGatewayApp(deps: GatewayDeps) {
   app.route("/access-request", accessRequestRoutes());
   app.route(deps.config.adminPath, adminRoutes());
   app.route("/", loginRoutes());
+  app.route("/", featureAppRoutes());
   app.route("/", homeRoutes());
 
   app.notFound((c) => {

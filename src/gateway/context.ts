@@ -5,6 +5,7 @@ import type { Actor } from "../audit";
 import type { LoginThrottle } from "../auth/login-throttle";
 import type { ActiveSession, SessionStore } from "../auth/session-store";
 import type { Config } from "../config";
+import type { InstancePool } from "../instances/instance-pool";
 import type { ClientAddressVariables, ServerBindings } from "../http/client-address";
 import type { LocaleVariables } from "../i18n/locale";
 import type { UserRecord, UserStore } from "../users/user-store";
@@ -16,6 +17,7 @@ export interface GatewayServices {
   throttle: LoginThrottle;
   accessRequests: AccessRequestStore;
   audit(actor: Actor, action: string, target: string, detail?: string): Promise<void>;
+  pool: InstancePool;
 }
 
 export interface Identity {

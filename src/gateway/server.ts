@@ -1,23 +1,52 @@
 import type { Config } from "../config";
 import type { OpenedDatabase } from "../db/open";
+import { InstancePool } from "../instances/instance-pool";
 import { createLogger } from "../log";
 import { createGatewayApp } from "./app";
+import { createWebSocketRelay } from "./websocket-relay";
 
 const log = createLogger("gateway");
 
 export interface RunningGateway {
   url: string;
   port: number;
+  pool: InstancePool;
   stop(): Promise<void>;
 }
 
-export function startGateway(config: Config, database: OpenedDatabase): RunningGateway {
-  const app = createGatewayApp({ config, db: database.db, startedAt: Date.now() });
+/** What the feature apps need to open the same database as the gateway. */
+function databaseEnv(config: Config): Record<string, string> {
+  const env: Record<string, string> = { FGM_DATA: config.data };
+  if (config.databaseUrl) env.FGM_DATABASE_URL = config.databaseUrl;
+  if (config.databaseAuthToken) env.FGM_DATABASE_AUTH_TOKEN = config.databaseAuthToken;
+  return env;
+}
+
+export async function startGateway(config: Config, database: OpenedDatabase): Promise<RunningGateway> {
+  const pool = new InstancePool({
+    db: database.db,
+    dataDir: config.data,
+    databaseEnv: databaseEnv(config),
+    ports: config.appPorts,
+    idleMs: config.instanceIdleMinutes * 60_000,
+    readyWaitMs: config.instanceReadyWaitSeconds * 1000,
+    maxInstances: config.maxInstances,
+    spares: config.spareInstances,
+    startConcurrency: config.instanceStartConcurrency,
+    memoryLimitBytes: config.instanceMemoryMb * 1024 * 1024,
+    onAlert: (message, fields) => log.warn(message, fields),
+  });
+  const app = createGatewayApp({ config, db: database.db, pool, startedAt: Date.now() });
   const server = Bun.serve({
     port: config.port,
     hostname: config.host,
     fetch: (request, server) => app.fetch(request, { server }),
+    websocket: createWebSocketRelay({
+      opened: (userId) => pool.socketOpened(userId),
+      closed: (userId) => pool.socketClosed(userId),
+    }),
   });
+  await pool.start();
   const port = server.port ?? config.port;
   const wildcard = config.host === "0.0.0.0" || config.host === "::";
   const url = `http://${wildcard ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/`;
@@ -25,8 +54,11 @@ export function startGateway(config: Config, database: OpenedDatabase): RunningG
   return {
     url,
     port,
+    pool,
     async stop() {
-      await server.stop();
+      // Instances first (their WebSockets close with them), then whatever connections remain.
+      await pool.shutdown();
+      await server.stop(true);
     },
   };
 }

@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import appCss from "../../static/app.css" with { type: "file" };
 import faviconSvg from "../../static/favicon.svg" with { type: "file" };
+import featureAppJs from "../../static/feature-app.js" with { type: "file" };
 import htmxJs from "htmx.org/dist/htmx.min.js" with { type: "file" };
 import uplotCss from "uplot/dist/uPlot.min.css" with { type: "file" };
 import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "file" };
@@ -11,6 +12,7 @@ import { VERSION } from "../build-info";
 const ASSETS: Record<string, { path: string; type: string }> = {
   "app.css": { path: appCss, type: "text/css; charset=utf-8" },
   "favicon.svg": { path: faviconSvg, type: "image/svg+xml" },
+  "feature-app.js": { path: featureAppJs, type: "text/javascript; charset=utf-8" },
   "htmx.min.js": { path: htmxJs, type: "text/javascript; charset=utf-8" },
   "uPlot.min.css": { path: uplotCss, type: "text/css; charset=utf-8" },
   "uPlot.iife.min.js": { path: uplotJs, type: "text/javascript; charset=utf-8" },

@@ -19,3 +19,7 @@ declare module "*.svg" {
   const path: string;
   export default path;
 }
+declare module "*/static/feature-app.js" {
+  const path: string;
+  export default path;
+}

@@ -30,7 +30,8 @@ describe("pages, languages and assets", () => {
     await visitor.get("/");
     const switched = await visitor.get("/app/?lang=ko");
     expect(switched.body).toContain('<html lang="ko">');
-    expect(switched.body).toContain("Alice &lt;Kim&gt;님, 환영합니다");
+    expect(switched.body).toContain("Alice &lt;Kim&gt;");
+    expect(switched.body).toContain("카탈로그");
     expect(visitor.cookies.get("lang")).toBe("ko");
     const later = await visitor.get("/app/");
     expect(later.body).toContain('<html lang="ko">');

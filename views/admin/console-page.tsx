@@ -1,6 +1,7 @@
 import type { AccessRequest } from "../../src/access/access-request-store";
 import { suggestUserName } from "../../src/access/access-request-store";
 import type { ActiveSession } from "../../src/auth/session-store";
+import type { InstanceInfo } from "../../src/instances/instance-pool";
 import { formatDateTime } from "../../src/i18n/format";
 import type { UserRecord } from "../../src/users/user-store";
 import { ActionButton, FormError, StatusNotice, TableHead } from "../form";
@@ -113,6 +114,95 @@ export function SessionsSection(props: { page: PageContext; sessions: OpenSessio
   );
 }
 
+function megabytes(bytes: number | null): string {
+  return bytes === null ? "" : `${Math.round(bytes / 2 ** 20)} MB`;
+}
+
+/** Each user's feature app with Start / Stop / Restart; a failed one shows its error. */
+export function InstancesSection(props: { page: PageContext; instances: InstanceInfo[]; message?: string; error?: string }) {
+  const { t, locale, adminPath } = props.page;
+  return (
+    <section class="card" id="instances">
+      <h2>{t("admin.instances.title")}</h2>
+      <StatusNotice message={props.message} />
+      <FormError message={props.error} />
+      {props.instances.length === 0 ? (
+        <p class="muted">{t("admin.instances.none")}</p>
+      ) : (
+        <table>
+          <TableHead
+            labels={[
+              t("admin.instances.user"),
+              t("admin.instances.port"),
+              t("admin.instances.pid"),
+              t("admin.instances.state"),
+              t("admin.instances.since"),
+              t("admin.instances.ready"),
+              t("admin.instances.memory"),
+              t("admin.instances.cpu"),
+              t("admin.instances.sockets"),
+              t("admin.instances.lastActivity"),
+              t("admin.instances.restarts"),
+              "",
+            ]}
+          />
+          <tbody>
+            {props.instances.map((instance) => {
+              const base = `${adminPath}/instances/${instance.userId}`;
+              const live = instance.state === "running" || instance.state === "starting";
+              return (
+                <tr id={`instance-${instance.key.replace(":", "-")}`} class={`state-${instance.state}`}>
+                  <td>{instance.userName || t("admin.instances.spare")}</td>
+                  <td>{instance.port || ""}</td>
+                  <td>{instance.pid ?? ""}</td>
+                  <td>
+                    <span class={`badge state-${instance.state}`}>{t(`admin.instances.state.${instance.state}`)}</span>
+                    {instance.lastError && <small class="muted error-detail">{instance.lastError}</small>}
+                  </td>
+                  <td>{instance.startedAt ? formatDateTime(instance.startedAt, locale) : ""}</td>
+                  <td>{instance.readyMs === null ? "" : `${instance.readyMs} ms`}</td>
+                  <td>{megabytes(instance.rssBytes)}</td>
+                  <td>{instance.cpuPercent === null ? "" : `${instance.cpuPercent}%`}</td>
+                  <td>{instance.openWebSockets}</td>
+                  <td>{formatDateTime(instance.lastActivityAt, locale)}</td>
+                  <td>{instance.restarts}</td>
+                  <td class="actions">
+                    {instance.userId !== null && (
+                      <>
+                        {live ? (
+                          <ActionButton action={`${base}/stop`} target="#instances" label={t("admin.instances.stop")} secondary />
+                        ) : (
+                          <ActionButton action={`${base}/start`} target="#instances" label={t("admin.instances.start")} />
+                        )}
+                        <ActionButton action={`${base}/restart`} target="#instances" label={t("admin.instances.restart")} secondary />
+                        <a href={`${base}/log`}>{t("admin.instances.log")}</a>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function InstanceLogPage(props: { page: PageContext; userName: string; lines: string[] }) {
+  const { t } = props.page;
+  const title = t("admin.instances.logTitle", { name: props.userName });
+  return (
+    <Layout page={props.page} title={title}>
+      <h1>{title}</h1>
+      <p>
+        <a href={props.page.adminPath}>{t("admin.title")}</a>
+      </p>
+      {props.lines.length === 0 ? <p class="muted">{t("admin.instances.logEmpty")}</p> : <pre id="instance-log">{props.lines.join("\n")}</pre>}
+    </Layout>
+  );
+}
+
 /** `outOfBand` lets an htmx answer about something else (an approval) refresh this table too. */
 export function UsersSection(props: { page: PageContext; users: UserRecord[]; outOfBand?: boolean }) {
   const { t } = props.page;
@@ -147,6 +237,7 @@ export function ConsolePage(props: {
   requests: AccessRequest[];
   sessions: OpenSession[];
   users: UserRecord[];
+  instances: InstanceInfo[];
   currentSessionId: number;
 }) {
   const { t } = props.page;
@@ -154,6 +245,7 @@ export function ConsolePage(props: {
     <Layout page={props.page} title={t("admin.title")}>
       <h1>{t("admin.title")}</h1>
       <AccessRequestsSection page={props.page} requests={props.requests} />
+      <InstancesSection page={props.page} instances={props.instances} />
       <SessionsSection page={props.page} sessions={props.sessions} currentSessionId={props.currentSessionId} />
       <UsersSection page={props.page} users={props.users} />
     </Layout>

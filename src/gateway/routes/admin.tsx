@@ -1,6 +1,14 @@
 // The admin console's access and session actions. Every route here sits behind requireAdmin().
 import { Hono } from "hono";
-import { AccessRequestsSection, ConsolePage, SessionsSection, UsersSection } from "../../../views/admin/console-page";
+import {
+  AccessRequestsSection,
+  ConsolePage,
+  InstanceLogPage,
+  InstancesSection,
+  SessionsSection,
+  UsersSection,
+} from "../../../views/admin/console-page";
+import type { InstancePool, PoolUser } from "../../instances/instance-pool";
 import { PublicError } from "../../errors";
 import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
 import { requireAdmin } from "../identity";
@@ -23,6 +31,7 @@ export function adminRoutes() {
         requests={await accessRequests.listPending()}
         sessions={await sessions.listOpen()}
         users={await users.list()}
+        instances={c.get("services").pool.list()}
         currentSessionId={c.get("identity")!.session.id}
       />,
     );
@@ -83,6 +92,47 @@ export function adminRoutes() {
         message={page.t("admin.sessions.revoked")}
       />,
     );
+  });
+  async function instanceUser(c: GatewayContext) {
+    const user = await c.get("services").users.getById(idParam(c));
+    if (!user) throw new PublicError("no such user", undefined, 404);
+    return { id: user.id, name: user.name, displayName: user.displayName, role: user.role };
+  }
+
+  const instanceActions = {
+    start: (pool: InstancePool, user: PoolUser) => pool.retry(user),
+    stop: (pool: InstancePool, user: PoolUser) => pool.stop(user.id, "stopped by the administrator"),
+    restart: (pool: InstancePool, user: PoolUser) => pool.restart(user, "restarted by the administrator"),
+  } as const;
+
+  for (const [action, run] of Object.entries(instanceActions)) {
+    app.post(`/instances/:id/${action}`, async (c) => {
+      const user = await instanceUser(c);
+      const { pool, config } = c.get("services");
+      let error: string | undefined;
+      try {
+        await run(pool, user);
+      } catch (failure) {
+        error = (failure as Error).message;
+      }
+      await c.get("services").audit(actorOf(c), `instance.${action}`, user.name, error ?? "");
+      if (c.req.header("hx-request") !== "true") return c.redirect(config.adminPath, 303);
+      const page = pageContext(c);
+      const label = page.t(`admin.instances.${action as keyof typeof instanceActions}`);
+      return c.html(
+        <InstancesSection
+          page={page}
+          instances={pool.list()}
+          message={error ? undefined : page.t("admin.instances.done", { action: label, name: user.name })}
+          error={error}
+        />,
+      );
+    });
+  }
+
+  app.get("/instances/:id/log", async (c) => {
+    const user = await instanceUser(c);
+    return c.html(<InstanceLogPage page={pageContext(c)} userName={user.name} lines={c.get("services").pool.logTail(user.id)} />);
   });
   return app;
 }

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import { DeniedPage } from "../../../views/denied-page";
 import { NoticePage } from "../../../views/notice-page";
-import { UserHomePage } from "../../../views/user-home-page";
 import { isThisMachine } from "../../net/ip";
 import { type GatewayContext, type GatewayEnv, pageContext } from "../context";
 import { type Admission, admit, loginUrl } from "../identity";
@@ -48,19 +47,5 @@ export function homeRoutes() {
     return c.redirect(role === "admin" ? c.get("services").config.adminPath : "/app/", 303);
   });
 
-  // The entrance to the user's own feature app.
-  app.get("/app/", async (c) => {
-    const admission = await admit(c);
-    if (admission.kind !== "in") return turnAway(c, admission, "/app/");
-    const identity = c.get("identity")!;
-    return c.html(
-      <UserHomePage
-        page={pageContext(c)}
-        name={identity.user.displayName || identity.user.name}
-        address={identity.session.address}
-        since={identity.session.createdAt}
-      />,
-    );
-  });
   return app;
 }

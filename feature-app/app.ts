@@ -1,0 +1,90 @@
+// Builds one instance's Hono app: the token check first, then the gate that keeps a spare shut
+// until the gateway assigns it a user, then the routes.
+import type { Server } from "bun";
+import { Hono } from "hono";
+import { html } from "hono/html";
+import * as v from "valibot";
+import { localeMiddleware } from "../src/i18n/locale";
+import { createLogger } from "../src/log";
+import { CatalogPage } from "./catalog-page";
+import { demoCatalog } from "./demo-catalog";
+import { diagRoutes } from "./diag-routes";
+import { requireInstanceToken } from "./instance-token";
+import { createLiveSockets } from "./live-sockets";
+
+const log = createLogger("feature-app");
+
+/** Who this instance serves. The gateway has checked it already; this keeps garbage out. */
+export const assignmentSchema = v.object({
+  user: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "user must be a user name")),
+  displayName: v.optional(v.pipe(v.string(), v.maxLength(100, "displayName may have at most 100 characters")), ""),
+  role: v.picklist(["admin", "user"], 'role must be "admin" or "user"'),
+});
+export type Assignment = v.InferOutput<typeof assignmentSchema>;
+
+export interface FeatureAppOptions {
+  token: string;
+  /** Absent for a spare, which waits for POST /app/_claim. */
+  assignment?: Assignment;
+}
+
+/** What a spare answers before it is claimed: enough for the gateway to watch and claim it. */
+const OPEN_BEFORE_CLAIM = new Set(["/app/_health", "/app/_claim"]);
+
+export function createFeatureApp(options: FeatureAppOptions) {
+  let assignment = options.assignment;
+  const sockets = createLiveSockets(() => assignment?.user ?? "");
+  const app = new Hono<{ Bindings: Server<undefined> }>();
+
+  app.use(requireInstanceToken(options.token));
+  app.use("/app/*", async function requireAssignment(c, next) {
+    if (!assignment && !OPEN_BEFORE_CLAIM.has(c.req.path)) return c.json({ error: "not assigned to a user yet" }, 503);
+    await next();
+  });
+
+  app.get("/app/_health", (c) => {
+    const cpu = process.cpuUsage();
+    const memory = process.memoryUsage();
+    return c.json({
+      status: "ok",
+      user: assignment?.user ?? "",
+      pid: process.pid,
+      uptimeSeconds: Math.round(process.uptime()),
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      cpuSeconds: Math.round((cpu.user + cpu.system) / 10_000) / 100,
+      openWebSockets: sockets.count(),
+      demoFeatures: demoCatalog.features.length,
+    });
+  });
+
+  app.post("/app/_claim", async (c) => {
+    const parsed = v.safeParse(assignmentSchema, await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ error: parsed.issues[0].message }, 400);
+    if (assignment) return c.json({ error: "already assigned to a user" }, 409);
+    assignment = parsed.output;
+    log.info("claimed", { user: assignment.user });
+    return c.json({ ok: true });
+  });
+
+  app.get("/app/ws", (c) => {
+    // Bun answers the upgrade itself; the response returned here is ignored once it succeeds.
+    if (c.env.upgrade(c.req.raw)) return new Response(null);
+    return c.json({ error: "expected a WebSocket upgrade" }, 426);
+  });
+
+  app.route("/app/_diag", diagRoutes());
+
+  // requireAssignment has let only an assigned instance get this far.
+  app.get("/app/", localeMiddleware(), (c) =>
+    c.html(html`<!doctype html>${CatalogPage({ locale: c.get("locale"), assignment: assignment!, features: demoCatalog.features })}`),
+  );
+
+  app.notFound((c) => c.json({ error: "not found" }, 404));
+  app.onError((error, c) => {
+    log.error("request failed", { path: c.req.path, error });
+    return c.json({ error: "internal error" }, 500);
+  });
+
+  return { fetch: app.fetch, websocket: sockets.handler, closeSockets: sockets.closeAll };
+}

@@ -1,0 +1,43 @@
+// The page's live connection to its instance. For now it proves the path through the gateway
+// works both ways: a greeting, ping → pong, and binary frames echoed back as they came.
+import type { ServerWebSocket, WebSocketHandler } from "bun";
+import * as v from "valibot";
+
+const pingSchema = v.object({ type: v.literal("ping"), id: v.number() });
+
+function answer(text: string): object {
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return { type: "error", message: "a text message must be JSON" };
+  }
+  const ping = v.safeParse(pingSchema, message);
+  return ping.success
+    ? { type: "pong", id: ping.output.id }
+    : { type: "error", message: 'unknown message; expected {"type":"ping","id":N}' };
+}
+
+export function createLiveSockets(userName: () => string) {
+  const open = new Set<ServerWebSocket<undefined>>();
+  const handler: WebSocketHandler<undefined> = {
+    open(ws) {
+      open.add(ws);
+      ws.send(JSON.stringify({ type: "hello", user: userName(), pid: process.pid }));
+    },
+    message(ws, message) {
+      ws.send(typeof message === "string" ? JSON.stringify(answer(message)) : message);
+    },
+    close(ws) {
+      open.delete(ws);
+    },
+  };
+  return {
+    handler,
+    count: () => open.size,
+    /** 1001 "going away" tells the page to reconnect: the gateway starts a new instance. */
+    closeAll: () => {
+      for (const ws of open) ws.close(1001, "instance stopping");
+    },
+  };
+}

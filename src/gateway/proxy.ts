@@ -1,0 +1,120 @@
+// HTTP relay to a user's feature app: any method, bodies streamed both ways, hop-by-hop headers
+// dropped, the gateway's own cookie and any client-sent X-FGM-* or X-Forwarded-* headers removed,
+// and the instance token and the user's identity added. The target comes from the pool, which
+// chose it from the session's user; nothing in the request can point it elsewhere.
+import { SESSION_COOKIE } from "./identity";
+
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+/** How long the app may take to start answering; the body may then stream for as long as it needs. */
+const RESPONSE_HEADERS_TIMEOUT_MS = 60_000;
+
+export interface ProxyTarget {
+  port: number;
+  token: string;
+}
+
+export interface ForwardedIdentity {
+  clientAddress: string;
+  proto: "http" | "https";
+  host: string;
+  userName: string;
+  role: "admin" | "user";
+}
+
+function connectionListed(headers: Headers): Set<string> {
+  return new Set(
+    (headers.get("connection") ?? "")
+      .split(",")
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  );
+}
+
+/** The cookie header without the gateway's session cookie: the app never sees (or leaks) it. */
+export function withoutSessionCookie(cookieHeader: string): string {
+  return cookieHeader
+    .split(";")
+    .map((part) => part.trim())
+    .filter((part) => part && part.split("=")[0]?.trim() !== SESSION_COOKIE)
+    .join("; ");
+}
+
+export function upstreamHeaders(incoming: Headers, target: ProxyTarget, identity: ForwardedIdentity): Headers {
+  const dropped = connectionListed(incoming);
+  const headers = new Headers();
+  for (const [name, value] of incoming) {
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || dropped.has(lower) || lower === "host" || lower === "forwarded") continue;
+    if (lower.startsWith("x-forwarded-") || lower.startsWith("x-fgm-")) continue;
+    if (lower.startsWith("sec-websocket-")) continue;
+    if (lower === "cookie") {
+      const kept = withoutSessionCookie(value);
+      if (kept) headers.set("cookie", kept);
+      continue;
+    }
+    headers.append(name, value);
+  }
+  headers.set("x-forwarded-for", identity.clientAddress);
+  headers.set("x-forwarded-proto", identity.proto);
+  headers.set("x-forwarded-host", identity.host);
+  headers.set("x-fgm-token", target.token);
+  headers.set("x-fgm-user", identity.userName);
+  headers.set("x-fgm-role", identity.role);
+  return headers;
+}
+
+function downstreamHeaders(upstream: Headers): Headers {
+  const dropped = connectionListed(upstream);
+  const headers = new Headers();
+  for (const [name, value] of upstream) {
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || dropped.has(lower) || lower === "set-cookie") continue;
+    headers.append(name, value);
+  }
+  for (const cookie of upstream.getSetCookie()) {
+    // The app may set its own cookies, never the gateway's session cookie.
+    if (cookie.split("=")[0]?.trim() !== SESSION_COOKIE) headers.append("set-cookie", cookie);
+  }
+  return headers;
+}
+
+export class UpstreamError extends Error {}
+
+export async function proxyHttp(request: Request, target: ProxyTarget, identity: ForwardedIdentity): Promise<Response> {
+  const url = new URL(request.url);
+  const upstreamUrl = `http://127.0.0.1:${target.port}${url.pathname}${url.search}`;
+  const headersTimeout = new AbortController();
+  const timer = setTimeout(() => headersTimeout.abort(), RESPONSE_HEADERS_TIMEOUT_MS);
+  const hasBody = request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
+  let response: Response;
+  try {
+    response = await fetch(upstreamUrl, {
+      method: request.method,
+      headers: upstreamHeaders(request.headers, target, identity),
+      body: hasBody ? request.body : undefined,
+      redirect: "manual",
+      decompress: false,
+      signal: AbortSignal.any([request.signal, headersTimeout.signal]),
+    });
+  } catch (error) {
+    throw new UpstreamError((error as Error).message);
+  } finally {
+    clearTimeout(timer);
+  }
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: downstreamHeaders(response.headers),
+  });
+}

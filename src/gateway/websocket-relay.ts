@@ -1,0 +1,114 @@
+// WebSocket relay: the upstream socket to the user's instance is opened first, so a refused
+// connection becomes an error page instead of a socket that opens and dies; then the browser's
+// socket is upgraded and every message, text or binary, is passed on both ways. Closing either
+// side closes the other with the same code and reason.
+import type { ServerWebSocket, WebSocketHandler } from "bun";
+import { createLogger } from "../log";
+
+const log = createLogger("websocket");
+
+/** Past this much unsent data towards the app the browser is sending faster than the app reads. */
+const UPSTREAM_BUFFER_LIMIT = 16 * 1024 * 1024;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+type Payload = string | ArrayBuffer | Uint8Array;
+
+export interface RelayData {
+  userId: number;
+  upstream: WebSocket;
+  /** Messages from the app that arrived before the browser's side was open. */
+  early: Payload[];
+  closed: boolean;
+}
+
+export interface RelayHooks {
+  opened(userId: number): void;
+  closed(userId: number): void;
+}
+
+export function connectUpstream(url: string, headers: Headers): Promise<{ socket: WebSocket; early: Payload[] }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers: Object.fromEntries(headers) } as unknown as string[]);
+    socket.binaryType = "arraybuffer";
+    const early: Payload[] = [];
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error("the feature app did not accept the WebSocket in time"));
+    }, CONNECT_TIMEOUT_MS);
+    socket.onmessage = (event) => early.push(event.data as Payload);
+    socket.onopen = () => {
+      clearTimeout(timer);
+      resolve({ socket, early });
+    };
+    socket.onerror = () => {
+      clearTimeout(timer);
+      reject(new Error("the feature app refused the WebSocket"));
+    };
+  });
+}
+
+/** Codes 1005, 1006 and 1015 describe a close but may not be sent in one. */
+function sendableCode(code: number | undefined, fallback: number): number {
+  if (code === undefined || code === 1005) return 1000;
+  if (code === 1006 || code === 1015) return fallback;
+  return (code >= 1000 && code <= 1014) || (code >= 3000 && code <= 4999) ? code : fallback;
+}
+
+function shortReason(reason: string | undefined): string {
+  const bytes = new TextEncoder().encode(reason ?? "");
+  return bytes.length <= 123 ? (reason ?? "") : new TextDecoder().decode(bytes.slice(0, 120));
+}
+
+export function createWebSocketRelay(hooks: RelayHooks): WebSocketHandler<RelayData> {
+  return {
+    // A browser that stops reading is cut off rather than buffered without limit.
+    backpressureLimit: 16 * 1024 * 1024,
+    closeOnBackpressureLimit: true,
+    maxPayloadLength: 16 * 1024 * 1024,
+    // Pings from the gateway notice dead browsers; idle ones are closed after two minutes of silence.
+    sendPings: true,
+    idleTimeout: 120,
+    open(ws: ServerWebSocket<RelayData>) {
+      const { upstream, early, userId } = ws.data;
+      hooks.opened(userId);
+      for (const message of early) ws.send(message);
+      early.length = 0;
+      upstream.onmessage = (event) => {
+        if (!ws.data.closed) ws.send(event.data as Payload);
+      };
+      upstream.onclose = (event) => {
+        if (ws.data.closed) return;
+        ws.data.closed = true;
+        ws.close(sendableCode(event.code, 1011), shortReason(event.reason));
+      };
+      upstream.onerror = () => {
+        if (ws.data.closed) return;
+        ws.data.closed = true;
+        ws.close(1011, "feature app connection failed");
+      };
+      if (upstream.readyState !== WebSocket.OPEN && !ws.data.closed) {
+        ws.data.closed = true;
+        ws.close(1011, "feature app connection closed");
+      }
+    },
+    message(ws, message) {
+      const { upstream } = ws.data;
+      if (upstream.readyState !== WebSocket.OPEN) return;
+      if (upstream.bufferedAmount > UPSTREAM_BUFFER_LIMIT) {
+        log.warn("closing a WebSocket whose feature app is not keeping up", { userId: ws.data.userId });
+        ws.close(1013, "feature app is not keeping up");
+        return;
+      }
+      upstream.send(message);
+    },
+    close(ws, code, reason) {
+      hooks.closed(ws.data.userId);
+      const { upstream } = ws.data;
+      if (ws.data.closed) return;
+      ws.data.closed = true;
+      if (upstream.readyState === WebSocket.OPEN || upstream.readyState === WebSocket.CONNECTING) {
+        upstream.close(sendableCode(code, 1000), shortReason(reason));
+      }
+    },
+  };
+}

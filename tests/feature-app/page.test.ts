@@ -1,0 +1,47 @@
+// The feature app's home page, server-rendered: catalog table, per-release counts, user, language.
+import { describe, expect, test } from "bun:test";
+import { startFeatureApp } from "./instance";
+
+describe("feature-app page", () => {
+  test("lists the demo catalog sorted by id, names the user and loads only external assets", async () => {
+    await using app = await startFeatureApp({ user: "alice", env: { FGM_USER_DISPLAY_NAME: "Alice <Kim>", FGM_USER_ROLE: "user" } });
+    const response = await fetch(`${app.url}/app/`, { headers: app.auth });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    const page = await response.text();
+    expect(page).toStartWith("<!doctype html>");
+    expect(page).toContain("<title>5G Feature Manager</title>");
+    expect(page).toContain("Signed in as Alice &lt;Kim&gt;");
+    expect(page).toContain('<tr id="FGR-CA0001"><td>FGR-CA0001</td>');
+    const ids = [...page.matchAll(/<tr id="(FGR-[^"]+)">/g)].map((m) => m[1]);
+    expect(ids.length).toBe(88);
+    expect(ids).toEqual(ids.toSorted());
+    expect(page).toMatch(/<th scope="col">Rel-15<\/th><th scope="col">Rel-16<\/th><th scope="col">Rel-17<\/th><th scope="col">Rel-18<\/th>/);
+    expect(page).toContain("<td>40</td><td>21</td><td>14</td><td>13</td>");
+    expect(page).toMatch(/<link rel="stylesheet" href="\/static\/app\.css(\?[^"]*)?"/);
+    expect(page).toMatch(/<script type="module" src="\/static\/feature-app\.js(\?[^"]*)?"><\/script>/);
+    // The CSP allows no inline code: every script has a src, and there are no style attributes or elements.
+    expect(page).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(page).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+    expect(page).toMatch(/id="connection-status"[^>]*data-connected="connected"[^>]*data-reconnecting="reconnecting… \(attempt \{attempt\}\)"/);
+  });
+
+  test("is Korean for Accept-Language ko, the lang cookie or ?lang=ko, and names the user without a display name", async () => {
+    await using app = await startFeatureApp({ user: "bob" });
+    const get = async (path: string, headers: Record<string, string>) =>
+      (await fetch(`${app.url}${path}`, { headers: { ...app.auth, ...headers } })).text();
+    const fromHeader = await get("/app/", { "accept-language": "ko-KR,ko;q=0.9,en;q=0.5" });
+    expect(fromHeader).toContain('<html lang="ko">');
+    expect(fromHeader).toContain("<title>5G 기능 관리자</title>");
+    expect(fromHeader).toContain("bob(으)로 로그인됨");
+    expect(fromHeader).toContain("기능 카탈로그");
+    expect(fromHeader).toContain('data-connected="연결됨"');
+    expect(fromHeader).toContain("FGR-CA0001");
+    expect(await get("/app/", { cookie: "lang=ko" })).toContain('<html lang="ko">');
+    expect(await get("/app/?lang=ko", {})).toContain('<html lang="ko">');
+    const english = await get("/app/", { "accept-language": "en-US,ko;q=0.5" });
+    expect(english).toContain('<html lang="en">');
+    expect(english).toContain("Signed in as bob");
+    expect(english).toContain(`<a href="/app/?lang=ko" hreflang="ko">`);
+  });
+});
