@@ -26,6 +26,8 @@ export interface FeatureAppOptions {
   token: string;
   /** Absent for a spare, which waits for POST /app/_claim. */
   assignment?: Assignment;
+  /** Where the gateway's admin console lives, for an admin's link back to it. */
+  adminPath: string;
 }
 
 /** What a spare answers before it is claimed: enough for the gateway to watch and claim it. */
@@ -77,7 +79,12 @@ export function createFeatureApp(options: FeatureAppOptions) {
 
   // requireAssignment has let only an assigned instance get this far.
   app.get("/app/", localeMiddleware(), (c) =>
-    c.html(html`<!doctype html>${CatalogPage({ locale: c.get("locale"), assignment: assignment!, features: demoCatalog.features })}`),
+    c.html(html`<!doctype html>${CatalogPage({
+        locale: c.get("locale"),
+        assignment: assignment!,
+        adminPath: options.adminPath,
+        features: demoCatalog.features,
+      })}`),
   );
 
   app.notFound((c) => c.json({ error: "not found" }, 404));

@@ -12,7 +12,7 @@ const asset = (name: string) => `/static/${name}?v=${VERSION}`;
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function CatalogPage(props: { locale: Locale; assignment: Assignment; features: Feature[] }) {
+export function CatalogPage(props: { locale: Locale; assignment: Assignment; adminPath: string; features: Feature[] }) {
   const t = appTranslator(props.locale);
   const features = props.features.toSorted((a, b) => byText(a.id, b.id));
   const perRelease = new Map<string, number>();
@@ -44,9 +44,16 @@ export function CatalogPage(props: { locale: Locale; assignment: Assignment; fea
             >
               {t("connection.connecting")}
             </span>
+            {props.assignment.role === "admin" && <a href={props.adminPath}>{t("nav.console")}</a>}
             <span id="signed-in-as">
               {t("nav.signedInAs", { name: props.assignment.displayName || props.assignment.user })}
             </span>
+            {/* The gateway, not this app, owns sessions: the form goes to its /logout. */}
+            <form method="post" action="/logout" class="inline">
+              <button type="submit" class="link">
+                {t("nav.signOut")}
+              </button>
+            </form>
             <fieldset class="lang-switch">
               <legend class="visually-hidden">{t("lang.switch")}</legend>
               {(["en", "ko"] as const).map((locale) => (

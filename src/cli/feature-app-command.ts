@@ -23,6 +23,7 @@ Environment (set by the gateway):
                          in the X-FGM-Token header; it is never on the command line, where others could read it
   FGM_USER_DISPLAY_NAME  the --user's display name
   FGM_USER_ROLE          the --user's role: admin or user (default user)
+  FGM_ADMIN_PATH         where the gateway's admin console lives (default /admin), for an admin's link
   FGM_DATA, FGM_DATABASE_URL  where the gateway keeps its data (accepted; not read yet)`;
 
 function assignmentFromEnv(user: string): Assignment {
@@ -60,6 +61,7 @@ export const featureAppCommand: Command = {
       token,
       assignment: values.user === undefined ? undefined : assignmentFromEnv(values.user),
       exitWithStdin: values["exit-with-stdin"] === true,
+      adminPath: process.env.FGM_ADMIN_PATH ?? "/admin",
     });
   },
 };

@@ -2,6 +2,7 @@
 // dropped, the gateway's own cookie and any client-sent X-FGM-* or X-Forwarded-* headers removed,
 // and the instance token and the user's identity added. The target comes from the pool, which
 // chose it from the session's user; nothing in the request can point it elsewhere.
+import { TOKEN_HEADER } from "../../feature-app/instance-token";
 import { SESSION_COOKIE } from "./identity";
 
 const HOP_BY_HOP = new Set([
@@ -68,7 +69,7 @@ export function upstreamHeaders(incoming: Headers, target: ProxyTarget, identity
   headers.set("x-forwarded-for", identity.clientAddress);
   headers.set("x-forwarded-proto", identity.proto);
   headers.set("x-forwarded-host", identity.host);
-  headers.set("x-fgm-token", target.token);
+  headers.set(TOKEN_HEADER, target.token);
   headers.set("x-fgm-user", identity.userName);
   headers.set("x-fgm-role", identity.role);
   return headers;

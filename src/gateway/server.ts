@@ -14,9 +14,9 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** What the feature apps need to open the same database as the gateway. */
-function databaseEnv(config: Config): Record<string, string> {
-  const env: Record<string, string> = { FGM_DATA: config.data };
+/** What the feature apps need: the same database as the gateway, and where its console is. */
+function appEnv(config: Config): Record<string, string> {
+  const env: Record<string, string> = { FGM_DATA: config.data, FGM_ADMIN_PATH: config.adminPath };
   if (config.databaseUrl) env.FGM_DATABASE_URL = config.databaseUrl;
   if (config.databaseAuthToken) env.FGM_DATABASE_AUTH_TOKEN = config.databaseAuthToken;
   return env;
@@ -26,7 +26,7 @@ export async function startGateway(config: Config, database: OpenedDatabase): Pr
   const pool = new InstancePool({
     db: database.db,
     dataDir: config.data,
-    databaseEnv: databaseEnv(config),
+    appEnv: appEnv(config),
     ports: config.appPorts,
     idleMs: config.instanceIdleMinutes * 60_000,
     readyWaitMs: config.instanceReadyWaitSeconds * 1000,

@@ -5,11 +5,12 @@ import type { Subprocess } from "bun";
 import { join } from "node:path";
 import { IS_COMPILED } from "../build-info";
 import { createLogger } from "../log";
+import { TOKEN_HEADER } from "../../feature-app/instance-token";
 import type { RotatingLog } from "./rotating-log";
 
 const log = createLogger("instances");
 
-export const TOKEN_HEADER = "x-fgm-token";
+export { TOKEN_HEADER } from "../../feature-app/instance-token";
 
 export interface InstanceUser {
   name: string;
@@ -32,8 +33,8 @@ export interface SpawnOptions {
   token: string;
   user?: InstanceUser;
   log: RotatingLog;
-  /** Passed through so the app opens the same database as the gateway. */
-  databaseEnv: Record<string, string>;
+  /** Settings passed through: the gateway's database and console path. */
+  appEnv: Record<string, string>;
 }
 
 /** The same executable with the feature-app subcommand (from source in development). */
@@ -74,7 +75,7 @@ export class FeatureAppProcess {
       // The child takes its settings from here, not from the gateway's own FGM_* environment.
       if (value !== undefined && !key.startsWith("FGM_")) env[key] = value;
     }
-    Object.assign(env, options.databaseEnv, { FGM_INSTANCE_TOKEN: options.token });
+    Object.assign(env, options.appEnv, { FGM_INSTANCE_TOKEN: options.token });
     if (options.user) {
       env.FGM_USER_DISPLAY_NAME = options.user.displayName;
       env.FGM_USER_ROLE = options.user.role;

@@ -20,7 +20,7 @@ export type InstanceState = "starting" | "running" | "stopping" | "stopped" | "f
 export interface PoolOptions {
   db: Database;
   dataDir: string;
-  databaseEnv: Record<string, string>;
+  appEnv: Record<string, string>;
   ports: { first: number; last: number };
   idleMs: number;
   readyWaitMs: number;
@@ -269,7 +269,7 @@ export class InstancePool {
         token: instance.token,
         user: instance.user ?? undefined,
         log: this.logFor(instance.key),
-        databaseEnv: this.options.databaseEnv,
+        appEnv: this.options.appEnv,
       });
       const child = instance.process;
       void child.exited.then((code) => this.onExit(instance, child, code));

@@ -64,8 +64,11 @@ describe("per-user instances behind the gateway", () => {
     const [a, b] = [await instanceOf(dir.path, "alice"), await instanceOf(dir.path, "bob")];
     expect(a.port).not.toBe(b.port);
     expect(a.pid).toBe(aliceHealth.pid);
-    expect((await alice.get("/app/", { accept: "text/html" })).body).toContain("alice");
-    expect((await bob.get("/app/", { accept: "text/html" })).body).toContain("bob");
+    const alicePage = (await alice.get("/app/", { accept: "text/html" })).body;
+    expect(alicePage).toContain("Signed in as alice");
+    expect(alicePage).toContain('action="/logout"');
+    expect(alicePage).not.toContain('href="/admin"');
+    expect((await bob.get("/app/", { accept: "text/html" })).body).toContain("Signed in as bob");
   });
 
   test("twenty parallel first requests from one user start one process", async () => {
@@ -151,7 +154,7 @@ describe("per-user instances behind the gateway", () => {
 
   test("the gateway's session cookie never reaches the app and the admin sees every instance", async () => {
     const owner = await signedIn("127.0.0.1", gateway.url);
-    await owner.get("/app/_health");
+    expect((await owner.get("/app/", { accept: "text/html" })).body).toContain('href="/admin"');
     const console = await owner.get("/admin");
     for (const name of ["alice", "bob", "carol", "owner"]) expect(console.body).toContain(`<td>${name}</td>`);
     expect(console.body).toContain("(spare)");
