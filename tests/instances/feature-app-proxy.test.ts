@@ -1,7 +1,7 @@
 // One process per user behind the gateway: real gateway, real child processes, real sockets.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
-import { type RunningServe, runCli, startServe } from "../helpers/cli";
+import { type RunningServe, freePort, runCli, startServe } from "../helpers/cli";
 import { instanceOf, isAlive, query, waitFor } from "../helpers/database";
 import { Visitor, requestFrom } from "../helpers/http-from";
 import { tempDir } from "../helpers/temp-dir";
@@ -152,7 +152,7 @@ describe("per-user instances behind the gateway", () => {
     expect((await bob.get("/app/", { accept: "text/html" })).body).toContain("bob");
   });
 
-  test("the gateway's session cookie never reaches the app and the admin sees every instance", async () => {
+  test("an admin's page links to the console, which lists every instance and writes their logs", async () => {
     const owner = await signedIn("127.0.0.1", gateway.url);
     expect((await owner.get("/app/", { accept: "text/html" })).body).toContain('href="/admin"');
     const console = await owner.get("/admin");
@@ -213,6 +213,32 @@ describe("limits, idleness and failure", () => {
     const retried = await alice.post("/app/_retry", {});
     expect(retried.status).toBe(303);
     expect(JSON.parse((await alice.get("/app/_health")).body).user).toBe("alice");
+  });
+
+  test.skipIf(process.platform !== "linux")("a feature app recorded by a previous run is stopped at start", async () => {
+    using dir = tempDir();
+    await addUsers(dir.path, [["owner", "127.0.0.1"]]);
+    await runCli(["user", "set", "owner", "--role", "admin", "--data", dir.path]);
+    // A previous gateway's instance that did not die with it (as if its stdin were not a pipe).
+    const port = await freePort();
+    const leftover = Bun.spawn([process.execPath, `${import.meta.dir}/../../src/main.ts`, "feature-app", "--port", String(port), "--user", "owner"], {
+      env: { ...process.env, FGM_INSTANCE_TOKEN: "x".repeat(43) },
+      stdin: "ignore",
+      stdout: "ignore",
+      stderr: "ignore",
+    });
+    await waitFor("the leftover to listen", async () => (await fetch(`http://127.0.0.1:${port}/app/_health`).catch(() => null))?.status === 401);
+    await startServe(dir.path, ["--spare-instances", "0"]).then((g) => g.stop());
+    await query(
+      dir.path,
+      "INSERT OR REPLACE INTO instance_records (key, user_id, port, pid, state, restarts, updated_at) VALUES ('user:1', 1, 1, ?, 'running', 0, 0)",
+      [leftover.pid],
+    );
+    expect(isAlive(leftover.pid)).toBe(true);
+    await using _gateway = await startServe(dir.path, ["--spare-instances", "0"]);
+    await waitFor("the leftover to be stopped", () => leftover.exitCode !== null || leftover.signalCode !== null, 10_000);
+    const [record] = await query(dir.path, "SELECT state, pid FROM instance_records WHERE key = 'user:1'");
+    expect(record).toEqual({ state: "stopped", pid: null });
   });
 
   test("kill -9 of the gateway leaves no feature-app process alive 5 s later", async () => {
