@@ -3,7 +3,7 @@ import type { OpenedDatabase } from "../db/open";
 import { InstancePool } from "../instances/instance-pool";
 import { createLogger } from "../log";
 import { createGatewayApp } from "./app";
-import { createWebSocketRelay } from "./websocket-relay";
+import { type RelayData, createWebSocketRelay } from "./websocket-relay";
 
 const log = createLogger("gateway");
 
@@ -36,17 +36,24 @@ export async function startGateway(config: Config, database: OpenedDatabase): Pr
     memoryLimitBytes: config.instanceMemoryMb * 1024 * 1024,
     onAlert: (message, fields) => log.warn(message, fields),
   });
-  const app = createGatewayApp({ config, db: database.db, pool, startedAt: Date.now() });
-  const server = Bun.serve({
-    port: config.port,
-    hostname: config.host,
-    fetch: (request, server) => app.fetch(request, { server }),
-    websocket: createWebSocketRelay({
-      opened: (userId) => pool.socketOpened(userId),
-      closed: (userId) => pool.socketClosed(userId),
-    }),
-  });
+  // Before listening: what a previous run left behind is cleaned up before anyone is served.
   await pool.start();
+  const app = createGatewayApp({ config, db: database.db, pool, startedAt: Date.now() });
+  let server: ReturnType<typeof Bun.serve<RelayData>>;
+  try {
+    server = Bun.serve<RelayData>({
+      port: config.port,
+      hostname: config.host,
+      fetch: (request, server) => app.fetch(request, { server }),
+      websocket: createWebSocketRelay({
+        opened: (userId) => pool.socketOpened(userId),
+        closed: (userId) => pool.socketClosed(userId),
+      }),
+    });
+  } catch (error) {
+    await pool.shutdown();
+    throw error;
+  }
   const port = server.port ?? config.port;
   const wildcard = config.host === "0.0.0.0" || config.host === "::";
   const url = `http://${wildcard ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/`;
