@@ -196,6 +196,8 @@ export class InstancePool {
     this.closing = true;
     for (const timer of this.timers) clearInterval(timer);
     const all = [...this.byUser.values(), ...this.spares];
+    // Starts under way finish first, so that no process is spawned after it was stopped.
+    await Promise.all(all.map((instance) => settlesWithin(instance.ready, 15_000)));
     await Promise.all(all.map((instance) => this.stopInstance(instance, "gateway stopping")));
   }
 
