@@ -1,0 +1,15 @@
+// Debian's Chromium driven by playwright-core, with the flags this machine needs.
+import { existsSync } from "node:fs";
+import { type Browser, chromium } from "playwright-core";
+
+export const CHROMIUM = [process.env.FGM_TEST_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
+  (path) => path && existsSync(path),
+);
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!CHROMIUM) throw new Error("no Chromium found; install Debian's chromium or set FGM_TEST_CHROMIUM");
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
