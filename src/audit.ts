@@ -1,5 +1,6 @@
 // The audit trail: who did what, from where, when. Written inside the same transaction as the
 // change it records, so the trail never disagrees with the data.
+import { and, desc, sql } from "drizzle-orm";
 import type { Database } from "./db/open";
 import { auditLog } from "./db/schema";
 
@@ -22,4 +23,20 @@ export async function recordAudit(
   detail = "",
 ): Promise<void> {
   await db.insert(auditLog).values({ actor: actor.name, address: actor.address, action, target, detail });
+}
+
+/** The newest entries whose actor and action contain the given texts. */
+export async function listAudit(db: Database, filter: { actor: string; action: string }, limit = 500) {
+  // instr, not LIKE: the filter text is matched literally, % and _ included.
+  const contains = (column: typeof auditLog.actor | typeof auditLog.action, text: string) => sql`instr(lower(${column}), lower(${text})) > 0`;
+  const conditions = [];
+  if (filter.actor) conditions.push(contains(auditLog.actor, filter.actor));
+  if (filter.action) conditions.push(contains(auditLog.action, filter.action));
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(auditLog.id))
+    .limit(limit);
+  return rows.map(({ at, actor, address, action, target, detail }) => ({ at, actor, address, action, target, detail }));
 }

@@ -10,7 +10,7 @@ import { IS_COMPILED } from "./build-info";
 export const CONFIG_FILE_NAME = "5gfm.json";
 
 /** Paths the gateway serves itself; the admin console may not be moved onto one of them. */
-export const RESERVED_PATHS = ["/app", "/static", "/healthz", "/login", "/logout", "/setup", "/access-request", "/signed-out"];
+export const RESERVED_PATHS = ["/app", "/static", "/healthz", "/metrics", "/login", "/logout", "/setup", "/access-request", "/signed-out"];
 
 type Source = "default" | "config file" | "environment" | "flag";
 
@@ -206,6 +206,55 @@ export const SETTINGS = {
     help: "a feature app that stays above this resident memory is restarted",
     schema: integer(0, 65536),
   },
+  sampleSeconds: {
+    flag: "sample-seconds",
+    env: "FGM_SAMPLE_SECONDS",
+    expected: "an integer from 1 to 300 (seconds)",
+    help: "how often server load is sampled for the dashboard",
+    schema: integer(1, 300),
+  },
+  alertCpuPercent: {
+    flag: "alert-cpu-percent",
+    env: "FGM_ALERT_CPU_PERCENT",
+    expected: "an integer from 1 to 100",
+    help: "system CPU use that raises an alert once it lasts alertMinutes",
+    schema: integer(1, 100),
+  },
+  alertMemoryPercent: {
+    flag: "alert-memory-percent",
+    env: "FGM_ALERT_MEMORY_PERCENT",
+    expected: "an integer from 1 to 100",
+    help: "system memory use that raises an alert once it lasts alertMinutes",
+    schema: integer(1, 100),
+  },
+  alertDiskPercent: {
+    flag: "alert-disk-percent",
+    env: "FGM_ALERT_DISK_PERCENT",
+    expected: "an integer from 1 to 100",
+    help: "use of the data folder's disk that raises an alert",
+    schema: integer(1, 100),
+  },
+  alertMinutes: {
+    flag: "alert-minutes",
+    env: "FGM_ALERT_MINUTES",
+    expected: "a number of minutes from 0 to 1440 (fractions allowed)",
+    help: "how long a threshold must stay crossed before it alerts",
+    schema: decimal(0, 1440),
+  },
+  alertWebhookUrl: {
+    flag: "alert-webhook-url",
+    env: "FGM_ALERT_WEBHOOK_URL",
+    expected: "an http(s):// URL (a Teams or Slack incoming webhook)",
+    help: "alerts are also POSTed here as JSON {\"text\": …}",
+    schema: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^https?:\/\/[^\s]+$/))),
+  },
+  metricsToken: {
+    env: "FGM_METRICS_TOKEN",
+    expected: "a token of at least 16 characters",
+    help: "bearer token for GET /metrics (Prometheus); /metrics is off while none is set",
+    schema: v.optional(v.pipe(v.string(), v.minLength(16))),
+    secret: true,
+  },
   logLevel: {
     flag: "log-level",
     env: "FGM_LOG_LEVEL",
@@ -239,6 +288,13 @@ export const configSchema = v.pipe(
     spareInstances: SETTINGS.spareInstances.schema,
     instanceStartConcurrency: SETTINGS.instanceStartConcurrency.schema,
     instanceMemoryMb: SETTINGS.instanceMemoryMb.schema,
+    sampleSeconds: SETTINGS.sampleSeconds.schema,
+    alertCpuPercent: SETTINGS.alertCpuPercent.schema,
+    alertMemoryPercent: SETTINGS.alertMemoryPercent.schema,
+    alertDiskPercent: SETTINGS.alertDiskPercent.schema,
+    alertMinutes: SETTINGS.alertMinutes.schema,
+    alertWebhookUrl: SETTINGS.alertWebhookUrl.schema,
+    metricsToken: SETTINGS.metricsToken.schema,
   }),
   v.forward(
     v.check(({ port, appPorts }) => port < appPorts.first || port > appPorts.last),
@@ -275,6 +331,13 @@ export function defaults(): Record<SettingKey, unknown> {
     spareInstances: 1,
     instanceStartConcurrency: 4,
     instanceMemoryMb: 1024,
+    sampleSeconds: 5,
+    alertCpuPercent: 90,
+    alertMemoryPercent: 90,
+    alertDiskPercent: 90,
+    alertMinutes: 2,
+    alertWebhookUrl: undefined,
+    metricsToken: undefined,
   };
 }
 
@@ -382,5 +445,12 @@ export function printableConfig(config: Config): Record<string, unknown> {
     spareInstances: config.spareInstances,
     instanceStartConcurrency: config.instanceStartConcurrency,
     instanceMemoryMb: config.instanceMemoryMb,
+    sampleSeconds: config.sampleSeconds,
+    alertCpuPercent: config.alertCpuPercent,
+    alertMemoryPercent: config.alertMemoryPercent,
+    alertDiskPercent: config.alertDiskPercent,
+    alertMinutes: config.alertMinutes,
+    alertWebhookUrl: config.alertWebhookUrl,
+    metricsToken: config.metricsToken ? "(hidden)" : undefined,
   };
 }

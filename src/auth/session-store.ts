@@ -1,6 +1,6 @@
 // Server-side sessions: revocable by the admin, bound to the address they were created from,
 // ended by idle and absolute timeouts, and kept in the database so a restart keeps them.
-import { and, desc, eq, isNull, lt } from "drizzle-orm";
+import { and, count, desc, eq, gte, isNull, lt } from "drizzle-orm";
 import { createHash, randomBytes } from "node:crypto";
 import { type Actor, recordAudit } from "../audit";
 import type { Database } from "../db/open";
@@ -115,6 +115,11 @@ export class SessionStore {
       await recordAudit(tx, actor, "session.revoke", user?.name ?? "", `session=${id}`);
       return true;
     });
+  }
+
+  async countCreatedSince(since: Date): Promise<number> {
+    const [row] = await this.db.select({ n: count() }).from(sessions).where(gte(sessions.createdAt, since));
+    return row?.n ?? 0;
   }
 
   /** Open sessions, newest first, with timed-out ones closed on the way. */

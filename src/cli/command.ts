@@ -61,6 +61,12 @@ export function settingFlags(values: Record<string, unknown>): Record<string, un
     ["spare-instances", "spareInstances"],
     ["instance-start-concurrency", "instanceStartConcurrency"],
     ["instance-memory-mb", "instanceMemoryMb"],
+    ["sample-seconds", "sampleSeconds"],
+    ["alert-cpu-percent", "alertCpuPercent"],
+    ["alert-memory-percent", "alertMemoryPercent"],
+    ["alert-disk-percent", "alertDiskPercent"],
+    ["alert-minutes", "alertMinutes"],
+    ["alert-webhook-url", "alertWebhookUrl"],
   ] as const) {
     if (values[flag] !== undefined) flags[key] = values[flag];
   }

@@ -31,6 +31,12 @@ Options:
   --spare-instances N        pre-started feature apps for fast first visits (default 1)
   --instance-start-concurrency N  feature apps starting at once; the rest queue (default 4)
   --instance-memory-mb N     restart a feature app above N MB resident memory (default 1024, 0 = off)
+  --sample-seconds N         sample server load every N s for the dashboard (default 5)
+  --alert-cpu-percent N      alert when system CPU stays above N% (default 90)
+  --alert-memory-percent N   alert when system memory stays above N% (default 90)
+  --alert-disk-percent N     alert when the data folder's disk is above N% full (default 90)
+  --alert-minutes N          how long a threshold must stay crossed before it alerts (default 2)
+  --alert-webhook-url URL    also POST alerts to this Teams/Slack incoming webhook
   --log-level LEVEL     debug, info, warn or error (default info)
   --no-open             do not open a browser on start
   --print-config        print the effective settings as JSON and exit
@@ -41,7 +47,10 @@ FGM_DATABASE_URL, FGM_DATABASE_AUTH_TOKEN, FGM_OPEN, FGM_LOG_LEVEL, FGM_ADMIN_PA
 FGM_TRUSTED_PROXIES (comma-separated), FGM_SESSION_IDLE_MINUTES, FGM_SESSION_MAX_HOURS,
 FGM_LOGIN_MAX_FAILURES, FGM_LOGIN_LOCKOUT_MINUTES, FGM_INSTANCE_IDLE_MINUTES,
 FGM_INSTANCE_READY_WAIT_SECONDS, FGM_MAX_INSTANCES, FGM_SPARE_INSTANCES,
-FGM_INSTANCE_START_CONCURRENCY, FGM_INSTANCE_MEMORY_MB, FGM_CONFIG) or in the
+FGM_INSTANCE_START_CONCURRENCY, FGM_INSTANCE_MEMORY_MB, FGM_SAMPLE_SECONDS,
+FGM_ALERT_CPU_PERCENT, FGM_ALERT_MEMORY_PERCENT, FGM_ALERT_DISK_PERCENT, FGM_ALERT_MINUTES,
+FGM_ALERT_WEBHOOK_URL, FGM_METRICS_TOKEN (bearer token for /metrics; environment or config
+file only), FGM_CONFIG) or in the
 config file; flags win over the environment, which wins over the file.`;
 
 const OPTIONS = {
@@ -63,6 +72,12 @@ const OPTIONS = {
   "spare-instances": { type: "string" },
   "instance-start-concurrency": { type: "string" },
   "instance-memory-mb": { type: "string" },
+  "sample-seconds": { type: "string" },
+  "alert-cpu-percent": { type: "string" },
+  "alert-memory-percent": { type: "string" },
+  "alert-disk-percent": { type: "string" },
+  "alert-minutes": { type: "string" },
+  "alert-webhook-url": { type: "string" },
   "print-config": { type: "boolean" },
 } as const;
 

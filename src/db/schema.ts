@@ -1,7 +1,7 @@
 // The gateway's tables, all in one place; `npm run db:generate` turns changes here into a new
 // SQL migration under src/db/migrations that every existing database is upgraded with at start.
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -71,10 +71,12 @@ export const sessions = sqliteTable(
     createdAt: createdAt(),
     lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
     endedAt: integer("ended_at", { mode: "timestamp_ms" }),
+    /** Dwell time: how long the feature app was open in a browser (a WebSocket through the gateway) during this session. */
+    dwellMs: integer("dwell_ms").notNull().default(0),
     /** logout, revoked, idle, expired, disabled, password-changed */
     endReason: text("end_reason"),
   },
-  (t) => [index("sessions_user").on(t.userId), index("sessions_open").on(t.endedAt)],
+  (t) => [index("sessions_user").on(t.userId), index("sessions_open").on(t.endedAt), index("sessions_created").on(t.createdAt)],
 );
 
 export const accessRequests = sqliteTable(
@@ -136,3 +138,34 @@ export const instanceStarts = sqliteTable(
   },
   (t) => [index("instance_starts_at").on(t.at)],
 );
+
+/** One row per sampling tick (kept 24 h); older data lives on as hourly rollups. */
+export const metricSamples = sqliteTable(
+  "metric_samples",
+  {
+    at: integer("at", { mode: "timestamp_ms" }).primaryKey(),
+    cpuPercent: real("cpu_percent").notNull(),
+    memoryUsedBytes: integer("memory_used_bytes").notNull(),
+    memoryTotalBytes: integer("memory_total_bytes").notNull(),
+    gatewayRssBytes: integer("gateway_rss_bytes").notNull(),
+    eventLoopLagMs: real("event_loop_lag_ms").notNull(),
+    requestsPerSecond: real("requests_per_second").notNull(),
+    proxyP50Ms: real("proxy_p50_ms"),
+    proxyP95Ms: real("proxy_p95_ms"),
+    proxyP99Ms: real("proxy_p99_ms"),
+    openWebSockets: integer("open_websockets").notNull(),
+    instancesRunning: integer("instances_running").notNull(),
+    instancesRssBytes: integer("instances_rss_bytes").notNull(),
+  },
+);
+
+export const metricHours = sqliteTable("metric_hours", {
+  hour: integer("hour", { mode: "timestamp_ms" }).primaryKey(),
+  cpuPercentAvg: real("cpu_percent_avg").notNull(),
+  cpuPercentMax: real("cpu_percent_max").notNull(),
+  memoryUsedBytesAvg: integer("memory_used_bytes_avg").notNull(),
+  memoryUsedBytesMax: integer("memory_used_bytes_max").notNull(),
+  requestsPerSecondAvg: real("requests_per_second_avg").notNull(),
+  openWebSocketsMax: integer("open_websockets_max").notNull(),
+  instancesRunningMax: integer("instances_running_max").notNull(),
+});

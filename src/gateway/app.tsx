@@ -9,7 +9,11 @@ import { LoginThrottle } from "../auth/login-throttle";
 import { SessionStore } from "../auth/session-store";
 import type { Config } from "../config";
 import type { Database } from "../db/open";
+import type { Client } from "@libsql/client";
 import type { InstancePool } from "../instances/instance-pool";
+import type { DwellTracker } from "../monitoring/dwell-tracker";
+import type { MetricsSampler } from "../monitoring/sampler";
+import { Statistics } from "../monitoring/statistics";
 import { PublicError } from "../errors";
 import { clientAddressMiddleware } from "../http/client-address";
 import { sameOriginMiddleware } from "../http/same-origin";
@@ -22,10 +26,12 @@ import { type GatewayEnv, type GatewayServices, pageContext } from "./context";
 import { sessionMiddleware } from "./identity";
 import { accessRequestRoutes } from "./routes/access-request";
 import { adminRoutes } from "./routes/admin";
+import { adminMonitoringRoutes } from "./routes/admin-monitoring";
 import { healthRoutes } from "./routes/health";
 import { featureAppRoutes } from "./routes/feature-app";
 import { homeRoutes } from "./routes/home";
 import { loginRoutes } from "./routes/login";
+import { metricsRoutes } from "./routes/metrics";
 import { setupRoutes } from "./routes/setup";
 
 const log = createLogger("gateway");
@@ -36,14 +42,22 @@ const FORM_LIMIT_BYTES = 64 * 1024;
 export interface GatewayDeps {
   config: Config;
   db: Database;
+  client: Client;
   pool: InstancePool;
+  sampler: MetricsSampler;
+  dwell: DwellTracker;
   startedAt: number;
 }
 
-export function createServices(config: Config, db: Database, pool: InstancePool): GatewayServices {
+export function createServices(deps: GatewayDeps): GatewayServices {
+  const { config, db, pool, sampler, dwell } = deps;
   return {
     config,
     pool,
+    sampler,
+    dwell,
+    statistics: new Statistics(deps.client),
+    db,
     users: new UserStore(db),
     sessions: new SessionStore(db, {
       idleMs: config.sessionIdleMinutes * 60_000,
@@ -60,7 +74,7 @@ export function createServices(config: Config, db: Database, pool: InstancePool)
 
 export function createGatewayApp(deps: GatewayDeps) {
   const app = new Hono<GatewayEnv>();
-  const services = createServices(deps.config, deps.db, deps.pool);
+  const services = createServices(deps);
   const formLimit = bodyLimit({
     maxSize: FORM_LIMIT_BYTES,
     onError: () => {
@@ -68,6 +82,11 @@ export function createGatewayApp(deps: GatewayDeps) {
     },
   });
 
+  app.use(async function measure(c, next) {
+    const started = performance.now();
+    await next();
+    deps.sampler.requests.record(performance.now() - started, c.req.path.startsWith("/app/"));
+  });
   app.use(securityHeaders());
   app.use(clientAddressMiddleware(deps.config.trustedProxies));
   app.use(localeMiddleware());
@@ -80,9 +99,11 @@ export function createGatewayApp(deps: GatewayDeps) {
   for (const path of ["/login", "/logout", "/setup", "/access-request", `${deps.config.adminPath}/*`]) app.use(path, formLimit);
 
   app.route("/healthz", healthRoutes(deps.startedAt));
+  app.route("/metrics", metricsRoutes());
   app.route("/static", staticRoutes());
   app.route("/setup", setupRoutes());
   app.route("/access-request", accessRequestRoutes());
+  app.route(deps.config.adminPath, adminMonitoringRoutes());
   app.route(deps.config.adminPath, adminRoutes());
   app.route("/", loginRoutes());
   app.route("/", featureAppRoutes());

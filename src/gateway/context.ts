@@ -5,7 +5,11 @@ import type { Actor } from "../audit";
 import type { LoginThrottle } from "../auth/login-throttle";
 import type { ActiveSession, SessionStore } from "../auth/session-store";
 import type { Config } from "../config";
+import type { Database } from "../db/open";
 import type { InstancePool } from "../instances/instance-pool";
+import type { DwellTracker } from "../monitoring/dwell-tracker";
+import type { MetricsSampler } from "../monitoring/sampler";
+import type { Statistics } from "../monitoring/statistics";
 import type { ClientAddressVariables, ServerBindings } from "../http/client-address";
 import type { LocaleVariables } from "../i18n/locale";
 import type { UserRecord, UserStore } from "../users/user-store";
@@ -18,6 +22,10 @@ export interface GatewayServices {
   accessRequests: AccessRequestStore;
   audit(actor: Actor, action: string, target: string, detail?: string): Promise<void>;
   pool: InstancePool;
+  sampler: MetricsSampler;
+  dwell: DwellTracker;
+  statistics: Statistics;
+  db: Database;
 }
 
 export interface Identity {

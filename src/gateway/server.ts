@@ -1,6 +1,8 @@
 import type { Config } from "../config";
 import type { OpenedDatabase } from "../db/open";
 import { InstancePool } from "../instances/instance-pool";
+import { DwellTracker } from "../monitoring/dwell-tracker";
+import { MetricsSampler } from "../monitoring/sampler";
 import { createLogger } from "../log";
 import { createGatewayApp } from "./app";
 import { type RelayData, createWebSocketRelay } from "./websocket-relay";
@@ -34,11 +36,34 @@ export async function startGateway(config: Config, database: OpenedDatabase): Pr
     spares: config.spareInstances,
     startConcurrency: config.instanceStartConcurrency,
     memoryLimitBytes: config.instanceMemoryMb * 1024 * 1024,
+    sampleMs: config.sampleSeconds * 1000,
     onAlert: (message, fields) => log.warn(message, fields),
   });
   // Before listening: what a previous run left behind is cleaned up before anyone is served.
   await pool.start();
-  const app = createGatewayApp({ config, db: database.db, pool, startedAt: Date.now() });
+  const sampler = new MetricsSampler({
+    db: database.db,
+    pool,
+    dataDir: config.data,
+    intervalMs: config.sampleSeconds * 1000,
+    alerts: {
+      cpuPercent: config.alertCpuPercent,
+      memoryPercent: config.alertMemoryPercent,
+      diskPercent: config.alertDiskPercent,
+      forMs: config.alertMinutes * 60_000,
+      webhookUrl: config.alertWebhookUrl,
+    },
+  });
+  const dwell = new DwellTracker(database.db);
+  const app = createGatewayApp({
+    config,
+    db: database.db,
+    client: database.client,
+    pool,
+    sampler,
+    dwell,
+    startedAt: Date.now(),
+  });
   let server: ReturnType<typeof Bun.serve<RelayData>>;
   try {
     server = Bun.serve<RelayData>({
@@ -46,14 +71,24 @@ export async function startGateway(config: Config, database: OpenedDatabase): Pr
       hostname: config.host,
       fetch: (request, server) => app.fetch(request, { server }),
       websocket: createWebSocketRelay({
-        opened: (userId) => pool.socketOpened(userId),
-        closed: (userId) => pool.socketClosed(userId),
+        opened: ({ userId, sessionId }) => {
+          pool.socketOpened(userId);
+          sampler.socketOpened();
+          dwell.opened(sessionId);
+        },
+        closed: ({ userId, sessionId }) => {
+          pool.socketClosed(userId);
+          sampler.socketClosed();
+          dwell.closed(sessionId);
+        },
       }),
     });
   } catch (error) {
     await pool.shutdown();
+    sampler.stop();
     throw error;
   }
+  sampler.start();
   const port = server.port ?? config.port;
   const wildcard = config.host === "0.0.0.0" || config.host === "::";
   const url = `http://${wildcard ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/`;
@@ -64,8 +99,10 @@ export async function startGateway(config: Config, database: OpenedDatabase): Pr
     pool,
     async stop() {
       // Instances first (their WebSockets close with them), then whatever connections remain.
+      sampler.stop();
       await pool.shutdown();
       await server.stop(true);
+      await dwell.flush();
     },
   };
 }

@@ -15,6 +15,8 @@ type Payload = string | ArrayBuffer | Uint8Array;
 
 export interface RelayData {
   userId: number;
+  /** The gateway session this socket belongs to, for dwell time. */
+  sessionId: number;
   upstream: WebSocket;
   /** Messages from the app that arrived before the browser's side was open. */
   early: Payload[];
@@ -22,8 +24,8 @@ export interface RelayData {
 }
 
 export interface RelayHooks {
-  opened(userId: number): void;
-  closed(userId: number): void;
+  opened(data: RelayData): void;
+  closed(data: RelayData): void;
 }
 
 export function connectUpstream(url: string, headers: Headers): Promise<{ socket: WebSocket; early: Payload[] }> {
@@ -70,7 +72,7 @@ export function createWebSocketRelay(hooks: RelayHooks): WebSocketHandler<RelayD
     idleTimeout: 120,
     open(ws: ServerWebSocket<RelayData>) {
       const { upstream, early, userId } = ws.data;
-      hooks.opened(userId);
+      hooks.opened(ws.data);
       for (const message of early) ws.send(message);
       early.length = 0;
       upstream.onmessage = (event) => {
@@ -102,7 +104,7 @@ export function createWebSocketRelay(hooks: RelayHooks): WebSocketHandler<RelayD
       upstream.send(message);
     },
     close(ws, code, reason) {
-      hooks.closed(ws.data.userId);
+      hooks.closed(ws.data);
       const { upstream } = ws.data;
       if (ws.data.closed) return;
       ws.data.closed = true;

@@ -1,6 +1,7 @@
 // The browser assets, embedded in the executable by `with { type: "file" }`. Only names in this
 // table are served, so no request path ever reaches the file system.
 import { Hono } from "hono";
+import adminChartsJs from "../../static/admin-charts.js" with { type: "file" };
 import appCss from "../../static/app.css" with { type: "file" };
 import faviconSvg from "../../static/favicon.svg" with { type: "file" };
 import featureAppJs from "../../static/feature-app.js" with { type: "file" };
@@ -10,6 +11,7 @@ import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "file" };
 import { VERSION } from "../build-info";
 
 const ASSETS: Record<string, { path: string; type: string }> = {
+  "admin-charts.js": { path: adminChartsJs, type: "text/javascript; charset=utf-8" },
   "app.css": { path: appCss, type: "text/css; charset=utf-8" },
   "favicon.svg": { path: faviconSvg, type: "image/svg+xml" },
   "feature-app.js": { path: featureAppJs, type: "text/javascript; charset=utf-8" },

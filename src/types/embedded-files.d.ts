@@ -23,3 +23,7 @@ declare module "*/static/feature-app.js" {
   const path: string;
   export default path;
 }
+declare module "*/static/admin-charts.js" {
+  const path: string;
+  export default path;
+}

@@ -122,7 +122,7 @@ describe("an established server", () => {
 
     const boss = admin();
     await signIn(boss, "boss", ADMIN_PASSWORD);
-    const console = await boss.get("/admin");
+    const console = await boss.get("/admin/access");
     expect(console.body).toContain("RAN planning &lt;team&gt;");
     const id = /\/admin\/access-requests\/(\d+)\/approve/.exec(console.body)?.[1];
     expect(id).toBeDefined();
@@ -205,7 +205,7 @@ describe("an established server", () => {
     await signIn(victim, "boss", ADMIN_PASSWORD);
     const boss = admin();
     await signIn(boss, "boss", ADMIN_PASSWORD);
-    const console = await boss.get("/admin");
+    const console = await boss.get("/admin/sessions");
     const ids = [...console.body.matchAll(/\/admin\/sessions\/(\d+)\/revoke/g)].map((m) => Number(m[1]));
     const victimId = Math.max(...ids.filter((id) => id !== undefined));
     expect((await victim.get("/admin")).status).toBe(200);

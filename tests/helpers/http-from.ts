@@ -80,3 +80,26 @@ export class Visitor {
     return this.request("POST", path, { form, headers });
   }
 }
+
+/**
+ * A WebSocket opened from a chosen source address (Bun's WebSocket client cannot pick one):
+ * the handshake by hand over node:http; resolves with the raw socket once upgraded.
+ */
+export function openWebSocketFrom(localAddress: string, url: string, cookie: string): Promise<import("node:net").Socket> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      localAddress,
+      headers: {
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64"),
+        cookie,
+      },
+    });
+    req.on("upgrade", (_res, socket) => resolve(socket));
+    req.on("response", (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+    req.on("error", reject);
+    req.end();
+  });
+}

@@ -6,6 +6,7 @@ import { formatDateTime } from "../../src/i18n/format";
 import type { UserRecord } from "../../src/users/user-store";
 import { ActionButton, FormError, StatusNotice, TableHead } from "../form";
 import { Layout, type PageContext } from "../layout";
+import { ConsoleLayout } from "./console-layout";
 
 type OpenSession = ActiveSession & { userName: string };
 
@@ -122,7 +123,7 @@ function megabytes(bytes: number | null): string {
 export function InstancesSection(props: { page: PageContext; instances: InstanceInfo[]; message?: string; error?: string }) {
   const { t, locale, adminPath } = props.page;
   return (
-    <section class="card" id="instances">
+    <section class="card" id="instances" hx-get={`${adminPath}/fragments/instances`} hx-trigger="every 5s" hx-swap="outerHTML">
       <h2>{t("admin.instances.title")}</h2>
       <StatusNotice message={props.message} />
       <FormError message={props.error} />
@@ -232,22 +233,19 @@ export function UsersSection(props: { page: PageContext; users: UserRecord[]; ou
   );
 }
 
-export function ConsolePage(props: {
-  page: PageContext;
-  requests: AccessRequest[];
-  sessions: OpenSession[];
-  users: UserRecord[];
-  instances: InstanceInfo[];
-  currentSessionId: number;
-}) {
-  const { t } = props.page;
+export function AccessPage(props: { page: PageContext; requests: AccessRequest[]; users: UserRecord[] }) {
   return (
-    <Layout page={props.page} title={t("admin.title")}>
-      <h1>{t("admin.title")}</h1>
+    <ConsoleLayout page={props.page} tab="access">
       <AccessRequestsSection page={props.page} requests={props.requests} />
-      <InstancesSection page={props.page} instances={props.instances} />
-      <SessionsSection page={props.page} sessions={props.sessions} currentSessionId={props.currentSessionId} />
       <UsersSection page={props.page} users={props.users} />
-    </Layout>
+    </ConsoleLayout>
+  );
+}
+
+export function SessionsPage(props: { page: PageContext; sessions: OpenSession[]; currentSessionId: number }) {
+  return (
+    <ConsoleLayout page={props.page} tab="sessions">
+      <SessionsSection page={props.page} sessions={props.sessions} currentSessionId={props.currentSessionId} />
+    </ConsoleLayout>
   );
 }

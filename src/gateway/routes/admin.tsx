@@ -1,10 +1,12 @@
-// The admin console's access and session actions. Every route here sits behind requireAdmin().
+// The admin console's users-and-access, sessions and instance pages and their actions.
+// Every route here sits behind requireAdmin().
 import { Hono } from "hono";
 import {
   AccessRequestsSection,
-  ConsolePage,
+  AccessPage,
   InstanceLogPage,
   InstancesSection,
+  SessionsPage,
   SessionsSection,
   UsersSection,
 } from "../../../views/admin/console-page";
@@ -23,23 +25,21 @@ export function adminRoutes() {
   const app = new Hono<GatewayEnv>();
   app.use(requireAdmin());
 
-  app.get("/", async (c) => {
-    const { users, sessions, accessRequests } = c.get("services");
+  app.get("/access", async (c) => {
+    const { users, accessRequests } = c.get("services");
+    return c.html(<AccessPage page={pageContext(c)} requests={await accessRequests.listPending()} users={await users.list()} />);
+  });
+
+  app.get("/sessions", async (c) => {
+    const { sessions } = c.get("services");
     return c.html(
-      <ConsolePage
-        page={pageContext(c)}
-        requests={await accessRequests.listPending()}
-        sessions={await sessions.listOpen()}
-        users={await users.list()}
-        instances={c.get("services").pool.list()}
-        currentSessionId={c.get("identity")!.session.id}
-      />,
+      <SessionsPage page={pageContext(c)} sessions={await sessions.listOpen()} currentSessionId={c.get("identity")!.session.id} />,
     );
   });
 
   const requestsAnswer = async (c: GatewayContext, outcome: { message?: string; error?: string }) => {
     const { accessRequests, users, config } = c.get("services");
-    if (c.req.header("hx-request") !== "true") return c.redirect(config.adminPath, 303);
+    if (c.req.header("hx-request") !== "true") return c.redirect(`${config.adminPath}/access`, 303);
     const page = pageContext(c);
     return c.html(
       <>
@@ -82,7 +82,7 @@ export function adminRoutes() {
     const id = idParam(c);
     const { sessions, config } = c.get("services");
     await sessions.revoke(id, actorOf(c));
-    if (c.req.header("hx-request") !== "true") return c.redirect(config.adminPath, 303);
+    if (c.req.header("hx-request") !== "true") return c.redirect(`${config.adminPath}/sessions`, 303);
     const page = pageContext(c);
     return c.html(
       <SessionsSection

@@ -102,7 +102,13 @@ export function featureAppRoutes() {
         return c.json({ error: "unavailable" }, 502);
       }
       const upgraded = c.env.server.upgrade(c.req.raw, {
-        data: { userId: user.id, upstream: upstream.socket, early: upstream.early, closed: false },
+        data: {
+          userId: user.id,
+          sessionId: c.get("identity")!.session.id,
+          upstream: upstream.socket,
+          early: upstream.early,
+          closed: false,
+        },
       });
       if (!upgraded) {
         upstream.socket.close();

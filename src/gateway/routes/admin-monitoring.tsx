@@ -1,0 +1,134 @@
+// The admin console's dashboard (live load, alerts, instances), statistics with CSV, and audit
+// trail. Every route here sits behind requireAdmin().
+import { Hono } from "hono";
+import * as v from "valibot";
+import { AlertBanner, DashboardPage, type Summary, SummaryCards } from "../../../views/admin/dashboard-page";
+import { AuditPage } from "../../../views/admin/audit-page";
+import { InstancesSection } from "../../../views/admin/console-page";
+import { StatisticsPage } from "../../../views/admin/statistics-page";
+import { listAudit } from "../../audit";
+import type { DateRange } from "../../monitoring/statistics";
+import { toCsv } from "../../monitoring/statistics";
+import { type GatewayContext, type GatewayEnv, pageContext } from "../context";
+import { requireAdmin } from "../identity";
+
+const LIVE_WINDOW_MS = 15 * 60_000;
+const MAX_RANGE_DAYS = 3 * 366;
+
+function localDate(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+const dateSchema = v.pipe(v.string(), v.isoDate());
+
+/** The range asked for, or the last 30 days; a bad range says so and falls back. */
+function dateRange(c: GatewayContext): { range: DateRange; error?: string } {
+  const today = new Date();
+  const fallback = { from: localDate(new Date(today.getTime() - 29 * 86_400_000)), to: localDate(today) };
+  const from = c.req.query("from");
+  const to = c.req.query("to");
+  if (from === undefined && to === undefined) return { range: fallback };
+  const valid = v.is(dateSchema, from) && v.is(dateSchema, to);
+  const days = valid ? (Date.parse(to) - Date.parse(from)) / 86_400_000 : -1;
+  if (!valid || days < 0 || days > MAX_RANGE_DAYS) return { range: fallback, error: pageContext(c).t("stats.badRange") };
+  return { range: { from, to } };
+}
+
+async function summary(c: GatewayContext): Promise<Summary> {
+  const { sessions, pool, sampler } = c.get("services");
+  const open = await sessions.listOpen();
+  const midnight = new Date();
+  midnight.setHours(0, 0, 0, 0);
+  return {
+    online: new Set(open.map((s) => s.userId)).size,
+    instancesRunning: pool.list().filter((i) => i.state === "running" && i.userId !== null).length,
+    sessionsToday: await sessions.countCreatedSince(midnight),
+    sample: sampler.latest(),
+  };
+}
+
+export function adminMonitoringRoutes() {
+  const app = new Hono<GatewayEnv>();
+  app.use(requireAdmin());
+
+  app.get("/", async (c) => {
+    const { sampler, pool, config } = c.get("services");
+    return c.html(
+      <DashboardPage
+        page={pageContext(c)}
+        alerts={sampler.alerts()}
+        summary={await summary(c)}
+        instances={pool.list()}
+        refreshMs={config.sampleSeconds * 1000}
+      />,
+    );
+  });
+
+  app.get("/fragments/alerts", (c) => c.html(<AlertBanner page={pageContext(c)} alerts={c.get("services").sampler.alerts()} />));
+  app.get("/fragments/instances", (c) => c.html(<InstancesSection page={pageContext(c)} instances={c.get("services").pool.list()} />));
+  app.get("/fragments/summary", async (c) => c.html(<SummaryCards page={pageContext(c)} summary={await summary(c)} />));
+
+  /** Samples for the live charts: columns (uPlot's shape), times in seconds. */
+  app.get("/metrics.json", async (c) => {
+    const sinceParam = Number(c.req.query("since"));
+    const since = Number.isFinite(sinceParam) && sinceParam > 0 ? new Date(sinceParam * 1000 + 1) : new Date(Date.now() - LIVE_WINDOW_MS);
+    const samples = await c.get("services").sampler.since(since);
+    return c.json({
+      time: samples.map((s) => s.at.getTime() / 1000),
+      cpu: samples.map((s) => s.cpuPercent),
+      memory: samples.map((s) => Math.round((s.memoryUsedBytes / s.memoryTotalBytes) * 1000) / 10),
+    });
+  });
+
+  app.get("/statistics", async (c) => {
+    const { range, error } = dateRange(c);
+    const { statistics } = c.get("services");
+    const [perDay, perWeek, unique, dwellUsers, dwellSessions] = await Promise.all([
+      statistics.visitsPerUserPerDay(range),
+      statistics.visitsPerUserPerWeek(range),
+      statistics.uniqueUsersPerDay(range),
+      statistics.dwellPerUser(range),
+      statistics.dwellPerSession(range, 200),
+    ]);
+    return c.html(
+      <StatisticsPage page={pageContext(c)} range={range} error={error} data={{ perDay, perWeek, unique, dwellUsers, dwellSessions }} />,
+    );
+  });
+
+  /** The charts' data: visits and unique users per day, times as local midnights in seconds. */
+  app.get("/statistics.json", async (c) => {
+    const rows = await c.get("services").statistics.uniqueUsersPerDay(dateRange(c).range);
+    return c.json({
+      time: rows.map((r) => new Date(`${r.day}T00:00:00`).getTime() / 1000),
+      visits: rows.map((r) => r.visits),
+      users: rows.map((r) => r.users),
+    });
+  });
+
+  const CSV_TABLES = {
+    unique: async (s, r) => toCsv(await s.uniqueUsersPerDay(r), ["day", "users", "visits"]),
+    "visits-per-day": async (s, r) => toCsv(await s.visitsPerUserPerDay(r), ["period", "user", "visits"]),
+    "visits-per-week": async (s, r) => toCsv(await s.visitsPerUserPerWeek(r), ["period", "user", "visits"]),
+    "dwell-per-user": async (s, r) => toCsv(await s.dwellPerUser(r), ["user", "sessions", "totalDwellSeconds", "averageDwellSeconds"]),
+    "dwell-per-session": async (s, r) => toCsv(await s.dwellPerSession(r), ["sessionId", "user", "address", "started", "dwellSeconds"]),
+  } satisfies Record<string, (s: GatewayEnv["Variables"]["services"]["statistics"], r: DateRange) => Promise<string>>;
+
+  app.get("/statistics/:file{[a-z-]+\\.csv}", async (c) => {
+    const table = c.req.param("file").replace(/\.csv$/, "");
+    if (!(table in CSV_TABLES)) return c.notFound();
+    const { range } = dateRange(c);
+    const csv = await CSV_TABLES[table as keyof typeof CSV_TABLES](c.get("services").statistics, range);
+    return c.body(csv, 200, {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="5gfm-${table}-${range.from}-to-${range.to}.csv"`,
+    });
+  });
+
+  app.get("/audit", async (c) => {
+    const filter = { actor: (c.req.query("actor") ?? "").slice(0, 64), action: (c.req.query("action") ?? "").slice(0, 64) };
+    const { db } = c.get("services");
+    return c.html(<AuditPage page={pageContext(c)} filter={filter} entries={await listAudit(db, filter)} />);
+  });
+  return app;
+}

@@ -1,0 +1,129 @@
+// Every few seconds: system load, the gateway's own memory and event-loop lag, request rate and
+// proxy latency, open WebSockets and the instances' memory — written to metric_samples (kept 24 h)
+// and folded into hourly rollups (kept 90 days), so storage stays bounded.
+import { and, asc, gte, lt, sql } from "drizzle-orm";
+import type { Database } from "../db/open";
+import { metricHours, metricSamples } from "../db/schema";
+import type { InstancePool } from "../instances/instance-pool";
+import { createLogger } from "../log";
+import { type Alert, AlertMonitor, type AlertPolicy } from "./alerts";
+import { RequestStats } from "./request-stats";
+import { SystemLoad } from "./system-load";
+
+const log = createLogger("monitoring");
+
+const HOUR_MS = 3_600_000;
+const RAW_RETENTION_MS = 24 * HOUR_MS;
+const HOURLY_RETENTION_MS = 90 * 24 * HOUR_MS;
+
+export type Sample = typeof metricSamples.$inferSelect;
+
+export interface SamplerOptions {
+  db: Database;
+  pool: InstancePool;
+  dataDir: string;
+  intervalMs: number;
+  alerts: AlertPolicy;
+}
+
+export class MetricsSampler {
+  readonly requests = new RequestStats();
+  private readonly load = new SystemLoad();
+  private readonly alertMonitor: AlertMonitor;
+  private timer: Timer | null = null;
+  private lastRollupHour = 0;
+  private latestSample: Sample | null = null;
+  private openWebSockets = 0;
+
+  constructor(private readonly options: SamplerOptions) {
+    this.alertMonitor = new AlertMonitor(options.alerts);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick().catch((error) => log.error("sampling failed", { error })), this.options.intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.load.stop();
+  }
+
+  socketOpened(): void {
+    this.openWebSockets++;
+  }
+
+  socketClosed(): void {
+    this.openWebSockets = Math.max(0, this.openWebSockets - 1);
+  }
+
+  latest(): Sample | null {
+    return this.latestSample;
+  }
+
+  alerts(): Alert[] {
+    return this.alertMonitor.current();
+  }
+
+  /** Samples since a moment, oldest first (for the live charts). */
+  async since(from: Date): Promise<Sample[]> {
+    return this.options.db.select().from(metricSamples).where(gte(metricSamples.at, from)).orderBy(asc(metricSamples.at));
+  }
+
+  async tick(now = new Date()): Promise<Sample> {
+    const memory = this.load.memory();
+    const instances = this.options.pool.list();
+    const window = this.requests.drain();
+    const sample: Sample = {
+      at: now,
+      cpuPercent: this.load.cpuPercent(),
+      memoryUsedBytes: memory.usedBytes,
+      memoryTotalBytes: memory.totalBytes,
+      gatewayRssBytes: process.memoryUsage.rss(),
+      eventLoopLagMs: this.load.eventLoopLagMs(),
+      ...window,
+      openWebSockets: this.openWebSockets,
+      instancesRunning: instances.filter((i) => i.state === "running").length,
+      instancesRssBytes: instances.reduce((sum, i) => sum + (i.rssBytes ?? 0), 0),
+    };
+    await this.options.db.insert(metricSamples).values(sample).onConflictDoNothing();
+    this.latestSample = sample;
+    this.alertMonitor.evaluate({
+      cpuPercent: sample.cpuPercent,
+      memoryPercent: Math.round((sample.memoryUsedBytes / sample.memoryTotalBytes) * 1000) / 10,
+      diskPercent: this.load.diskPercent(this.options.dataDir),
+      failedInstances: instances.filter((i) => i.state === "failed").length,
+    });
+    await this.rollUp(now.getTime());
+    return sample;
+  }
+
+  /** Completed hours become one row each; raw samples older than a day and rollups older than 90 days go. */
+  private async rollUp(now: number): Promise<void> {
+    const currentHour = Math.floor(now / HOUR_MS) * HOUR_MS;
+    if (currentHour === this.lastRollupHour) return;
+    this.lastRollupHour = currentHour;
+    const { db } = this.options;
+    await db.transaction(async (tx) => {
+      const hours = await tx
+        .select({
+          hour: sql<number>`(${metricSamples.at} / ${HOUR_MS}) * ${HOUR_MS}`.as("hour"),
+          cpuPercentAvg: sql<number>`avg(${metricSamples.cpuPercent})`,
+          cpuPercentMax: sql<number>`max(${metricSamples.cpuPercent})`,
+          memoryUsedBytesAvg: sql<number>`cast(avg(${metricSamples.memoryUsedBytes}) as integer)`,
+          memoryUsedBytesMax: sql<number>`max(${metricSamples.memoryUsedBytes})`,
+          requestsPerSecondAvg: sql<number>`avg(${metricSamples.requestsPerSecond})`,
+          openWebSocketsMax: sql<number>`max(${metricSamples.openWebSockets})`,
+          instancesRunningMax: sql<number>`max(${metricSamples.instancesRunning})`,
+        })
+        .from(metricSamples)
+        .where(lt(metricSamples.at, new Date(currentHour)))
+        .groupBy(sql`1`);
+      for (const row of hours) {
+        const values = { ...row, hour: new Date(Number(row.hour)) };
+        await tx.insert(metricHours).values(values).onConflictDoUpdate({ target: metricHours.hour, set: values });
+      }
+      await tx.delete(metricSamples).where(lt(metricSamples.at, new Date(now - RAW_RETENTION_MS)));
+      await tx.delete(metricHours).where(and(lt(metricHours.hour, new Date(now - HOURLY_RETENTION_MS))));
+    });
+  }
+}

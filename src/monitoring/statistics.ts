@@ -1,0 +1,113 @@
+// Usage statistics from the sessions table: visits (sessions started) per user per day and per
+// week, unique users per day, and dwell time per session and per user. Days are the server's
+// local days: the team shares one office clock.
+import type { Client } from "@libsql/client";
+
+export interface DateRange {
+  /** YYYY-MM-DD, inclusive, local time. */
+  from: string;
+  to: string;
+}
+
+export interface VisitRow {
+  period: string;
+  user: string;
+  visits: number;
+}
+export interface UniqueRow {
+  day: string;
+  users: number;
+  visits: number;
+}
+export interface DwellUserRow {
+  user: string;
+  sessions: number;
+  totalDwellSeconds: number;
+  averageDwellSeconds: number;
+}
+export interface DwellSessionRow {
+  sessionId: number;
+  user: string;
+  address: string;
+  started: string;
+  dwellSeconds: number;
+}
+
+const DAY = "date(s.created_at / 1000, 'unixepoch', 'localtime')";
+/** ISO-like week label: the Monday the week starts on. */
+const WEEK = "date(s.created_at / 1000, 'unixepoch', 'localtime', 'weekday 0', '-6 days')";
+
+function bounds(range: DateRange): [number, number] {
+  const from = new Date(`${range.from}T00:00:00`).getTime();
+  const to = new Date(`${range.to}T00:00:00`).getTime() + 24 * 3_600_000;
+  return [from, to];
+}
+
+export class Statistics {
+  constructor(private readonly client: Client) {}
+
+  private async rows<T>(sql: string, range: DateRange): Promise<T[]> {
+    const result = await this.client.execute({ sql, args: bounds(range) });
+    return result.rows.map((row) => ({ ...row }) as T);
+  }
+
+  visitsPerUserPerDay(range: DateRange): Promise<VisitRow[]> {
+    return this.rows(
+      `SELECT ${DAY} AS period, u.name AS user, count(*) AS visits
+       FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.created_at >= ? AND s.created_at < ? GROUP BY period, u.name ORDER BY period, u.name`,
+      range,
+    );
+  }
+
+  visitsPerUserPerWeek(range: DateRange): Promise<VisitRow[]> {
+    return this.rows(
+      `SELECT ${WEEK} AS period, u.name AS user, count(*) AS visits
+       FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.created_at >= ? AND s.created_at < ? GROUP BY period, u.name ORDER BY period, u.name`,
+      range,
+    );
+  }
+
+  uniqueUsersPerDay(range: DateRange): Promise<UniqueRow[]> {
+    return this.rows(
+      `SELECT ${DAY} AS day, count(DISTINCT s.user_id) AS users, count(*) AS visits
+       FROM sessions s WHERE s.created_at >= ? AND s.created_at < ? GROUP BY day ORDER BY day`,
+      range,
+    );
+  }
+
+  dwellPerUser(range: DateRange): Promise<DwellUserRow[]> {
+    return this.rows(
+      `SELECT u.name AS user, count(*) AS sessions,
+              round(sum(s.dwell_ms) / 1000.0, 1) AS totalDwellSeconds,
+              round(avg(s.dwell_ms) / 1000.0, 1) AS averageDwellSeconds
+       FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.created_at >= ? AND s.created_at < ? GROUP BY u.name ORDER BY totalDwellSeconds DESC, u.name`,
+      range,
+    );
+  }
+
+  /** Newest first; `limit` keeps the page small, the CSV asks for everything. */
+  dwellPerSession(range: DateRange, limit = -1): Promise<DwellSessionRow[]> {
+    return this.rows(
+      `SELECT s.id AS sessionId, u.name AS user, s.address AS address,
+              datetime(s.created_at / 1000, 'unixepoch', 'localtime') AS started,
+              round(s.dwell_ms / 1000.0, 1) AS dwellSeconds
+       FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.created_at >= ? AND s.created_at < ? ORDER BY s.created_at DESC LIMIT ${Math.trunc(limit)}`,
+      range,
+    );
+  }
+}
+
+/** A table as CSV (RFC 4180 quoting), with a header row of the given columns. */
+export function toCsv<T extends object>(rows: T[], columns: (keyof T & string)[]): string {
+  const cell = (value: unknown) => {
+    const text = value === null || value === undefined ? "" : String(value);
+    // A leading = + - @ would be run as a formula by spreadsheet programs.
+    const safe = /^[=+\-@]/.test(text) && Number.isNaN(Number(text)) ? `'${text}` : text;
+    return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  };
+  return [columns.join(","), ...rows.map((row) => columns.map((c) => cell(row[c])).join(","))].join("\r\n") + "\r\n";
+}

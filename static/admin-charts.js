@@ -1,0 +1,64 @@
+// The console's uPlot charts. Each element with data-chart gets one: "live" charts poll their
+// data-src for new samples (no page reload), "bars" and "line" charts draw a date range once.
+// The data comes as columns: { time: [seconds…], <series>: [values…] }.
+const palette = { line: "#1d4ed8", fill: "rgba(29, 78, 216, 0.12)" };
+
+function size(element) {
+  return { width: Math.max(280, element.clientWidth), height: 220 };
+}
+
+function options(element, kind) {
+  const series = element.dataset.series;
+  const bars = kind === "bars" ? uPlot.paths.bars({ size: [0.6, 40] }) : undefined;
+  return {
+    ...size(element),
+    scales: { x: { time: true }, y: kind === "live" ? { range: [0, 100] } : { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+    axes: [{}, { size: 50 }],
+    legend: { show: false },
+    series: [{}, { label: series, stroke: palette.line, fill: palette.fill, width: 2, paths: bars, points: { show: kind !== "live" } }],
+  };
+}
+
+async function load(url) {
+  const response = await fetch(url, { headers: { accept: "application/json" } });
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+async function draw(element) {
+  const kind = element.dataset.chart;
+  const series = element.dataset.series;
+  const data = await load(element.dataset.src);
+  const columns = [data.time, data[series]];
+  if (data.time.length === 0 && kind !== "live") {
+    element.textContent = element.dataset.empty;
+    return;
+  }
+  const chart = new uPlot(options(element, kind), columns, element);
+  element.dataset.points = String(columns[0].length);
+  new ResizeObserver(() => chart.setSize(size(element))).observe(element);
+  if (kind !== "live") return;
+  const windowSeconds = 15 * 60;
+  setInterval(async () => {
+    const last = columns[0].at(-1);
+    const fresh = await load(last ? `${element.dataset.src}?since=${last}` : element.dataset.src).catch(() => null);
+    if (!fresh || fresh.time.length === 0) return;
+    columns[0].push(...fresh.time);
+    columns[1].push(...fresh[series]);
+    const cutoff = columns[0].at(-1) - windowSeconds;
+    while (columns[0].length > 0 && columns[0][0] < cutoff) {
+      columns[0].shift();
+      columns[1].shift();
+    }
+    chart.setData(columns);
+    element.dataset.points = String(columns[0].length);
+    element.dataset.updated = String(Date.now());
+  }, Number(element.dataset.refreshMs) || 5000);
+}
+
+for (const element of document.querySelectorAll("[data-chart]")) {
+  draw(element).catch((error) => {
+    element.textContent = element.dataset.empty;
+    console.warn(error);
+  });
+}

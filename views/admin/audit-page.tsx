@@ -1,0 +1,55 @@
+import { formatDateTime } from "../../src/i18n/format";
+import { TableHead } from "../form";
+import type { PageContext } from "../layout";
+import { ConsoleLayout } from "./console-layout";
+
+export interface AuditEntry {
+  at: Date;
+  actor: string;
+  address: string;
+  action: string;
+  target: string;
+  detail: string;
+}
+
+export interface AuditFilter {
+  actor: string;
+  action: string;
+}
+
+export function AuditPage(props: { page: PageContext; filter: AuditFilter; entries: AuditEntry[] }) {
+  const { t, locale, adminPath } = props.page;
+  return (
+    <ConsoleLayout page={props.page} tab="audit">
+      <form method="get" action={`${adminPath}/audit`} class="range card">
+        <label for="field-actor">{t("audit.actor")}</label>
+        <input id="field-actor" name="actor" value={props.filter.actor} maxlength={64} />
+        <label for="field-action">{t("audit.action")}</label>
+        <input id="field-action" name="action" value={props.filter.action} maxlength={64} />
+        <button type="submit">{t("audit.filter")}</button>
+      </form>
+      <section class="card" id="audit">
+        <p class="muted">{t("audit.latest")}</p>
+        {props.entries.length === 0 ? (
+          <p class="muted">{t("audit.none")}</p>
+        ) : (
+          <table>
+            <TableHead labels={[t("audit.when"), t("audit.actor"), t("audit.address"), t("audit.action"), t("audit.target"), t("audit.detail")]} />
+            <tbody>
+              {props.entries.map((entry) => (
+                <tr>
+                  <td>{formatDateTime(entry.at, locale)}</td>
+                  <td>{entry.actor}</td>
+                  <td class="address">{entry.address}</td>
+                  <td>{entry.action}</td>
+                  <td>{entry.target}</td>
+                  <td>{entry.detail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </ConsoleLayout>
+  );
+}

@@ -1,0 +1,39 @@
+import type { Child } from "hono/jsx";
+import { assetUrl } from "../../src/http/static-assets";
+import { Layout, type PageContext } from "../layout";
+
+export type ConsoleTab = "dashboard" | "access" | "sessions" | "statistics" | "audit";
+
+const TABS: { tab: ConsoleTab; path: string }[] = [
+  { tab: "dashboard", path: "" },
+  { tab: "access", path: "/access" },
+  { tab: "sessions", path: "/sessions" },
+  { tab: "statistics", path: "/statistics" },
+  { tab: "audit", path: "/audit" },
+];
+
+/** Every console page: its tabs, and uPlot with the chart script where a page has charts. */
+export function ConsoleLayout(props: { page: PageContext; tab: ConsoleTab; charts?: boolean; children: Child }) {
+  const { t, adminPath } = props.page;
+  const title = t(`console.${props.tab}`);
+  return (
+    <Layout page={props.page} title={title}>
+      {props.charts && (
+        <>
+          <link rel="stylesheet" href={assetUrl("uPlot.min.css")} />
+          <script src={assetUrl("uPlot.iife.min.js")} defer></script>
+          <script src={assetUrl("admin-charts.js")} defer></script>
+        </>
+      )}
+      <nav class="tabs" aria-label={t("admin.title")}>
+        {TABS.map(({ tab, path }) => (
+          <a href={`${adminPath}${path}`} aria-current={tab === props.tab ? "page" : undefined}>
+            {t(`console.${tab}`)}
+          </a>
+        ))}
+      </nav>
+      <h1>{title}</h1>
+      {props.children}
+    </Layout>
+  );
+}

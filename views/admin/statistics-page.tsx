@@ -1,0 +1,136 @@
+import type { DateRange, DwellSessionRow, DwellUserRow, UniqueRow, VisitRow } from "../../src/monitoring/statistics";
+import { FormError, TableHead } from "../form";
+import type { PageContext } from "../layout";
+import { ConsoleLayout } from "./console-layout";
+
+export interface StatisticsData {
+  perDay: VisitRow[];
+  perWeek: VisitRow[];
+  unique: UniqueRow[];
+  dwellUsers: DwellUserRow[];
+  dwellSessions: DwellSessionRow[];
+}
+
+/** "1 h 02 min", "4 min 05 s", "12 s". */
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
+  if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
+  return `${s} s`;
+}
+
+function CsvLink(props: { page: PageContext; table: string; range: DateRange }) {
+  const query = new URLSearchParams({ from: props.range.from, to: props.range.to });
+  return (
+    <a class="csv" href={`${props.page.adminPath}/statistics/${props.table}.csv?${query}`} download>
+      {props.page.t("stats.csv")}
+    </a>
+  );
+}
+
+function Section(props: { page: PageContext; title: string; table: string; range: DateRange; empty: boolean; children: unknown }) {
+  return (
+    <section class="card" id={`stats-${props.table}`}>
+      <h2>
+        {props.title} <CsvLink page={props.page} table={props.table} range={props.range} />
+      </h2>
+      {props.empty ? <p class="muted">{props.page.t("stats.none")}</p> : props.children}
+    </section>
+  );
+}
+
+export function StatisticsPage(props: { page: PageContext; range: DateRange; data: StatisticsData; error?: string }) {
+  const { page, range, data } = props;
+  const { t, adminPath } = page;
+  const chartSrc = `${adminPath}/statistics.json?${new URLSearchParams({ from: range.from, to: range.to })}`;
+  return (
+    <ConsoleLayout page={page} tab="statistics" charts>
+      <form method="get" action={`${adminPath}/statistics`} class="range card">
+        <label for="field-from">{t("stats.from")}</label>
+        <input id="field-from" type="date" name="from" value={range.from} required />
+        <label for="field-to">{t("stats.to")}</label>
+        <input id="field-to" type="date" name="to" value={range.to} required />
+        <button type="submit">{t("stats.show")}</button>
+      </form>
+      <FormError message={props.error} />
+      <section class="chart-grid">
+        <figure class="card">
+          <figcaption>{t("stats.visitsPerDay")}</figcaption>
+          <div id="visits-chart" class="chart" data-chart="bars" data-series="visits" data-src={chartSrc} data-empty={t("stats.none")} />
+        </figure>
+        <figure class="card">
+          <figcaption>{t("stats.uniquePerDay")}</figcaption>
+          <div id="unique-chart" class="chart" data-chart="line" data-series="users" data-src={chartSrc} data-empty={t("stats.none")} />
+        </figure>
+      </section>
+      <Section page={page} title={t("stats.uniquePerDay")} table="unique" range={range} empty={data.unique.length === 0}>
+        <table>
+          <TableHead labels={[t("stats.day"), t("stats.users"), t("stats.visits")]} />
+          <tbody>
+            {data.unique.map((row) => (
+              <tr>
+                <td>{row.day}</td>
+                <td>{row.users}</td>
+                <td>{row.visits}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+      <Section page={page} title={t("stats.visitsPerUserDay")} table="visits-per-day" range={range} empty={data.perDay.length === 0}>
+        <VisitsTable page={page} rows={data.perDay} periodLabel={t("stats.day")} />
+      </Section>
+      <Section page={page} title={t("stats.visitsPerUserWeek")} table="visits-per-week" range={range} empty={data.perWeek.length === 0}>
+        <VisitsTable page={page} rows={data.perWeek} periodLabel={t("stats.week")} />
+      </Section>
+      <Section page={page} title={t("stats.dwellPerUser")} table="dwell-per-user" range={range} empty={data.dwellUsers.length === 0}>
+        <table>
+          <TableHead labels={[t("stats.user"), t("stats.sessions"), t("stats.totalDwell"), t("stats.averageDwell")]} />
+          <tbody>
+            {data.dwellUsers.map((row) => (
+              <tr>
+                <td>{row.user}</td>
+                <td>{row.sessions}</td>
+                <td>{formatDuration(row.totalDwellSeconds)}</td>
+                <td>{formatDuration(row.averageDwellSeconds)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+      <Section page={page} title={t("stats.dwellPerSession")} table="dwell-per-session" range={range} empty={data.dwellSessions.length === 0}>
+        <table>
+          <TableHead labels={[t("stats.started"), t("stats.user"), t("stats.address"), t("stats.dwell")]} />
+          <tbody>
+            {data.dwellSessions.map((row) => (
+              <tr>
+                <td>{row.started}</td>
+                <td>{row.user}</td>
+                <td class="address">{row.address}</td>
+                <td>{formatDuration(row.dwellSeconds)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+    </ConsoleLayout>
+  );
+}
+
+function VisitsTable(props: { page: PageContext; rows: VisitRow[]; periodLabel: string }) {
+  const { t } = props.page;
+  return (
+    <table>
+      <TableHead labels={[props.periodLabel, t("stats.user"), t("stats.visits")]} />
+      <tbody>
+        {props.rows.map((row) => (
+          <tr>
+            <td>{row.period}</td>
+            <td>{row.user}</td>
+            <td>{row.visits}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
