@@ -107,6 +107,13 @@ export const SETTINGS = {
     help: "localhost ports for feature-app processes; the first is the admin's",
     schema: portRange,
   },
+  diagnostics: {
+    flag: "diagnostics",
+    env: "FGM_DIAGNOSTICS",
+    expected: "true or false",
+    help: "open each feature app's large-body test endpoints (/app/_diag/*) for benchmarks",
+    schema: boolean,
+  },
   open: {
     env: "FGM_OPEN",
     expected: "true or false",
@@ -134,6 +141,17 @@ export const SETTINGS = {
       v.union([v.array(v.string()), v.pipe(v.string(), v.transform((s) => s.split(",")))]),
       v.transform((list) => list.map((s) => s.trim()).filter(Boolean)),
       v.check((list) => list.every((rule) => parseRule(rule).ok)),
+    ),
+  },
+  publicHosts: {
+    flag: "public-host",
+    env: "FGM_PUBLIC_HOSTS",
+    expected: "host names (comma-separated in the environment, a list in the config file), e.g. 5gfm.example.corp",
+    help: "DNS names people use to reach this server; IP addresses, localhost and this machine's name always work",
+    schema: v.pipe(
+      v.union([v.array(v.string()), v.pipe(v.string(), v.transform((s) => s.split(",")))]),
+      v.transform((list) => list.map((s) => s.trim().toLowerCase()).filter(Boolean)),
+      v.check((list) => list.every((host) => /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host))),
     ),
   },
   sessionIdleMinutes: {
@@ -275,9 +293,11 @@ export const configSchema = v.pipe(
     databaseAuthToken: SETTINGS.databaseAuthToken.schema,
     appPorts: SETTINGS.appPorts.schema,
     open: SETTINGS.open.schema,
+    diagnostics: SETTINGS.diagnostics.schema,
     logLevel: SETTINGS.logLevel.schema,
     adminPath: SETTINGS.adminPath.schema,
     trustedProxies: SETTINGS.trustedProxies.schema,
+    publicHosts: SETTINGS.publicHosts.schema,
     sessionIdleMinutes: SETTINGS.sessionIdleMinutes.schema,
     sessionMaxHours: SETTINGS.sessionMaxHours.schema,
     loginMaxFailures: SETTINGS.loginMaxFailures.schema,
@@ -318,9 +338,11 @@ export function defaults(): Record<SettingKey, unknown> {
     databaseAuthToken: undefined,
     appPorts: "8500-8599",
     open: true,
+    diagnostics: false,
     logLevel: "info",
     adminPath: "/admin",
     trustedProxies: [],
+    publicHosts: [],
     sessionIdleMinutes: 30,
     sessionMaxHours: 12,
     loginMaxFailures: 10,
@@ -407,7 +429,7 @@ function readConfigFile(file: string): Record<string, unknown> {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(text.replace(/^\uFEFF/, "")); // Notepad and PowerShell write a BOM
   } catch (error) {
     throw new UsageError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
   }
@@ -432,9 +454,11 @@ export function printableConfig(config: Config): Record<string, unknown> {
     databaseAuthToken: config.databaseAuthToken ? "(hidden)" : undefined,
     appPorts: `${config.appPorts.first}-${config.appPorts.last}`,
     open: config.open,
+    diagnostics: config.diagnostics,
     logLevel: config.logLevel,
     adminPath: config.adminPath,
     trustedProxies: config.trustedProxies,
+    publicHosts: config.publicHosts,
     sessionIdleMinutes: config.sessionIdleMinutes,
     sessionMaxHours: config.sessionMaxHours,
     loginMaxFailures: config.loginMaxFailures,

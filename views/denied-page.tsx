@@ -35,7 +35,13 @@ export function AccessRequestForm(props: {
   );
 }
 
-export function DeniedPage(props: { page: PageContext; address: string; pending?: AccessRequest }) {
+export function DeniedPage(props: {
+  page: PageContext;
+  address: string;
+  pending?: AccessRequest;
+  values?: { name?: string; reason?: string };
+  error?: string;
+}) {
   const { t } = props.page;
   return (
     <Layout page={props.page} title={t("denied.title")}>
@@ -47,7 +53,7 @@ export function DeniedPage(props: { page: PageContext; address: string; pending?
         </p>
         <p class="muted">{t("denied.askAdmin")}</p>
       </section>
-      <AccessRequestForm page={props.page} pending={props.pending} />
+      <AccessRequestForm page={props.page} pending={props.pending} values={props.values} error={props.error} />
     </Layout>
   );
 }

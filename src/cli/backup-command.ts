@@ -6,7 +6,7 @@ import { applyMigrations, connectDatabase, databaseFilePath, migrationState } fr
 import { bundledMigrations } from "../db/migrations";
 import { PublicError, UsageError } from "../errors";
 import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
-import { configFromArgs } from "./open-config";
+import { configFromArgs, databaseExists } from "./open-config";
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
@@ -32,6 +32,7 @@ ${COMMON_USAGE}`,
     }
     const out = resolve(values.out ?? join(config.data, "backups", `5gfm-${timestamp()}.db`));
     if (existsSync(out)) throw new PublicError(`${out} already exists; choose another --out`, undefined, 400);
+    if (!databaseExists(config)) throw new PublicError(`there is no 5gfm database in ${config.data} to back up; check --data`);
     const { client } = await connectDatabase({ dataDir: config.data, databaseUrl: config.databaseUrl });
     try {
       mkdirSync(dirname(out), { recursive: true });
@@ -70,7 +71,9 @@ ${COMMON_USAGE}`,
     if (running) throw new PublicError(`the gateway (pid ${running}) is running on this data folder; stop it first`);
     await checkBackup(source);
 
-    const target = config.databaseUrl ? config.databaseUrl.slice(5) : databaseFilePath(config.data);
+    const target = resolve(config.databaseUrl ? config.databaseUrl.slice(5) : databaseFilePath(config.data));
+    if (target === source) throw new PublicError(`${source} is the live database itself; restore from a backup copy`, undefined, 400);
+    mkdirSync(dirname(target), { recursive: true });
     const aside = `${target}.before-restore-${timestamp()}`;
     if (existsSync(target)) {
       // Fold the write-ahead log into the file first, so the copy kept aside is complete on its own.
@@ -80,7 +83,16 @@ ${COMMON_USAGE}`,
       renameSync(target, aside);
       for (const suffix of ["-wal", "-shm"]) if (existsSync(target + suffix)) renameSync(target + suffix, aside + suffix);
     }
-    copyFileSync(source, target);
+    try {
+      copyFileSync(source, target);
+    } catch (error) {
+      // Put the previous database back rather than leave the folder without one.
+      if (existsSync(aside)) {
+        renameSync(aside, target);
+        for (const suffix of ["-wal", "-shm"]) if (existsSync(aside + suffix)) renameSync(aside + suffix, target + suffix);
+      }
+      throw new PublicError(`could not copy ${source}: ${(error as NodeJS.ErrnoException).code ?? error}; nothing was changed`);
+    }
     const { client } = await connectDatabase({ dataDir: config.data, databaseUrl: config.databaseUrl });
     try {
       const upgraded = await applyMigrations(client, bundledMigrations());

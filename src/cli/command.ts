@@ -48,8 +48,10 @@ export function settingFlags(values: Record<string, unknown>): Record<string, un
   if (values["app-ports"] !== undefined) flags.appPorts = values["app-ports"];
   if (values["log-level"] !== undefined) flags.logLevel = values["log-level"];
   if (values["no-open"] === true) flags.open = false;
+  if (values.diagnostics === true) flags.diagnostics = true;
   if (values["admin-path"] !== undefined) flags.adminPath = values["admin-path"];
   if (values["trusted-proxy"] !== undefined) flags.trustedProxies = values["trusted-proxy"];
+  if (values["public-host"] !== undefined) flags.publicHosts = values["public-host"];
   for (const [flag, key] of [
     ["session-idle-minutes", "sessionIdleMinutes"],
     ["session-max-hours", "sessionMaxHours"],

@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { demoCatalog } from "../../feature-app/demo-catalog";
 import { BUILD_TARGET, COMMIT, VERSION } from "../build-info";
@@ -9,7 +9,7 @@ import { type Connection, connectDatabase, migrationState } from "../db/open";
 import { UsageError } from "../errors";
 import { isPortFree } from "../instances/port-check";
 import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
-import { configFromArgs } from "./open-config";
+import { configFromArgs, databaseExists } from "./open-config";
 
 type Status = "OK" | "WARN" | "FAIL";
 interface Check {
@@ -26,7 +26,7 @@ export const doctorCommand: Command = {
   usage: `Usage: 5gfm doctor [--port PORT] [--app-ports FROM-TO]
 
 Checks what the server needs and prints one OK/WARN/FAIL line each, with what to do.
-Exits 1 if any check failed. Changes nothing.
+Exits 1 if any check failed. Changes nothing (it does not even create a missing data folder).
 
 Options:
   --port PORT           gateway port to check (default: the configured one)
@@ -39,7 +39,19 @@ ${COMMON_USAGE}`,
       true,
     );
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const config = configFromArgs(values);
+    let config: Config;
+    try {
+      config = configFromArgs(values);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      console.log(`FAIL settings: ${error.message}`);
+      console.log("1 check(s) failed");
+      return 1;
+    }
+    if (!existsSync(config.data)) {
+      console.log(`WARN data folder: ${config.data} does not exist yet; serve creates it (or check --data)`);
+      return 0;
+    }
     const checks: Check[] = [
       { status: "OK", name: "version", detail: `5gfm ${VERSION} (${COMMIT}), ${BUILD_TARGET}` },
       checkDataFolder(config.data),
@@ -63,7 +75,6 @@ ${COMMON_USAGE}`,
 
 function checkDataFolder(dir: string): Check {
   try {
-    mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
     const probe = join(dir, `.doctor-${process.pid}`);
     writeFileSync(probe, "ok");
@@ -79,6 +90,9 @@ function checkDataFolder(dir: string): Check {
 }
 
 async function checkDatabase(config: Config): Promise<Check[]> {
+  if (!databaseExists(config)) {
+    return [{ status: "WARN", name: "database", detail: `none in ${config.data} yet; serve or user add creates it` }];
+  }
   let connection: Connection;
   try {
     connection = await connectDatabase({

@@ -21,6 +21,8 @@ Options:
   --app-ports FROM-TO   localhost ports for per-user feature apps (default 8500-8599; first = admin)
   --admin-path PATH     where the admin console lives (default /admin)
   --trusted-proxy ADDR  a reverse proxy whose X-Forwarded-For is believed (repeatable; CIDR allowed)
+  --public-host NAME    a DNS name people use to reach this server (repeatable); IP addresses,
+                        localhost and this machine's own name always work
   --session-idle-minutes N   end sessions unused for N minutes (default 30)
   --session-max-hours N      end sessions N hours after sign-in (default 12)
   --login-max-failures N     wrong passwords per user and address before a lockout (default 10)
@@ -39,12 +41,13 @@ Options:
   --alert-webhook-url URL    also POST alerts to this Teams/Slack incoming webhook
   --log-level LEVEL     debug, info, warn or error (default info)
   --no-open             do not open a browser on start
+  --diagnostics         open the feature apps' large-body test endpoints (for benchmarks)
   --print-config        print the effective settings as JSON and exit
 ${COMMON_USAGE}
 
 Every option can also be set in the environment (FGM_PORT, FGM_HOST, FGM_DATA, FGM_APP_PORTS,
 FGM_DATABASE_URL, FGM_DATABASE_AUTH_TOKEN, FGM_OPEN, FGM_LOG_LEVEL, FGM_ADMIN_PATH,
-FGM_TRUSTED_PROXIES (comma-separated), FGM_SESSION_IDLE_MINUTES, FGM_SESSION_MAX_HOURS,
+FGM_TRUSTED_PROXIES (comma-separated), FGM_PUBLIC_HOSTS (comma-separated), FGM_SESSION_IDLE_MINUTES, FGM_SESSION_MAX_HOURS,
 FGM_LOGIN_MAX_FAILURES, FGM_LOGIN_LOCKOUT_MINUTES, FGM_INSTANCE_IDLE_MINUTES,
 FGM_INSTANCE_READY_WAIT_SECONDS, FGM_MAX_INSTANCES, FGM_SPARE_INSTANCES,
 FGM_INSTANCE_START_CONCURRENCY, FGM_INSTANCE_MEMORY_MB, FGM_SAMPLE_SECONDS,
@@ -60,8 +63,10 @@ const OPTIONS = {
   "app-ports": { type: "string" },
   "log-level": { type: "string" },
   "no-open": { type: "boolean" },
+  diagnostics: { type: "boolean" },
   "admin-path": { type: "string" },
   "trusted-proxy": { type: "string", multiple: true },
+  "public-host": { type: "string", multiple: true },
   "session-idle-minutes": { type: "string" },
   "session-max-hours": { type: "string" },
   "login-max-failures": { type: "string" },

@@ -92,7 +92,7 @@ export const userCommand: Command = {
 
     const config = configFromArgs(values);
     const password = values["password-stdin"] ? await readPasswordFromStdin() : undefined;
-    const opened = await openConfiguredDatabase(config);
+    const opened = await openConfiguredDatabase(config, { mustExist: action !== "add" });
     try {
       const store = new UserStore(opened.db);
       const actor = CLI_ACTOR;

@@ -16,6 +16,7 @@ import type { MetricsSampler } from "../monitoring/sampler";
 import { Statistics } from "../monitoring/statistics";
 import { PublicError } from "../errors";
 import { clientAddressMiddleware } from "../http/client-address";
+import { hostCheckMiddleware } from "../http/host-check";
 import { sameOriginMiddleware } from "../http/same-origin";
 import { securityHeaders } from "../http/security-headers";
 import { staticRoutes } from "../http/static-assets";
@@ -88,6 +89,7 @@ export function createGatewayApp(deps: GatewayDeps) {
     deps.sampler.requests.record(performance.now() - started, c.req.path.startsWith("/app/"));
   });
   app.use(securityHeaders());
+  app.use(hostCheckMiddleware(deps.config.publicHosts));
   app.use(clientAddressMiddleware(deps.config.trustedProxies));
   app.use(localeMiddleware());
   app.use(async function provideServices(c, next) {

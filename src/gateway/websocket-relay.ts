@@ -71,7 +71,7 @@ export function createWebSocketRelay(hooks: RelayHooks): WebSocketHandler<RelayD
     sendPings: true,
     idleTimeout: 120,
     open(ws: ServerWebSocket<RelayData>) {
-      const { upstream, early, userId } = ws.data;
+      const { upstream, early } = ws.data;
       hooks.opened(ws.data);
       for (const message of early) ws.send(message);
       early.length = 0;

@@ -210,10 +210,18 @@ export class InstancePool {
   private launch(user: PoolUser): Instance {
     const previous = this.byUser.get(user.id);
     if (previous && (previous.state === "starting" || previous.state === "running")) return previous;
-    const spare = this.spares.find((s) => s.state === "running");
+    // The admin's instance has its own port, the pool's first, so it never takes a spare.
+    const spare = user.role === "admin" ? undefined : this.spares.find((s) => s.state === "running");
     if (spare) {
       this.spares.splice(this.spares.indexOf(spare), 1);
+      // From now on the spare's output belongs in the user's log.
+      const spareLog = this.logs.get(spare.key);
+      this.logs.delete(spare.key);
       spare.key = `user:${user.id}`;
+      if (spareLog) {
+        spareLog.moveTo(this.logPath(spare.key));
+        this.logs.set(spare.key, spareLog);
+      }
       spare.user = user;
       spare.state = "starting";
       spare.lastActivity = Date.now();
@@ -413,10 +421,14 @@ export class InstancePool {
     throw new PoolFullError(`no free port in ${first}-${last}`);
   }
 
+  private logPath(key: string): string {
+    return join(this.options.dataDir, "logs", "instances", `${key.replace(":", "-")}.log`);
+  }
+
   private logFor(key: string): RotatingLog {
     let file = this.logs.get(key);
     if (!file) {
-      file = new RotatingLog(join(this.options.dataDir, "logs", "instances", `${key.replace(":", "-")}.log`));
+      file = new RotatingLog(this.logPath(key));
       this.logs.set(key, file);
     }
     return file;

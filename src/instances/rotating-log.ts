@@ -1,13 +1,13 @@
 // Per-instance log files that never grow without bound: past maxBytes the file becomes .1, the
 // old .1 becomes .2, and so on; the oldest is dropped.
-import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 
 export class RotatingLog {
   private size: number;
 
   constructor(
-    readonly path: string,
+    public path: string,
     private readonly maxBytes = 5 * 1024 * 1024,
     private readonly keep = 3,
   ) {
@@ -22,6 +22,20 @@ export class RotatingLog {
     this.size += bytes.length;
   }
 
+  /** Continues in another file: what was written so far is appended to it (or becomes it). */
+  moveTo(target: string): void {
+    if (existsSync(this.path)) {
+      if (existsSync(target)) {
+        appendFileSync(target, readFileSync(this.path));
+        rmSync(this.path);
+      } else {
+        renameSync(this.path, target);
+      }
+    }
+    this.path = target;
+    this.size = existsSync(target) ? statSync(target).size : 0;
+  }
+
   private rotate(): void {
     rmSync(`${this.path}.${this.keep}`, { force: true });
     for (let i = this.keep - 1; i >= 1; i--) {
@@ -34,7 +48,7 @@ export class RotatingLog {
   /** The last lines, for the console's log view. */
   tail(maxLines: number): string[] {
     if (!existsSync(this.path)) return [];
-    const text = require("node:fs").readFileSync(this.path, "utf8") as string;
+    const text = readFileSync(this.path, "utf8");
     return text.split("\n").filter(Boolean).slice(-maxLines);
   }
 }

@@ -221,6 +221,8 @@ export class UserStore {
       throw new PublicError("a password is required to sign in, so one must be set", undefined, 400);
     }
     const newRules = rules.map(formatRule);
+    const staysUsableAdmin = finalRole === "admin" && (changes.enabled ?? user.enabled) && newRules.length > 0;
+    if (user.role === "admin" && user.enabled && !staysUsableAdmin) await this.assertNotLastAdmin(user);
     // Anything that changes who may be this user ends their open sessions.
     const endSessions =
       changes.enabled === false ||
@@ -252,10 +254,19 @@ export class UserStore {
   async remove(name: string, actor: Actor): Promise<void> {
     const user = await this.get(name);
     if (!user) throw new PublicError(`no user named "${name}"`, undefined, 404);
+    if (user.role === "admin" && user.enabled) await this.assertNotLastAdmin(user);
     await this.db.transaction(async (tx) => {
       await tx.delete(users).where(eq(users.id, user.id));
       await recordAudit(tx, actor, "user.remove", user.name);
     });
+  }
+
+  /** Without an enabled admin who can be recognised, nobody could run the server from its console. */
+  private async assertNotLastAdmin(user: UserRecord): Promise<void> {
+    const others = (await this.list()).filter((u) => u.id !== user.id && u.role === "admin" && u.enabled && u.ipRules.length > 0);
+    if (others.length === 0) {
+      throw new PublicError(`${user.name} is the last administrator; add or enable another one first`, undefined, 409);
+    }
   }
 
   /** The user whose IP rules cover this address; rules never overlap, so there is at most one. */

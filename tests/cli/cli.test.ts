@@ -163,6 +163,40 @@ describe("serve", () => {
   });
 });
 
+describe("guards", () => {
+  test("the last administrator cannot be removed, disabled, demoted or left without an address", async () => {
+    using dir = tempDir();
+    const data = ["--data", dir.path];
+    await runCli(["user", "add", "boss", "--role", "admin", "--ip", "127.0.0.1", ...data]);
+    for (const change of [["remove", "boss"], ["set", "boss", "--disable"], ["set", "boss", "--role", "user"], ["set", "boss", "--remove-ip", "127.0.0.1"]]) {
+      const result = await runCli(["user", ...change, ...data]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("boss is the last administrator");
+    }
+    await runCli(["user", "add", "deputy", "--role", "admin", "--ip", "127.0.0.9", ...data]);
+    expect((await runCli(["user", "set", "boss", "--role", "user", ...data])).code).toBe(0);
+  });
+
+  test("commands that only read or change what exists do not create a database at a mistyped --data", async () => {
+    using dir = tempDir();
+    const typo = join(dir.path, "tpyo");
+    for (const args of [["user", "list"], ["user", "remove", "x"], ["backup", "--out", join(dir.path, "b.db")]]) {
+      const result = await runCli([...args, "--data", typo]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("no 5gfm database in");
+    }
+    expect(existsSync(typo)).toBe(false);
+  });
+
+  test("a config file written with a byte-order mark is read", async () => {
+    using dir = tempDir();
+    writeFileSync(join(dir.path, "5gfm.json"), `\uFEFF${JSON.stringify({ port: 9123 })}`);
+    const result = await runCli(["serve", "--print-config", "--data", dir.path]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).port).toBe(9123);
+  });
+});
+
 describe("backup and restore", () => {
   test("backup while serving, restore puts the old state back and keeps the current database aside", async () => {
     using dir = tempDir();
@@ -191,6 +225,16 @@ describe("backup and restore", () => {
     expect(again.stderr).toContain("already exists");
   });
 
+  test("restore refuses the live database itself and leaves it in place", async () => {
+    using dir = tempDir();
+    const data = ["--data", dir.path];
+    await runCli(["user", "add", "alice", "--role", "user", "--ip", "127.0.0.2", ...data]);
+    const result = await runCli(["restore", join(dir.path, "5gfm.db"), ...data]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("is the live database itself");
+    expect(JSON.parse((await runCli(["user", "list", "--json", ...data])).stdout)).toHaveLength(1);
+  });
+
   test("restore refuses a file that is not a 5gfm database and changes nothing", async () => {
     using dir = tempDir();
     const data = ["--data", dir.path];
@@ -206,13 +250,27 @@ describe("backup and restore", () => {
 });
 
 describe("doctor", () => {
-  test("reports each check and passes on a fresh data folder", async () => {
+  test("reports each check; on a missing folder it says so and creates nothing", async () => {
     using dir = tempDir();
+    const missing = join(dir.path, "typo");
+    const nothing = await runCli(["doctor", "--data", missing]);
+    expect(nothing.code).toBe(0);
+    expect(nothing.stdout).toContain("does not exist yet");
+    expect(existsSync(missing)).toBe(false);
+    await runCli(["user", "add", "alice", "--role", "user", "--ip", "127.0.0.2", "--data", dir.path]);
     const result = await runCli(["doctor", "--data", dir.path, "--port", String(await freePort())]);
     expect(result.stdout).toMatch(/^OK\s+data folder: .* is writable$/m);
     expect(result.stdout).toMatch(/^(OK|WARN)\s+schema: /m);
     expect(result.stdout).toMatch(/^OK\s+demo catalog: \d+ features embedded$/m);
     expect(result.code).toBe(0);
+  });
+
+  test("a bad setting is one FAIL line, not a usage error", async () => {
+    using dir = tempDir();
+    writeFileSync(join(dir.path, "5gfm.json"), JSON.stringify({ port: 70000 }));
+    const result = await runCli(["doctor", "--data", dir.path]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('FAIL settings: invalid setting port = 70000');
   });
 
   test("fails when the gateway port is taken by another program", async () => {

@@ -181,12 +181,26 @@ describe("an established server", () => {
     expect(actions).toContain("login.refused-locked carol @127.0.0.5");
   });
 
-  test("the right password from the wrong address does not sign in", async () => {
+  test("the right password from the wrong address does not sign in, and says no more than a wrong one", async () => {
     const elsewhere = new Visitor("127.0.0.7", gateway.url);
-    const response = await elsewhere.post("/login", { name: "boss", password: ADMIN_PASSWORD, next: "/" });
-    expect(response.status).toBe(403);
-    expect(response.body).toContain("cannot sign in from this address (127.0.0.7)");
+    const right = await elsewhere.post("/login", { name: "boss", password: ADMIN_PASSWORD, next: "/" });
+    const wrong = await elsewhere.post("/login", { name: "boss", password: "not-the-password", next: "/" });
+    expect(right.status).toBe(401);
+    expect(right.body).toContain("Wrong user name or password");
+    expect(wrong.status).toBe(401);
+    expect(elsewhere.cookies.has("fgm_session")).toBe(false);
   });
+
+  test.each(["//evil.example/", "/\t/evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"])(
+    "sign-in never sends the browser to another site (next=%p)",
+    async (next) => {
+      const boss = new Visitor("127.0.0.1", gateway.url);
+      const response = await boss.post("/login", { name: "boss", password: ADMIN_PASSWORD, next });
+      expect(response.status).toBe(303);
+      expect(response.location).toMatch(/^\/(?![/\\\t])/);
+      expect(response.location).not.toContain("evil");
+    },
+  );
 
   test("a session cookie replayed from another address is refused", async () => {
     const boss = admin();

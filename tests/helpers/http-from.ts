@@ -95,6 +95,7 @@ export function openWebSocketFrom(localAddress: string, url: string, cookie: str
         "sec-websocket-version": "13",
         "sec-websocket-key": Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64"),
         cookie,
+        origin: new URL(url).origin,
       },
     });
     req.on("upgrade", (_res, socket) => resolve(socket));

@@ -24,7 +24,8 @@ async function signedIn(address: string, url: string): Promise<Visitor> {
 /** Bun's WebSocket client cannot pick its source address, so it carries the session of 127.0.0.1's user. */
 function openSocket(url: string, cookie: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url.replace("http", "ws"), { headers: { cookie } } as unknown as string[]);
+    const origin = new URL(url).origin;
+    const socket = new WebSocket(url.replace("http", "ws"), { headers: { cookie, origin } } as unknown as string[]);
     socket.binaryType = "arraybuffer";
     socket.onopen = () => resolve(socket);
     socket.onerror = () => reject(new Error("WebSocket failed"));
@@ -47,7 +48,7 @@ describe("per-user instances behind the gateway", () => {
       ["carol", "127.0.0.5"],
     ]);
     await runCli(["user", "set", "owner", "--role", "admin", "--data", dir.path]);
-    gateway = await startServe(dir.path, ["--spare-instances", "1"]);
+    gateway = await startServe(dir.path, ["--spare-instances", "1", "--diagnostics"]);
   });
   afterAll(async () => {
     await gateway.stop();

@@ -23,9 +23,10 @@ export function accessRequestRoutes() {
       return c.html(<DeniedPage page={page} address={address} pending={pending} />, 403);
     } catch (error) {
       if (!(error instanceof PublicError) || error.status >= 500) throw error;
-      const form = <AccessRequestForm page={page} values={values} error={error.message} pending={await accessRequests.pendingFor(address)} />;
+      const pending = await accessRequests.pendingFor(address);
       // htmx swaps only successful answers, so its fragment carries the error with 200.
-      return c.html(form, htmx ? 200 : 400);
+      if (htmx) return c.html(<AccessRequestForm page={page} values={values} error={error.message} pending={pending} />);
+      return c.html(<DeniedPage page={page} address={address} pending={pending} values={values} error={error.message} />, 400);
     }
   });
   return app;

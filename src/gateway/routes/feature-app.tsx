@@ -13,6 +13,8 @@ const log = createLogger("proxy");
 
 /** Paths of the app's own protocol with the gateway, which browsers have no business calling. */
 const GATEWAY_ONLY = /^\/app\/_claim\b/;
+/** Large-body diagnostics for the benchmark suite; closed unless the server runs with --diagnostics. */
+const DIAGNOSTICS = /^\/app\/_diag\b/;
 
 function poolUser(c: GatewayContext): PoolUser {
   const { user } = c.get("identity")!;
@@ -64,7 +66,7 @@ export function featureAppRoutes() {
     const path = new URL(c.req.url).pathname;
     const admission = await admit(c);
     if (admission.kind !== "in") return turnAway(c, admission, path);
-    if (GATEWAY_ONLY.test(path)) return c.notFound();
+    if (GATEWAY_ONLY.test(path) || (DIAGNOSTICS.test(path) && !c.get("services").config.diagnostics)) return c.notFound();
     const { pool } = c.get("services");
     const user = poolUser(c);
 

@@ -14,9 +14,14 @@ function timingEqualiser(): Promise<string> {
   return dummyHash;
 }
 
-/** Only a local path may follow sign-in: never another host ("//evil", "https://…"). */
-function safeNext(next: unknown): string {
-  return typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : "/";
+/**
+ * Only a path on this server may follow sign-in: never another host ("//evil", "https://…",
+ * "/\t/evil" which browsers read as "//evil"). Anything unusual falls back to the start page.
+ */
+export function safeNext(next: unknown): string {
+  if (typeof next !== "string" || !/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/.test(next) || next.startsWith("//")) return "/";
+  const url = new URL(next, "http://gateway.invalid");
+  return url.origin === "http://gateway.invalid" ? `${url.pathname}${url.search}` : "/";
 }
 
 function field(body: Record<string, unknown>, key: string): string {
@@ -59,10 +64,19 @@ export function loginRoutes() {
       return show(t("login.locked", { address, until: formatDateTime(locked, locale) }), 429);
     }
     const user = name ? await users.get(name) : undefined;
+    const here = parseAddress(address);
+    // The address is part of the credentials: from anywhere else the answer is the same as for a
+    // wrong password, so the form cannot be used to test passwords from another machine.
+    const addressOk =
+      here !== null &&
+      (user?.ipRules ?? []).some((text) => {
+        const rule = parseRule(text);
+        return rule.ok && ruleMatches(rule.rule, here);
+      });
     let passwordOk = false;
     if (user?.hasPassword) passwordOk = await users.verifyPassword(user.id, password);
     else await Bun.password.verify(password || "x", await timingEqualiser());
-    if (!user?.enabled || !passwordOk) {
+    if (!user?.enabled || !passwordOk || !addressOk) {
       const left = await throttle.recordFailure(name, address);
       await audit(c, "login.failed", name);
       if (left === 0) {
@@ -71,15 +85,6 @@ export function loginRoutes() {
         return show(t("login.locked", { address, until: until ? formatDateTime(until, locale) : "" }), 429);
       }
       return show(t("login.failed", { left }), 401);
-    }
-    const here = parseAddress(address);
-    const addressOk = here !== null && user.ipRules.some((text) => {
-      const rule = parseRule(text);
-      return rule.ok && ruleMatches(rule.rule, here);
-    });
-    if (!addressOk) {
-      await audit(c, "login.wrong-address", user.name);
-      return show(t("login.notHere", { address }), 403);
     }
     await throttle.clear(name, address);
     const actor = { name: user.name, address };

@@ -1,0 +1,30 @@
+// DNS-rebinding guard: a page on an attacker's domain that re-points its name at this server
+// would otherwise be same-origin with it. Only names the server is really known by are answered:
+// IP addresses, localhost, this machine's own name, and the configured public host names.
+import { hostname } from "node:os";
+import { createMiddleware } from "hono/factory";
+import { parseAddress } from "../net/ip";
+
+export function allowedHostNames(publicHosts: string[]): Set<string> {
+  const machine = hostname().toLowerCase();
+  return new Set(["localhost", machine, machine.split(".")[0]!, ...publicHosts]);
+}
+
+/** The host name of a Host header, without port or IPv6 brackets, lower-cased. */
+export function hostOf(header: string): string {
+  const trimmed = header.trim().toLowerCase();
+  if (trimmed.startsWith("[")) return trimmed.slice(0, trimmed.indexOf("]") + 1);
+  return trimmed.replace(/:\d+$/, "");
+}
+
+export function hostCheckMiddleware(publicHosts: string[]) {
+  const allowed = allowedHostNames(publicHosts);
+  return createMiddleware(async function hostCheck(c, next) {
+    const name = hostOf(c.req.header("host") ?? "");
+    if (name && (allowed.has(name) || parseAddress(name) !== null || name.endsWith(".localhost"))) return next();
+    return c.text(
+      `This server does not answer to the name "${name.slice(0, 100)}". If that is how people reach it, an administrator can add it with --public-host ${name.slice(0, 100)} (or FGM_PUBLIC_HOSTS).\n`,
+      421,
+    );
+  });
+}
