@@ -77,6 +77,16 @@ describe("pages, languages and assets", () => {
     },
   );
 
+  test("a Host name the server is not known by is refused (DNS rebinding)", async () => {
+    const rebound = await getFrom("127.0.0.2", `${gateway.url}/app/`, { host: "evil.example:80" });
+    expect(rebound.status).toBe(421);
+    expect(rebound.body).toContain("--public-host evil.example");
+    const byIp = await getFrom("127.0.0.2", `${gateway.url}/`, { host: "127.0.0.1" });
+    expect(byIp.status).toBe(303);
+    const byName = await getFrom("127.0.0.2", `${gateway.url}/`, { host: "localhost:8000" });
+    expect(byName.status).toBe(303);
+  });
+
   test("/healthz answers anyone with version and uptime", async () => {
     const response = await getFrom("127.0.0.99", `${gateway.url}/healthz`);
     expect(response.status).toBe(200);

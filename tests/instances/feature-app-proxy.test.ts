@@ -82,6 +82,22 @@ describe("per-user instances behind the gateway", () => {
     expect(starts).toHaveLength(1);
   });
 
+  test("a WebSocket opened by another site is refused, even for a user known by address alone", async () => {
+    const alice = await signedIn("127.0.0.2", gateway.url);
+    for (const origin of ["http://evil.example", undefined]) {
+      const headers: Record<string, string> = {
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+        cookie: alice.cookieHeader(),
+      };
+      if (origin) headers.origin = origin;
+      const refused = await requestFrom("127.0.0.2", `${gateway.url}/app/ws`, { headers });
+      expect(refused.status).toBe(403);
+    }
+  });
+
   test("an instance's port refuses requests without the token", async () => {
     const { port } = await instanceOf(dir.path, "alice");
     const direct = await fetch(`http://127.0.0.1:${port}/app/_health`);
