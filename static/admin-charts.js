@@ -7,12 +7,12 @@ function size(element) {
   return { width: Math.max(280, element.clientWidth), height: 220 };
 }
 
-function options(element, kind) {
+function options(element, kind, range) {
   const series = element.dataset.series;
   const bars = kind === "bars" ? uPlot.paths.bars({ size: [0.6, 40] }) : undefined;
   return {
     ...size(element),
-    scales: { x: { time: true }, y: kind === "live" ? { range: [0, 100] } : { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+    scales: { x: range ? { time: true, range: () => range } : { time: true }, y: kind === "live" ? { range: [0, 100] } : { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     axes: [{}, { size: 50 }],
     legend: { show: false },
     series: [{}, { label: series, stroke: palette.line, fill: palette.fill, width: 2, paths: bars, points: { show: kind !== "live" } }],
@@ -34,7 +34,7 @@ async function draw(element) {
     element.textContent = element.dataset.empty;
     return;
   }
-  const chart = new uPlot(options(element, kind), columns, element);
+  const chart = new uPlot(options(element, kind, data.range), columns, element);
   element.dataset.points = String(columns[0].length);
   new ResizeObserver(() => chart.setSize(size(element))).observe(element);
   if (kind !== "live") return;

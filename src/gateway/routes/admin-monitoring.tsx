@@ -98,8 +98,12 @@ export function adminMonitoringRoutes() {
 
   /** The charts' data: visits and unique users per day, times as local midnights in seconds. */
   app.get("/statistics.json", async (c) => {
-    const rows = await c.get("services").statistics.uniqueUsersPerDay(dateRange(c).range);
+    const { range } = dateRange(c);
+    const rows = await c.get("services").statistics.uniqueUsersPerDay(range);
+    const midnight = (day: string) => new Date(`${day}T00:00:00`).getTime() / 1000;
     return c.json({
+      // The whole range is drawn, not just the days that had visits.
+      range: [midnight(range.from) - 43_200, midnight(range.to) + 43_200],
       time: rows.map((r) => new Date(`${r.day}T00:00:00`).getTime() / 1000),
       visits: rows.map((r) => r.visits),
       users: rows.map((r) => r.users),
