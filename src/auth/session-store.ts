@@ -1,6 +1,6 @@
 // Server-side sessions: revocable by the admin, bound to the address they were created from,
 // ended by idle and absolute timeouts, and kept in the database so a restart keeps them.
-import { and, count, desc, eq, gte, isNull, lt } from "drizzle-orm";
+import { and, count, desc, eq, gte, isNull, lt, sql } from "drizzle-orm";
 import { createHash, randomBytes } from "node:crypto";
 import { type Actor, recordAudit } from "../audit";
 import type { Database } from "../db/open";
@@ -53,6 +53,9 @@ export class SessionStore {
         .values({ tokenHash: hashToken(token), userId, address, userAgent: userAgent.slice(0, 300), method, createdAt: now, lastSeenAt: now })
         .returning({ id: sessions.id });
       await recordAudit(tx, actor, method === "password" ? "login" : "session.start", actor.name, `session=${row!.id}`);
+      // A visit is a session started: counted into the day's usage for the statistics.
+      await tx.run(sql`INSERT INTO usage_days (day, user_id, visits) VALUES (date(${now.getTime()} / 1000, 'unixepoch', 'localtime'), ${userId}, 1)
+        ON CONFLICT (day, user_id) DO UPDATE SET visits = visits + 1`);
       return row!.id;
     });
     return { token, id };

@@ -1,7 +1,7 @@
 // The gateway's tables, all in one place; `npm run db:generate` turns changes here into a new
 // SQL migration under src/db/migrations that every existing database is upgraded with at start.
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -169,3 +169,21 @@ export const metricHours = sqliteTable("metric_hours", {
   openWebSocketsMax: integer("open_websockets_max").notNull(),
   instancesRunningMax: integer("instances_running_max").notNull(),
 });
+
+/**
+ * Visits and dwell time per user per local day, kept up to date as sessions start and dwell is
+ * added, so statistics over a year of visits read a few thousand rows instead of a million.
+ */
+export const usageDays = sqliteTable(
+  "usage_days",
+  {
+    /** YYYY-MM-DD in the server's local time. */
+    day: text("day").notNull(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    visits: integer("visits").notNull().default(0),
+    dwellMs: integer("dwell_ms").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.userId] })],
+);

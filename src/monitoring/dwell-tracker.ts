@@ -42,11 +42,17 @@ export class DwellTracker {
   }
 
   private async add(sessionId: number, ms: number): Promise<void> {
+    const added = Math.max(0, Math.round(ms));
     try {
-      await this.db
-        .update(sessions)
-        .set({ dwellMs: sql`${sessions.dwellMs} + ${Math.max(0, Math.round(ms))}` })
-        .where(eq(sessions.id, sessionId));
+      await this.db.transaction(async (tx) => {
+        await tx
+          .update(sessions)
+          .set({ dwellMs: sql`${sessions.dwellMs} + ${added}` })
+          .where(eq(sessions.id, sessionId));
+        // Dwell counts on the day the session started, like its visit.
+        await tx.run(sql`UPDATE usage_days SET dwell_ms = dwell_ms + ${added}
+          WHERE (day, user_id) = (SELECT date(created_at / 1000, 'unixepoch', 'localtime'), user_id FROM sessions WHERE id = ${sessionId})`);
+      });
     } catch (error) {
       log.warn("could not record dwell time", { sessionId, error });
     }

@@ -33,9 +33,8 @@ export interface DwellSessionRow {
   dwellSeconds: number;
 }
 
-const DAY = "date(s.created_at / 1000, 'unixepoch', 'localtime')";
 /** ISO-like week label: the Monday the week starts on. */
-const WEEK = "date(s.created_at / 1000, 'unixepoch', 'localtime', 'weekday 0', '-6 days')";
+const WEEK = "date(d.day, 'weekday 0', '-6 days')";
 
 function bounds(range: DateRange): [number, number] {
   const from = new Date(`${range.from}T00:00:00`).getTime();
@@ -43,48 +42,49 @@ function bounds(range: DateRange): [number, number] {
   return [from, to];
 }
 
+/** The per-day figures come from usage_days (one row per user and day), not from the sessions. */
 export class Statistics {
   constructor(private readonly client: Client) {}
 
-  private async rows<T>(sql: string, range: DateRange): Promise<T[]> {
-    const result = await this.client.execute({ sql, args: bounds(range) });
+  private async rows<T>(sql: string, args: (string | number)[]): Promise<T[]> {
+    const result = await this.client.execute({ sql, args });
     return result.rows.map((row) => ({ ...row }) as T);
   }
 
   visitsPerUserPerDay(range: DateRange): Promise<VisitRow[]> {
     return this.rows(
-      `SELECT ${DAY} AS period, u.name AS user, count(*) AS visits
-       FROM sessions s JOIN users u ON u.id = s.user_id
-       WHERE s.created_at >= ? AND s.created_at < ? GROUP BY period, u.name ORDER BY period, u.name`,
-      range,
+      `SELECT d.day AS period, u.name AS user, d.visits AS visits
+       FROM usage_days d JOIN users u ON u.id = d.user_id
+       WHERE d.day BETWEEN ? AND ? AND d.visits > 0 ORDER BY d.day, u.name`,
+      [range.from, range.to],
     );
   }
 
   visitsPerUserPerWeek(range: DateRange): Promise<VisitRow[]> {
     return this.rows(
-      `SELECT ${WEEK} AS period, u.name AS user, count(*) AS visits
-       FROM sessions s JOIN users u ON u.id = s.user_id
-       WHERE s.created_at >= ? AND s.created_at < ? GROUP BY period, u.name ORDER BY period, u.name`,
-      range,
+      `SELECT ${WEEK} AS period, u.name AS user, sum(d.visits) AS visits
+       FROM usage_days d JOIN users u ON u.id = d.user_id
+       WHERE d.day BETWEEN ? AND ? GROUP BY period, u.name HAVING visits > 0 ORDER BY period, u.name`,
+      [range.from, range.to],
     );
   }
 
   uniqueUsersPerDay(range: DateRange): Promise<UniqueRow[]> {
     return this.rows(
-      `SELECT ${DAY} AS day, count(DISTINCT s.user_id) AS users, count(*) AS visits
-       FROM sessions s WHERE s.created_at >= ? AND s.created_at < ? GROUP BY day ORDER BY day`,
-      range,
+      `SELECT d.day AS day, count(*) AS users, sum(d.visits) AS visits
+       FROM usage_days d WHERE d.day BETWEEN ? AND ? AND d.visits > 0 GROUP BY d.day ORDER BY d.day`,
+      [range.from, range.to],
     );
   }
 
   dwellPerUser(range: DateRange): Promise<DwellUserRow[]> {
     return this.rows(
-      `SELECT u.name AS user, count(*) AS sessions,
-              round(sum(s.dwell_ms) / 1000.0, 1) AS totalDwellSeconds,
-              round(avg(s.dwell_ms) / 1000.0, 1) AS averageDwellSeconds
-       FROM sessions s JOIN users u ON u.id = s.user_id
-       WHERE s.created_at >= ? AND s.created_at < ? GROUP BY u.name ORDER BY totalDwellSeconds DESC, u.name`,
-      range,
+      `SELECT u.name AS user, sum(d.visits) AS sessions,
+              round(sum(d.dwell_ms) / 1000.0, 1) AS totalDwellSeconds,
+              round(sum(d.dwell_ms) / 1000.0 / max(1, sum(d.visits)), 1) AS averageDwellSeconds
+       FROM usage_days d JOIN users u ON u.id = d.user_id
+       WHERE d.day BETWEEN ? AND ? GROUP BY u.name HAVING sessions > 0 ORDER BY totalDwellSeconds DESC, u.name`,
+      [range.from, range.to],
     );
   }
 
@@ -96,7 +96,7 @@ export class Statistics {
               round(s.dwell_ms / 1000.0, 1) AS dwellSeconds
        FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.created_at >= ? AND s.created_at < ? ORDER BY s.created_at DESC LIMIT ${Math.trunc(limit)}`,
-      range,
+      bounds(range),
     );
   }
 }

@@ -117,13 +117,19 @@ export function StatisticsPage(props: { page: PageContext; range: DateRange; dat
   );
 }
 
+/** Long tables show their first rows on the page; the CSV link next to the title has all of them. */
+const PAGE_ROWS = 500;
+
 function VisitsTable(props: { page: PageContext; rows: VisitRow[]; periodLabel: string }) {
   const { t } = props.page;
+  const shown = props.rows.slice(0, PAGE_ROWS);
   return (
+    <>
+    {props.rows.length > PAGE_ROWS && <p class="muted">{t("stats.truncated", { shown: PAGE_ROWS, total: props.rows.length })}</p>}
     <table>
       <TableHead labels={[props.periodLabel, t("stats.user"), t("stats.visits")]} />
       <tbody>
-        {props.rows.map((row) => (
+        {shown.map((row) => (
           <tr>
             <td>{row.period}</td>
             <td>{row.user}</td>
@@ -132,5 +138,6 @@ function VisitsTable(props: { page: PageContext; rows: VisitRow[]; periodLabel: 
         ))}
       </tbody>
     </table>
+    </>
   );
 }
