@@ -39,6 +39,8 @@ export function DeniedPage(props: {
   page: PageContext;
   address: string;
   pending?: AccessRequest;
+  /** The newest decided request, shown when it was rejected and nothing is pending. */
+  decided?: AccessRequest;
   values?: { name?: string; reason?: string };
   error?: string;
 }) {
@@ -53,6 +55,11 @@ export function DeniedPage(props: {
         </p>
         <p class="muted">{t("denied.askAdmin")}</p>
       </section>
+      {!props.pending && props.decided?.status === "rejected" && (
+        <p class="notice warn card" id="request-rejected" role="status">
+          {t("denied.rejected", { when: formatDateTime(props.decided.createdAt, props.page.locale) })}
+        </p>
+      )}
       <AccessRequestForm page={props.page} pending={props.pending} values={props.values} error={props.error} />
     </Layout>
   );

@@ -1,5 +1,5 @@
 // Requests for access left on the access-denied page, and the admin's one-click decisions.
-import { and, count, desc, eq } from "drizzle-orm";
+import { and, count, desc, eq, ne } from "drizzle-orm";
 import * as v from "valibot";
 import { type Actor, recordAudit } from "../audit";
 import type { Database } from "../db/open";
@@ -26,9 +26,12 @@ export const accessRequestSchema = v.object({
 /** Keeps a flood of requests from filling the database or the admin's screen. */
 const MAX_PENDING = 200;
 
-/** A user name suggested from a person's name: "Kim Min-ji" → "kim.min-ji"; empty if nothing usable is left. */
-export function suggestUserName(name: string): string {
-  return name
+/**
+ * A user name suggested from a person's name: "Kim Min-ji" → "kim.min-ji". A name with no Latin
+ * letters (김민수) gives one from the address instead: "user-10-20-30-40".
+ */
+export function suggestUserName(name: string, address: string): string {
+  const fromName = name
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
@@ -36,6 +39,7 @@ export function suggestUserName(name: string): string {
     .replace(/[^a-z0-9._-]/g, "")
     .replace(/^[._-]+/, "")
     .slice(0, 64);
+  return fromName || `user-${address.replace(/[^0-9a-f]+/gi, "-")}`.slice(0, 64);
 }
 
 export class AccessRequestStore {
@@ -46,6 +50,17 @@ export class AccessRequestStore {
       .select()
       .from(accessRequests)
       .where(and(eq(accessRequests.address, address), eq(accessRequests.status, "pending")))
+      .limit(1);
+    return row;
+  }
+
+  /** The newest decided request from this address, to tell a rejected visitor so. */
+  async latestDecided(address: string): Promise<AccessRequest | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(accessRequests)
+      .where(and(eq(accessRequests.address, address), ne(accessRequests.status, "pending")))
+      .orderBy(desc(accessRequests.id))
       .limit(1);
     return row;
   }

@@ -140,6 +140,21 @@ describe("an established server", () => {
     expect(actions).toContain(`access-request.approve minji @127.0.0.1`);
   });
 
+  test("a rejected visitor is told so; a Korean name gets a usable user-name suggestion", async () => {
+    const visitor = new Visitor("127.0.0.10", gateway.url);
+    await visitor.post("/access-request", { name: "김민수", reason: "" });
+    const boss = admin();
+    await signIn(boss, "boss", ADMIN_PASSWORD);
+    const console = await boss.get("/admin/access");
+    expect(console.body).toContain('value="user-127-0-0-10"');
+    const id = /\/admin\/access-requests\/(\d+)\/reject/.exec(console.body.slice(console.body.indexOf("127.0.0.10")))?.[1];
+    expect((await boss.post(`/admin/access-requests/${id}/reject`, {}, { "hx-request": "true" })).body).toContain("Rejected the request from 127.0.0.10");
+    const denied = await visitor.get("/");
+    expect(denied.status).toBe(403);
+    expect(denied.body).toContain('id="request-rejected"');
+    expect(await auditActions(dir.path)).toContain("access-request.reject 김민수 @127.0.0.1");
+  });
+
   test("X-Forwarded-For is ignored unless the peer is a trusted proxy", async () => {
     const spoof = await requestFrom("127.0.0.4", `${gateway.url}/`, { headers: { "x-forwarded-for": "127.0.0.2" } });
     expect(spoof.status).toBe(403);

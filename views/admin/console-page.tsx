@@ -41,7 +41,7 @@ export function AccessRequestsSection(props: {
                     <input
                       form={form}
                       name="userName"
-                      value={suggestUserName(request.name)}
+                      value={suggestUserName(request.name, request.address)}
                       required
                       aria-label={t("admin.requests.userName")}
                     />

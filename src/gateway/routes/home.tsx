@@ -31,8 +31,9 @@ export async function turnAway(c: GatewayContext, admission: Exclude<Admission, 
       );
     case "unknown": {
       const address = c.get("clientAddressText");
-      const pending = await c.get("services").accessRequests.pendingFor(address);
-      return c.html(<DeniedPage page={page} address={address} pending={pending} />, 403);
+      const { accessRequests } = c.get("services");
+      const [pending, decided] = await Promise.all([accessRequests.pendingFor(address), accessRequests.latestDecided(address)]);
+      return c.html(<DeniedPage page={page} address={address} pending={pending} decided={decided} />, 403);
     }
   }
 }
