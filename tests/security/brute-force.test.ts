@@ -1,0 +1,146 @@
+// Password guessing: one address trying many different names is locked at three times the per-user
+// limit (30 failures), a lock holds even against the right password, survives a gateway restart,
+// cannot be stepped around with X-Forwarded-For, and (a known gap) parallel guesses.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { query } from "../helpers/database";
+import type { FromResponse } from "../helpers/http-from";
+import { ADDR, BOSS_PASSWORD, CAROL_PASSWORD, type Site, expectRefused, openSite, signIn } from "./fixture";
+
+const DAVE = "127.0.0.6";
+const DAVE_PASSWORD = "dave-password-1";
+const ERIN = "127.0.0.10";
+const ERIN_PASSWORD = "erin-password-1";
+
+let site: Site;
+/** The answer to the failure that reached the per-address limit. */
+let thirtieth: FromResponse;
+
+async function failures(address: string): Promise<number> {
+  return (await query(site.dir, "SELECT id FROM login_failures WHERE address = ?", [address])).length;
+}
+
+async function sessionsOf(name: string): Promise<number> {
+  return (await query(site.dir, "SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = ?", [name])).length;
+}
+
+beforeAll(async () => {
+  site = await openSite({
+    cast: {
+      extraUsers: [
+        { args: ["user", "add", "dave", "--role", "user", "--ip", DAVE, "--password-stdin", "--require-password"], stdin: `${DAVE_PASSWORD}\n` },
+        { args: ["user", "add", "erin", "--role", "user", "--ip", ERIN, "--password-stdin", "--require-password"], stdin: `${ERIN_PASSWORD}\n` },
+      ],
+    },
+  });
+});
+afterAll(async () => {
+  await site.close();
+});
+
+describe("one address, many names", () => {
+  test("thirty failures under thirty different names lock the address, even for carol's right password", async () => {
+    const guesser = site.visitor(ADDR.carol);
+    const names = ["boss", "alice", "bob", "dave", "erin", "admin", "root", ...Array.from({ length: 23 }, (_, i) => `guess-${i + 1}`)];
+    expect(new Set(names).size).toBe(30);
+    for (const [i, name] of names.entries()) {
+      const response = await guesser.post("/login", { name, password: `wrong-${i}`, next: "/" });
+      if (i === 29) thirtieth = response;
+      // Each name is tried once, so no per-user lock is near.
+      else expect(response.status, `attempt ${i + 1} (${name})`).toBe(401);
+    }
+    expect(await failures(ADDR.carol)).toBe(30);
+
+    const right = await guesser.post("/login", { name: "carol", password: CAROL_PASSWORD, next: "/" });
+    expectRefused(right, "carol's right password from a locked address", [429]);
+    expect(right.body).toMatch(/Sign-in from 127\.0\.0\.5 is locked until \d/);
+    expect(guesser.cookies.has("fgm_session")).toBe(false);
+    expect(await sessionsOf("carol")).toBe(0);
+    const actions = await query(site.dir, "SELECT action, target FROM audit_log WHERE address = ? ORDER BY id", [ADDR.carol]);
+    expect(actions.filter((a) => a.action === "login.failed")).toHaveLength(30);
+    expect(actions.at(-1)).toEqual({ action: "login.refused-locked", target: "carol" });
+  });
+
+  test("another address is not affected (positive control)", async () => {
+    await signIn(site.visitor(ADDR.boss), "boss", BOSS_PASSWORD);
+  });
+
+  // BUG (minor): the failure that reaches the per-address limit answers 401 "9 attempts left before
+  // sign-in from this address is locked" although the address is locked from that moment on; the
+  // per-user limit's last failure answers 429 with the lock's end, as this one should.
+  test.failing("the thirtieth failure says the address is now locked", () => {
+    expect(thirtieth.status).toBe(429);
+    expect(thirtieth.body).toMatch(/Sign-in from 127\.0\.0\.5 is locked until \d/);
+  });
+});
+
+describe("one name, one address", () => {
+  test("ten wrong passwords lock dave at his address; the right one is then refused", async () => {
+    const dave = site.visitor(DAVE);
+    for (let attempt = 1; attempt <= 9; attempt++) {
+      expect((await dave.post("/login", { name: "dave", password: `wrong-${attempt}`, next: "/" })).status).toBe(401);
+    }
+    expect((await dave.post("/login", { name: "DAVE ", password: "wrong-10", next: "/" })).status).toBe(429);
+    const right = await dave.post("/login", { name: "dave", password: DAVE_PASSWORD, next: "/" });
+    expectRefused(right, "dave's right password while locked", [429]);
+    expect(await sessionsOf("dave")).toBe(0);
+  });
+
+  test("the lock is not a way to lock dave out from everywhere: his name elsewhere is a different count", async () => {
+    const before = await failures(ADDR.outsider);
+    const elsewhere = await site.visitor(ADDR.outsider).post("/login", { name: "dave", password: DAVE_PASSWORD, next: "/" });
+    // Right password, wrong address: answered (and counted) like a wrong password, not as a lock.
+    expectRefused(elsewhere, "dave from another address", [401]);
+    expect(elsewhere.body).toContain("9 attempts left");
+    expect(await failures(ADDR.outsider)).toBe(before + 1);
+    expect(await sessionsOf("dave")).toBe(0);
+  });
+});
+
+describe("locks survive a restart and ignore X-Forwarded-For", () => {
+  test("after a restart both locks still hold; a forged X-Forwarded-For does not reopen them", async () => {
+    const before = { carol: await failures(ADDR.carol), dave: await failures(DAVE) };
+    await site.restart();
+    expect({ carol: await failures(ADDR.carol), dave: await failures(DAVE) }).toEqual(before);
+
+    for (const [address, name, password] of [
+      [ADDR.carol, "carol", CAROL_PASSWORD],
+      [DAVE, "dave", DAVE_PASSWORD],
+    ] as const) {
+      const plain = await site.visitor(address).post("/login", { name, password, next: "/" });
+      expectRefused(plain, `${name} after the restart`, [429]);
+      for (const spoof of ["127.0.0.66", ADDR.boss, `${address}, 127.0.0.66`, "unknown"]) {
+        const forged = await site.visitor(address, { "x-forwarded-for": spoof, forwarded: `for=${spoof}`, "x-real-ip": spoof }).post("/login", {
+          name,
+          password,
+          next: "/",
+        });
+        expectRefused(forged, `${name} with X-Forwarded-For: ${spoof}`, [429]);
+        expect(forged.body).toContain(`Sign-in from ${address} is locked until`);
+      }
+    }
+    expect(await sessionsOf("carol")).toBe(0);
+    expect(await sessionsOf("dave")).toBe(0);
+    await signIn(site.visitor(ADDR.boss), "boss", BOSS_PASSWORD);
+  });
+});
+
+describe("parallel guesses", () => {
+  // BUG (serious): the lock is checked before the (slow, argon2) password check and the failure is
+  // recorded after it, with nothing in between to stop other requests, so guesses sent in parallel
+  // all pass the check: 30 parallel guesses are all verified (29 login.failed, not 10), and the
+  // right password among them signs in although more than ten failures came before it. The limit
+  // of 10 guesses per name and address (30 per address) is no limit for a client that does not wait.
+  test.failing("thirty parallel guesses are held to the limit: at most ten are checked and the right one among them is refused", async () => {
+    const attempts = Array.from({ length: 30 }, (_, i) =>
+      site.visitor(ERIN).post("/login", { name: "erin", password: i === 20 ? ERIN_PASSWORD : `wrong-${i}`, next: "/" }),
+    );
+    const answers = await Promise.all(attempts);
+    const checked = (await query(site.dir, "SELECT id FROM audit_log WHERE action = 'login.failed' AND target = 'erin'")).length;
+    expect({
+      passwordsChecked: Math.min(checked, 10),
+      signedIn: answers.filter((a) => a.status === 303).length,
+      sessions: await sessionsOf("erin"),
+    }).toEqual({ passwordsChecked: checked, signedIn: 0, sessions: 0 });
+    expect(answers.every((a) => a.status === 401 || a.status === 429)).toBe(true);
+  });
+});
