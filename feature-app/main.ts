@@ -17,6 +17,7 @@ export interface RunOptions extends FeatureAppOptions {
 export function runFeatureApp(options: RunOptions): Promise<number> {
   const app = createFeatureApp(options);
   const server = Bun.serve({
+    development: false,
     hostname: "127.0.0.1",
     port: options.port,
     // Bun's default limit (128 MiB) would cut the diag upload short; beyond this Bun answers 413 itself.

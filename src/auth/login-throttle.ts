@@ -13,10 +13,28 @@ export interface ThrottlePolicy {
 const ADDRESS_FACTOR = 3;
 
 export class LoginThrottle {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly db: Database,
     private readonly policy: ThrottlePolicy,
   ) {}
+
+  /**
+   * Runs one sign-in attempt from this address after the previous one has finished, so that
+   * parallel guesses cannot all pass the lockout check before any failure is recorded.
+   */
+  async serialize<T>(address: string, attempt: () => Promise<T>): Promise<T> {
+    const key = address;
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const run = previous.then(attempt, attempt);
+    const settled = run.catch(() => undefined);
+    this.queues.set(key, settled);
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    });
+    return run;
+  }
 
   /** When sign-in from this address for this name opens again, or undefined if it is open now. */
   async lockedUntil(name: string, address: string): Promise<Date | undefined> {

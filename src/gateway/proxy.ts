@@ -106,7 +106,9 @@ export async function proxyHttp(request: Request, target: ProxyTarget, identity:
       body: hasBody ? request.body : undefined,
       redirect: "manual",
       decompress: false,
-      signal: AbortSignal.any([request.signal, headersTimeout.signal]),
+      // Not request.signal: Bun fires it when the next pipelined request arrives on the connection.
+      // A browser that goes away cancels the streamed body instead, which ends the upstream read.
+      signal: headersTimeout.signal,
     });
   } catch (error) {
     throw new UpstreamError((error as Error).message);

@@ -67,9 +67,13 @@ export async function startGateway(config: Config, database: OpenedDatabase): Pr
   let server: ReturnType<typeof Bun.serve<RelayData>>;
   try {
     server = Bun.serve<RelayData>({
+      // Never Bun's development error page (it shows source code and paths).
+      development: false,
       port: config.port,
       hostname: config.host,
-      fetch: (request, server) => app.fetch(request, { server }),
+      // CONNECT carries no path, which the router cannot take; it is no proxy, so it says so.
+      fetch: (request, server) =>
+        request.method === "CONNECT" ? new Response("CONNECT is not supported\n", { status: 405 }) : app.fetch(request, { server }),
       websocket: createWebSocketRelay({
         opened: ({ userId, sessionId }) => {
           pool.socketOpened(userId);

@@ -17,10 +17,16 @@ export function hostOf(header: string): string {
   return trimmed.replace(/:\d+$/, "");
 }
 
+/** What a Host header may look like: a name or a bracketed IPv6 address, then an optional port. */
+const HOST_SYNTAX = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:(\d{1,5}))?$/;
+
 export function hostCheckMiddleware(publicHosts: string[]) {
   const allowed = allowedHostNames(publicHosts);
   return createMiddleware(async function hostCheck(c, next) {
-    const name = hostOf(c.req.header("host") ?? "");
+    const header = (c.req.header("host") ?? "").trim().toLowerCase();
+    const syntax = HOST_SYNTAX.exec(header);
+    if (!syntax || Number(syntax[3] ?? 0) > 65535) return c.text("malformed Host header\n", 400);
+    const name = hostOf(header);
     if (name && (allowed.has(name) || parseAddress(name) !== null || name.endsWith(".localhost"))) return next();
     return c.text(
       `This server does not answer to the name "${name.slice(0, 100)}". If that is how people reach it, an administrator can add it with --public-host ${name.slice(0, 100)} (or FGM_PUBLIC_HOSTS).\n`,

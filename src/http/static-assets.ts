@@ -28,7 +28,8 @@ export function assetUrl(name: keyof typeof ASSETS & string): string {
 export function staticRoutes() {
   const app = new Hono();
   app.get("/:name", async (c) => {
-    const asset = ASSETS[c.req.param("name")];
+    const name = c.req.param("name");
+    const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
     if (!asset) return c.notFound();
     return new Response(Bun.file(asset.path), {
       headers: {

@@ -98,10 +98,9 @@ describe("CRLF and other malformed header lines", () => {
     await expectUnchanged(site.dir, before, "the pipelined request");
   });
 
-  // BUG (robustness): when another request is pipelined behind a relayed one on the same
-  // connection, Bun aborts the first request's signal; the proxy passes that signal to its upstream
-  // fetch, which is cancelled ("feature app did not answer ... The connection was closed." in the
-  // log), and the client gets no answer at all — the connection is closed with zero bytes.
+  // KNOWN BUG (robustness, open): a request pipelined behind a relayed one on the same connection
+  // gets no answer; the connection closes with zero bytes. Not the upstream abort signal (the proxy
+  // no longer passes it); still to be traced in Bun's server. Browsers do not pipeline.
   test.failing("two pipelined requests to the feature app are both answered", async () => {
     const one = `GET /app/_health HTTP/1.1\r\nHost: 127.0.0.1:${site.port}\r\nCookie: ${aliceCookie}\r\n`;
     const response = await rawRequest(site.port, ADDR.alice, `${one}\r\n${one}Connection: close\r\n\r\n`, { untilClose: true });
@@ -217,7 +216,7 @@ describe("Host header tricks", () => {
   // `new URL(c.req.url)` cannot parse; the error handler (pageContext) throws again and Bun answers
   // 500 with its development error page, which shows the working directory, the stack and the
   // source lines around the failing code (the shipped executable does the same).
-  test.failing.each([
+  test.each([
     ["an IPv4 address with port 99999", "127.0.0.1:99999"],
     ["localhost with port 99999", "localhost:99999"],
     ["an IPv6 literal with port 99999", "[::1]:99999"],

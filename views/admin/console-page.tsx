@@ -233,10 +233,10 @@ export function UsersSection(props: { page: PageContext; users: UserRecord[]; ou
   );
 }
 
-export function AccessPage(props: { page: PageContext; requests: AccessRequest[]; users: UserRecord[] }) {
+export function AccessPage(props: { page: PageContext; requests: AccessRequest[]; users: UserRecord[]; error?: string }) {
   return (
     <ConsoleLayout page={props.page} tab="access">
-      <AccessRequestsSection page={props.page} requests={props.requests} />
+      <AccessRequestsSection page={props.page} requests={props.requests} error={props.error} />
       <UsersSection page={props.page} users={props.users} />
     </ConsoleLayout>
   );

@@ -1,4 +1,5 @@
 // The access-denied page's form: an unregistered visitor asks the admin to let them in.
+import { formFields } from "../../http/form-body";
 import { Hono } from "hono";
 import { AccessRequestForm, DeniedPage } from "../../../views/denied-page";
 import { PublicError } from "../../errors";
@@ -11,7 +12,7 @@ export function accessRequestRoutes() {
     const admission = await admit(c);
     // Only a visitor the gateway does not know can ask; anyone else goes back to the start page.
     if (admission.kind !== "unknown") return c.redirect("/", 303);
-    const body = await c.req.parseBody();
+    const body = await formFields(c);
     const values = { name: String(body.name ?? ""), reason: String(body.reason ?? "") };
     const address = c.get("clientAddressText");
     const page = pageContext(c);

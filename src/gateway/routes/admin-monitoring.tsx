@@ -120,7 +120,7 @@ export function adminMonitoringRoutes() {
 
   app.get("/statistics/:file{[a-z-]+\\.csv}", async (c) => {
     const table = c.req.param("file").replace(/\.csv$/, "");
-    if (!(table in CSV_TABLES)) return c.notFound();
+    if (!Object.hasOwn(CSV_TABLES, table)) return c.notFound();
     const { range } = dateRange(c);
     const csv = await CSV_TABLES[table as keyof typeof CSV_TABLES](c.get("services").statistics, range);
     return c.body(csv, 200, {

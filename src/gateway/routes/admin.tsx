@@ -1,5 +1,6 @@
 // The admin console's users-and-access, sessions and instance pages and their actions.
 // Every route here sits behind requireAdmin().
+import { formFields } from "../../http/form-body";
 import { Hono } from "hono";
 import {
   AccessRequestsSection,
@@ -39,8 +40,15 @@ export function adminRoutes() {
 
   const requestsAnswer = async (c: GatewayContext, outcome: { message?: string; error?: string }) => {
     const { accessRequests, users, config } = c.get("services");
-    if (c.req.header("hx-request") !== "true") return c.redirect(`${config.adminPath}/access`, 303);
     const page = pageContext(c);
+    if (c.req.header("hx-request") !== "true") {
+      if (!outcome.error) return c.redirect(`${config.adminPath}/access`, 303);
+      const requests = await accessRequests.listPending();
+      return c.html(
+        <AccessPage page={page} requests={requests} users={await users.list()} error={outcome.error} />,
+        400,
+      );
+    }
     return c.html(
       <>
         <AccessRequestsSection page={page} requests={await accessRequests.listPending()} {...outcome} />
@@ -51,7 +59,7 @@ export function adminRoutes() {
 
   app.post("/access-requests/:id/approve", async (c) => {
     const id = idParam(c);
-    const body = await c.req.parseBody();
+    const body = await formFields(c);
     const role = body.role === "admin" ? "admin" : "user";
     const { accessRequests } = c.get("services");
     const request = (await accessRequests.listPending()).find((r) => r.id === id);

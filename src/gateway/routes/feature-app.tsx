@@ -16,6 +16,15 @@ const GATEWAY_ONLY = /^\/app\/_claim\b/;
 /** Large-body diagnostics for the benchmark suite; closed unless the server runs with --diagnostics. */
 const DIAGNOSTICS = /^\/app\/_diag\b/;
 
+/** The path as the feature app will see it (it decodes %5F to _), so the filters below cannot be dodged. */
+function decodedPath(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}
+
 function poolUser(c: GatewayContext): PoolUser {
   const { user } = c.get("identity")!;
   return { id: user.id, name: user.name, displayName: user.displayName, role: user.role };
@@ -63,7 +72,8 @@ export function featureAppRoutes() {
   app.get("/app", (c) => c.redirect("/app/", 301));
 
   app.all("/app/*", async (c) => {
-    const path = new URL(c.req.url).pathname;
+    const path = decodedPath(new URL(c.req.url).pathname);
+    if (path === undefined) return c.json({ error: "malformed path" }, 400);
     const admission = await admit(c);
     if (admission.kind !== "in") return turnAway(c, admission, path);
     if (GATEWAY_ONLY.test(path) || (DIAGNOSTICS.test(path) && !c.get("services").config.diagnostics)) return c.notFound();

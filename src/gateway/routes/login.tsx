@@ -1,4 +1,5 @@
 // Sign-in for accounts that need a password as well as their address; sign-out for everyone.
+import { formFields } from "../../http/form-body";
 import { Hono } from "hono";
 import { LoginPage } from "../../../views/login-page";
 import { NoticePage } from "../../../views/notice-page";
@@ -47,7 +48,7 @@ export function loginRoutes() {
   });
 
   app.post("/login", async (c) => {
-    const body = await c.req.parseBody();
+    const body = await formFields(c);
     const name = field(body, "name").trim().slice(0, 64);
     const password = field(body, "password");
     const next = safeNext(body.next);
@@ -58,6 +59,7 @@ export function loginRoutes() {
     const show = (error: string, status: 400 | 401 | 403 | 429) =>
       c.html(<LoginPage page={page} name={name} next={next} error={error} />, status);
 
+    return throttle.serialize(address, async () => {
     const locked = await throttle.lockedUntil(name, address);
     if (locked) {
       await audit(c, "login.refused-locked", name);
@@ -79,10 +81,11 @@ export function loginRoutes() {
     if (!user?.enabled || !passwordOk || !addressOk) {
       const left = await throttle.recordFailure(name, address);
       await audit(c, "login.failed", name);
-      if (left === 0) {
-        const until = await throttle.lockedUntil(name, address);
-        await audit(c, "login.lockout", name, `until=${until?.toISOString()}`);
-        return show(t("login.locked", { address, until: until ? formatDateTime(until, locale) : "" }), 429);
+      // This failure may have locked the name here, or the address as a whole.
+      const until = await throttle.lockedUntil(name, address);
+      if (until) {
+        await audit(c, "login.lockout", name, `until=${until.toISOString()}`);
+        return show(t("login.locked", { address, until: formatDateTime(until, locale) }), 429);
       }
       return show(t("login.failed", { left }), 401);
     }
@@ -92,6 +95,7 @@ export function loginRoutes() {
     setSessionCookie(c, created.token);
     const target = next === "/" ? (user.role === "admin" ? c.get("services").config.adminPath : "/app/") : next;
     return c.redirect(target, 303);
+    });
   });
 
   app.post("/logout", async (c) => {

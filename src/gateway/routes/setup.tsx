@@ -1,4 +1,5 @@
 // First run: while no admin exists, the machine itself (and only it) creates the first one.
+import { formFields } from "../../http/form-body";
 import { Hono } from "hono";
 import { NoticePage } from "../../../views/notice-page";
 import { SetupPage, type SetupValues } from "../../../views/setup-page";
@@ -40,7 +41,7 @@ export function setupRoutes() {
   app.post("/", async (c) => {
     const refused = await refuse(c);
     if (refused) return refused;
-    const body = await c.req.parseBody();
+    const body = await formFields(c);
     const values: SetupValues = {
       name: formString(body, "name"),
       displayName: formString(body, "displayName"),
