@@ -93,7 +93,7 @@ app_page="$(curl -fsS -b jar3 -H 'Accept: text/html' --interface 127.0.0.3 "http
 [[ "$app_page" == *"FGR-CA0001"* ]] || fail "bob's feature-app page does not list the demo catalog"
 say "feature app through the gateway: $app_health"
 stop_serve
-if [ "$runner" = native ]; then
+if [ "$runner" = native ] && command -v pgrep >/dev/null; then
   sleep 1
   if pgrep -f "$work/.*feature-app" >/dev/null || pgrep -f "^./$name feature-app" >/dev/null; then
     fail "feature-app processes outlived the gateway: $(pgrep -af feature-app)"
