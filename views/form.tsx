@@ -79,9 +79,25 @@ export function TableHead(props: { labels: string[] }) {
  * One button that posts to `action`: with htmx it replaces the `target` section with the answer,
  * without JavaScript it is a plain form post.
  */
-export function ActionButton(props: { action: string; target: string; label: string; secondary?: boolean; formId?: string }) {
+export function ActionButton(props: {
+  action: string;
+  target: string;
+  label: string;
+  secondary?: boolean;
+  formId?: string;
+  /** Asked before anything irreversible. */
+  confirm?: string;
+}) {
   return (
-    <form id={props.formId} method="post" action={props.action} hx-post={props.action} hx-target={props.target} hx-swap="outerHTML">
+    <form
+      id={props.formId}
+      method="post"
+      action={props.action}
+      hx-post={props.action}
+      hx-target={props.target}
+      hx-swap="outerHTML"
+      hx-confirm={props.confirm}
+    >
       <button type="submit" class={props.secondary ? "secondary" : undefined}>
         {props.label}
       </button>

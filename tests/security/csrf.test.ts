@@ -97,6 +97,22 @@ const routes: Route[] = [
     cookie: () => boss.cookieHeader(),
     form: {},
   })),
+  {
+    name: "POST admin add user",
+    site: () => site,
+    address: ADDR.boss,
+    path: () => "/admin/users",
+    cookie: () => boss.cookieHeader(),
+    form: { name: "mallory", role: "admin", addresses: "127.0.0.99", password: "" },
+  },
+  ...(["disable", "enable", "remove"] as const).map((action) => ({
+    name: `POST admin user ${action}`,
+    site: () => site,
+    address: ADDR.boss,
+    path: () => `/admin/users/${aliceId}/${action}`,
+    cookie: () => boss.cookieHeader(),
+    form: {},
+  })),
   { name: "POST /app/_retry", site: () => site, address: ADDR.alice, path: () => "/app/_retry", cookie: () => alice.cookieHeader(), form: {} },
   {
     name: "POST /app/_diag/upload (relayed to the app)",

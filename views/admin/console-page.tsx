@@ -4,7 +4,7 @@ import type { ActiveSession } from "../../src/auth/session-store";
 import type { InstanceInfo } from "../../src/instances/instance-pool";
 import { formatDateTime } from "../../src/i18n/format";
 import type { UserRecord } from "../../src/users/user-store";
-import { ActionButton, FormError, StatusNotice, TableHead } from "../form";
+import { ActionButton, Field, FormError, StatusNotice, TableHead } from "../form";
 import { Layout, type PageContext } from "../layout";
 import { ConsoleLayout } from "./console-layout";
 
@@ -205,13 +205,55 @@ export function InstanceLogPage(props: { page: PageContext; userName: string; li
 }
 
 /** `outOfBand` lets an htmx answer about something else (an approval) refresh this table too. */
-export function UsersSection(props: { page: PageContext; users: UserRecord[]; outOfBand?: boolean }) {
-  const { t } = props.page;
+export interface NewUserValues {
+  name: string;
+  displayName: string;
+  role: "admin" | "user";
+  addresses: string;
+}
+
+/** Adding a user from the console; the same fields and checks as `5gfm user add`. */
+function AddUserForm(props: { page: PageContext; values?: NewUserValues }) {
+  const { t, adminPath } = props.page;
+  const values = props.values ?? { name: "", displayName: "", role: "user", addresses: "" };
+  return (
+    <details class="add-user" open={props.values !== undefined}>
+      <summary>{t("admin.users.add")}</summary>
+      <form method="post" action={`${adminPath}/users`} hx-post={`${adminPath}/users`} hx-target="#users" hx-swap="outerHTML" class="grid-form">
+        <Field label={t("admin.users.name")} name="name" value={values.name} required maxlength={64} />
+        <Field label={t("setup.displayName")} name="displayName" value={values.displayName} maxlength={100} />
+        <div class="field">
+          <label for="field-role">{t("admin.users.role")}</label>
+          <select id="field-role" name="role">
+            <option value="user" selected={values.role === "user"}>{t("role.user")}</option>
+            <option value="admin" selected={values.role === "admin"}>{t("role.admin")}</option>
+          </select>
+        </div>
+        <Field label={t("admin.users.addressesHint")} name="addresses" value={values.addresses} required />
+        <Field label={t("admin.users.passwordOptional")} name="password" type="password" autocomplete="new-password" />
+        <button type="submit">{t("admin.users.add")}</button>
+      </form>
+    </details>
+  );
+}
+
+export function UsersSection(props: {
+  page: PageContext;
+  users: UserRecord[];
+  outOfBand?: boolean;
+  message?: string;
+  error?: string;
+  values?: NewUserValues;
+}) {
+  const { t, adminPath } = props.page;
   return (
     <section class="card" id="users" hx-swap-oob={props.outOfBand ? "true" : undefined}>
       <h2>{t("admin.users.title")}</h2>
+      <StatusNotice message={props.message} />
+      <FormError message={props.error} />
+      <AddUserForm page={props.page} values={props.values} />
       <table>
-        <TableHead labels={[t("admin.users.name"), t("admin.users.role"), t("admin.users.addresses"), t("admin.users.state")]} />
+        <TableHead labels={[t("admin.users.name"), t("admin.users.role"), t("admin.users.addresses"), t("admin.users.state"), ""]} />
         <tbody>
           {props.users.map((user) => (
             <tr id={`user-${user.name}`}>
@@ -224,6 +266,21 @@ export function UsersSection(props: { page: PageContext; users: UserRecord[]; ou
               <td>
                 {user.enabled ? t("admin.users.enabled") : t("admin.users.disabled")}
                 {user.requirePassword && `, ${t("admin.users.passwordRequired")}`}
+              </td>
+              <td class="actions">
+                <ActionButton
+                  action={`${adminPath}/users/${user.id}/${user.enabled ? "disable" : "enable"}`}
+                  target="#users"
+                  label={t(user.enabled ? "admin.users.disable" : "admin.users.enable")}
+                  secondary
+                />
+                <ActionButton
+                  action={`${adminPath}/users/${user.id}/remove`}
+                  target="#users"
+                  label={t("admin.users.remove")}
+                  confirm={t("admin.users.removeConfirm", { name: user.name })}
+                  secondary
+                />
               </td>
             </tr>
           ))}

@@ -5,13 +5,16 @@ import { Hono } from "hono";
 import {
   AccessRequestsSection,
   AccessPage,
+  type NewUserValues,
   InstanceLogPage,
   InstancesSection,
   SessionsPage,
   SessionsSection,
   UsersSection,
 } from "../../../views/admin/console-page";
+import type { Actor } from "../../audit";
 import type { InstancePool, PoolUser } from "../../instances/instance-pool";
+import type { UserStore } from "../../users/user-store";
 import { PublicError } from "../../errors";
 import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
 import { requireAdmin } from "../identity";
@@ -30,6 +33,66 @@ export function adminRoutes() {
     const { users, accessRequests } = c.get("services");
     return c.html(<AccessPage page={pageContext(c)} requests={await accessRequests.listPending()} users={await users.list()} />);
   });
+
+  /** The users table as the answer to a change: the fragment for htmx, else the page. */
+  const usersAnswer = async (c: GatewayContext, outcome: { message?: string; error?: string; values?: NewUserValues }) => {
+    const { users, accessRequests, config } = c.get("services");
+    const page = pageContext(c);
+    const status = outcome.error ? 400 : 200;
+    if (c.req.header("hx-request") === "true") {
+      return c.html(<UsersSection page={page} users={await users.list()} {...outcome} />);
+    }
+    if (!outcome.error) return c.redirect(`${config.adminPath}/access`, 303);
+    return c.html(<AccessPage page={page} requests={await accessRequests.listPending()} users={await users.list()} error={outcome.error} />, status);
+  };
+
+  app.post("/users", async (c) => {
+    const body = await formFields(c);
+    const values: NewUserValues = {
+      name: body.name ?? "",
+      displayName: body.displayName ?? "",
+      role: body.role === "admin" ? "admin" : "user",
+      addresses: body.addresses ?? "",
+    };
+    try {
+      const user = await c.get("services").users.add(
+        {
+          name: values.name,
+          displayName: values.displayName,
+          role: values.role,
+          ips: values.addresses.split(/[\s,]+/).filter(Boolean),
+          password: body.password ? body.password : undefined,
+        },
+        actorOf(c),
+      );
+      return usersAnswer(c, { message: pageContext(c).t("admin.users.added", { name: user.name }) });
+    } catch (error) {
+      if (error instanceof PublicError && error.status < 500) return usersAnswer(c, { error: error.message, values });
+      throw error;
+    }
+  });
+
+  const userActions = {
+    enable: (users: UserStore, name: string, actor: Actor) => users.update(name, { enabled: true }, actor),
+    disable: (users: UserStore, name: string, actor: Actor) => users.update(name, { enabled: false }, actor),
+    remove: (users: UserStore, name: string, actor: Actor) => users.remove(name, actor),
+  } as const;
+
+  for (const [action, run] of Object.entries(userActions)) {
+    app.post(`/users/:id/${action}`, async (c) => {
+      const { users } = c.get("services");
+      const user = await users.getById(idParam(c));
+      if (!user) throw new PublicError("no such user", undefined, 404);
+      try {
+        await run(users, user.name, actorOf(c));
+      } catch (error) {
+        if (error instanceof PublicError && error.status < 500) return usersAnswer(c, { error: error.message });
+        throw error;
+      }
+      const { t } = pageContext(c);
+      return usersAnswer(c, { message: t(`admin.users.done.${action as keyof typeof userActions}`, { name: user.name }) });
+    });
+  }
 
   app.get("/sessions", async (c) => {
     const { sessions } = c.get("services");
@@ -126,12 +189,12 @@ export function adminRoutes() {
       await c.get("services").audit(actorOf(c), `instance.${action}`, user.name, error ?? "");
       if (c.req.header("hx-request") !== "true") return c.redirect(config.adminPath, 303);
       const page = pageContext(c);
-      const label = page.t(`admin.instances.${action as keyof typeof instanceActions}`);
+
       return c.html(
         <InstancesSection
           page={page}
           instances={pool.list()}
-          message={error ? undefined : page.t("admin.instances.done", { action: label, name: user.name })}
+          message={error ? undefined : page.t(`admin.instances.done.${action as keyof typeof instanceActions}`, { name: user.name })}
           error={error}
         />,
       );
