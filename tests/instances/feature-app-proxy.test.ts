@@ -169,6 +169,22 @@ describe("per-user instances behind the gateway", () => {
     expect((await bob.get("/app/", { accept: "text/html" })).body).toContain("bob");
   });
 
+  test("stopping and restarting an instance from the console works and is in the audit trail", async () => {
+    const owner = await signedIn("127.0.0.1", gateway.url);
+    const carol = await signedIn("127.0.0.5", gateway.url);
+    const before = JSON.parse((await carol.get("/app/_health")).body).pid as number;
+    const [{ id }] = (await query(dir.path, "SELECT id FROM users WHERE name = 'carol'")) as { id: number }[];
+    const restarted = await owner.post(`/admin/instances/${id}/restart`, {}, { "hx-request": "true" });
+    expect(restarted.body).toContain("carol&#39;s feature app was restarted.");
+    const after = JSON.parse((await carol.get("/app/_health")).body).pid as number;
+    expect(after).not.toBe(before);
+    const stopped = await owner.post(`/admin/instances/${id}/stop`, {}, { "hx-request": "true" });
+    expect(stopped.body).toContain("carol&#39;s feature app was stopped.");
+    await waitFor("carol's process to exit", () => !isAlive(after));
+    const audit = await query(dir.path, "SELECT action FROM audit_log WHERE target = 'carol' AND action LIKE 'instance.%' ORDER BY id");
+    expect(audit.map((r) => r.action)).toEqual(["instance.restart", "instance.stop"]);
+  });
+
   test("an admin's page links to the console, which lists every instance and writes their logs", async () => {
     const owner = await signedIn("127.0.0.1", gateway.url);
     expect((await owner.get("/app/", { accept: "text/html" })).body).toContain('href="/admin"');
