@@ -1,10 +1,12 @@
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { printableConfig } from "../config";
 import { lockDataFolder } from "../data-lock";
 import { UsageError } from "../errors";
 import { type RunningGateway, startGateway } from "../gateway/server";
 import type { OpenedDatabase } from "../db/open";
-import { createLogger, setLogLevel } from "../log";
+import { RotatingLog } from "../instances/rotating-log";
+import { createLogger, setLogLevel, setLogSink } from "../log";
 import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
 import { openBrowser } from "./open-browser";
 import { configFromArgs, openConfiguredDatabase } from "./open-config";
@@ -100,12 +102,18 @@ export const serveCommand: Command = {
     }
     setLogLevel(config.logLevel);
     mkdirSync(config.data, { recursive: true });
+    // Every log line goes to the console window and to a rotating file in the data folder.
+    const logFile = new RotatingLog(join(config.data, "logs", "gateway.log"), 10 * 1024 * 1024, 5);
+    setLogSink((line) => {
+      process.stderr.write(`${line}\n`);
+      logFile.write(`${line}\n`);
+    });
     const unlock = lockDataFolder(config.data);
     let database: OpenedDatabase | undefined;
     let gateway: RunningGateway;
     try {
       database = await openConfiguredDatabase(config);
-      gateway = await startGateway(config, database);
+      gateway = await startGateway(config, database, logFile);
     } catch (error) {
       database?.close();
       unlock();

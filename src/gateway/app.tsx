@@ -47,6 +47,8 @@ export interface GatewayDeps {
   pool: InstancePool;
   sampler: MetricsSampler;
   dwell: DwellTracker;
+  /** The last lines of the gateway's log file. */
+  logTail: (lines: number) => string[];
   startedAt: number;
 }
 
@@ -59,6 +61,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
     dwell,
     statistics: new Statistics(deps.client),
     db,
+    logTail: deps.logTail,
     users: new UserStore(db),
     sessions: new SessionStore(db, {
       idleMs: config.sessionIdleMinutes * 60_000,

@@ -26,6 +26,7 @@ export interface GatewayServices {
   dwell: DwellTracker;
   statistics: Statistics;
   db: Database;
+  logTail: (lines: number) => string[];
 }
 
 export interface Identity {

@@ -1,6 +1,7 @@
 import type { Config } from "../config";
 import type { OpenedDatabase } from "../db/open";
 import { InstancePool } from "../instances/instance-pool";
+import type { RotatingLog } from "../instances/rotating-log";
 import { DwellTracker } from "../monitoring/dwell-tracker";
 import { MetricsSampler } from "../monitoring/sampler";
 import { createLogger } from "../log";
@@ -24,7 +25,7 @@ function appEnv(config: Config): Record<string, string> {
   return env;
 }
 
-export async function startGateway(config: Config, database: OpenedDatabase): Promise<RunningGateway> {
+export async function startGateway(config: Config, database: OpenedDatabase, logFile?: RotatingLog): Promise<RunningGateway> {
   const pool = new InstancePool({
     db: database.db,
     dataDir: config.data,
@@ -62,6 +63,7 @@ export async function startGateway(config: Config, database: OpenedDatabase): Pr
     pool,
     sampler,
     dwell,
+    logTail: (lines) => logFile?.tail(lines) ?? [],
     startedAt: Date.now(),
   });
   let server: ReturnType<typeof Bun.serve<RelayData>>;

@@ -173,7 +173,7 @@ describe("per-user instances behind the gateway", () => {
     const owner = await signedIn("127.0.0.1", gateway.url);
     const carol = await signedIn("127.0.0.5", gateway.url);
     const before = JSON.parse((await carol.get("/app/_health")).body).pid as number;
-    const [{ id }] = (await query(dir.path, "SELECT id FROM users WHERE name = 'carol'")) as { id: number }[];
+    const id = Number((await query(dir.path, "SELECT id FROM users WHERE name = 'carol'"))[0]?.id);
     const restarted = await owner.post(`/admin/instances/${id}/restart`, {}, { "hx-request": "true" });
     expect(restarted.body).toContain("carol&#39;s feature app was restarted.");
     const after = JSON.parse((await carol.get("/app/_health")).body).pid as number;

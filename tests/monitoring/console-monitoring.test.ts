@@ -83,6 +83,15 @@ describe("console monitoring", () => {
     expect(text).toContain('fgm_instances{state="running"}');
   });
 
+  test("the gateway's log is written to a file in the data folder and its tail is in the console", async () => {
+    const owner = new Visitor("127.0.0.1", gateway.url);
+    await owner.get("/");
+    const page = await owner.get("/admin/logs");
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/INFO {2}gateway listening url=/);
+    expect(await Bun.file(`${dir.path}/logs/gateway.log`).text()).toContain("gateway listening");
+  });
+
   test("the audit trail can be filtered", async () => {
     const owner = new Visitor("127.0.0.1", gateway.url);
     await owner.get("/");

@@ -53,3 +53,22 @@ export function AuditPage(props: { page: PageContext; filter: AuditFilter; entri
     </ConsoleLayout>
   );
 }
+
+/** The gateway log's tail, refreshed by htmx while the page is open. */
+export function LogTail(props: { page: PageContext; lines: string[] }) {
+  const { t, adminPath } = props.page;
+  return (
+    <section class="card" id="log-tail" hx-get={`${adminPath}/fragments/logs`} hx-trigger="every 5s" hx-swap="outerHTML">
+      <p class="muted">{t("logs.latest", { count: props.lines.length })}</p>
+      <pre id="gateway-log">{props.lines.join("\n")}</pre>
+    </section>
+  );
+}
+
+export function LogsPage(props: { page: PageContext; lines: string[] }) {
+  return (
+    <ConsoleLayout page={props.page} tab="logs">
+      <LogTail page={props.page} lines={props.lines} />
+    </ConsoleLayout>
+  );
+}

@@ -2,7 +2,7 @@ import type { Child } from "hono/jsx";
 import { assetUrl } from "../../src/http/static-assets";
 import { Layout, type PageContext } from "../layout";
 
-export type ConsoleTab = "dashboard" | "access" | "sessions" | "statistics" | "audit";
+export type ConsoleTab = "dashboard" | "access" | "sessions" | "statistics" | "audit" | "logs";
 
 const TABS: { tab: ConsoleTab; path: string }[] = [
   { tab: "dashboard", path: "" },
@@ -10,6 +10,7 @@ const TABS: { tab: ConsoleTab; path: string }[] = [
   { tab: "sessions", path: "/sessions" },
   { tab: "statistics", path: "/statistics" },
   { tab: "audit", path: "/audit" },
+  { tab: "logs", path: "/logs" },
 ];
 
 /** Every console page: its tabs, and uPlot with the chart script where a page has charts. */

@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { AlertBanner, DashboardPage, type Summary, SummaryCards } from "../../../views/admin/dashboard-page";
-import { AuditPage } from "../../../views/admin/audit-page";
+import { AuditPage, LogTail, LogsPage } from "../../../views/admin/audit-page";
 import { InstancesSection } from "../../../views/admin/console-page";
 import { StatisticsPage } from "../../../views/admin/statistics-page";
 import { listAudit } from "../../audit";
@@ -128,6 +128,10 @@ export function adminMonitoringRoutes() {
       "content-disposition": `attachment; filename="5gfm-${table}-${range.from}-to-${range.to}.csv"`,
     });
   });
+
+  const LOG_LINES = 300;
+  app.get("/logs", (c) => c.html(<LogsPage page={pageContext(c)} lines={c.get("services").logTail(LOG_LINES)} />));
+  app.get("/fragments/logs", (c) => c.html(<LogTail page={pageContext(c)} lines={c.get("services").logTail(LOG_LINES)} />));
 
   app.get("/audit", async (c) => {
     const filter = { actor: (c.req.query("actor") ?? "").slice(0, 64), action: (c.req.query("action") ?? "").slice(0, 64) };
