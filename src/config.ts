@@ -100,6 +100,27 @@ export const SETTINGS = {
     schema: v.optional(v.pipe(v.string(), v.minLength(1))),
     secret: true,
   },
+  tlsCert: {
+    flag: "tls-cert",
+    env: "FGM_TLS_CERT",
+    expected: "the path of a PEM certificate file (with --tls-key)",
+    help: "serve HTTPS with this certificate (PEM; the chain may follow it in the same file)",
+    schema: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1))),
+  },
+  tlsKey: {
+    flag: "tls-key",
+    env: "FGM_TLS_KEY",
+    expected: "the path of a PEM private key file (with --tls-cert)",
+    help: "the private key of --tls-cert",
+    schema: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1))),
+  },
+  httpRedirectPort: {
+    flag: "http-redirect-port",
+    env: "FGM_HTTP_REDIRECT_PORT",
+    expected: "an integer from 1 to 65535, used only with HTTPS",
+    help: "also listen for plain HTTP on this port and redirect it to HTTPS",
+    schema: v.optional(integer(1, 65535)),
+  },
   appPorts: {
     flag: "app-ports",
     env: "FGM_APP_PORTS",
@@ -292,6 +313,9 @@ export const configSchema = v.pipe(
     databaseUrl: SETTINGS.databaseUrl.schema,
     databaseAuthToken: SETTINGS.databaseAuthToken.schema,
     appPorts: SETTINGS.appPorts.schema,
+    tlsCert: SETTINGS.tlsCert.schema,
+    tlsKey: SETTINGS.tlsKey.schema,
+    httpRedirectPort: SETTINGS.httpRedirectPort.schema,
     open: SETTINGS.open.schema,
     diagnostics: SETTINGS.diagnostics.schema,
     logLevel: SETTINGS.logLevel.schema,
@@ -320,6 +344,14 @@ export const configSchema = v.pipe(
     v.check(({ port, appPorts }) => port < appPorts.first || port > appPorts.last),
     ["appPorts"],
   ),
+  v.forward(
+    v.check(({ tlsCert, tlsKey }) => (tlsCert === undefined) === (tlsKey === undefined)),
+    ["tlsKey"],
+  ),
+  v.forward(
+    v.check(({ tlsCert, httpRedirectPort, port }) => httpRedirectPort === undefined || (tlsCert !== undefined && httpRedirectPort !== port)),
+    ["httpRedirectPort"],
+  ),
 );
 
 export type Config = v.InferOutput<typeof configSchema> & { configFile?: string };
@@ -337,6 +369,9 @@ export function defaults(): Record<SettingKey, unknown> {
     databaseUrl: undefined,
     databaseAuthToken: undefined,
     appPorts: "8500-8599",
+    tlsCert: undefined,
+    tlsKey: undefined,
+    httpRedirectPort: undefined,
     open: true,
     diagnostics: false,
     logLevel: "info",
@@ -399,7 +434,12 @@ export function loadConfig({ flags, configFile, env = process.env }: ConfigInput
     const key = String(issue.path?.[0]?.key ?? "");
     throw new UsageError(describeBadSetting(key, merged[key], sources[key] ?? "config file", file));
   }
-  const config: Config = { ...result.output, data: resolve(result.output.data) };
+  const config: Config = {
+    ...result.output,
+    data: resolve(result.output.data),
+    tlsCert: result.output.tlsCert && resolve(result.output.tlsCert),
+    tlsKey: result.output.tlsKey && resolve(result.output.tlsKey),
+  };
   if (explicitFile || existsSync(file)) config.configFile = file;
   return config;
 }
@@ -453,6 +493,9 @@ export function printableConfig(config: Config): Record<string, unknown> {
     databaseUrl: config.databaseUrl,
     databaseAuthToken: config.databaseAuthToken ? "(hidden)" : undefined,
     appPorts: `${config.appPorts.first}-${config.appPorts.last}`,
+    tlsCert: config.tlsCert,
+    tlsKey: config.tlsKey,
+    httpRedirectPort: config.httpRedirectPort,
     open: config.open,
     diagnostics: config.diagnostics,
     logLevel: config.logLevel,

@@ -8,6 +8,7 @@ import { bundledMigrations } from "../db/migrations";
 import { type Connection, connectDatabase, migrationState } from "../db/open";
 import { UsageError } from "../errors";
 import { isPortFree } from "../instances/port-check";
+import { daysLeft, loadTls } from "../gateway/tls";
 import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
 import { configFromArgs, databaseExists } from "./open-config";
 
@@ -31,11 +32,18 @@ Exits 1 if any check failed. Changes nothing (it does not even create a missing 
 Options:
   --port PORT           gateway port to check (default: the configured one)
   --app-ports FROM-TO   feature-app port range to check
+  --tls-cert FILE, --tls-key FILE   the HTTPS certificate and key to check (expiry, match)
 ${COMMON_USAGE}`,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(
       argv,
-      { ...COMMON_OPTIONS, port: { type: "string" }, "app-ports": { type: "string" } },
+      {
+        ...COMMON_OPTIONS,
+        port: { type: "string" },
+        "app-ports": { type: "string" },
+        "tls-cert": { type: "string" },
+        "tls-key": { type: "string" },
+      },
       true,
     );
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
@@ -59,6 +67,7 @@ ${COMMON_USAGE}`,
       checkDiskSpace(config.data),
       await checkGatewayPort(config),
       await checkAppPorts(config),
+      ...checkCertificate(config),
       {
         status: demoCatalog.features.length > 0 ? "OK" : "FAIL",
         name: "demo catalog",
@@ -127,6 +136,20 @@ async function checkDatabase(config: Config): Promise<Check[]> {
     return checks;
   } finally {
     client.close();
+  }
+}
+
+function checkCertificate(config: Config): Check[] {
+  if (!config.tlsCert || !config.tlsKey) return [];
+  try {
+    const { certificate } = loadTls(config.tlsCert, config.tlsKey);
+    const days = daysLeft(certificate);
+    const detail = `${config.tlsCert} valid until ${certificate.validTo}`;
+    if (days < 0) return [{ status: "FAIL", name: "certificate", detail: `${detail}: expired; install a new one` }];
+    if (days < 30) return [{ status: "WARN", name: "certificate", detail: `${detail}: ${days} days left; renew it` }];
+    return [{ status: "OK", name: "certificate", detail }];
+  } catch (error) {
+    return [{ status: "FAIL", name: "certificate", detail: (error as Error).message }];
   }
 }
 

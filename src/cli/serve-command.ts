@@ -21,6 +21,9 @@ Options:
   --port PORT           port to listen on (default 8000)
   --host ADDRESS        address to listen on (default 0.0.0.0, every interface)
   --app-ports FROM-TO   localhost ports for per-user feature apps (default 8500-8599; first = admin)
+  --tls-cert FILE       serve HTTPS with this PEM certificate (and --tls-key FILE, its key)
+  --tls-key FILE        the PEM private key of --tls-cert
+  --http-redirect-port P  also answer plain HTTP on port P with a redirect to HTTPS
   --admin-path PATH     where the admin console lives (default /admin)
   --trusted-proxy ADDR  a reverse proxy whose X-Forwarded-For is believed (repeatable; CIDR allowed)
   --public-host NAME    a DNS name people use to reach this server (repeatable); IP addresses,
@@ -49,7 +52,7 @@ ${COMMON_USAGE}
 
 Every option can also be set in the environment (FGM_PORT, FGM_HOST, FGM_DATA, FGM_APP_PORTS,
 FGM_DATABASE_URL, FGM_DATABASE_AUTH_TOKEN, FGM_OPEN, FGM_LOG_LEVEL, FGM_ADMIN_PATH,
-FGM_TRUSTED_PROXIES (comma-separated), FGM_PUBLIC_HOSTS (comma-separated), FGM_SESSION_IDLE_MINUTES, FGM_SESSION_MAX_HOURS,
+FGM_TLS_CERT, FGM_TLS_KEY, FGM_HTTP_REDIRECT_PORT, FGM_TRUSTED_PROXIES (comma-separated), FGM_PUBLIC_HOSTS (comma-separated), FGM_SESSION_IDLE_MINUTES, FGM_SESSION_MAX_HOURS,
 FGM_LOGIN_MAX_FAILURES, FGM_LOGIN_LOCKOUT_MINUTES, FGM_INSTANCE_IDLE_MINUTES,
 FGM_INSTANCE_READY_WAIT_SECONDS, FGM_MAX_INSTANCES, FGM_SPARE_INSTANCES,
 FGM_INSTANCE_START_CONCURRENCY, FGM_INSTANCE_MEMORY_MB, FGM_SAMPLE_SECONDS,
@@ -63,6 +66,9 @@ const OPTIONS = {
   port: { type: "string" },
   host: { type: "string" },
   "app-ports": { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  "http-redirect-port": { type: "string" },
   "log-level": { type: "string" },
   "no-open": { type: "boolean" },
   diagnostics: { type: "boolean" },

@@ -7,6 +7,9 @@ import { MetricsSampler } from "../monitoring/sampler";
 import { createLogger } from "../log";
 import { createGatewayApp } from "./app";
 import { type RelayData, createWebSocketRelay } from "./websocket-relay";
+import { daysLeft, loadTls } from "./tls";
+import { allowedHostNames, hostOf } from "../http/host-check";
+import { parseAddress } from "../net/ip";
 
 const log = createLogger("gateway");
 
@@ -40,6 +43,10 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
     sampleMs: config.sampleSeconds * 1000,
     onAlert: (message, fields) => log.warn(message, fields),
   });
+  const tls = config.tlsCert && config.tlsKey ? loadTls(config.tlsCert, config.tlsKey) : undefined;
+  if (tls && daysLeft(tls.certificate) < 30) {
+    log.warn("the TLS certificate expires soon", { validTo: tls.certificate.validTo, daysLeft: daysLeft(tls.certificate) });
+  }
   // Before listening: what a previous run left behind is cleaned up before anyone is served.
   await pool.start();
   const sampler = new MetricsSampler({
@@ -71,6 +78,7 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
     server = Bun.serve<RelayData>({
       // Never Bun's development error page (it shows source code and paths).
       development: false,
+      tls: tls ? { cert: tls.cert, key: tls.key } : undefined,
       port: config.port,
       hostname: config.host,
       // CONNECT carries no path, which the router cannot take; it is no proxy, so it says so.
@@ -95,15 +103,17 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
     throw error;
   }
   sampler.start();
+  const redirect = tls && config.httpRedirectPort ? startHttpRedirect(config, server.port ?? config.port) : undefined;
   const port = server.port ?? config.port;
   const wildcard = config.host === "0.0.0.0" || config.host === "::";
-  const url = `http://${wildcard ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/`;
+  const url = `${tls ? "https" : "http"}://${wildcard ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/`;
   log.info("listening", { url, host: config.host, port, data: config.data, database: database.kind });
   return {
     url,
     port,
     pool,
     async stop() {
+      redirect?.stop(true);
       // Instances first (their WebSockets close with them), then whatever connections remain.
       sampler.stop();
       await pool.shutdown();
@@ -111,4 +121,23 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
       await dwell.flush();
     },
   };
+}
+
+/**
+ * Plain HTTP on its own port, answered only with a redirect to the HTTPS port. The host in the
+ * redirect is the one the browser used, if it is one of the names the server answers to.
+ */
+function startHttpRedirect(config: Config, httpsPort: number) {
+  const allowed = allowedHostNames(config.publicHosts);
+  return Bun.serve({
+    development: false,
+    port: config.httpRedirectPort,
+    hostname: config.host,
+    fetch(request) {
+      const url = new URL(request.url);
+      const host = hostOf(url.host);
+      if (!allowed.has(host) && parseAddress(host) === null) return new Response("unknown host\n", { status: 421 });
+      return Response.redirect(`https://${host}:${httpsPort}${url.pathname}${url.search}`, 301);
+    },
+  });
 }

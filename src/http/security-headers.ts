@@ -7,6 +7,8 @@ export function securityHeaders() {
     c.header("x-content-type-options", "nosniff");
     c.header("referrer-policy", "same-origin");
     c.header("x-frame-options", "DENY");
+    // Under HTTPS, browsers are told to come back over HTTPS only.
+    if (c.req.url.startsWith("https:")) c.header("strict-transport-security", "max-age=31536000");
     if (c.res.headers.get("content-type")?.startsWith("text/html")) {
       c.header(
         "content-security-policy",
