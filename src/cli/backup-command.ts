@@ -1,8 +1,9 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { gatewayPid } from "../data-lock";
 import { applyMigrations, connectDatabase, databaseFilePath, migrationState } from "../db/open";
+import { newBackupPath, writeBackup } from "../db/backups";
 import { bundledMigrations } from "../db/migrations";
 import { PublicError, UsageError } from "../errors";
 import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
@@ -18,7 +19,8 @@ export const backupCommand: Command = {
   usage: `Usage: 5gfm backup [--out FILE]
 
 Copies the live database with SQLite's VACUUM INTO, which is consistent even while people work.
-Without --out the copy goes to backups/5gfm-YYYYMMDD-HHMMSS.db in the data folder.
+Without --out the copy goes to backups/5gfm-YYYYMMDD-HHMMSS.db in the data folder, with the
+settings file (5gfm.json) beside it as .settings.json.
 
 Options:
   --out FILE            where to write the backup (must not exist yet)
@@ -30,13 +32,12 @@ ${COMMON_USAGE}`,
     if (config.databaseUrl && !config.databaseUrl.startsWith("file:")) {
       throw new PublicError("the database is a remote libSQL server; back it up on that server", undefined, 400);
     }
-    const out = resolve(values.out ?? join(config.data, "backups", `5gfm-${timestamp()}.db`));
+    const out = resolve(values.out ?? newBackupPath(config.data));
     if (existsSync(out)) throw new PublicError(`${out} already exists; choose another --out`, undefined, 400);
     if (!databaseExists(config)) throw new PublicError(`there is no 5gfm database in ${config.data} to back up; check --data`);
     const { client } = await connectDatabase({ dataDir: config.data, databaseUrl: config.databaseUrl });
     try {
-      mkdirSync(dirname(out), { recursive: true });
-      await client.execute({ sql: "VACUUM INTO ?", args: [out] });
+      await writeBackup(client, out, config.data);
     } finally {
       client.close();
     }

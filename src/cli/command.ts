@@ -67,6 +67,8 @@ export function settingFlags(values: Record<string, unknown>): Record<string, un
     ["instance-start-concurrency", "instanceStartConcurrency"],
     ["instance-memory-mb", "instanceMemoryMb"],
     ["sample-seconds", "sampleSeconds"],
+    ["backup-interval-minutes", "backupIntervalMinutes"],
+    ["backup-keep", "backupKeep"],
     ["alert-cpu-percent", "alertCpuPercent"],
     ["alert-memory-percent", "alertMemoryPercent"],
     ["alert-disk-percent", "alertDiskPercent"],

@@ -7,6 +7,7 @@ import { gatewayPid } from "../data-lock";
 import { bundledMigrations } from "../db/migrations";
 import { type Connection, connectDatabase, migrationState } from "../db/open";
 import { UsageError } from "../errors";
+import { listBackups } from "../db/backups";
 import { isPortFree } from "../instances/port-check";
 import { daysLeft, loadTls } from "../gateway/tls";
 import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
@@ -65,6 +66,7 @@ ${COMMON_USAGE}`,
       checkDataFolder(config.data),
       ...(await checkDatabase(config)),
       checkDiskSpace(config.data),
+      checkBackupAge(config),
       await checkGatewayPort(config),
       await checkAppPorts(config),
       ...checkCertificate(config),
@@ -137,6 +139,17 @@ async function checkDatabase(config: Config): Promise<Check[]> {
   } finally {
     client.close();
   }
+}
+
+function checkBackupAge(config: Config): Check {
+  const newest = listBackups(config.data)[0];
+  if (!newest) return { status: "WARN", name: "backups", detail: "none yet; the server takes one at start, or run 5gfm backup" };
+  const days = (Date.now() - newest.createdAt.getTime()) / 86_400_000;
+  const detail = `newest is ${newest.name}, ${days.toFixed(1)} days old`;
+  const dueDays = config.backupIntervalMinutes > 0 ? (2 * config.backupIntervalMinutes) / 1440 : 8;
+  return days > Math.max(dueDays, 1)
+    ? { status: "WARN", name: "backups", detail: `${detail}; is the server running? run 5gfm backup` }
+    : { status: "OK", name: "backups", detail };
 }
 
 function checkCertificate(config: Config): Check[] {

@@ -39,6 +39,8 @@ Options:
   --instance-start-concurrency N  feature apps starting at once; the rest queue (default 4)
   --instance-memory-mb N     restart a feature app above N MB resident memory (default 1024, 0 = off)
   --sample-seconds N         sample server load every N s for the dashboard (default 5)
+  --backup-interval-minutes N  back up when the newest backup is older (default 1440 = daily; 0 = off)
+  --backup-keep N            backups to keep; older ones are removed (default 14)
   --alert-cpu-percent N      alert when system CPU stays above N% (default 90)
   --alert-memory-percent N   alert when system memory stays above N% (default 90)
   --alert-disk-percent N     alert when the data folder's disk is above N% full (default 90)
@@ -55,7 +57,8 @@ FGM_DATABASE_URL, FGM_DATABASE_AUTH_TOKEN, FGM_OPEN, FGM_LOG_LEVEL, FGM_ADMIN_PA
 FGM_TLS_CERT, FGM_TLS_KEY, FGM_HTTP_REDIRECT_PORT, FGM_TRUSTED_PROXIES (comma-separated), FGM_PUBLIC_HOSTS (comma-separated), FGM_SESSION_IDLE_MINUTES, FGM_SESSION_MAX_HOURS,
 FGM_LOGIN_MAX_FAILURES, FGM_LOGIN_LOCKOUT_MINUTES, FGM_INSTANCE_IDLE_MINUTES,
 FGM_INSTANCE_READY_WAIT_SECONDS, FGM_MAX_INSTANCES, FGM_SPARE_INSTANCES,
-FGM_INSTANCE_START_CONCURRENCY, FGM_INSTANCE_MEMORY_MB, FGM_SAMPLE_SECONDS,
+FGM_INSTANCE_START_CONCURRENCY, FGM_INSTANCE_MEMORY_MB, FGM_BACKUP_INTERVAL_MINUTES,
+FGM_BACKUP_KEEP, FGM_SAMPLE_SECONDS,
 FGM_ALERT_CPU_PERCENT, FGM_ALERT_MEMORY_PERCENT, FGM_ALERT_DISK_PERCENT, FGM_ALERT_MINUTES,
 FGM_ALERT_WEBHOOK_URL, FGM_METRICS_TOKEN (bearer token for /metrics; environment or config
 file only), FGM_CONFIG) or in the
@@ -86,6 +89,8 @@ const OPTIONS = {
   "instance-start-concurrency": { type: "string" },
   "instance-memory-mb": { type: "string" },
   "sample-seconds": { type: "string" },
+  "backup-interval-minutes": { type: "string" },
+  "backup-keep": { type: "string" },
   "alert-cpu-percent": { type: "string" },
   "alert-memory-percent": { type: "string" },
   "alert-disk-percent": { type: "string" },

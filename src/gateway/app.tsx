@@ -10,6 +10,7 @@ import { SessionStore } from "../auth/session-store";
 import type { Config } from "../config";
 import type { Database } from "../db/open";
 import type { Client } from "@libsql/client";
+import type { BackupScheduler } from "../db/backup-schedule";
 import type { InstancePool } from "../instances/instance-pool";
 import type { DwellTracker } from "../monitoring/dwell-tracker";
 import type { MetricsSampler } from "../monitoring/sampler";
@@ -27,6 +28,7 @@ import { type GatewayEnv, type GatewayServices, pageContext } from "./context";
 import { sessionMiddleware } from "./identity";
 import { accessRequestRoutes } from "./routes/access-request";
 import { adminRoutes } from "./routes/admin";
+import { adminBackupRoutes } from "./routes/admin-backups";
 import { adminMonitoringRoutes } from "./routes/admin-monitoring";
 import { healthRoutes } from "./routes/health";
 import { featureAppRoutes } from "./routes/feature-app";
@@ -47,6 +49,8 @@ export interface GatewayDeps {
   pool: InstancePool;
   sampler: MetricsSampler;
   dwell: DwellTracker;
+  /** Undefined when the database is a remote libSQL server. */
+  backups?: BackupScheduler;
   /** The last lines of the gateway's log file. */
   logTail: (lines: number) => string[];
   startedAt: number;
@@ -62,6 +66,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
     statistics: new Statistics(deps.client),
     db,
     logTail: deps.logTail,
+    backups: deps.backups,
     users: new UserStore(db),
     sessions: new SessionStore(db, {
       idleMs: config.sessionIdleMinutes * 60_000,
@@ -109,6 +114,7 @@ export function createGatewayApp(deps: GatewayDeps) {
   app.route("/setup", setupRoutes());
   app.route("/access-request", accessRequestRoutes());
   app.route(deps.config.adminPath, adminMonitoringRoutes());
+  app.route(deps.config.adminPath, adminBackupRoutes());
   app.route(deps.config.adminPath, adminRoutes());
   app.route("/", loginRoutes());
   app.route("/", featureAppRoutes());

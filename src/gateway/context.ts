@@ -5,6 +5,7 @@ import type { Actor } from "../audit";
 import type { LoginThrottle } from "../auth/login-throttle";
 import type { ActiveSession, SessionStore } from "../auth/session-store";
 import type { Config } from "../config";
+import type { BackupScheduler } from "../db/backup-schedule";
 import type { Database } from "../db/open";
 import type { InstancePool } from "../instances/instance-pool";
 import type { DwellTracker } from "../monitoring/dwell-tracker";
@@ -27,6 +28,7 @@ export interface GatewayServices {
   statistics: Statistics;
   db: Database;
   logTail: (lines: number) => string[];
+  backups?: BackupScheduler;
 }
 
 export interface Identity {

@@ -1,5 +1,6 @@
 import type { Config } from "../config";
 import type { OpenedDatabase } from "../db/open";
+import { BackupScheduler } from "../db/backup-schedule";
 import { InstancePool } from "../instances/instance-pool";
 import type { RotatingLog } from "../instances/rotating-log";
 import { DwellTracker } from "../monitoring/dwell-tracker";
@@ -63,6 +64,16 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
     },
   });
   const dwell = new DwellTracker(database.db);
+  // A remote libSQL database is backed up on its own server, not here.
+  const backups =
+    database.kind === "file"
+      ? new BackupScheduler({
+          client: database.client,
+          dataDir: config.data,
+          intervalMs: config.backupIntervalMinutes * 60_000,
+          keep: config.backupKeep,
+        })
+      : undefined;
   const app = createGatewayApp({
     config,
     db: database.db,
@@ -70,6 +81,7 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
     pool,
     sampler,
     dwell,
+    backups,
     logTail: (lines) => logFile?.tail(lines) ?? [],
     startedAt: Date.now(),
   });
@@ -103,6 +115,7 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
     throw error;
   }
   sampler.start();
+  backups?.start();
   const redirect = tls && config.httpRedirectPort ? startHttpRedirect(config, server.port ?? config.port) : undefined;
   const port = server.port ?? config.port;
   const wildcard = config.host === "0.0.0.0" || config.host === "::";
@@ -114,6 +127,7 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
     pool,
     async stop() {
       redirect?.stop(true);
+      backups?.stop();
       // Instances first (their WebSockets close with them), then whatever connections remain.
       sampler.stop();
       await pool.shutdown();

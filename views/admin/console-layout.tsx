@@ -2,7 +2,7 @@ import type { Child } from "hono/jsx";
 import { assetUrl } from "../../src/http/static-assets";
 import { Layout, type PageContext } from "../layout";
 
-export type ConsoleTab = "dashboard" | "access" | "sessions" | "statistics" | "audit" | "logs";
+export type ConsoleTab = "dashboard" | "access" | "sessions" | "statistics" | "audit" | "logs" | "backups";
 
 const TABS: { tab: ConsoleTab; path: string }[] = [
   { tab: "dashboard", path: "" },
@@ -11,6 +11,7 @@ const TABS: { tab: ConsoleTab; path: string }[] = [
   { tab: "statistics", path: "/statistics" },
   { tab: "audit", path: "/audit" },
   { tab: "logs", path: "/logs" },
+  { tab: "backups", path: "/backups" },
 ];
 
 /** Every console page: its tabs, and uPlot with the chart script where a page has charts. */

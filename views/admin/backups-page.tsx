@@ -1,0 +1,59 @@
+import type { BackupFile } from "../../src/db/backups";
+import { formatDateTime } from "../../src/i18n/format";
+import { ActionButton, StatusNotice, TableHead } from "../form";
+import type { PageContext } from "../layout";
+import { ConsoleLayout } from "./console-layout";
+
+export interface BackupPolicy {
+  enabled: boolean;
+  intervalMinutes: number;
+  keep: number;
+}
+
+export function BackupsSection(props: { page: PageContext; backups: BackupFile[]; policy: BackupPolicy; message?: string }) {
+  const { t, locale, adminPath } = props.page;
+  const { policy } = props;
+  return (
+    <section class="card" id="backups">
+      <p>{t("backups.intro")}</p>
+      <p class="muted">
+        {!policy.enabled
+          ? t("backups.remote")
+          : policy.intervalMinutes > 0
+            ? t("backups.schedule", { minutes: policy.intervalMinutes, keep: policy.keep })
+            : t("backups.off")}
+      </p>
+      <StatusNotice message={props.message} />
+      {policy.enabled && <ActionButton action={`${adminPath}/backups`} target="#backups" label={t("backups.now")} />}
+      {props.backups.length === 0 ? (
+        <p class="muted">{t("backups.none")}</p>
+      ) : (
+        <table>
+          <TableHead labels={[t("backups.file"), t("backups.when"), t("backups.size"), ""]} />
+          <tbody>
+            {props.backups.map((backup) => (
+              <tr>
+                <td>{backup.name}</td>
+                <td>{formatDateTime(backup.createdAt, locale)}</td>
+                <td>{Math.max(1, Math.round(backup.bytes / 1024))} KB</td>
+                <td>
+                  <a href={`${adminPath}/backups/${encodeURIComponent(backup.name)}`} download>
+                    {t("backups.download")}
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function BackupsPage(props: { page: PageContext; backups: BackupFile[]; policy: BackupPolicy }) {
+  return (
+    <ConsoleLayout page={props.page} tab="backups">
+      <BackupsSection {...props} />
+    </ConsoleLayout>
+  );
+}
