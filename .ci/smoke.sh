@@ -101,6 +101,18 @@ if [ "$runner" = native ] && command -v pgrep >/dev/null; then
   say "no feature-app process outlived the gateway"
 fi
 
+if [ "$runner" = wine ]; then
+  # Wine's schtasks stores the task as a file; /Query does not answer there, so the file is the
+  # proof. (Wine's task parser keeps only part of the XML; the full definition is unit-tested.)
+  task="${WINEPREFIX:-$HOME/.wine-5gfm}/drive_c/windows/system32/tasks/5G Feature Manager"
+  run service install >service.out 2>&1 || { cat service.out; fail "service install"; }
+  grep -q "5G Feature Manager: the 5gfm gateway" "$task" || fail "service install did not register the task"
+  run service uninstall >/dev/null 2>&1 || true
+  [ ! -e "$task" ] || fail "service uninstall left the task"
+  WINEPREFIX="${WINEPREFIX:-$HOME/.wine-5gfm}" wineserver -k 2>/dev/null || true
+  say "service install/uninstall: the scheduled task was created and removed"
+fi
+
 run doctor --port "$(free_port)" >doctor.out 2>&1 || { cat doctor.out; fail "doctor"; }
 say "doctor: $(tail -1 doctor.out)"
 say "PASS"

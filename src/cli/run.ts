@@ -5,6 +5,7 @@ import type { Command } from "./command";
 import { doctorCommand } from "./doctor-command";
 import { featureAppCommand } from "./feature-app-command";
 import { serveCommand } from "./serve-command";
+import { serviceCommand } from "./service-command";
 import { userCommand } from "./user-command";
 
 const versionCommand: Command = {
@@ -24,6 +25,7 @@ const COMMANDS: Command[] = [
   backupCommand,
   restoreCommand,
   doctorCommand,
+  serviceCommand,
   versionCommand,
   featureAppCommand,
 ];
