@@ -113,6 +113,10 @@ if [ "$runner" = wine ]; then
   say "service install/uninstall: the scheduled task was created and removed"
 fi
 
+run cert >cert.out 2>&1 || { cat cert.out; fail "cert"; }
+[ -s 5gfm-data/tls/cert.pem ] && [ -s 5gfm-data/tls/key.pem ] || fail "cert wrote no certificate"
+say "cert: a self-signed certificate for this machine"
+
 run doctor --port "$(free_port)" >doctor.out 2>&1 || { cat doctor.out; fail "doctor"; }
 say "doctor: $(tail -1 doctor.out)"
 say "PASS"

@@ -4,6 +4,7 @@ import { backupCommand, restoreCommand } from "./backup-command";
 import type { Command } from "./command";
 import { doctorCommand } from "./doctor-command";
 import { featureAppCommand } from "./feature-app-command";
+import { certCommand } from "./cert-command";
 import { serveCommand } from "./serve-command";
 import { serviceCommand } from "./service-command";
 import { userCommand } from "./user-command";
@@ -26,6 +27,7 @@ const COMMANDS: Command[] = [
   restoreCommand,
   doctorCommand,
   serviceCommand,
+  certCommand,
   versionCommand,
   featureAppCommand,
 ];

@@ -77,6 +77,22 @@ describe.skipIf(!OPENSSL)("HTTPS", () => {
     }
   });
 
+  test("5gfm cert makes a certificate for this machine that the gateway serves and a client trusts", async () => {
+    using dir = tempDir();
+    const made = await runCli(["cert", "--data", dir.path, "--days", "90"]);
+    expect(made.code).toBe(0);
+    const cert = join(dir.path, "tls", "cert.pem");
+    const key = join(dir.path, "tls", "key.pem");
+    const again = await runCli(["cert", "--data", dir.path]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("use --force to replace them");
+    await using gateway = await startServe(dir.path, ["--tls-cert", cert, "--tls-key", key, "--spare-instances", "0"], {}, "https");
+    const health = await fetch(`${gateway.url}/healthz`, { tls: { ca: await Bun.file(cert).text() } });
+    expect(health.status).toBe(200);
+    const viaName = await fetch(`https://localhost:${gateway.port}/healthz`, { tls: { ca: await Bun.file(cert).text() } });
+    expect(viaName.status).toBe(200);
+  });
+
   test("doctor warns about a certificate that expires within 30 days", async () => {
     using dir = tempDir();
     const soon = makeCertificate(dir.path, 10);
