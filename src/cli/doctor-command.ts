@@ -70,6 +70,7 @@ ${COMMON_USAGE}`,
       await checkGatewayPort(config),
       await checkAppPorts(config),
       ...checkCertificate(config),
+      ...(process.platform === "win32" ? [checkWindowsFirewall(config.port)] : []),
       {
         status: demoCatalog.features.length > 0 ? "OK" : "FAIL",
         name: "demo catalog",
@@ -150,6 +151,26 @@ function checkBackupAge(config: Config): Check {
   return days > Math.max(dueDays, 1)
     ? { status: "WARN", name: "backups", detail: `${detail}; is the server running? run 5gfm backup` }
     : { status: "OK", name: "backups", detail };
+}
+
+/** The command that lets other machines reach the gateway through the Windows firewall. */
+export function firewallRuleCommand(port: number): string {
+  return `netsh advfirewall firewall add rule name="5G Feature Manager" dir=in action=allow protocol=TCP localport=${port}`;
+}
+
+function checkWindowsFirewall(port: number): Check {
+  const shown = Bun.spawnSync(["netsh", "advfirewall", "firewall", "show", "rule", "name=5G Feature Manager"], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  if (shown.exitCode === 0 && shown.stdout.toString().includes(String(port))) {
+    return { status: "OK", name: "Windows firewall", detail: `an inbound rule allows port ${port}` };
+  }
+  return {
+    status: "WARN",
+    name: "Windows firewall",
+    detail: `no inbound rule for port ${port} found; other machines may be blocked. As administrator: ${firewallRuleCommand(port)}`,
+  };
 }
 
 function checkCertificate(config: Config): Check[] {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { firewallRuleCommand } from "../../src/cli/doctor-command";
 import { TASK_NAME, schtasksCommands, systemdUnit, taskXml } from "../../src/cli/service-command";
 import { runCli } from "../helpers/cli";
 import { tempDir } from "../helpers/temp-dir";
@@ -13,6 +14,12 @@ describe("service", () => {
     expect(xml).toContain("<Command>C:\\Program Files\\5gfm\\5gfm.exe</Command>");
     expect(xml).toContain('<Arguments>serve --no-open --data &quot;C:\\Program Files\\5gfm\\5gfm-data&quot;</Arguments>');
     expect(xml).toContain("<WorkingDirectory>C:\\Program Files\\5gfm</WorkingDirectory>");
+  });
+
+  test("doctor's Windows firewall hint is the exact netsh command for the port", () => {
+    expect(firewallRuleCommand(8000)).toBe(
+      'netsh advfirewall firewall add rule name="5G Feature Manager" dir=in action=allow protocol=TCP localport=8000',
+    );
   });
 
   test("the exact schtasks command lines", () => {
