@@ -42,6 +42,8 @@ trap 'stop_serve; cd /; rm -rf "$work"' EXIT
 
 port="$(free_port)"
 app_from=$((30000 + RANDOM % 20000))
+# The app-port range must not contain the gateway's port.
+while [ "$port" -ge "$app_from" ] && [ "$port" -le $((app_from + 10)) ]; do app_from=$((30000 + RANDOM % 20000)); done
 start_serve() {
   (run_background serve --port "$port" --host 127.0.0.1 --no-open --app-ports "$app_from-$((app_from + 10))" >>serve.log 2>&1) &
   serve_pid=$!
