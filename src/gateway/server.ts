@@ -14,6 +14,8 @@ import { parseAddress } from "../net/ip";
 
 const log = createLogger("gateway");
 
+export const SLOW_CLIENT_SECONDS = 10;
+
 export interface RunningGateway {
   url: string;
   port: number;
@@ -91,6 +93,9 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
       // Never Bun's development error page (it shows source code and paths).
       development: false,
       tls: tls ? { cert: tls.cert, key: tls.key } : undefined,
+      // A client that stops sending or reading for this long is cut off (slow-client protection);
+      // streamed bodies keep the connection active, so long downloads are not affected.
+      idleTimeout: SLOW_CLIENT_SECONDS,
       port: config.port,
       hostname: config.host,
       // CONNECT carries no path, which the router cannot take; it is no proxy, so it says so.

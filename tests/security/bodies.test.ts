@@ -2,6 +2,9 @@
 // (however its size is announced), a 4xx for a body that is not the form the route expects, and
 // in every case the database exactly as it was.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createConnection } from "node:net";
+import { startServe } from "../helpers/cli";
+import { tempDir } from "../helpers/temp-dir";
 import { query } from "../helpers/database";
 import type { Visitor } from "../helpers/http-from";
 import {
@@ -286,4 +289,22 @@ describe("the server keeps serving", () => {
     expect((await boss.get("/admin")).status).toBe(200);
     expect((await alice.get("/app/_health")).status).toBe(200);
   });
+});
+
+describe("slow clients", () => {
+  test("a client that sends half a request and stalls is cut off, and the server keeps answering others", async () => {
+    using dir = tempDir();
+    await using gateway = await startServe(dir.path, ["--spare-instances", "0"]);
+    const started = Date.now();
+    const closed = await new Promise<number>((resolve, reject) => {
+      const socket = createConnection({ host: "127.0.0.1", port: gateway.port }, () => {
+        socket.write(`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${gateway.port}\r\nX-Slow: `);
+      });
+      socket.on("close", () => resolve(Date.now() - started));
+      socket.on("error", reject);
+      socket.resume();
+    });
+    expect(closed).toBeLessThan(30_000);
+    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+  }, 45_000);
 });
