@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { printableConfig } from "../config";
+import { type Config, printableConfig } from "../config";
+import { cancelPendingRestore, pendingRestore, restoreDatabase } from "../db/restore";
 import { lockDataFolder } from "../data-lock";
 import { UsageError } from "../errors";
 import { type RunningGateway, startGateway } from "../gateway/server";
@@ -99,6 +100,19 @@ const OPTIONS = {
   "print-config": { type: "boolean" },
 } as const;
 
+/** A restore chosen in the console happens here, before the database is opened. */
+async function restoreIfScheduled(config: Config): Promise<void> {
+  const pending = pendingRestore(config.data);
+  if (!pending) return;
+  cancelPendingRestore(config.data);
+  try {
+    const result = await restoreDatabase(config.data, config.databaseUrl, pending.file);
+    log.warn("restored a backup chosen in the console", { file: pending.file, by: pending.requestedBy, keptAs: result.keptAs });
+  } catch (error) {
+    log.error("the restore chosen in the console failed; the database is unchanged", { file: pending.file, error });
+  }
+}
+
 export const serveCommand: Command = {
   name: "serve",
   summary: "start the gateway (the default command)",
@@ -123,6 +137,7 @@ export const serveCommand: Command = {
     let database: OpenedDatabase | undefined;
     let gateway: RunningGateway;
     try {
+      await restoreIfScheduled(config);
       database = await openConfiguredDatabase(config);
       gateway = await startGateway(config, database, logFile);
     } catch (error) {

@@ -46,6 +46,29 @@ describe("backups", () => {
     expect((await alice.get(`/admin/backups/${name}`)).status).toBe(403);
   });
 
+  test("a restore chosen in the console happens at the next start, keeping the replaced database aside", async () => {
+    using dir = tempDir();
+    await runCli(["user", "add", "boss", "--role", "admin", "--ip", "127.0.0.1", "--data", dir.path]);
+    let name: string | undefined;
+    {
+      await using gateway = await startServe(dir.path, ["--backup-interval-minutes", "0", "--spare-instances", "0"]);
+      const boss = new Visitor("127.0.0.1", gateway.url, { "hx-request": "true" });
+      await boss.get("/");
+      name = /Backup written: (5gfm-[^.]+\.db)/.exec((await boss.post("/admin/backups", {})).body)?.[1];
+      await runCli(["user", "add", "latecomer", "--role", "user", "--ip", "127.0.0.7", "--data", dir.path]);
+      const scheduled = await boss.post(`/admin/backups/${name}/restore`, {});
+      expect(scheduled.body).toContain(`${name} will be restored the next time the server starts`);
+    }
+    await using again = await startServe(dir.path, ["--backup-interval-minutes", "0", "--spare-instances", "0"]);
+    const names = JSON.parse((await runCli(["user", "list", "--json", "--data", dir.path])).stdout).map((u: { name: string }) => u.name);
+    expect(names).toEqual(["boss"]);
+    expect(readdirSync(dir.path).some((f) => f.startsWith("5gfm.db.before-restore-"))).toBe(true);
+    expect(again.output()).toContain("restored a backup chosen in the console");
+    const boss = new Visitor("127.0.0.1", again.url);
+    await boss.get("/");
+    expect((await boss.get("/admin/backups")).body).not.toContain('id="restore-pending"');
+  });
+
   test("a backup taken while people write holds every write acknowledged before it began", async () => {
     using dir = tempDir();
     await runCli(["user", "add", "boss", "--role", "admin", "--ip", "127.0.0.1", "--data", dir.path]);

@@ -113,6 +113,22 @@ const routes: Route[] = [
     cookie: () => boss.cookieHeader(),
     form: {},
   })),
+  {
+    name: "POST admin back up now",
+    site: () => site,
+    address: ADDR.boss,
+    path: () => "/admin/backups",
+    cookie: () => boss.cookieHeader(),
+    form: {},
+  },
+  {
+    name: "POST admin cancel a scheduled restore",
+    site: () => site,
+    address: ADDR.boss,
+    path: () => "/admin/backups-restore/cancel",
+    cookie: () => boss.cookieHeader(),
+    form: {},
+  },
   { name: "POST /app/_retry", site: () => site, address: ADDR.alice, path: () => "/app/_retry", cookie: () => alice.cookieHeader(), form: {} },
   {
     name: "POST /app/_diag/upload (relayed to the app)",

@@ -1,4 +1,6 @@
+import { basename } from "node:path";
 import type { BackupFile } from "../../src/db/backups";
+import type { PendingRestore } from "../../src/db/restore";
 import { formatDateTime } from "../../src/i18n/format";
 import { ActionButton, StatusNotice, TableHead } from "../form";
 import type { PageContext } from "../layout";
@@ -10,7 +12,13 @@ export interface BackupPolicy {
   keep: number;
 }
 
-export function BackupsSection(props: { page: PageContext; backups: BackupFile[]; policy: BackupPolicy; message?: string }) {
+export function BackupsSection(props: {
+  page: PageContext;
+  backups: BackupFile[];
+  policy: BackupPolicy;
+  pending?: PendingRestore;
+  message?: string;
+}) {
   const { t, locale, adminPath } = props.page;
   const { policy } = props;
   return (
@@ -24,6 +32,12 @@ export function BackupsSection(props: { page: PageContext; backups: BackupFile[]
             : t("backups.off")}
       </p>
       <StatusNotice message={props.message} />
+      {props.pending && (
+        <div class="notice warn card" id="restore-pending" role="status">
+          <p>{t("backups.pending", { name: basename(props.pending.file), by: props.pending.requestedBy })}</p>
+          <ActionButton action={`${adminPath}/backups-restore/cancel`} target="#backups" label={t("backups.cancel")} secondary />
+        </div>
+      )}
       {policy.enabled && <ActionButton action={`${adminPath}/backups`} target="#backups" label={t("backups.now")} />}
       {props.backups.length === 0 ? (
         <p class="muted">{t("backups.none")}</p>
@@ -36,10 +50,17 @@ export function BackupsSection(props: { page: PageContext; backups: BackupFile[]
                 <td>{backup.name}</td>
                 <td>{formatDateTime(backup.createdAt, locale)}</td>
                 <td>{Math.max(1, Math.round(backup.bytes / 1024))} KB</td>
-                <td>
+                <td class="actions">
                   <a href={`${adminPath}/backups/${encodeURIComponent(backup.name)}`} download>
                     {t("backups.download")}
-                  </a>
+                  </a>{" "}
+                  <ActionButton
+                    action={`${adminPath}/backups/${encodeURIComponent(backup.name)}/restore`}
+                    target="#backups"
+                    label={t("backups.restore")}
+                    confirm={t("backups.restoreConfirm", { name: backup.name })}
+                    secondary
+                  />
                 </td>
               </tr>
             ))}
@@ -50,7 +71,7 @@ export function BackupsSection(props: { page: PageContext; backups: BackupFile[]
   );
 }
 
-export function BackupsPage(props: { page: PageContext; backups: BackupFile[]; policy: BackupPolicy }) {
+export function BackupsPage(props: { page: PageContext; backups: BackupFile[]; policy: BackupPolicy; pending?: PendingRestore }) {
   return (
     <ConsoleLayout page={props.page} tab="backups">
       <BackupsSection {...props} />

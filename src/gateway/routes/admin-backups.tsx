@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import { Hono } from "hono";
 import { type BackupPolicy, BackupsPage, BackupsSection } from "../../../views/admin/backups-page";
 import { listBackups } from "../../db/backups";
+import { cancelPendingRestore, checkBackup, pendingRestore, schedulePendingRestore } from "../../db/restore";
 import { PublicError } from "../../errors";
 import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
 import { requireAdmin } from "../identity";
@@ -16,25 +17,53 @@ export function adminBackupRoutes() {
   const app = new Hono<GatewayEnv>();
   app.use(requireAdmin());
 
-  app.get("/backups", (c) =>
-    c.html(<BackupsPage page={pageContext(c)} backups={listBackups(c.get("services").config.data)} policy={policy(c)} />),
-  );
+  app.get("/backups", (c) => {
+    const { data } = c.get("services").config;
+    return c.html(<BackupsPage page={pageContext(c)} backups={listBackups(data)} policy={policy(c)} pending={pendingRestore(data)} />);
+  });
+
+  /** The backups section after a change: the fragment for htmx, else back to the page. */
+  const answer = (c: GatewayContext, message?: string) => {
+    const { config } = c.get("services");
+    if (c.req.header("hx-request") !== "true") return c.redirect(`${config.adminPath}/backups`, 303);
+    return c.html(
+      <BackupsSection
+        page={pageContext(c)}
+        backups={listBackups(config.data)}
+        policy={policy(c)}
+        pending={pendingRestore(config.data)}
+        message={message}
+      />,
+    );
+  };
+
+  // The restore itself needs the gateway stopped, so it is carried out at the next start.
+  app.post("/backups/:name/restore", async (c) => {
+    const { config, backups, audit } = c.get("services");
+    if (!backups) throw new PublicError("the database is a remote libSQL server; restore it there", undefined, 409);
+    const backup = listBackups(config.data).find((b) => b.name === c.req.param("name"));
+    if (!backup) return c.notFound();
+    await checkBackup(backup.path);
+    const actor = actorOf(c);
+    schedulePendingRestore(config.data, { file: backup.path, requestedBy: actor.name, requestedAt: new Date().toISOString() });
+    await audit(actor, "backup.restore-scheduled", backup.name);
+    return answer(c);
+  });
+
+  app.post("/backups-restore/cancel", async (c) => {
+    const { config, audit } = c.get("services");
+    const pending = pendingRestore(config.data);
+    cancelPendingRestore(config.data);
+    if (pending) await audit(actorOf(c), "backup.restore-cancelled", basename(pending.file));
+    return answer(c);
+  });
 
   app.post("/backups", async (c) => {
-    const { backups, config, audit } = c.get("services");
+    const { backups, audit } = c.get("services");
     if (!backups) throw new PublicError("the database is a remote libSQL server; back it up there", undefined, 409);
     const file = await backups.backUpNow();
     await audit(actorOf(c), "backup", basename(file));
-    if (c.req.header("hx-request") !== "true") return c.redirect(`${config.adminPath}/backups`, 303);
-    const page = pageContext(c);
-    return c.html(
-      <BackupsSection
-        page={page}
-        backups={listBackups(config.data)}
-        policy={policy(c)}
-        message={page.t("backups.done", { name: basename(file) })}
-      />,
-    );
+    return answer(c, pageContext(c).t("backups.done", { name: basename(file) }));
   });
 
   // Only a name from the listing is served: nothing in the URL becomes a path by itself.
