@@ -79,7 +79,7 @@ async function buildTarget(name: TargetName, commit: string): Promise<string> {
     plugins: [libsqlAddonPlugin(addonFile(target.addon))],
     define: {
       FGM_EMBEDDED_MIGRATIONS: JSON.stringify(migrations),
-      FGM_BUILD: JSON.stringify({ commit, builtAt: new Date().toISOString(), target: target.bun }),
+      FGM_BUILD: JSON.stringify({ commit, target: target.bun }),
     },
   });
   if (!result.success) throw new AggregateError(result.logs, `build for ${name} failed`);

@@ -6,7 +6,3 @@ const TAGS: Record<Locale, string> = { en: "en-GB", ko: "ko-KR" };
 export function formatDateTime(date: Date, locale: Locale): string {
   return new Intl.DateTimeFormat(TAGS[locale], { dateStyle: "medium", timeStyle: "short" }).format(date);
 }
-
-export function formatTime(date: Date, locale: Locale): string {
-  return new Intl.DateTimeFormat(TAGS[locale], { timeStyle: "short" }).format(date);
-}

@@ -105,12 +105,6 @@ export function formatAddress({ family, value }: Address): string {
   return `${left}::${right}`;
 }
 
-/** Normalises a peer address as a socket reports it; unparsable input comes back trimmed and lower-cased. */
-export function normalizeAddress(input: string): string {
-  const parsed = parseAddress(input);
-  return parsed ? formatAddress(parsed) : input.trim().toLowerCase();
-}
-
 export type RuleParse = { ok: true; rule: IpRule } | { ok: false; reason: string };
 
 /** Parses "address" or "address/prefix". Host bits set under the mask are refused, with the fix suggested. */
@@ -170,8 +164,4 @@ export function rulesOverlap(a: IpRule, b: IpRule): boolean {
  */
 export function isThisMachine(address: Address): boolean {
   return address.family === 4 ? address.value === 0x7f000001n : address.value === 1n;
-}
-
-export function isLoopback(address: Address): boolean {
-  return address.family === 4 ? address.value >> 24n === 127n : address.value === 1n;
 }

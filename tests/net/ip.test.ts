@@ -1,5 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { formatRule, isLoopback, normalizeAddress, parseAddress, parseRule, ruleMatches, rulesOverlap } from "../../src/net/ip";
+import { formatAddress, formatRule, isThisMachine, parseAddress, parseRule, ruleMatches, rulesOverlap } from "../../src/net/ip";
+
+const normalizeAddress = (text: string) => {
+  const parsed = parseAddress(text);
+  return parsed ? formatAddress(parsed) : null;
+};
 
 describe("normalizeAddress", () => {
   test.each([
@@ -78,10 +83,11 @@ describe("matching", () => {
     expect(rulesOverlap(rule("10.0.0.1"), rule("::1"))).toBe(false);
   });
 
-  test("loopback", () => {
-    expect(isLoopback(addr("127.0.0.9"))).toBe(true);
-    expect(isLoopback(addr("::1"))).toBe(true);
-    expect(isLoopback(addr("::ffff:127.0.0.1"))).toBe(true);
-    expect(isLoopback(addr("10.0.0.1"))).toBe(false);
+  test("this machine is 127.0.0.1 and ::1 only, so other 127/8 addresses can stand for other machines", () => {
+    expect(isThisMachine(addr("127.0.0.1"))).toBe(true);
+    expect(isThisMachine(addr("::1"))).toBe(true);
+    expect(isThisMachine(addr("::ffff:127.0.0.1"))).toBe(true);
+    expect(isThisMachine(addr("127.0.0.2"))).toBe(false);
+    expect(isThisMachine(addr("10.0.0.1"))).toBe(false);
   });
 });
