@@ -1,14 +1,13 @@
 // The feature app's home page: the embedded demo catalog as a table, with counts per release.
 // No inline script or style: pages run under a CSP with script-src 'self'; the live connection
 // is static/feature-app.js, which reads its texts from data- attributes rendered here.
-import { VERSION } from "../src/build-info";
+import { assetUrl } from "../src/http/static-assets";
+import { PageHead } from "../views/page-head";
 import type { Locale } from "../src/i18n/messages";
 import type { Assignment } from "./app";
 import type { Feature } from "./catalog";
 import { appTranslator } from "./messages";
 
-/** The gateway serves /static/*; the version in the URL lets browsers cache the assets for good. */
-const asset = (name: string) => `/static/${name}?v=${VERSION}`;
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -20,18 +19,13 @@ export function CatalogPage(props: { locale: Locale; assignment: Assignment; adm
   const releases = [...perRelease.keys()].sort(byText);
   return (
     <html lang={props.locale}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{t("app.name")}</title>
-        <link rel="icon" href={asset("favicon.svg")} type="image/svg+xml" />
-        <link rel="stylesheet" href={asset("app.css")} />
-        <script type="module" src={asset("feature-app.js")}></script>
-      </head>
+      <PageHead title={t("app.name")}>
+        <script type="module" src={assetUrl("feature-app.js")}></script>
+      </PageHead>
       <body>
         <header class="topbar">
           <a class="brand" href="/app/">
-            <img src={asset("favicon.svg")} alt="" />
+            <img src={assetUrl("favicon.svg")} alt="" />
             <span>{t("app.name")}</span>
           </a>
           <nav aria-label={t("app.name")}>

@@ -16,6 +16,8 @@ type Source = "default" | "config file" | "environment" | "flag";
 
 interface SettingSpec {
   flag?: string;
+  /** A flag is a string, a switch (--diagnostics) or repeatable (--public-host a --public-host b). */
+  flagKind?: "switch" | "repeatable";
   env: string;
   expected: string;
   help: string;
@@ -130,6 +132,7 @@ export const SETTINGS = {
   },
   diagnostics: {
     flag: "diagnostics",
+    flagKind: "switch",
     env: "FGM_DIAGNOSTICS",
     expected: "true or false",
     help: "open each feature app's large-body test endpoints (/app/_diag/*) for benchmarks",
@@ -155,6 +158,7 @@ export const SETTINGS = {
   },
   trustedProxies: {
     flag: "trusted-proxy",
+    flagKind: "repeatable",
     env: "FGM_TRUSTED_PROXIES",
     expected: "IP addresses or CIDR ranges (comma-separated in the environment, a list in the config file)",
     help: "reverse proxies whose X-Forwarded-For header is believed; from anyone else it is ignored",
@@ -166,6 +170,7 @@ export const SETTINGS = {
   },
   publicHosts: {
     flag: "public-host",
+    flagKind: "repeatable",
     env: "FGM_PUBLIC_HOSTS",
     expected: "host names (comma-separated in the environment, a list in the config file), e.g. 5gfm.example.corp",
     help: "DNS names people use to reach this server; IP addresses, localhost and this machine's name always work",
@@ -540,4 +545,26 @@ export function printableConfig(config: Config): Record<string, unknown> {
     alertWebhookUrl: config.alertWebhookUrl,
     metricsToken: config.metricsToken ? "(hidden)" : undefined,
   };
+}
+
+/** parseArgs options for every setting that has a flag. */
+export function settingOptions(): Record<string, { type: "string" | "boolean"; multiple?: boolean }> {
+  const options: Record<string, { type: "string" | "boolean"; multiple?: boolean }> = {};
+  for (const spec of Object.values(SETTINGS) as SettingSpec[]) {
+    if (!spec.flag) continue;
+    options[spec.flag] =
+      spec.flagKind === "switch" ? { type: "boolean" } : spec.flagKind === "repeatable" ? { type: "string", multiple: true } : { type: "string" };
+  }
+  return options;
+}
+
+/** Settings given as flags, keyed like the config schema; unset flags are left out. */
+export function settingFlags(values: Record<string, unknown>): Record<string, unknown> {
+  const flags: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(SETTINGS) as [SettingKey, SettingSpec][]) {
+    if (spec.flag && values[spec.flag] !== undefined) flags[key] = values[spec.flag];
+  }
+  // "open" is the one setting turned off by a flag.
+  if (values["no-open"] === true) flags.open = false;
+  return flags;
 }

@@ -2,6 +2,7 @@ import type { Child } from "hono/jsx";
 import { VERSION } from "../src/build-info";
 import type { Locale, Translate } from "../src/i18n/messages";
 import { assetUrl } from "../src/http/static-assets";
+import { PageHead } from "./page-head";
 
 export interface PageContext {
   locale: Locale;
@@ -25,17 +26,12 @@ export function Layout(props: { page: PageContext; title?: string; refreshSecond
   const title = props.title ? `${props.title} · ${t("app.name")}` : t("app.name");
   return (
     <html lang={page.locale}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{title}</title>
+      <PageHead title={title}>
         {props.refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(props.refreshSeconds)} />}
-        <link rel="icon" href={assetUrl("favicon.svg")} type="image/svg+xml" />
-        <link rel="stylesheet" href={assetUrl("app.css")} />
         {/* htmx would inject an inline <style> for its indicators, which the CSP forbids; app.css has them. */}
         <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
         <script src={assetUrl("htmx.min.js")} defer></script>
-      </head>
+      </PageHead>
       <body>
         <header class="topbar">
           <a class="brand" href="/">

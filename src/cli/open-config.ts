@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
-import { type Config, loadConfig } from "../config";
+import { type Config, loadConfig, settingFlags } from "../config";
 import { type OpenedDatabase, databaseFilePath, openDatabase } from "../db/open";
 import { PublicError } from "../errors";
-import { settingFlags } from "./command";
 
 export function configFromArgs(values: Record<string, unknown>): Config {
   return loadConfig({ flags: settingFlags(values), configFile: values.config as string | undefined });

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Config, printableConfig } from "../config";
+import { type Config, printableConfig, settingOptions } from "../config";
 import { cancelPendingRestore, pendingRestore, restoreDatabase } from "../db/restore";
 import { lockDataFolder } from "../data-lock";
 import { UsageError } from "../errors";
@@ -67,36 +67,9 @@ config file; flags win over the environment, which wins over the file.`;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
-  port: { type: "string" },
-  host: { type: "string" },
-  "app-ports": { type: "string" },
-  "tls-cert": { type: "string" },
-  "tls-key": { type: "string" },
-  "http-redirect-port": { type: "string" },
-  "log-level": { type: "string" },
+  // Every setting with a flag (see SETTINGS in src/config.ts), and serve's own switches.
+  ...settingOptions(),
   "no-open": { type: "boolean" },
-  diagnostics: { type: "boolean" },
-  "admin-path": { type: "string" },
-  "trusted-proxy": { type: "string", multiple: true },
-  "public-host": { type: "string", multiple: true },
-  "session-idle-minutes": { type: "string" },
-  "session-max-hours": { type: "string" },
-  "login-max-failures": { type: "string" },
-  "login-lockout-minutes": { type: "string" },
-  "instance-idle-minutes": { type: "string" },
-  "instance-ready-wait-seconds": { type: "string" },
-  "max-instances": { type: "string" },
-  "spare-instances": { type: "string" },
-  "instance-start-concurrency": { type: "string" },
-  "instance-memory-mb": { type: "string" },
-  "sample-seconds": { type: "string" },
-  "backup-interval-minutes": { type: "string" },
-  "backup-keep": { type: "string" },
-  "alert-cpu-percent": { type: "string" },
-  "alert-memory-percent": { type: "string" },
-  "alert-disk-percent": { type: "string" },
-  "alert-minutes": { type: "string" },
-  "alert-webhook-url": { type: "string" },
   "print-config": { type: "boolean" },
 } as const;
 

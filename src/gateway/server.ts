@@ -104,12 +104,10 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
       websocket: createWebSocketRelay({
         opened: ({ userId, sessionId }) => {
           pool.socketOpened(userId);
-          sampler.socketOpened();
           dwell.opened(sessionId);
         },
         closed: ({ userId, sessionId }) => {
           pool.socketClosed(userId);
-          sampler.socketClosed();
           dwell.closed(sessionId);
         },
       }),

@@ -33,7 +33,6 @@ export class MetricsSampler {
   private timer: Timer | null = null;
   private lastRollupHour = 0;
   private latestSample: Sample | null = null;
-  private openWebSockets = 0;
 
   constructor(private readonly options: SamplerOptions) {
     this.alertMonitor = new AlertMonitor(options.alerts);
@@ -46,14 +45,6 @@ export class MetricsSampler {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.load.stop();
-  }
-
-  socketOpened(): void {
-    this.openWebSockets++;
-  }
-
-  socketClosed(): void {
-    this.openWebSockets = Math.max(0, this.openWebSockets - 1);
   }
 
   latest(): Sample | null {
@@ -81,7 +72,8 @@ export class MetricsSampler {
       gatewayRssBytes: process.memoryUsage.rss(),
       eventLoopLagMs: this.load.eventLoopLagMs(),
       ...window,
-      openWebSockets: this.openWebSockets,
+      // The pool counts each instance's sockets; the total is theirs added up.
+      openWebSockets: instances.reduce((sum, i) => sum + i.openWebSockets, 0),
       instancesRunning: instances.filter((i) => i.state === "running").length,
       instancesRssBytes: instances.reduce((sum, i) => sum + (i.rssBytes ?? 0), 0),
     };

@@ -1,6 +1,6 @@
 // Users and their IP rules: the only module that writes them, shared by the CLI, the setup page,
 // access-request approvals and the console.
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { type SQL, and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import * as v from "valibot";
 import { type Actor, type Tx, recordAudit } from "../audit";
 import type { Database } from "../db/open";
@@ -140,9 +140,16 @@ export async function insertUser(tx: Tx, user: PreparedUser, actor: Actor): Prom
 export class UserStore {
   constructor(private readonly db: Database) {}
 
-  async list(): Promise<UserRecord[]> {
-    const rows = await this.db.select().from(users).orderBy(asc(sql`lower(${users.name})`));
-    const rules = await this.db.select().from(userIpRules).orderBy(asc(userIpRules.id));
+  /** Users matching `where` (all of them without it), with their rules, by name. */
+  private async records(where?: SQL): Promise<UserRecord[]> {
+    const rows = await this.db.select().from(users).where(where).orderBy(asc(sql`lower(${users.name})`));
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const rules = await this.db
+      .select()
+      .from(userIpRules)
+      .where(where ? inArray(userIpRules.userId, ids) : undefined)
+      .orderBy(asc(userIpRules.id));
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
@@ -156,13 +163,17 @@ export class UserStore {
     }));
   }
 
-  async get(name: string): Promise<UserRecord | undefined> {
-    const wanted = name.trim().toLowerCase();
-    return (await this.list()).find((u) => u.name.toLowerCase() === wanted);
+  list(): Promise<UserRecord[]> {
+    return this.records();
   }
 
+  async get(name: string): Promise<UserRecord | undefined> {
+    return (await this.records(sql`lower(${users.name}) = ${name.trim().toLowerCase()}`))[0];
+  }
+
+  /** On every request with a session: one user and their rules, not the whole table. */
   async getById(id: number): Promise<UserRecord | undefined> {
-    return (await this.list()).find((u) => u.id === id);
+    return (await this.records(eq(users.id, id)))[0];
   }
 
   async hasEnabledAdmin(): Promise<boolean> {

@@ -115,7 +115,7 @@ export function SessionsSection(props: { page: PageContext; sessions: OpenSessio
   );
 }
 
-function megabytes(bytes: number | null): string {
+export function megabytes(bytes: number | null): string {
   return bytes === null ? "" : `${Math.round(bytes / 2 ** 20)} MB`;
 }
 

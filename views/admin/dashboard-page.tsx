@@ -4,7 +4,7 @@ import type { Sample } from "../../src/monitoring/sampler";
 import { formatDateTime } from "../../src/i18n/format";
 import type { PageContext } from "../layout";
 import { ConsoleLayout } from "./console-layout";
-import { InstancesSection } from "./console-page";
+import { InstancesSection, megabytes } from "./console-page";
 
 export interface Summary {
   online: number;
@@ -25,10 +25,6 @@ export function AlertBanner(props: { page: PageContext; alerts: Alert[] }) {
       ))}
     </div>
   );
-}
-
-function megabytes(bytes: number): string {
-  return `${Math.round(bytes / 2 ** 20)} MB`;
 }
 
 export function SummaryCards(props: { page: PageContext; summary: Summary }) {
@@ -69,30 +65,20 @@ export function DashboardPage(props: { page: PageContext; alerts: Alert[]; summa
       <AlertBanner page={props.page} alerts={props.alerts} />
       <SummaryCards page={props.page} summary={props.summary} />
       <section class="chart-grid">
-        <figure class="card">
-          <figcaption>{t("dashboard.cpuChart")}</figcaption>
-          <div
-            id="cpu-chart"
-            class="chart"
-            data-chart="live"
-            data-series="cpu"
-            data-src={`${adminPath}/metrics.json`}
-            data-refresh-ms={String(props.refreshMs)}
-            data-empty={t("dashboard.noSample")}
-          />
-        </figure>
-        <figure class="card">
-          <figcaption>{t("dashboard.memoryChart")}</figcaption>
-          <div
-            id="memory-chart"
-            class="chart"
-            data-chart="live"
-            data-series="memory"
-            data-src={`${adminPath}/metrics.json`}
-            data-refresh-ms={String(props.refreshMs)}
-            data-empty={t("dashboard.noSample")}
-          />
-        </figure>
+        {(["cpu", "memory"] as const).map((series) => (
+          <figure class="card">
+            <figcaption>{t(`dashboard.${series}Chart`)}</figcaption>
+            <div
+              id={`${series}-chart`}
+              class="chart"
+              data-chart="live"
+              data-series={series}
+              data-src={`${adminPath}/metrics.json`}
+              data-refresh-ms={String(props.refreshMs)}
+              data-empty={t("dashboard.noSample")}
+            />
+          </figure>
+        ))}
       </section>
       <InstancesSection page={props.page} instances={props.instances} />
     </ConsoleLayout>
