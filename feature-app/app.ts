@@ -1,16 +1,17 @@
 // Builds one instance's Hono app: the token check first, then the gate that keeps a spare shut
 // until the gateway assigns it a user, then the routes.
-import type { Server } from "bun";
 import { Hono } from "hono";
-import { html } from "hono/html";
 import * as v from "valibot";
 import { localeMiddleware } from "../src/i18n/locale";
 import { createLogger } from "../src/log";
-import { CatalogPage } from "./catalog-page";
-import { demoCatalog } from "./demo-catalog";
+import { catalogRoutes } from "./catalog/catalog-routes";
+import type { CatalogStore } from "./catalog/catalog-store";
+import type { AppEnv, AppServices } from "./context";
+import type { FeatureDatabase } from "./db/connection";
 import { diagRoutes } from "./diag-routes";
 import { requireInstanceToken } from "./instance-token";
 import { createLiveSockets } from "./live-sockets";
+import { appTranslator } from "./messages";
 
 const log = createLogger("feature-app");
 
@@ -28,6 +29,8 @@ export interface FeatureAppOptions {
   assignment?: Assignment;
   /** Where the gateway's admin console lives, for an admin's link back to it. */
   adminPath: string;
+  db: FeatureDatabase;
+  catalog: CatalogStore;
 }
 
 /** What a spare answers before it is claimed: enough for the gateway to watch and claim it. */
@@ -36,7 +39,15 @@ const OPEN_BEFORE_CLAIM = new Set(["/app/_health", "/app/_claim"]);
 export function createFeatureApp(options: FeatureAppOptions) {
   let assignment = options.assignment;
   const sockets = createLiveSockets(() => assignment?.user ?? "");
-  const app = new Hono<{ Bindings: Server<undefined> }>();
+  // Not strict: the catalog sub-app's "/" is the page at /app/, where the gateway sends people.
+  const app = new Hono<AppEnv>({ strict: false });
+  const services: AppServices = {
+    db: options.db,
+    catalog: options.catalog,
+    live: sockets,
+    adminPath: options.adminPath,
+    assignment: () => assignment!,
+  };
 
   app.use(requireInstanceToken(options.token));
   app.use("/app/*", async function requireAssignment(c, next) {
@@ -56,7 +67,6 @@ export function createFeatureApp(options: FeatureAppOptions) {
       heapUsedBytes: memory.heapUsed,
       cpuSeconds: Math.round((cpu.user + cpu.system) / 10_000) / 100,
       openWebSockets: sockets.count(),
-      demoFeatures: demoCatalog.features.length,
     });
   });
 
@@ -78,14 +88,12 @@ export function createFeatureApp(options: FeatureAppOptions) {
   app.route("/app/_diag", diagRoutes());
 
   // requireAssignment has let only an assigned instance get this far.
-  app.get("/app/", localeMiddleware(), (c) =>
-    c.html(html`<!doctype html>${CatalogPage({
-        locale: c.get("locale"),
-        assignment: assignment!,
-        adminPath: options.adminPath,
-        features: demoCatalog.features,
-      })}`),
-  );
+  app.use("/app/*", localeMiddleware(), async function appContext(c, next) {
+    c.set("appT", appTranslator(c.get("locale")));
+    c.set("services", services);
+    await next();
+  });
+  app.route("/app", catalogRoutes());
 
   app.notFound((c) => c.json({ error: "not found" }, 404));
   app.onError((error, c) => {

@@ -1,5 +1,6 @@
-// The page's live connection to its instance. For now it proves the path through the gateway
-// works both ways: a greeting, ping → pong, and binary frames echoed back as they came.
+// The pages' live connection to their instance: a greeting, ping → pong, binary frames echoed
+// back as they came (the gateway's relay tests use those), and progress of long imports and
+// exports broadcast to every open page of this user (one process serves one user).
 import type { ServerWebSocket, WebSocketHandler } from "bun";
 import * as v from "valibot";
 
@@ -35,9 +36,15 @@ export function createLiveSockets(userName: () => string) {
   return {
     handler,
     count: () => open.size,
+    broadcast: (message: object) => {
+      const text = JSON.stringify(message);
+      for (const ws of open) ws.send(text);
+    },
     /** 1001 "going away" tells the page to reconnect: the gateway starts a new instance. */
     closeAll: () => {
       for (const ws of open) ws.close(1001, "instance stopping");
     },
   };
 }
+
+export type LiveSockets = ReturnType<typeof createLiveSockets>;

@@ -1,6 +1,9 @@
 // One user's feature-app process. It binds 127.0.0.1 only: the gateway is its sole client.
 import { createLogger } from "../src/log";
 import { type FeatureAppOptions, createFeatureApp } from "./app";
+import { CatalogStore } from "./catalog/catalog-store";
+import { demoCatalog } from "./catalog/demo-catalog";
+import { openFeatureDatabase } from "./db/connection";
 import { DIAG_MAX_BYTES } from "./diag-routes";
 
 const log = createLogger("feature-app");
@@ -8,14 +11,19 @@ const log = createLogger("feature-app");
 /** The gateway kills an instance 5 s after asking it to stop; requests in flight get less than that. */
 const STOP_GRACE_MS = 3000;
 
-export interface RunOptions extends FeatureAppOptions {
+export interface RunOptions extends Omit<FeatureAppOptions, "db" | "catalog"> {
   port: number;
   exitWithStdin: boolean;
 }
 
 /** Resolves with the exit code once the process should end. */
-export function runFeatureApp(options: RunOptions): Promise<number> {
-  const app = createFeatureApp(options);
+export async function runFeatureApp(options: RunOptions): Promise<number> {
+  const database = await openFeatureDatabase();
+  const catalog = new CatalogStore(database.db);
+  if (await catalog.seedIfEmpty({ ...demoCatalog, source: "demo", format: "demo", importedBy: "5gfm" })) {
+    log.info("demo catalog loaded", { features: demoCatalog.features.length });
+  }
+  const app = createFeatureApp({ ...options, db: database.db, catalog });
   const server = Bun.serve({
     development: false,
     hostname: "127.0.0.1",
@@ -36,6 +44,7 @@ export function runFeatureApp(options: RunOptions): Promise<number> {
       const grace = new Promise((done) => setTimeout(done, STOP_GRACE_MS).unref());
       await Promise.race([server.stop(), grace]);
       await server.stop(true);
+      database.close();
       // An open stdin pipe would keep the process alive after a signal.
       if (options.exitWithStdin) process.stdin.destroy();
       resolve(0);

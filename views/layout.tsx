@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { raw } from "hono/html";
 import { VERSION } from "../src/build-info";
 import type { Locale, Translate } from "../src/i18n/messages";
 import { assetUrl } from "../src/http/static-assets";
@@ -25,7 +26,10 @@ export function Layout(props: { page: PageContext; title?: string; refreshSecond
   const { t, user } = page;
   const title = props.title ? `${props.title} · ${t("app.name")}` : t("app.name");
   return (
-    <html lang={page.locale}>
+    <>
+      {/* Without a doctype browsers render in quirks mode. */}
+      {raw("<!doctype html>")}
+      <html lang={page.locale}>
       <PageHead title={title}>
         {props.refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(props.refreshSeconds)} />}
         {/* htmx would inject an inline <style> for its indicators, which the CSP forbids; app.css has them. */}
@@ -70,6 +74,7 @@ export function Layout(props: { page: PageContext; title?: string; refreshSecond
         <main>{props.children}</main>
         <footer>{t("footer.version", { version: VERSION })}</footer>
       </body>
-    </html>
+      </html>
+    </>
   );
 }

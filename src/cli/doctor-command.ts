@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { demoCatalog } from "../../feature-app/demo-catalog";
+import { demoCatalog } from "../../feature-app/catalog/demo-catalog";
 import { BUILD_TARGET, COMMIT, VERSION } from "../build-info";
 import type { Config } from "../config";
 import { gatewayPid } from "../data-lock";

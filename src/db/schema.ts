@@ -187,3 +187,14 @@ export const usageDays = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.day, t.userId] })],
 );
+
+/** Settings changed in the admin console; they override the configured value of the same key. */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  /** JSON of the value, checked against the setting's schema in src/config.ts before it is stored. */
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`),
+  updatedBy: text("updated_by").notNull(),
+});

@@ -33,9 +33,9 @@ describe("feature-app access", () => {
     expect(response.status).toBe(200);
     const health = await response.json();
     expect(Object.keys(health).sort()).toEqual(
-      ["cpuSeconds", "demoFeatures", "heapUsedBytes", "openWebSockets", "pid", "rssBytes", "status", "uptimeSeconds", "user"].sort(),
+      ["cpuSeconds", "heapUsedBytes", "openWebSockets", "pid", "rssBytes", "status", "uptimeSeconds", "user"].sort(),
     );
-    expect(health).toMatchObject({ status: "ok", user: "alice", pid: app.child.pid, openWebSockets: 0, demoFeatures: 88 });
+    expect(health).toMatchObject({ status: "ok", user: "alice", pid: app.child.pid, openWebSockets: 0 });
     expect(health.rssBytes).toBeGreaterThan(1_000_000);
     expect(health.heapUsedBytes).toBeGreaterThan(0);
     expect(health.cpuSeconds).toBeGreaterThan(0);

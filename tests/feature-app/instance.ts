@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { REPO, cliCommand, freePort } from "../helpers/cli";
+import { tempDir } from "../helpers/temp-dir";
 
 export const TOKEN_HEADER = "X-FGM-Token";
 
@@ -35,12 +36,14 @@ export async function startFeatureApp(options: StartOptions = {}): Promise<Runni
   const port = await freePort();
   const token = randomBytes(32).toString("base64url");
   const args = ["feature-app", "--port", String(port), ...(options.user ? ["--user", options.user] : []), ...(options.args ?? [])];
+  // Its own database unless the test shares one (FGM_DATA in options.env).
+  const data = options.env?.FGM_DATA ? undefined : tempDir("5gfm-app-");
   const child = Bun.spawn([...cliCommand(), ...args], {
     stdin: options.stdin ?? "ignore",
     stdout: "pipe",
     stderr: "pipe",
     cwd: REPO,
-    env: cleanEnv({ FGM_INSTANCE_TOKEN: token, ...options.env }),
+    env: cleanEnv({ FGM_INSTANCE_TOKEN: token, ...(data ? { FGM_DATA: data.path } : {}), ...options.env }),
   });
   let log = "";
   for (const stream of [child.stdout, child.stderr]) {
@@ -60,11 +63,13 @@ export async function startFeatureApp(options: StartOptions = {}): Promise<Runni
     auth,
     output: () => log,
     async [Symbol.asyncDispose]() {
-      if (child.exitCode !== null) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await child.exited;
-      clearTimeout(timer);
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        await child.exited;
+        clearTimeout(timer);
+      }
+      data?.[Symbol.dispose]();
     },
   };
   const deadline = Date.now() + 20_000;
