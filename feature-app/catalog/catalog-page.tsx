@@ -38,10 +38,10 @@ export function CatalogPage(props: { page: AppPage; view: CatalogView }) {
           JSON
         </a>
       </p>
+      <search>
       <form
         id="catalog-filters"
         class="card filters"
-        role="search"
         method="get"
         action="/app/"
         hx-get="/app/"
@@ -82,6 +82,7 @@ export function CatalogPage(props: { page: AppPage; view: CatalogView }) {
           {t("common.loading")}
         </span>
       </form>
+      </search>
       <CatalogResults page={page} view={view} />
     </AppLayout>
   );

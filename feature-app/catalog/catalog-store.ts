@@ -71,9 +71,7 @@ export interface NewVersion {
   features: Feature[];
 }
 
-export interface ProgressReport {
-  (done: number, total: number): void;
-}
+export type ProgressReport = (done: number, total: number) => void;
 
 type Transaction = Parameters<Parameters<FeatureDatabase["transaction"]>[0]>[0];
 
