@@ -3,8 +3,14 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { localeMiddleware } from "../src/i18n/locale";
+import { PublicError } from "../src/errors";
 import { createLogger } from "../src/log";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { errorAnswer } from "./views/app-layout";
+import { catalogApi } from "./catalog/catalog-api";
+import { CatalogImports } from "./catalog/catalog-import";
 import { catalogRoutes } from "./catalog/catalog-routes";
+import { importRoutes } from "./catalog/import-routes";
 import type { CatalogStore } from "./catalog/catalog-store";
 import type { AppEnv, AppServices } from "./context";
 import type { FeatureDatabase } from "./db/connection";
@@ -93,12 +99,16 @@ export function createFeatureApp(options: FeatureAppOptions) {
     c.set("services", services);
     await next();
   });
+  const imports = new CatalogImports(options.db, options.catalog);
   app.route("/app", catalogRoutes());
+  app.route("/app/import", importRoutes(imports));
+  app.route("/app/api", catalogApi(imports));
 
   app.notFound((c) => c.json({ error: "not found" }, 404));
   app.onError((error, c) => {
-    log.error("request failed", { path: c.req.path, error });
-    return c.json({ error: "internal error" }, 500);
+    const status = error instanceof PublicError ? (error.status as ContentfulStatusCode) : 500;
+    if (status >= 500) log.error("request failed", { path: c.req.path, error });
+    return errorAnswer(c, status, error instanceof PublicError ? error.message : "internal error");
   });
 
   return { fetch: app.fetch, websocket: sockets.handler, closeSockets: sockets.closeAll };

@@ -18,6 +18,9 @@ function connect() {
     status.textContent = status.dataset.connected;
     pinger = setInterval(() => socket.send(JSON.stringify({ type: "ping", id: ++pingId })), PING_EVERY_MS);
   });
+  socket.addEventListener("message", (event) => {
+    if (typeof event.data === "string") showProgress(event.data);
+  });
   socket.addEventListener("close", () => {
     clearInterval(pinger);
     failures += 1;
@@ -25,5 +28,32 @@ function connect() {
     setTimeout(connect, Math.min(FIRST_RETRY_MS * 2 ** (failures - 1), MAX_RETRY_MS));
   });
 }
+
+// Long imports and exports report {type:"progress", task, done, total}; every <progress
+// data-progress-task=…> for that task on the page follows it.
+function showProgress(text) {
+  let message;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return;
+  }
+  if (message.type !== "progress" || typeof message.task !== "string") return;
+  for (const bar of document.querySelectorAll("progress[data-progress-task]")) {
+    if (bar.dataset.progressTask !== message.task) continue;
+    bar.hidden = false;
+    bar.max = Math.max(1, message.total);
+    bar.value = message.done;
+  }
+}
+
+// An upload's own progress, as the browser reports it to htmx.
+document.addEventListener("htmx:xhr:progress", (event) => {
+  const bar = event.target.querySelector?.("[data-upload-progress]");
+  if (bar && event.detail.lengthComputable) {
+    bar.max = event.detail.total;
+    bar.value = event.detail.loaded;
+  }
+});
 
 connect();

@@ -3,7 +3,7 @@ import { raw } from "hono/html";
 import { VERSION } from "../src/build-info";
 import type { Locale, Translate } from "../src/i18n/messages";
 import { assetUrl } from "../src/http/static-assets";
-import { PageHead } from "./page-head";
+import { HtmxScripts, PageHead } from "./page-head";
 
 export interface PageContext {
   locale: Locale;
@@ -32,9 +32,7 @@ export function Layout(props: { page: PageContext; title?: string; refreshSecond
       <html lang={page.locale}>
       <PageHead title={title}>
         {props.refreshSeconds !== undefined && <meta http-equiv="refresh" content={String(props.refreshSeconds)} />}
-        {/* htmx would inject an inline <style> for its indicators, which the CSP forbids; app.css has them. */}
-        <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
-        <script src={assetUrl("htmx.min.js")} defer></script>
+        <HtmxScripts />
       </PageHead>
       <body>
         <header class="topbar">

@@ -14,3 +14,28 @@ export function PageHead(props: { title: string; children?: Child }) {
     </head>
   );
 }
+
+/**
+ * htmx and its settings, for pages that use it. Answers 400/403/404/409/413/422 carry the form or
+ * message to show (an inline error, a stale-save notice), so they are swapped in like a 200;
+ * htmx's default would drop them. Its indicator styles are in app.css: an injected <style> is
+ * against the CSP.
+ */
+const HTMX_CONFIG = JSON.stringify({
+  includeIndicatorStyles: false,
+  responseHandling: [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "4(00|03|04|09|13|22)", swap: true, error: false },
+    { code: "[45]..", swap: false, error: true },
+  ],
+});
+
+export function HtmxScripts() {
+  return (
+    <>
+      <meta name="htmx-config" content={HTMX_CONFIG} />
+      <script src={assetUrl("htmx.min.js")} defer></script>
+    </>
+  );
+}

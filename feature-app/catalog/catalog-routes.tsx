@@ -7,6 +7,9 @@ import { DEFAULT_QUERY, parseFeatureQuery } from "./feature-query";
 import { FeaturePage } from "./feature-page";
 import { FEATURE_ID } from "./feature-schema";
 import { NoticePage } from "../views/app-layout";
+import { compareCatalogs } from "./catalog-compare";
+import { ChartsPage } from "./charts-page";
+import { VersionsPage } from "./versions-page";
 
 export function catalogRoutes() {
   const app = new Hono<AppEnv>();
@@ -47,5 +50,29 @@ export function catalogRoutes() {
     );
   });
 
+  app.get("/versions", async (c) => c.html(<VersionsPage page={appPage(c)} versions={await c.var.services.catalog.versions()} />));
+
+  app.get("/versions/compare", async (c) => {
+    const { catalog } = c.var.services;
+    const versions = await catalog.versions();
+    const [from, to] = await Promise.all([versionParam(c.req.query("from")), versionParam(c.req.query("to"))].map((id) => (id ? catalog.load(id) : undefined)));
+    const page = appPage(c);
+    const error = !from || !to ? c.var.appT("versions.pickTwo") : undefined;
+    const compared = from && to ? { from: from.version, to: to.version, comparison: compareCatalogs(from, to) } : undefined;
+    return c.html(<VersionsPage page={page} versions={versions} compared={compared} error={error} />, error ? 400 : 200);
+  });
+
+  app.get("/charts", async (c) => {
+    const { catalog } = c.var.services;
+    const version = await catalog.current();
+    if (!version) return c.text("no catalog loaded", 503);
+    return c.html(<ChartsPage page={appPage(c)} version={version} facets={await catalog.facets(version.id)} />);
+  });
+
   return app;
+}
+
+/** A version id from the query string, or undefined for anything else. */
+function versionParam(text: string | undefined): number | undefined {
+  return text && /^\d{1,9}$/.test(text) ? Number(text) : undefined;
 }

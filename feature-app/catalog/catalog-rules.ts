@@ -63,7 +63,11 @@ export function checkCatalog(rows: SourceRow[]): { features: Feature[]; errors: 
     if (!result.success) {
       for (const issue of result.issues) {
         const path = issuePath(issue);
-        errors.push({ row: row.row, column: row.column(path || "id"), value: shortValue(issue.input), reason: describeIssue(issue), feature: id });
+        // A rule checked on a whole object and forwarded to one field (e.g. default vs. min/max)
+        // carries the object as its input; the field's own value is the useful one to show.
+        const last = issue.path?.at(-1);
+        const value = last && "value" in last ? last.value : issue.input;
+        errors.push({ row: row.row, column: row.column(path || "id"), value: shortValue(value), reason: describeIssue(issue), feature: id });
       }
       continue;
     }

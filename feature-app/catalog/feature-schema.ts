@@ -29,10 +29,16 @@ const rangeParameter = (type: "int" | "float") => {
       default: number("default"),
       unit: v.optional(v.pipe(v.string("unit must be text"), v.maxLength(20, "unit may have at most 20 characters"))),
     }),
-    v.check((p) => p.min <= p.max, (issue) => `min ${issue.input.min} is above max ${issue.input.max}`),
-    v.check(
-      (p) => p.default >= p.min && p.default <= p.max,
-      (issue) => `default ${issue.input.default} is out of range ${issue.input.min}..${issue.input.max}`,
+    v.forward(
+      v.check((p) => p.min <= p.max, (issue) => `min ${issue.input.min} is above max ${issue.input.max}`),
+      ["max"],
+    ),
+    v.forward(
+      v.check(
+        (p) => p.default >= p.min && p.default <= p.max,
+        (issue) => `default ${issue.input.default} is out of range ${issue.input.min}..${issue.input.max}`,
+      ),
+      ["default"],
     ),
   );
 };
@@ -50,8 +56,11 @@ export const parameterSchema = v.variant(
         allowed: v.pipe(v.array(v.string("allowed values must be text")), v.minLength(1, "allowed needs at least one value")),
         default: v.string("default must be text"),
       }),
-      v.check((p) => new Set(p.allowed).size === p.allowed.length, "allowed lists a value twice"),
-      v.check((p) => p.allowed.includes(p.default), (issue) => `default "${issue.input.default}" is not one of the allowed values`),
+      v.forward(v.check((p) => new Set(p.allowed).size === p.allowed.length, "allowed lists a value twice"), ["allowed"]),
+      v.forward(
+        v.check((p) => p.allowed.includes(p.default), (issue) => `default "${issue.input.default}" is not one of the allowed values`),
+        ["default"],
+      ),
     ),
     v.pipe(
       v.object({
@@ -60,7 +69,10 @@ export const parameterSchema = v.variant(
         maxLength: v.pipe(integer("maxLength"), v.minValue(1, "maxLength must be at least 1"), v.maxValue(10_000, "maxLength may be at most 10000")),
         default: v.string("default must be text"),
       }),
-      v.check((p) => p.default.length <= p.maxLength, (issue) => `default is longer than maxLength ${issue.input.maxLength}`),
+      v.forward(
+        v.check((p) => p.default.length <= p.maxLength, (issue) => `default is longer than maxLength ${issue.input.maxLength}`),
+        ["default"],
+      ),
     ),
   ],
   'type must be one of "bool", "int", "float", "enum", "string"',
@@ -84,15 +96,24 @@ export const featureSchema = v.pipe(
     requires: v.optional(featureIds("requires"), []),
     conflicts: v.optional(featureIds("conflicts"), []),
     parameters: v.pipe(
-      v.optional(v.array(parameterSchema), []),
+      v.optional(v.array(parameterSchema, "parameters must be a JSON array"), []),
       v.check((ps) => new Set(ps.map((p) => p.name)).size === ps.length, "two parameters have the same name"),
     ),
   }),
-  v.check((f) => !f.requires.includes(f.id), "a feature cannot require itself"),
-  v.check((f) => !f.conflicts.includes(f.id), "a feature cannot conflict with itself"),
-  v.check(
-    (f) => !f.requires.some((id) => f.conflicts.includes(id)),
-    (issue) => `requires and conflicts both list ${issue.input.requires.find((id) => issue.input.conflicts.includes(id))}`,
+  v.forward(
+    v.check((f) => !f.requires.includes(f.id), "a feature cannot require itself"),
+    ["requires"],
+  ),
+  v.forward(
+    v.check((f) => !f.conflicts.includes(f.id), "a feature cannot conflict with itself"),
+    ["conflicts"],
+  ),
+  v.forward(
+    v.check(
+      (f) => !f.requires.some((id) => f.conflicts.includes(id)),
+      (issue) => `requires and conflicts both list ${issue.input.requires.find((id) => issue.input.conflicts.includes(id))}`,
+    ),
+    ["conflicts"],
   ),
 );
 

@@ -1,13 +1,16 @@
 // The frame of every feature-app page: top bar (sections, live-connection status, who is signed
 // in, language) and the main area. No inline script or style: pages run under a CSP with
 // script-src 'self'; page scripts are static files named in `scripts`.
+import type { Context } from "hono";
 import type { Child } from "hono/jsx";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { raw } from "hono/html";
 import { assetUrl } from "../../src/http/static-assets";
 import type { Locale } from "../../src/i18n/messages";
-import { PageHead } from "../../views/page-head";
+import { HtmxScripts, PageHead } from "../../views/page-head";
 import type { Assignment } from "../app";
 import type { AppTranslate } from "../messages";
+import { type AppEnv, appPage } from "../context";
 
 export type Section = "catalog" | "import" | "versions" | "sets" | "charts";
 
@@ -34,7 +37,16 @@ function languageLink(currentPath: string, locale: Locale): string {
   return `${url.pathname}${url.search}`;
 }
 
-export function AppLayout(props: { page: AppPage; title: string; section?: Section; scripts?: string[]; children: Child }) {
+export function AppLayout(props: {
+  page: AppPage;
+  title: string;
+  section?: Section;
+  /** Page scripts (static/), run after the page is parsed, in this order. */
+  scripts?: string[];
+  /** Loads uPlot before the page scripts. */
+  charts?: boolean;
+  children: Child;
+}) {
   const { page } = props;
   const { t } = page;
   return (
@@ -43,10 +55,10 @@ export function AppLayout(props: { page: AppPage; title: string; section?: Secti
       {raw("<!doctype html>")}
       <html lang={page.locale}>
       <PageHead title={`${props.title} · ${t("app.name")}`}>
-        {/* htmx would inject an inline <style> for its indicators, which the CSP forbids; app.css has them. */}
-        <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
-        <script src={assetUrl("htmx.min.js")} defer></script>
+        <HtmxScripts />
         <script type="module" src={assetUrl("feature-app.js")}></script>
+        {props.charts && <link rel="stylesheet" href={assetUrl("uPlot.min.css")} />}
+        {props.charts && <script src={assetUrl("uPlot.iife.min.js")} defer></script>}
         {(props.scripts ?? []).map((name) => (
           <script type="module" src={assetUrl(name)}></script>
         ))}
@@ -112,4 +124,18 @@ export function NoticePage(props: { page: AppPage; title: string; message: strin
       </p>
     </AppLayout>
   );
+}
+
+/** An error as the request wants it: JSON for the API, the message alone for htmx, else a page. */
+export function errorAnswer(c: Context<AppEnv>, status: ContentfulStatusCode, message: string) {
+  if (c.req.path.startsWith("/app/api/") || !c.var.appT) return c.json({ error: message }, status);
+  if (c.req.header("hx-request") === "true") {
+    return c.html(
+      <p class="notice bad card" role="alert">
+        {message}
+      </p>,
+      status,
+    );
+  }
+  return c.html(<NoticePage page={appPage(c)} title={c.var.appT("common.error")} message={message} />, status);
 }

@@ -1,0 +1,134 @@
+// Reads an uploaded catalog file (CSV with papaparse, XLSX with exceljs, JSON) into rows, and
+// writes the catalog back out in the same three formats. A file that cannot be read at all
+// throws a CatalogFileError whose message says why, in terms of the file.
+import ExcelJS from "exceljs";
+import Papa from "papaparse";
+import { canonicalJson } from "../canonical-json";
+import type { Feature } from "./feature-schema";
+import { FIELDS, featureToRow } from "./tabular";
+
+export type FileFormat = "csv" | "xlsx" | "json";
+
+export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
+export const IMPORT_MAX_ROWS = 100_000;
+
+export class CatalogFileError extends Error {}
+
+export type ReadCatalogFile =
+  | { format: "csv" | "xlsx"; headers: string[]; rows: { row: number; cells: Record<string, string> }[] }
+  | { format: "json"; name?: string; features: unknown[] };
+
+/** By content, not by the name: XLSX is a zip ("PK"), JSON starts with { or [, anything else is CSV. */
+export function detectFormat(bytes: Uint8Array): FileFormat {
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return "xlsx";
+  const start = new TextDecoder().decode(bytes.subarray(0, 64)).replace(/^\uFEFF/, "").trimStart();
+  return start.startsWith("{") || start.startsWith("[") ? "json" : "csv";
+}
+
+export async function readCatalogFile(bytes: Uint8Array): Promise<ReadCatalogFile> {
+  if (bytes.byteLength === 0) throw new CatalogFileError("the file is empty");
+  const format = detectFormat(bytes);
+  if (format === "json") return readJson(bytes);
+  const table = format === "csv" ? readCsv(bytes) : await readXlsx(bytes);
+  if (table.rows.length > IMPORT_MAX_ROWS) throw new CatalogFileError(`the file has ${table.rows.length} rows; at most ${IMPORT_MAX_ROWS} can be imported`);
+  if (table.rows.length === 0) throw new CatalogFileError("the file has a header row but no features");
+  return { format, ...table };
+}
+
+function text(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
+  } catch {
+    throw new CatalogFileError("the file is not UTF-8 text (save it as CSV UTF-8, XLSX or JSON)");
+  }
+}
+
+function readJson(bytes: Uint8Array): ReadCatalogFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text(bytes));
+  } catch (error) {
+    throw new CatalogFileError(`the file is not valid JSON: ${(error as Error).message}`);
+  }
+  if (Array.isArray(data)) return { format: "json", features: data };
+  const object = data as { name?: unknown; features?: unknown };
+  if (!Array.isArray(object?.features)) throw new CatalogFileError('a JSON catalog must be an array of features or an object with a "features" array');
+  if (object.features.length > IMPORT_MAX_ROWS) throw new CatalogFileError(`the file has ${object.features.length} features; at most ${IMPORT_MAX_ROWS} can be imported`);
+  return { format: "json", name: typeof object.name === "string" ? object.name : undefined, features: object.features };
+}
+
+function headersOf(first: string[]): string[] {
+  const headers = first.map((h) => h.trim());
+  if (headers.every((h) => h === "")) throw new CatalogFileError("the first row must hold the column headers");
+  const duplicate = headers.find((h, i) => h !== "" && headers.indexOf(h) !== i);
+  if (duplicate) throw new CatalogFileError(`the header row names the column "${duplicate}" twice`);
+  return headers;
+}
+
+/** Rows keep their spreadsheet numbers (header = 1) even when blank rows are skipped. */
+function tableOf(records: string[][]): { headers: string[]; rows: { row: number; cells: Record<string, string> }[] } {
+  const [first, ...rest] = records;
+  if (!first) throw new CatalogFileError("the file has no header row");
+  const headers = headersOf(first);
+  const rows: { row: number; cells: Record<string, string> }[] = [];
+  rest.forEach((record, index) => {
+    if (record.every((cell) => cell.trim() === "")) return;
+    const cells: Record<string, string> = {};
+    headers.forEach((header, column) => {
+      if (header) cells[header] = record[column] ?? "";
+    });
+    rows.push({ row: index + 2, cells });
+  });
+  return { headers: headers.filter(Boolean), rows };
+}
+
+function readCsv(bytes: Uint8Array) {
+  const parsed = Papa.parse<string[]>(text(bytes), { skipEmptyLines: false });
+  const fatal = parsed.errors.find((e) => e.type === "Quotes");
+  if (fatal) throw new CatalogFileError(`the CSV is malformed at row ${(fatal.row ?? 0) + 1}: ${fatal.message}`);
+  return tableOf(parsed.data);
+}
+
+async function readXlsx(bytes: Uint8Array) {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  } catch (error) {
+    throw new CatalogFileError(`the file is not a readable XLSX workbook: ${(error as Error).message}`);
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) throw new CatalogFileError("the workbook has no worksheet");
+  const records: string[][] = [];
+  for (let r = 1; r <= sheet.rowCount; r++) {
+    const row = sheet.getRow(r);
+    const record: string[] = [];
+    for (let c = 1; c <= sheet.columnCount; c++) record.push(row.getCell(c).text ?? "");
+    records.push(record);
+  }
+  return tableOf(records);
+}
+
+// ---- writing -------------------------------------------------------------------------------
+
+export function catalogToJson(name: string, features: Feature[]): string {
+  return `${canonicalJson({ name, features }, 2)}\n`;
+}
+
+export function catalogToCsv(features: Feature[]): string {
+  // escapeFormulae: a cell starting with = + - @ would run as a formula in a spreadsheet.
+  return Papa.unparse({ fields: [...FIELDS], data: features.map((f) => FIELDS.map((field) => featureToRow(f)[field])) }, { escapeFormulae: true });
+}
+
+export async function catalogToXlsx(features: Feature[]): Promise<Uint8Array<ArrayBuffer>> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet("features");
+  sheet.addRow([...FIELDS]);
+  // Every cell is written as text: ids like "1E5" must not become numbers, nor "=…" formulas.
+  for (const feature of features) {
+    const row = featureToRow(feature);
+    sheet.addRow(FIELDS.map((field) => row[field]));
+  }
+  sheet.getRow(1).font = { bold: true };
+  sheet.views = [{ state: "frozen", ySplit: 1 }];
+  return new Uint8Array(await workbook.xlsx.writeBuffer() as ArrayBuffer);
+}

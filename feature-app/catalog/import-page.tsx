@@ -1,0 +1,258 @@
+// The import pages: choose a file; then map its columns, see a preview and every problem, and
+// import it. The check section is one component, swapped by htmx whenever the mapping changes.
+import type { CatalogError } from "./catalog-rules";
+import type { CatalogVersion } from "./catalog-store";
+import type { CheckedImport } from "./catalog-import";
+import { IMPORT_MAX_BYTES } from "./catalog-file";
+import { type AppPage, AppLayout } from "../views/app-layout";
+import { FIELDS, REQUIRED_FIELDS } from "./tabular";
+
+const PREVIEW_ROWS = 10;
+/** A report of a 100,000-row file with an error on every row would be unreadable and huge. */
+const REPORT_ROWS = 500;
+
+export function ImportPage(props: { page: AppPage; versions: CatalogVersion[]; error?: string }) {
+  const { t } = props.page;
+  return (
+    <AppLayout page={props.page} title={t("import.title")} section="import">
+      <h1>{t("import.title")}</h1>
+      <p>{t("import.intro")}</p>
+      <form
+        id="upload-form"
+        class="card"
+        method="post"
+        action="/app/import"
+        enctype="multipart/form-data"
+        hx-post="/app/import"
+        hx-encoding="multipart/form-data"
+        hx-target="#upload-error"
+        hx-indicator="#upload-progress"
+        hx-disabled-elt="find button"
+      >
+        <div class="field">
+          <label for="field-file">{t("import.file")}</label>
+          <input id="field-file" name="file" type="file" accept=".csv,.xlsx,.json,text/csv,application/json" required aria-describedby="field-file-hint" />
+          <small class="muted" id="field-file-hint">
+            {t("import.fileHint", { mb: IMPORT_MAX_BYTES / 1024 / 1024 })}
+          </small>
+        </div>
+        <button type="submit">{t("import.upload")}</button>{" "}
+        <progress id="upload-progress" class="htmx-indicator" data-upload-progress max="100" aria-label={t("import.uploading")}></progress>
+        <div id="upload-error" aria-live="polite">
+          {props.error && <ImportError message={props.error} />}
+        </div>
+      </form>
+      <section class="card">
+        <h2>{t("import.formatTitle")}</h2>
+        <p>{t("import.formatText")}</p>
+        <p class="mono">{FIELDS.join(", ")}</p>
+        <p class="muted">{t("import.formatExample")}</p>
+      </section>
+      {props.versions.length > 0 && (
+        <p>
+          <a href="/app/versions">{t("import.versionsLink", { count: props.versions.length })}</a>
+        </p>
+      )}
+    </AppLayout>
+  );
+}
+
+export function ImportError(props: { message: string }) {
+  return (
+    <p class="notice bad card" role="alert">
+      {props.message}
+    </p>
+  );
+}
+
+export function DraftPage(props: { page: AppPage; checked: CheckedImport }) {
+  const { t } = props.page;
+  const { draft } = props.checked;
+  return (
+    <AppLayout page={props.page} title={t("import.title")} section="import">
+      <p>
+        <a href="/app/import">← {t("import.title")}</a>
+      </p>
+      <h1>{t("import.draftTitle", { file: draft.fileName })}</h1>
+      <p class="muted">{t("import.draftSummary", { format: draft.format.toUpperCase(), rows: props.checked.rowCount })}</p>
+      <DraftCheck page={props.page} checked={props.checked} />
+    </AppLayout>
+  );
+}
+
+/** Mapping (CSV/XLSX), preview, problems, and the import button once there are none. */
+export function DraftCheck(props: { page: AppPage; checked: CheckedImport; message?: string }) {
+  const { t } = props.page;
+  const { checked } = props;
+  const { draft, file, mapping, errors } = checked;
+  const base = `/app/import/${draft.id}`;
+  const mappingOk = Object.keys(checked.mappingProblems).length === 0;
+  const ready = mappingOk && errors.length === 0 && checked.features.length > 0;
+  return (
+    <div id="draft-check">
+      {props.message && <ImportError message={props.message} />}
+      {file.format !== "json" && mapping && (
+        <form
+          id="mapping-form"
+          class="card"
+          method="post"
+          action={`${base}/mapping`}
+          hx-post={`${base}/mapping`}
+          hx-trigger="change"
+          hx-target="#draft-check"
+          hx-swap="outerHTML"
+          hx-indicator="#mapping-loading"
+        >
+          <h2>{t("import.mappingTitle")}</h2>
+          <p class="muted">{t("import.mappingHint")}</p>
+          <div class="mapping-grid">
+            {FIELDS.map((field) => {
+              const problem = checked.mappingProblems[field];
+              const id = `map-${field}`;
+              return (
+                <div class="field">
+                  <label for={id}>
+                    {field}
+                    {REQUIRED_FIELDS.includes(field) ? " *" : ""}
+                  </label>
+                  <select id={id} name={field} aria-invalid={problem ? "true" : undefined} aria-describedby={problem ? `${id}-error` : undefined}>
+                    <option value="">{t("import.noColumn")}</option>
+                    {file.headers.map((header) => (
+                      <option value={header} selected={mapping[field] === header}>
+                        {header}
+                      </option>
+                    ))}
+                  </select>
+                  {problem && (
+                    <small class="error" id={`${id}-error`} role="alert">
+                      {problem}
+                    </small>
+                  )}
+                </div>
+              );
+            })}
+          </div>
+          <noscript>
+            <button type="submit">{t("import.applyMapping")}</button>
+          </noscript>
+          <span id="mapping-loading" class="htmx-indicator muted">
+            {t("common.loading")}
+          </span>
+        </form>
+      )}
+      {mappingOk && <Preview page={props.page} checked={checked} />}
+      {mappingOk && errors.length > 0 && <Report page={props.page} errors={errors} />}
+      <div class="card actions">
+        {ready ? (
+          <form method="post" action={`${base}/commit`} hx-post={`${base}/commit`} hx-target="#draft-check" hx-swap="outerHTML" hx-disabled-elt="find button" class="inline">
+            <button type="submit" id="import-button">
+              {t("import.commit", { count: checked.features.length })}
+            </button>{" "}
+            <progress data-progress-task="import" max="1" value="0" hidden aria-label={t("import.progress")}></progress>
+          </form>
+        ) : (
+          <p class="muted" id="not-ready">
+            {mappingOk ? t("import.fixFirst") : t("import.mapFirst")}
+          </p>
+        )}{" "}
+        <form method="post" action={`${base}/discard`} class="inline">
+          <button type="submit" class="secondary">
+            {t("import.discard")}
+          </button>
+        </form>
+      </div>
+    </div>
+  );
+}
+
+function Preview(props: { page: AppPage; checked: CheckedImport }) {
+  const { t } = props.page;
+  const { checked } = props;
+  const rows =
+    checked.file.format === "json"
+      ? checked.file.features.slice(0, PREVIEW_ROWS).map((f) => f as Record<string, unknown>)
+      : checked.file.rows.slice(0, PREVIEW_ROWS).map(({ cells }) => Object.fromEntries(FIELDS.map((field) => [field, checked.mapping?.[field] ? cells[checked.mapping[field]] : ""])));
+  const shown = ["id", "name", "category", "release", "status", "requires", "conflicts"] as const;
+  return (
+    <section class="card" aria-labelledby="preview-title">
+      <h2 id="preview-title">{t("import.previewTitle", { shown: rows.length, total: checked.rowCount })}</h2>
+      <div class="table-scroll">
+        <table id="preview">
+          <thead>
+            <tr>
+              {shown.map((field) => (
+                <th scope="col">{field}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr>
+                {shown.map((field) => (
+                  <td>{cellText(row[field])}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function cellText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (Array.isArray(value)) return value.join("; ");
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function Report(props: { page: AppPage; errors: CatalogError[] }) {
+  const { t } = props.page;
+  return (
+    <section class="card notice bad" aria-labelledby="report-title" id="validation-report">
+      <h2 id="report-title">{t("import.reportTitle", { count: props.errors.length })}</h2>
+      <p>{t("import.reportHint")}</p>
+      <div class="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("import.row")}</th>
+              <th scope="col">{t("import.column")}</th>
+              <th scope="col">{t("import.value")}</th>
+              <th scope="col">{t("import.reason")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.errors.slice(0, REPORT_ROWS).map((error) => (
+              <tr>
+                <td>{error.row}</td>
+                <td class="mono">{error.column}</td>
+                <td class="mono">{error.value}</td>
+                <td>{error.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {props.errors.length > REPORT_ROWS && <p class="muted">{t("import.reportCut", { shown: REPORT_ROWS })}</p>}
+    </section>
+  );
+}
+
+export function ImportDone(props: { page: AppPage; version: CatalogVersion; previous?: number }) {
+  const { t } = props.page;
+  return (
+    <div id="draft-check">
+      <p class="notice ok card" role="status" id="import-done">
+        {t("import.done", { version: props.version.id, count: props.version.featureCount })}{" "}
+        <a href="/app/">{t("import.openCatalog")}</a>
+        {props.previous !== undefined && (
+          <>
+            {" · "}
+            <a href={`/app/versions/compare?from=${props.previous}&to=${props.version.id}`}>{t("import.compareWithPrevious")}</a>
+          </>
+        )}
+      </p>
+    </div>
+  );
+}

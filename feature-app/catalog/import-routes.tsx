@@ -1,0 +1,108 @@
+// The import steps as routes. A draft belongs to the person who uploaded it; the commit step
+// reports its progress to the user's open pages over the live WebSocket.
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { type AppEnv, appPage, isHtmx } from "../context";
+import { CatalogFileError, IMPORT_MAX_BYTES } from "./catalog-file";
+import type { CatalogImports } from "./catalog-import";
+import { DraftCheck, DraftPage, ImportDone, ImportError, ImportPage } from "./import-page";
+import { type ColumnMapping, FIELDS } from "./tabular";
+import { NoticePage } from "../views/app-layout";
+
+/** Room for the multipart envelope around a file of the largest allowed size. */
+const ENVELOPE_BYTES = 64 * 1024;
+
+export function uploadLimit() {
+  return bodyLimit({
+    maxSize: IMPORT_MAX_BYTES + ENVELOPE_BYTES,
+    onError: (c) => c.json({ error: `the file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB` }, 413),
+  });
+}
+
+/** The uploaded file from a multipart form's `file` field, or a message saying what is wrong. */
+export async function uploadedFile(c: Context<AppEnv>): Promise<{ name: string; bytes: Uint8Array } | { error: string }> {
+  let body: Record<string, unknown>;
+  try {
+    body = await c.req.parseBody();
+  } catch {
+    return { error: "the upload could not be read (send a multipart form with a field named file)" };
+  }
+  const file = body.file;
+  if (!(file instanceof File) || file.size === 0) return { error: "choose a file to import" };
+  if (file.size > IMPORT_MAX_BYTES) return { error: `the file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB` };
+  return { name: file.name || "upload", bytes: new Uint8Array(await file.arrayBuffer()) };
+}
+
+export function importRoutes(imports: CatalogImports) {
+  const app = new Hono<AppEnv>();
+  const user = (c: Context<AppEnv>) => c.var.services.assignment().user;
+
+  app.get("/", async (c) => c.html(<ImportPage page={appPage(c)} versions={await c.var.services.catalog.versions()} />));
+
+  app.post("/", uploadLimit(), async (c) => {
+    const upload = await uploadedFile(c);
+    const fail = async (message: string, status: 400 | 413 | 422) =>
+      isHtmx(c) ? c.html(<ImportError message={message} />, status) : c.html(<ImportPage page={appPage(c)} versions={await c.var.services.catalog.versions()} error={message} />, status);
+    if ("error" in upload) return fail(upload.error, upload.error.includes("larger") ? 413 : 400);
+    try {
+      const draft = await imports.createDraft(user(c), upload.name, upload.bytes);
+      const next = `/app/import/${draft.id}`;
+      if (isHtmx(c)) {
+        c.header("HX-Redirect", next);
+        return c.body(null, 200);
+      }
+      return c.redirect(next, 303);
+    } catch (error) {
+      if (error instanceof CatalogFileError) return fail(`${upload.name}: ${error.message}`, 422);
+      throw error;
+    }
+  });
+
+  const withDraft = async (c: Context<AppEnv>) => {
+    const draft = await imports.draft(user(c), c.req.param("draft") ?? "");
+    if (draft) return draft;
+    const t = c.var.appT;
+    return c.html(<NoticePage page={appPage(c)} title={t("import.draftMissingTitle")} message={t("import.draftMissing")} />, 404);
+  };
+
+  app.get("/:draft", async (c) => {
+    const draft = await withDraft(c);
+    if (draft instanceof Response) return draft;
+    return c.html(<DraftPage page={appPage(c)} checked={await imports.check(draft)} />);
+  });
+
+  app.post("/:draft/mapping", async (c) => {
+    const draft = await withDraft(c);
+    if (draft instanceof Response) return draft;
+    const body = await c.req.parseBody();
+    const mapping = Object.fromEntries(FIELDS.map((field) => [field, typeof body[field] === "string" ? body[field] : ""])) as ColumnMapping;
+    const checked = await imports.check(await imports.setMapping(draft, mapping));
+    if (!isHtmx(c)) return c.redirect(`/app/import/${draft.id}`, 303);
+    return c.html(<DraftCheck page={appPage(c)} checked={checked} />);
+  });
+
+  app.post("/:draft/commit", async (c) => {
+    const draft = await withDraft(c);
+    if (draft instanceof Response) return draft;
+    const { live, catalog } = c.var.services;
+    const previous = await catalog.current();
+    const outcome = await imports.commit(draft, (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }));
+    if ("checked" in outcome) {
+      const page = appPage(c);
+      const message = c.var.appT("import.notImported");
+      if (isHtmx(c)) return c.html(<DraftCheck page={page} checked={outcome.checked} message={message} />, 422);
+      return c.html(<DraftPage page={page} checked={outcome.checked} />, 422);
+    }
+    if (!isHtmx(c)) return c.redirect("/app/versions", 303);
+    return c.html(<ImportDone page={appPage(c)} version={outcome.version} previous={previous?.id} />);
+  });
+
+  app.post("/:draft/discard", async (c) => {
+    const draft = await withDraft(c);
+    if (draft instanceof Response) return draft;
+    await imports.discard(draft);
+    return c.redirect("/app/import", 303);
+  });
+
+  return app;
+}

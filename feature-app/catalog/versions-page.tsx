@@ -1,0 +1,167 @@
+// Catalog versions: every import, newest first, and the comparison of any two.
+import { type AppPage, AppLayout } from "../views/app-layout";
+import type { CatalogComparison } from "./catalog-compare";
+import type { CatalogVersion } from "./catalog-store";
+import type { Feature } from "./feature-schema";
+
+export interface ComparisonView {
+  from: CatalogVersion;
+  to: CatalogVersion;
+  comparison: CatalogComparison;
+}
+
+export function VersionsPage(props: { page: AppPage; versions: CatalogVersion[]; compared?: ComparisonView; error?: string }) {
+  const { page, versions } = props;
+  const { t } = page;
+  const [newest, previous] = versions;
+  const from = props.compared?.from.id ?? previous?.id ?? newest?.id;
+  const to = props.compared?.to.id ?? newest?.id;
+  return (
+    <AppLayout page={page} title={t("versions.title")} section="versions">
+      <h1>{t("versions.title")}</h1>
+      <div class="table-scroll">
+        <table id="versions">
+          <thead>
+            <tr>
+              <th scope="col">{t("versions.version")}</th>
+              <th scope="col">{t("versions.name")}</th>
+              <th scope="col">{t("versions.source")}</th>
+              <th scope="col">{t("versions.importedBy")}</th>
+              <th scope="col">{t("versions.importedAt")}</th>
+              <th scope="col">{t("versions.features")}</th>
+              <th scope="col">{t("versions.hash")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((version, index) => (
+              <tr id={`version-${version.id}`}>
+                <td>
+                  v{version.id}
+                  {index === 0 && <span class="badge status-active"> {t("versions.current")}</span>}
+                </td>
+                <td>{version.name}</td>
+                <td>
+                  {version.source} ({version.format})
+                </td>
+                <td>{version.importedBy}</td>
+                <td>
+                  <time datetime={version.importedAt.toISOString()}>{version.importedAt.toLocaleString(page.locale)}</time>
+                </td>
+                <td>{version.featureCount}</td>
+                <td class="mono" title={version.contentHash}>
+                  {version.contentHash.slice(0, 12)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {versions.length > 1 && (
+        <form
+          class="card filters"
+          method="get"
+          action="/app/versions/compare"
+          hx-get="/app/versions/compare"
+          hx-target="#comparison"
+          hx-select="#comparison"
+          hx-swap="outerHTML"
+          hx-push-url="true"
+          hx-indicator="#compare-loading"
+        >
+          <VersionSelect label={t("versions.from")} name="from" versions={versions} selected={from} />
+          <VersionSelect label={t("versions.to")} name="to" versions={versions} selected={to} />
+          <button type="submit">{t("versions.compare")}</button>
+          <span id="compare-loading" class="htmx-indicator muted">
+            {t("common.loading")}
+          </span>
+        </form>
+      )}
+      <Comparison page={page} compared={props.compared} error={props.error} />
+    </AppLayout>
+  );
+}
+
+function VersionSelect(props: { label: string; name: string; versions: CatalogVersion[]; selected?: number }) {
+  const id = `field-${props.name}`;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <select id={id} name={props.name}>
+        {props.versions.map((version) => (
+          <option value={String(version.id)} selected={version.id === props.selected}>
+            v{version.id} — {version.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function Comparison(props: { page: AppPage; compared?: ComparisonView; error?: string }) {
+  const { t } = props.page;
+  if (props.error) {
+    return (
+      <section id="comparison">
+        <p class="notice bad card" role="alert">
+          {props.error}
+        </p>
+      </section>
+    );
+  }
+  if (!props.compared) return <section id="comparison"></section>;
+  const { from, to, comparison } = props.compared;
+  return (
+    <section id="comparison" aria-labelledby="comparison-title">
+      <h2 id="comparison-title">{t("versions.comparisonTitle", { from: from.id, to: to.id })}</h2>
+      <p id="comparison-summary">
+        {t("versions.summary", {
+          added: comparison.added.length,
+          removed: comparison.removed.length,
+          changed: comparison.changed.length,
+          unchanged: comparison.unchanged,
+        })}
+      </p>
+      <FeatureList id="added" title={t("versions.added")} features={comparison.added} />
+      <FeatureList id="removed" title={t("versions.removed")} features={comparison.removed} />
+      {comparison.changed.length > 0 && (
+        <section class="card" id="changed">
+          <h3>{t("versions.changed")}</h3>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("catalog.id")}</th>
+                <th scope="col">{t("catalog.name")}</th>
+                <th scope="col">{t("versions.changedFields")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {comparison.changed.map((change) => (
+                <tr>
+                  <td class="mono">{change.id}</td>
+                  <td>{change.name}</td>
+                  <td>{change.fields.join("; ")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </section>
+  );
+}
+
+function FeatureList(props: { id: string; title: string; features: Feature[] }) {
+  if (props.features.length === 0) return null;
+  return (
+    <section class="card" id={props.id}>
+      <h3>{props.title}</h3>
+      <ul>
+        {props.features.map((feature) => (
+          <li>
+            <span class="mono">{feature.id}</span> {feature.name}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
