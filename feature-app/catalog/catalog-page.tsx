@@ -112,7 +112,7 @@ export function CatalogResults(props: { page: AppPage; view: CatalogView }) {
   const first = total === 0 ? 0 : (query.page - 1) * query.pageSize + 1;
   const last = Math.min(total, query.page * query.pageSize);
   return (
-    <section id="results" aria-live="polite" hx-boost="true" hx-target="#results" hx-select="#results" hx-swap="outerHTML">
+    <section id="results" aria-live="polite">
       {error ? (
         <p class="notice bad card" role="alert">
           {error}
@@ -124,7 +124,8 @@ export function CatalogResults(props: { page: AppPage; view: CatalogView }) {
       )}
       <div class="table-scroll">
         <table id="features">
-          <thead>
+          {/* Sorting and paging swap the results in place; feature links open their page. */}
+          <thead hx-boost="true" hx-target="#results" hx-select="#results" hx-swap="outerHTML">
             <tr>
               {COLUMNS.map((column) => {
                 const active = query.sort === column;
@@ -161,7 +162,7 @@ export function CatalogResults(props: { page: AppPage; view: CatalogView }) {
       </div>
       {total === 0 && !error && <p class="card muted">{t("catalog.noMatch")}</p>}
       {pages > 1 && (
-        <nav class="pager" aria-label={t("catalog.pages")}>
+        <nav class="pager" aria-label={t("catalog.pages")} hx-boost="true" hx-target="#results" hx-select="#results" hx-swap="outerHTML">
           {query.page > 1 && <a href={`/app/${queryString(query, { page: query.page - 1 })}`}>{t("catalog.previous")}</a>}
           <span>{t("catalog.pageOf", { page: query.page, pages })}</span>
           {query.page < pages && <a href={`/app/${queryString(query, { page: query.page + 1 })}`}>{t("catalog.next")}</a>}

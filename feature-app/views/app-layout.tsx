@@ -5,7 +5,7 @@ import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { raw } from "hono/html";
-import { assetUrl } from "../../src/http/static-assets";
+import { type AssetName, assetUrl } from "../../src/http/static-assets";
 import type { Locale } from "../../src/i18n/messages";
 import { HtmxScripts, PageHead } from "../../views/page-head";
 import type { Assignment } from "../app";
@@ -42,7 +42,7 @@ export function AppLayout(props: {
   title: string;
   section?: Section;
   /** Page scripts (static/), run after the page is parsed, in this order. */
-  scripts?: string[];
+  scripts?: AssetName[];
   /** Loads uPlot before the page scripts. */
   charts?: boolean;
   children: Child;

@@ -5,23 +5,27 @@ import adminChartsJs from "../../static/admin-charts.js" with { type: "file" };
 import appCss from "../../static/app.css" with { type: "file" };
 import faviconSvg from "../../static/favicon.svg" with { type: "file" };
 import featureAppJs from "../../static/feature-app.js" with { type: "file" };
+import featureChartsJs from "../../static/feature-charts.js" with { type: "file" };
 import htmxJs from "htmx.org/dist/htmx.min.js" with { type: "file" };
 import uplotCss from "uplot/dist/uPlot.min.css" with { type: "file" };
 import uplotJs from "uplot/dist/uPlot.iife.min.js" with { type: "file" };
 import { VERSION } from "../build-info";
 
-const ASSETS: Record<string, { path: string; type: string }> = {
+const ASSETS = {
   "admin-charts.js": { path: adminChartsJs, type: "text/javascript; charset=utf-8" },
   "app.css": { path: appCss, type: "text/css; charset=utf-8" },
   "favicon.svg": { path: faviconSvg, type: "image/svg+xml" },
   "feature-app.js": { path: featureAppJs, type: "text/javascript; charset=utf-8" },
+  "feature-charts.js": { path: featureChartsJs, type: "text/javascript; charset=utf-8" },
   "htmx.min.js": { path: htmxJs, type: "text/javascript; charset=utf-8" },
   "uPlot.min.css": { path: uplotCss, type: "text/css; charset=utf-8" },
   "uPlot.iife.min.js": { path: uplotJs, type: "text/javascript; charset=utf-8" },
-};
+} satisfies Record<string, { path: string; type: string }>;
+
+export type AssetName = keyof typeof ASSETS;
 
 /** Asset URLs carry the version, so browsers may cache them for good and still see upgrades. */
-export function assetUrl(name: keyof typeof ASSETS & string): string {
+export function assetUrl(name: AssetName): string {
   return `/static/${name}?v=${VERSION}`;
 }
 
@@ -29,7 +33,7 @@ export function staticRoutes() {
   const app = new Hono();
   app.get("/:name", async (c) => {
     const name = c.req.param("name");
-    const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+    const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name as AssetName] : undefined;
     if (!asset) return c.notFound();
     return new Response(Bun.file(asset.path), {
       headers: {

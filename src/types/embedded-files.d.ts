@@ -27,3 +27,7 @@ declare module "*/static/admin-charts.js" {
   const path: string;
   export default path;
 }
+declare module "*/static/feature-charts.js" {
+  const path: string;
+  export default path;
+}
