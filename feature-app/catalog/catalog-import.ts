@@ -9,7 +9,7 @@ import { type CatalogError, type SourceRow, checkCatalog } from "./catalog-rules
 import type { CatalogStore, CatalogVersion, ProgressReport } from "./catalog-store";
 import { type ReadCatalogFile, readCatalogFile } from "./catalog-file";
 import type { Feature } from "./feature-schema";
-import { type ColumnMapping, type Field, guessMapping, mappingProblems, rowToFeatureInput } from "./tabular";
+import { type ColumnMapping, type Field, type MappingProblem, guessMapping, mappingProblems, rowToFeatureInput } from "./tabular";
 
 export type ImportDraft = typeof importDrafts.$inferSelect;
 
@@ -21,7 +21,7 @@ export interface CheckedImport {
   file: ReadCatalogFile;
   /** Only for CSV and XLSX. */
   mapping?: ColumnMapping;
-  mappingProblems: Partial<Record<Field, string>>;
+  mappingProblems: Partial<Record<Field, MappingProblem>>;
   errors: CatalogError[];
   features: Feature[];
   /** How many features the file describes (valid or not). */

@@ -125,7 +125,7 @@ export function DraftCheck(props: { page: AppPage; checked: CheckedImport; messa
                   </select>
                   {problem && (
                     <small class="error" id={`${id}-error`} role="alert">
-                      {problem}
+                      {t(`import.mapping.${problem.code}`, { ...problem })}
                     </small>
                   )}
                 </div>

@@ -44,19 +44,28 @@ export function guessMapping(headers: string[]): ColumnMapping {
   return mapping;
 }
 
+/** Why a field's column choice cannot be used; the pages word it in the reader's language. */
+export interface MappingProblem {
+  code: "missing" | "noColumn" | "taken";
+  field: Field;
+  header: string;
+  /** For "taken": the field that already uses the column. */
+  other: string;
+}
+
 /** What is wrong with a mapping, per field; empty when it can be used. */
-export function mappingProblems(mapping: ColumnMapping, headers: string[]): Partial<Record<Field, string>> {
-  const problems: Partial<Record<Field, string>> = {};
+export function mappingProblems(mapping: ColumnMapping, headers: string[]): Partial<Record<Field, MappingProblem>> {
+  const problems: Partial<Record<Field, MappingProblem>> = {};
   const seen = new Map<string, Field>();
   for (const field of FIELDS) {
     const header = mapping[field];
     if (!header) {
-      if (REQUIRED_FIELDS.includes(field)) problems[field] = `choose the column that holds ${field}`;
+      if (REQUIRED_FIELDS.includes(field)) problems[field] = { code: "missing", field, header: "", other: "" };
       continue;
     }
-    if (!headers.includes(header)) problems[field] = `the file has no column "${header}"`;
+    if (!headers.includes(header)) problems[field] = { code: "noColumn", field, header, other: "" };
     const other = seen.get(header);
-    if (other) problems[field] = `column "${header}" is already used for ${other}`;
+    if (other) problems[field] = { code: "taken", field, header, other };
     seen.set(header, field);
   }
   return problems;

@@ -108,6 +108,12 @@ describe("catalog import and export through the gateway", () => {
     expect(await versions()).toEqual(before);
   });
 
+  test("through the API, columns are matched by name alone: a required one missing is reported as such", async () => {
+    const response = await call("/app/api/catalog/import", { method: "POST", body: upload("nostatus.csv", "Feature ID,Title,Group,Release\nQ-1,Q,Test,Rel-18\n") });
+    expect(response.status).toBe(422);
+    expect((await response.json()).errors).toEqual([{ row: 1, column: "status", value: "", reason: "choose the column that holds status" }]);
+  });
+
   test("pages: an XLSX with other column names is mapped, previewed and imported with progress over the WebSocket", async () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet("My features");
