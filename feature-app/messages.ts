@@ -255,10 +255,10 @@ const ko: Record<keyof typeof en, string> = {
 export type AppMessageKey = keyof typeof en;
 export type AppTranslate = (key: AppMessageKey, params?: Record<string, string | number>) => string;
 
-const CATALOG: Record<Locale, Record<AppMessageKey, string>> = { en, ko };
+export const APP_CATALOG: Record<Locale, Record<AppMessageKey, string>> = { en, ko };
 
 export function appTranslator(locale: Locale): AppTranslate {
-  const messages = CATALOG[locale];
+  const messages = APP_CATALOG[locale];
   return (key, params) =>
     messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (params && name in params ? String(params[name]) : whole));
 }

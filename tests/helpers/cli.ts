@@ -65,13 +65,14 @@ export async function startServe(
   extraArgs: string[] = [],
   env: Record<string, string> = {},
   scheme: "http" | "https" = "http",
+  command: string[] = cliCommand(),
 ): Promise<RunningServe> {
   const port = await freePort();
   // A random app-port range that does not contain the gateway's own port.
   let appFirst = 20000 + Math.floor(Math.random() * 20000);
   while (port >= appFirst && port <= appFirst + 20) appFirst = 20000 + Math.floor(Math.random() * 20000);
   const child = Bun.spawn(
-    [...cliCommand(), "serve", "--data", dataDir, "--port", String(port), "--no-open", "--app-ports", `${appFirst}-${appFirst + 20}`, ...extraArgs],
+    [...command, "serve", "--data", dataDir, "--port", String(port), "--no-open", "--app-ports", `${appFirst}-${appFirst + 20}`, ...extraArgs],
     { stdin: "ignore", stdout: "pipe", stderr: "pipe", cwd: REPO, env: { ...CLEAN_ENV, ...env } },
   );
   let log = "";

@@ -1,0 +1,230 @@
+// A newcomer's journeys in headless Chromium against the real built executable, each person on
+// their own loopback address: first run, an admin letting people in, a user working with the
+// catalog, coming back later, the admin watching and stopping an instance, and all of it in
+// Korean. Any browser console error fails the run; a failing step saves a screenshot.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { APP_CATALOG } from "../../feature-app/messages";
+import { CATALOG } from "../../src/i18n/messages";
+import { CHROMIUM, launchBrowser } from "../helpers/browser";
+import { type RunningServe, REPO, startServe } from "../helpers/cli";
+import { tempDir } from "../helpers/temp-dir";
+import { type Person, builtExecutable, personAt, step } from "./harness";
+
+/** Set FGM_UPDATE_SCREENSHOTS=1 to refresh the README's screenshots from these journeys. */
+const README_SHOTS = process.env.FGM_UPDATE_SCREENSHOTS === "1" ? join(REPO, "docs", "screenshots") : undefined;
+
+async function screenshot(page: Page, name: string) {
+  if (!README_SHOTS) return;
+  mkdirSync(README_SHOTS, { recursive: true });
+  await page.screenshot({ path: join(README_SHOTS, `${name}.png`) });
+}
+
+/**
+ * English texts of our own that a Korean page must not show: every English message whose Korean
+ * differs, cut at its placeholders, keeping fragments long enough not to be a coincidence.
+ */
+const ENGLISH_FRAGMENTS = [...new Set([CATALOG, APP_CATALOG].flatMap((catalog) =>
+  Object.entries(catalog.en as Record<string, string>)
+    .filter(([key, text]) => (catalog.ko as Record<string, string>)[key] !== text)
+    .flatMap(([, text]) => text.split(/\{\w+\}/))
+    .map((fragment) => fragment.trim())
+    .filter((fragment) => fragment.length >= 8 && /[a-z]{3}/.test(fragment)),
+))];
+
+async function englishLeftOn(page: Page): Promise<string[]> {
+  const text = await page.evaluate(() => document.body.innerText);
+  return ENGLISH_FRAGMENTS.filter((fragment) => text.includes(fragment));
+}
+
+const MARKET_CSV = "Feature ID,Title,Group,Release train,State,Needs\nMK-1,Market base,Local,Rel-18,active,\nMK-2,Market plus,Local,Rel-18,trial,MK-1\n";
+
+describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built executable", () => {
+  using dir = tempDir("5gfm-e2e-");
+  using files = tempDir("5gfm-e2e-files-");
+  let gateway: RunningServe;
+  let browser: Browser;
+  const people: Person[] = [];
+  const person = async (name: string, address: string, locale?: string) => {
+    const created = await personAt(browser, name, address, gateway.port, locale);
+    people.push(created);
+    return created;
+  };
+  let admin: Person;
+  let kim: Person;
+
+  beforeAll(async () => {
+    const executable = await builtExecutable();
+    gateway = await startServe(dir.path, ["--spare-instances", "1"], {}, "http", [executable]);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const someone of people) await someone.close().catch(() => undefined);
+    await browser?.close();
+    await gateway?.stop();
+    expect(people.flatMap((someone) => someone.problems)).toEqual([]);
+  });
+
+  test("1. first run: the server machine creates the admin; a remote visitor meanwhile sees 'not set up yet'", async () => {
+    const visitor = await person("visitor", "127.0.0.9");
+    await step(visitor, "not set up yet", async () => {
+      await visitor.page.goto(`${visitor.url}/`);
+      expect(await visitor.page.locator("h1").textContent()).toBe("Not set up yet");
+    });
+    admin = await person("admin", "127.0.0.1");
+    await step(admin, "setup", async () => {
+      await admin.page.goto(`${admin.url}/`);
+      await admin.page.waitForURL(/\/setup$/);
+      await admin.page.fill("#field-name", "admin");
+      await admin.page.fill("#field-displayName", "Site Admin");
+      await admin.page.fill("#field-password", "correct horse battery");
+      await admin.page.fill("#field-passwordAgain", "correct horse battery");
+      await admin.page.click("#setup button[type=submit]");
+      await admin.page.waitForURL(/\/admin$/);
+      expect(await admin.page.locator("#signed-in-as").textContent()).toContain("Site Admin");
+    });
+  });
+
+  test("2. the admin adds a user with an IP rule and approves a second person's access request (6. the denied page)", async () => {
+    await step(admin, "add user", async () => {
+      await admin.page.goto(`${admin.url}/admin/access`);
+      await admin.page.click("details.add-user summary");
+      await admin.page.fill("details.add-user #field-name", "kim");
+      await admin.page.fill("details.add-user #field-displayName", "Kim Minji");
+      await admin.page.fill("details.add-user #field-addresses", "127.0.0.2");
+      await admin.page.click("details.add-user button[type=submit]");
+      await admin.page.waitForSelector("#users >> text=kim");
+    });
+    const lee = await person("lee", "127.0.0.4");
+    await step(lee, "denied and request", async () => {
+      await lee.page.goto(`${lee.url}/`);
+      expect(await lee.page.locator("#client-address").textContent()).toBe("127.0.0.4");
+      await lee.page.fill("#field-name", "Lee Jun");
+      await lee.page.fill("#field-reason", "RAN planning, Busan");
+      await lee.page.click("#access-request button[type=submit]");
+      await lee.page.waitForSelector("#request-sent");
+    });
+    await step(admin, "approve", async () => {
+      await admin.page.goto(`${admin.url}/admin/access`);
+      const row = admin.page.locator("#access-requests tr", { hasText: "Lee Jun" });
+      await row.locator("button", { hasText: "Approve" }).click();
+      await admin.page.waitForSelector("#users >> text=127.0.0.4");
+    });
+    await step(lee, "let in", async () => {
+      await lee.page.goto(`${lee.url}/`);
+      await lee.page.waitForURL(/\/app\/$/);
+    });
+  });
+
+  test("3. a user lands in their feature app, browses and searches the catalog, imports a CSV through the column mapping, sees the charts", async () => {
+    kim = await person("kim", "127.0.0.2");
+    const { page } = kim;
+    await step(kim, "lands in the app", async () => {
+      await page.goto(`${kim.url}/`);
+      await page.waitForURL(/\/app\/$/);
+      await page.waitForFunction(() => document.getElementById("connection-status")?.textContent === "connected");
+      expect(await page.locator("#result-count").textContent()).toBe("1–50 of 88 features");
+      await screenshot(page, "feature-app-catalog");
+    });
+    await step(kim, "search and open a feature", async () => {
+      await page.fill("#field-q", "carrier aggregation");
+      await page.waitForFunction(() => !/of 88 features/.test(document.getElementById("result-count")?.textContent ?? ""));
+      await page.selectOption("#field-release", "Rel-16");
+      await page.waitForURL(/release=Rel-16/);
+      await page.locator("#features tbody a").first().click();
+      await page.waitForURL(/\/app\/features\//);
+      expect(await page.locator("#dependencies").isVisible()).toBe(true);
+    });
+    await step(kim, "import", async () => {
+      const csv = join(files.path, "market.csv");
+      await Bun.write(csv, MARKET_CSV);
+      await page.click("nav.sections >> text=Import");
+      await page.setInputFiles("#field-file", csv);
+      await page.click("#upload-form button[type=submit]");
+      await page.waitForURL(/\/app\/import\/[\w-]+$/);
+      await page.selectOption("#map-release", "Release train");
+      await page.click("#import-button");
+      await page.waitForSelector("#import-done");
+      await page.click("#import-done >> text=Compare with the previous version");
+      await page.waitForSelector("#comparison-summary");
+      expect(await page.locator("#comparison-summary").textContent()).toBe("2 added, 88 removed, 0 changed, 0 unchanged.");
+    });
+    await step(kim, "charts", async () => {
+      await page.click("nav.sections >> text=Charts");
+      await page.waitForFunction(() => document.querySelectorAll("[data-bar-chart][data-points]").length === 2);
+      await screenshot(page, "feature-app-charts");
+    });
+  });
+
+  test("4. the user closes the browser and comes back: their work is still there", async () => {
+    await kim.reopen();
+    await step(kim, "comes back", async () => {
+      await kim.page.goto(`${kim.url}/`);
+      await kim.page.waitForURL(/\/app\/$/);
+      expect(await kim.page.locator("#result-count").textContent()).toBe("1–2 of 2 features");
+      await kim.page.goto(`${kim.url}/app/versions`);
+      expect(await kim.page.locator("#versions tbody tr").count()).toBe(2);
+    });
+  });
+
+  test("5. the admin watches the dashboard, sees the visit in the statistics, stops the user's instance; the user's page says so and recovers on reload", async () => {
+    const { page } = admin;
+    await step(admin, "dashboard", async () => {
+      await page.goto(`${admin.url}/admin`);
+      await page.waitForSelector("#instances >> text=kim");
+      const before = await page.locator("[data-chart=live]").first().getAttribute("data-points");
+      await page.waitForFunction((was) => document.querySelector("[data-chart=live]")?.getAttribute("data-updated") !== null && document.querySelector("[data-chart=live]")?.getAttribute("data-points") !== was, before, { timeout: 30_000 });
+      await screenshot(page, "admin-dashboard");
+    });
+    await step(admin, "statistics", async () => {
+      await page.goto(`${admin.url}/admin/statistics`);
+      expect(await page.locator("main").textContent()).toContain("kim");
+      await screenshot(page, "admin-statistics");
+    });
+    await kim.page.goto(`${kim.url}/app/`);
+    await kim.page.waitForFunction(() => document.getElementById("connection-status")?.textContent === "connected");
+    await step(admin, "stop kim's instance", async () => {
+      await page.goto(`${admin.url}/admin`);
+      const row = page.locator("#instances tr", { hasText: "kim" });
+      await row.locator("button", { hasText: "Stop" }).click();
+      await page.waitForSelector("#instances tr:has-text('kim') >> text=stopped", { timeout: 15_000 }).catch(async () => {
+        expect(await page.locator("#instances").textContent()).not.toContain("running");
+      });
+    });
+    await step(kim, "page says so, recovers on reload", async () => {
+      await kim.page.waitForFunction(() => /reconnecting/.test(document.getElementById("connection-status")?.textContent ?? ""), undefined, { timeout: 15_000 });
+      await kim.page.reload();
+      await kim.page.waitForFunction(() => document.getElementById("connection-status")?.textContent === "connected", undefined, { timeout: 30_000 });
+    });
+  });
+
+  test("7. in Korean, the pages walked show no English of ours, and the language switch works", async () => {
+    const park = await person("park", "127.0.0.5", "ko-KR");
+    await step(admin, "add park", async () => {
+      await admin.page.goto(`${admin.url}/admin/access`);
+      await admin.page.click("details.add-user summary");
+      await admin.page.fill("details.add-user #field-name", "park");
+      await admin.page.fill("details.add-user #field-addresses", "127.0.0.5");
+      await admin.page.click("details.add-user button[type=submit]");
+      await admin.page.waitForSelector("#users >> text=park");
+    });
+    await step(park, "korean pages", async () => {
+      for (const path of ["/app/", "/app/features/MK-2", "/app/import", "/app/versions", "/app/charts"]) {
+        await park.page.goto(`${park.url}${path}`);
+        expect(await park.page.locator("html").getAttribute("lang")).toBe("ko");
+        expect(`${path}: ${(await englishLeftOn(park.page)).join(" | ")}`).toBe(`${path}: `);
+      }
+      await park.page.click(".lang-switch >> text=English");
+      expect(await park.page.locator("h1").textContent()).toBe("Catalog charts");
+      await park.page.click(".lang-switch >> text=한국어");
+      expect(await park.page.locator("h1").textContent()).toBe("카탈로그 차트");
+    });
+    const visitor = await person("방문자", "127.0.0.10", "ko-KR");
+    await step(visitor, "korean denied page", async () => {
+      await visitor.page.goto(`${visitor.url}/`);
+      expect(`denied: ${(await englishLeftOn(visitor.page)).join(" | ")}`).toBe("denied: ");
+    });
+  });
+});
