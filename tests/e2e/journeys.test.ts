@@ -35,7 +35,7 @@ const ENGLISH_FRAGMENTS = [...new Set([CATALOG, APP_CATALOG].flatMap((catalog) =
 ))];
 
 async function englishLeftOn(page: Page): Promise<string[]> {
-  const text = await page.evaluate(() => document.body.innerText);
+  const text = await page.evaluate(() => document.body.textContent ?? "");
   return ENGLISH_FRAGMENTS.filter((fragment) => text.includes(fragment));
 }
 
