@@ -53,7 +53,12 @@ export function CatalogPage(props: { page: AppPage; view: CatalogView }) {
         hx-indicator="#catalog-loading"
       >
         <div class="field grow">
-          <label for="field-q">{t("catalog.search")}</label>
+          <label for="field-q">
+            {t("catalog.search")}{" "}
+            <span id="catalog-loading" class="htmx-indicator muted" aria-hidden="true">
+              {t("common.loading")}
+            </span>
+          </label>
           <input id="field-q" name="q" type="search" value={query.q} placeholder={t("catalog.searchHint")} maxlength={200} autocomplete="off" />
         </div>
         <Filter label={t("catalog.category")} name="category" value={query.category} all={t("catalog.all")} options={facets.categories} />
@@ -78,10 +83,7 @@ export function CatalogPage(props: { page: AppPage; view: CatalogView }) {
         <noscript>
           <button type="submit">{t("catalog.apply")}</button>
         </noscript>
-        <span id="catalog-loading" class="htmx-indicator muted" aria-hidden="true">
-          {t("common.loading")}
-        </span>
-      </form>
+        </form>
       </search>
       <CatalogResults page={page} view={view} />
     </AppLayout>
@@ -145,7 +147,7 @@ export function CatalogResults(props: { page: AppPage; view: CatalogView }) {
           <tbody>
             {items.map((feature) => (
               <tr id={feature.id}>
-                <td>
+                <td class="nowrap">
                   <a href={`/app/features/${encodeURIComponent(feature.id)}`}>{feature.id}</a>
                 </td>
                 <td>{feature.name}</td>
