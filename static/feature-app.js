@@ -18,6 +18,15 @@ function connect() {
     status.textContent = status.dataset.connected;
     pinger = setInterval(() => socket.send(JSON.stringify({ type: "ping", id: ++pingId })), PING_EVERY_MS);
   });
+  // Progress of a long export: the page's <progress id="live-progress">, if it has one, follows it.
+  socket.addEventListener("message", (event) => {
+    const bar = document.getElementById("live-progress");
+    const message = typeof event.data === "string" && event.data.startsWith("{") ? JSON.parse(event.data) : undefined;
+    if (!bar || message?.type !== "progress") return;
+    bar.max = message.total;
+    bar.value = message.done;
+    bar.hidden = message.done >= message.total;
+  });
   socket.addEventListener("close", () => {
     clearInterval(pinger);
     failures += 1;

@@ -1,0 +1,75 @@
+// The feature set page's uPlot charts: the set's coverage of the catalog per category, and one
+// numeric parameter's value at each site (the select picks which). Data comes as JSON from the
+// chart's data-src; uPlot itself is a classic script, added here from the URL the page names.
+const container = document.querySelector("[data-uplot]");
+const palette = ["#94a3b8", "#1d4ed8"];
+
+function loadUplot() {
+  if (window.uPlot) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = container.dataset.uplot;
+    script.onload = resolve;
+    script.onerror = reject;
+    document.head.append(script);
+  });
+}
+
+async function load(url) {
+  const response = await fetch(url, { headers: { accept: "application/json" } });
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+/** Bars over named categories: x is the position, the axis shows the name. */
+function draw(element, labels, series) {
+  element.textContent = "";
+  if (labels.length === 0) {
+    element.textContent = element.dataset.empty;
+    return;
+  }
+  const x = labels.map((_, i) => i);
+  const bars = uPlot.paths.bars({ size: [0.7 / series.length, 40] });
+  const options = {
+    width: Math.max(280, element.clientWidth),
+    height: 240,
+    scales: { x: { time: false, range: [-0.5, labels.length - 0.5] } },
+    axes: [{ values: (_u, splits) => splits.map((i) => labels[i] ?? ""), space: 20, rotate: -30 }, { size: 50 }],
+    series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: palette[i % 2], fill: palette[i % 2], paths: bars, points: { show: false } }))],
+  };
+  const chart = new uPlot(options, [x, ...series.map((s) => s.values)], element);
+  element.dataset.points = String(labels.length);
+  new ResizeObserver(() => chart.setSize({ width: Math.max(280, element.clientWidth), height: 240 })).observe(element);
+}
+
+async function coverage(element) {
+  const data = await load(element.dataset.src);
+  draw(element, data.labels, [
+    { label: element.dataset.catalog, values: data.catalog },
+    { label: element.dataset.set, values: data.set },
+  ]);
+}
+
+async function parameter(element, choice) {
+  if (!choice) {
+    element.textContent = element.dataset.empty;
+    return;
+  }
+  const data = await load(`${element.dataset.src}?param=${encodeURIComponent(choice)}`);
+  draw(element, data.labels, [{ label: `${choice}${data.unit ? ` (${data.unit})` : ""}`, values: data.values }]);
+}
+
+if (container) {
+  const fail = (element) => (error) => {
+    element.textContent = element.dataset.empty;
+    console.warn(error);
+  };
+  loadUplot().then(() => {
+    const coverageChart = container.querySelector('[data-set-chart="coverage"]');
+    const parameterChart = container.querySelector('[data-set-chart="parameter"]');
+    const select = document.getElementById("chart-parameter");
+    coverage(coverageChart).catch(fail(coverageChart));
+    parameter(parameterChart, select.value).catch(fail(parameterChart));
+    select.addEventListener("change", () => parameter(parameterChart, select.value).catch(fail(parameterChart)));
+  });
+}
