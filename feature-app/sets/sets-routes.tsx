@@ -162,8 +162,8 @@ export function setsRoutes() {
       const parsed = parseOverrides(text, resolveSet(set.content, catalog), t);
       error = "error" in parsed ? parsed.error : undefined;
     } else error = t("sets.error.unknownField", { field });
-    // Only the text: htmx puts it into the field's error line. JSX escapes it.
-    return c.html(<>{error ?? ""}</>);
+    // Only the text (JSX escapes it): htmx puts it into the field's error line.
+    return c.html(<span>{error ?? ""}</span>);
   });
 
   app.post("/:id/features/add", async (c) => {
