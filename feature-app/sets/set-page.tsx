@@ -2,7 +2,7 @@
 // search that adds more, the values and sites form, export, charts, and the histories of
 // revisions and generations. Other users see the same page without the controls that write.
 import { assetUrl } from "../../src/http/static-assets";
-import { Field, FormError, StatusNotice } from "../../views/form";
+import { Field, FormError, StatusNotice, TableHead } from "../../views/form";
 import type { LoadedCatalog } from "../catalog/catalog-store";
 import type { Feature, Parameter } from "../catalog/feature-schema";
 import { type AppPage, AppLayout } from "../views/app-layout";
@@ -102,15 +102,7 @@ function FeatureList(props: { page: AppPage; view: SetView }) {
       ) : (
         <div class="table-scroll">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("catalog.id")}</th>
-                <th scope="col">{t("catalog.name")}</th>
-                <th scope="col">{t("catalog.category")}</th>
-                <th scope="col">{t("sets.why")}</th>
-                {editable && <th scope="col"></th>}
-              </tr>
-            </thead>
+            <TableHead labels={[t("catalog.id"), t("catalog.name"), t("catalog.category"), t("sets.why"), ...(editable ? [""] : [])]} />
             <tbody>
               {resolution.features.map((entry) => (
                 <tr id={`set-feature-${entry.id}`}>
@@ -126,13 +118,7 @@ function FeatureList(props: { page: AppPage; view: SetView }) {
                   {editable && (
                     <td>
                       {entry.chosen && (
-                        <form method="post" action={setPath(set, "/features/remove")} class="inline">
-                          <input type="hidden" name="revision" value={String(set.revision)} />
-                          <input type="hidden" name="feature" value={entry.id} />
-                          <button type="submit" class="link">
-                            {t("sets.remove")}
-                          </button>
-                        </form>
+                        <SetWriteButton set={set} action="/features/remove" fields={{ feature: entry.id }} label={t("sets.remove")} link />
                       )}
                     </td>
                   )}
@@ -190,13 +176,7 @@ export function SearchResults(props: { page: AppPage; set: FeatureSet; search: S
                   {inSet.has(feature.id) ? (
                     <span class="badge">{t("sets.chosenBadge")}</span>
                   ) : (
-                    <form method="post" action={setPath(set, "/features/add")} class="inline">
-                      <input type="hidden" name="revision" value={String(set.revision)} />
-                      <input type="hidden" name="feature" value={feature.id} />
-                      <button type="submit" aria-label={t("sets.addOne", { id: feature.id })}>
-                        {t("sets.addButton")}
-                      </button>
-                    </form>
+                    <SetWriteButton set={set} action="/features/add" fields={{ feature: feature.id }} label={t("sets.addButton")} ariaLabel={t("sets.addOne", { id: feature.id })} />
                   )}
                 </td>
               </tr>
@@ -400,16 +380,7 @@ function GenerationHistory(props: { page: AppPage; set: FeatureSet; generations:
         <>
           <div class="table-scroll">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">{t("sets.updated")}</th>
-                  <th scope="col">{t("sets.revision")}</th>
-                  <th scope="col">{t("catalog.version")}</th>
-                  <th scope="col">{t("generation.site")}</th>
-                  <th scope="col">SHA-256</th>
-                </tr>
-              </thead>
+              <TableHead labels={["#", t("sets.updated"), t("sets.revision"), t("catalog.version"), t("generation.site"), "SHA-256"]} />
               <tbody>
                 {generations.map((g) => (
                   <tr>
@@ -466,13 +437,7 @@ export function DiffResult(props: { page: AppPage; changes: { path: string; befo
       {!props.error && props.changes.length === 0 && <p class="muted">{t("generation.same")}</p>}
       {props.changes.length > 0 && (
         <table id="diff-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("generation.path")}</th>
-              <th scope="col">{t("generation.before")}</th>
-              <th scope="col">{t("generation.after")}</th>
-            </tr>
-          </thead>
+          <TableHead labels={[t("generation.path"), t("generation.before"), t("generation.after")]} />
           <tbody>
             {props.changes.map((change) => (
               <tr>
@@ -498,14 +463,7 @@ function RevisionHistory(props: { page: AppPage; view: SetView }) {
       <h2 id="revisions-title">{t("sets.history")}</h2>
       <div class="table-scroll">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("sets.revision")}</th>
-              <th scope="col">{t("sets.updated")}</th>
-              <th scope="col">{t("sets.note")}</th>
-              {editable && <th scope="col"></th>}
-            </tr>
-          </thead>
+          <TableHead labels={[t("sets.revision"), t("sets.updated"), t("sets.note"), ...(editable ? [""] : [])]} />
           <tbody>
             {revisions.map((r) => (
               <tr>
@@ -528,11 +486,20 @@ function RevisionHistory(props: { page: AppPage; view: SetView }) {
 
 export function RestoreButton(props: { page: AppPage; set: FeatureSet; revision: number }) {
   return (
-    <form method="post" action={setPath(props.set, "/restore")} class="inline">
+    <SetWriteButton set={props.set} action="/restore" fields={{ restore: String(props.revision) }} label={props.page.t("sets.restore", { revision: props.revision })} link />
+  );
+}
+
+/** A one-button form that changes the set: it names the revision the page shows, so a stale click is refused. */
+function SetWriteButton(props: { set: FeatureSet; action: string; fields: Record<string, string>; label: string; ariaLabel?: string; link?: boolean }) {
+  return (
+    <form method="post" action={setPath(props.set, props.action)} class="inline">
       <input type="hidden" name="revision" value={String(props.set.revision)} />
-      <input type="hidden" name="restore" value={String(props.revision)} />
-      <button type="submit" class="link">
-        {props.page.t("sets.restore", { revision: props.revision })}
+      {Object.entries(props.fields).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" class={props.link ? "link" : undefined} aria-label={props.ariaLabel}>
+        {props.label}
       </button>
     </form>
   );

@@ -36,7 +36,10 @@ async function readJson(c: Context<AppEnv>): Promise<{ ok: true; body: Record<st
 export function setsApi() {
   const app = new Hono<AppEnv>();
   const stores = (c: Context<AppEnv>) => ({ sets: new FeatureSetStore(c.var.services.db), generations: new GenerationStore(c.var.services.db) });
-  const setId = (c: Context<AppEnv>) => (/^\d{1,9}$/.test(c.req.param("id") ?? "") ? Number(c.req.param("id")) : undefined);
+  const findSet = async (c: Context<AppEnv>) => {
+    const id = c.req.param("id") ?? "";
+    return /^\d{1,9}$/.test(id) ? stores(c).sets.get(Number(id)) : undefined;
+  };
   const currentCatalog = async (c: Context<AppEnv>) => {
     const catalog = await c.var.services.catalog.loadCurrent();
     if (!catalog) throw new Error("no catalog loaded");
@@ -61,8 +64,7 @@ export function setsApi() {
   });
 
   app.get("/feature-sets/:id", async (c) => {
-    const id = setId(c);
-    const set = id === undefined ? undefined : await stores(c).sets.get(id);
+    const set = await findSet(c);
     if (!set) return notFound(c);
     const catalog = await currentCatalog(c);
     const resolution = resolveSet(set.content, catalog);
@@ -75,9 +77,8 @@ export function setsApi() {
   });
 
   app.put("/feature-sets/:id", async (c) => {
-    const id = setId(c);
     const { sets } = stores(c);
-    const set = id === undefined ? undefined : await sets.get(id);
+    const set = await findSet(c);
     if (!set) return notFound(c);
     const read = await readJson(c);
     if (!read.ok) return read.response;
@@ -96,9 +97,8 @@ export function setsApi() {
   });
 
   app.delete("/feature-sets/:id", async (c) => {
-    const id = setId(c);
     const { sets } = stores(c);
-    const set = id === undefined ? undefined : await sets.get(id);
+    const set = await findSet(c);
     if (!set) return notFound(c);
     const result = await sets.remove(set.id, c.var.services.assignment().user);
     if (result === "forbidden") return forbidden(c, set);
@@ -106,9 +106,8 @@ export function setsApi() {
   });
 
   app.post("/feature-sets/:id/clone", async (c) => {
-    const id = setId(c);
     const { sets } = stores(c);
-    const set = id === undefined ? undefined : await sets.get(id);
+    const set = await findSet(c);
     if (!set) return notFound(c);
     const read = await readJson(c);
     if (!read.ok) return read.response;
@@ -119,14 +118,12 @@ export function setsApi() {
   });
 
   app.get("/feature-sets/:id/export", async (c) => {
-    const id = setId(c);
-    const { sets, generations } = stores(c);
-    const set = id === undefined ? undefined : await sets.get(id);
+    const set = await findSet(c);
     if (!set) return notFound(c);
     const { sites, site } = c.req.query();
     if (sites !== undefined && sites !== "all") return c.json({ error: 'sites must be "all"' }, 400);
     const scope: ExportScope = sites === "all" ? { kind: "all-sites" } : site !== undefined ? { kind: "site", name: site } : { kind: "set" };
-    const exported = await exportSet(c.var.services, generations, set, scope, t);
+    const exported = await exportSet(c.var.services, stores(c).generations, set, scope, t);
     if (!exported.ok) return c.json({ errors: exported.errors }, exported.status);
     return download(exported.file);
   });

@@ -1,6 +1,6 @@
 // The feature sets page: a form to start a new set, the reader's own sets and everyone else's
 // (which they may open, view and clone).
-import { Field, FormError } from "../../views/form";
+import { Field, FormError, TableHead } from "../../views/form";
 import { type AppPage, AppLayout } from "../views/app-layout";
 import type { FeatureSet } from "./feature-set-store";
 
@@ -31,16 +31,7 @@ function SetTable(props: { page: AppPage; sets: FeatureSet[]; id: string; showOw
   return (
     <div class="table-scroll">
       <table id={props.id}>
-        <thead>
-          <tr>
-            <th scope="col">{t("catalog.name")}</th>
-            {props.showOwner && <th scope="col">{t("sets.owner")}</th>}
-            <th scope="col">{t("sets.chosen")}</th>
-            <th scope="col">{t("sets.sites")}</th>
-            <th scope="col">{t("sets.revision")}</th>
-            <th scope="col">{t("sets.updated")}</th>
-          </tr>
-        </thead>
+        <TableHead labels={[t("catalog.name"), ...(props.showOwner ? [t("sets.owner")] : []), t("sets.chosen"), t("sets.sites"), t("sets.revision"), t("sets.updated")]} />
         <tbody>
           {props.sets.map((set) => (
             <tr>
