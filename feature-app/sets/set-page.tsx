@@ -73,8 +73,11 @@ function SetActions(props: { page: AppPage; view: SetView }) {
         </button>
       </form>
       {editable && (
-        <form method="post" action={setPath(set, "/delete")} class="inline" hx-confirm={t("sets.deleteConfirm", { name: set.name })}>
-          <input type="hidden" name="revision" value={String(set.revision)} />
+        // A plain form has no confirm dialog without script, so the box must be ticked first.
+        <form method="post" action={setPath(set, "/delete")} class="inline">
+          <label>
+            <input type="checkbox" name="confirm" value="yes" required /> {t("sets.deleteConfirm", { name: set.name })}
+          </label>{" "}
           <button type="submit" class="secondary">
             {t("sets.delete")}
           </button>

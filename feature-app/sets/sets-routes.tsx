@@ -219,6 +219,8 @@ export function setsRoutes() {
   app.post("/:id/delete", async (c) => {
     const set = await loadSet(c);
     if (!set) return notFound(c);
+    const body = await c.req.parseBody();
+    if (set.owner === user(c) && body.confirm !== "yes") return render(c, set, { problems: [c.var.appT("sets.error.confirmDelete")] }, 422);
     const result = await sets(c).remove(set.id, user(c));
     if (result === "forbidden") return render(c, set, { problems: [c.var.appT("sets.forbidden", { owner: set.owner })] }, 403);
     return c.redirect("/app/sets", 303);

@@ -6,7 +6,7 @@ import { unzipSync } from "fflate";
 import demo from "../../feature-app/catalog/demo/catalog.json";
 import { query } from "../helpers/database";
 import { tempDir } from "../helpers/temp-dir";
-import { type RunningApp, startFeatureApp } from "./instance";
+import { type RunningApp, openSocket, startFeatureApp } from "./instance";
 import { api, createSet, getPage, postForm } from "./sets-client";
 
 const data = tempDir("5gfm-sets-");
@@ -174,6 +174,42 @@ describe("generation", () => {
     expect(batches.map((b) => b.n)).toEqual([2, 2]);
     const site = await fetch(`${alice.url}/app/api/feature-sets/${id}/export?site=Busan%2001`, { headers: alice.auth });
     expect(JSON.parse(await site.text())).toEqual(busan);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/export?site=Nowhere`)).status).toBe(404);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/export?sites=some`)).json).toEqual({ error: 'sites must be "all"' });
+  });
+
+  test("a zip export reports its progress to the user's open pages over the WebSocket", async () => {
+    const { id } = await createSet(alice, "Progress", content);
+    const socket = await openSocket(alice);
+    try {
+      expect(JSON.parse(String(await socket.next()))).toMatchObject({ type: "hello", user: "alice" });
+      await fetch(`${alice.url}/app/api/feature-sets/${id}/export?sites=all`, { headers: alice.auth });
+      const messages = [JSON.parse(String(await socket.next())), JSON.parse(String(await socket.next()))];
+      expect(messages).toEqual([
+        { type: "progress", task: "export", done: 1, total: 2 },
+        { type: "progress", task: "export", done: 2, total: 2 },
+      ]);
+    } finally {
+      socket.socket.close();
+    }
+  });
+
+  test("the page's charts get the set's coverage per category and a parameter's values per site", async () => {
+    const { id } = await createSet(alice, "Charts", content);
+    const coverage = (await api(alice, "GET", `/app/sets/${id}/charts/coverage`)).json;
+    const i = coverage.labels.indexOf("Carrier Aggregation");
+    expect(coverage.set[i]).toBe(2);
+    expect(coverage.catalog[i]).toBeGreaterThan(2);
+    expect(coverage.set.reduce((a: number, b: number) => a + b, 0)).toBe(3);
+    const parameter = (await api(alice, "GET", `/app/sets/${id}/charts/parameter?param=FGR-CA0001.scellActivationBufferThreshold`)).json;
+    expect(parameter).toMatchObject({ labels: ["Busan 01", "Seoul-Gangnam"], values: [50, 80] });
+    expect((await api(alice, "GET", `/app/sets/${id}/charts/parameter?param=FGR-CA0001.scellDeactivationTimer`)).status).toBe(422);
+    const page = (await getPage(alice, `/app/sets/${id}`)).body;
+    expect(page).toContain('<option value="FGR-CA0001.scellActivationBufferThreshold">');
+    expect(page).toMatch(/<script type="module" src="\/static\/set-charts\.js(\?[^"]*)?"><\/script>/);
+    // Under the CSP: no inline script, style or event handler.
+    expect(page).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(page).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
   });
 });
 
@@ -302,8 +338,20 @@ describe("owners and other users", () => {
     expect(clone).toMatchObject({ owner: "bob", name: "Bob's copy", revision: 1, content: { features: ["FGR-CA0001"] } });
     expect((await api(bob, "PUT", `/app/api/feature-sets/${cloneId}`, { revision: 1, name: "Bob's own" })).status).toBe(200);
 
-    expect((await api(alice, "DELETE", `/app/api/feature-sets/${id}`)).status).toBe(204);
+    const unconfirmed = await postForm(alice, `/app/sets/${id}/delete`, {});
+    expect(unconfirmed.status).toBe(422);
+    expect(unconfirmed.body).toContain("Tick the box to confirm the deletion.");
+    expect((await postForm(alice, `/app/sets/${id}/delete`, { confirm: "yes" })).location).toBe("/app/sets");
     expect((await api(bob, "GET", `/app/api/feature-sets/${id}`)).status).toBe(404);
+  });
+
+  test("the pages speak Korean to a Korean reader", async () => {
+    const { id } = await createSet(alice, "한국어", { features: ["FGR-DS0001", "FGR-DS0002"] });
+    const response = await fetch(`${alice.url}/app/sets/${id}`, { headers: { ...alice.auth, "accept-language": "ko" } });
+    const page = await response.text();
+    expect(page).toContain('<html lang="ko">');
+    expect(page).toContain("다음을 해결해야 이 기능 세트를 내보낼 수 있습니다:");
+    expect(page).toContain("FGR-DS0001 (LTE-NR Dynamic Spectrum Sharing (DSS))은(는) FGR-DS0002");
   });
 
   test("a set is listed through the API and bad ids and bodies get clear errors", async () => {
