@@ -32,14 +32,15 @@ function draw(element, labels, series) {
   const bars = uPlot.paths.bars({ size: [0.7 / series.length, 40] });
   const options = {
     width: Math.max(280, element.clientWidth),
-    height: 240,
+    height: 320,
     scales: { x: { time: false, range: [-0.5, labels.length - 0.5] } },
-    axes: [{ values: (_u, splits) => splits.map((i) => labels[i] ?? ""), space: 20, rotate: -30 }, { size: 50 }],
+    // Category names are long: slanted, with room below the plot for them.
+    axes: [{ values: (_u, splits) => splits.map((i) => labels[i] ?? ""), space: 20, rotate: -40, size: 110 }, { size: 50 }],
     series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: palette[i % 2], fill: palette[i % 2], paths: bars, points: { show: false } }))],
   };
   const chart = new uPlot(options, [x, ...series.map((s) => s.values)], element);
   element.dataset.points = String(labels.length);
-  new ResizeObserver(() => chart.setSize({ width: Math.max(280, element.clientWidth), height: 240 })).observe(element);
+  new ResizeObserver(() => chart.setSize({ width: Math.max(280, element.clientWidth), height: 320 })).observe(element);
 }
 
 async function coverage(element) {

@@ -4,6 +4,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { and, desc, eq, getTableColumns } from "drizzle-orm";
 import type { FeatureDatabase } from "../db/connection";
 import { generations } from "../db/schema";
+import { type JsonChange, diffJson } from "./json-diff";
 
 export type Generation = typeof generations.$inferSelect;
 export type GenerationSummary = Omit<Generation, "document">;
@@ -39,5 +40,11 @@ export class GenerationStore {
   async get(setId: number, id: number): Promise<Generation | undefined> {
     const [row] = await this.db.select().from(generations).where(and(eq(generations.setId, setId), eq(generations.id, id)));
     return row;
+  }
+
+  /** What changed from generation `a` to `b` of the same set; undefined if either is not one of its generations. */
+  async diff(setId: number, a: number, b: number): Promise<JsonChange[] | undefined> {
+    const [before, after] = [await this.get(setId, a), await this.get(setId, b)];
+    return before && after ? diffJson(JSON.parse(before.document), JSON.parse(after.document)) : undefined;
   }
 }

@@ -388,7 +388,7 @@ function GenerationHistory(props: { page: AppPage; set: FeatureSet; generations:
                 {generations.map((g) => (
                   <tr>
                     <td>
-                      <a href={setPath(set, `/generations/${g.id}`)}>{g.id}</a>
+                      <a href={`/app/api/feature-sets/${set.id}/generations/${g.id}`}>{g.id}</a>
                     </td>
                     <td>
                       <When date={g.createdAt} locale={locale} /> · {g.createdBy}

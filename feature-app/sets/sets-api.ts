@@ -117,6 +117,27 @@ export function setsApi() {
     return c.json(clone, 201);
   });
 
+  app.get("/feature-sets/:id/generations", async (c) => {
+    const set = await findSet(c);
+    return set ? c.json({ items: await stores(c).generations.list(set.id) }) : notFound(c);
+  });
+
+  app.get("/feature-sets/:id/generations/diff", async (c) => {
+    const set = await findSet(c);
+    if (!set) return notFound(c);
+    const [a, b] = [c.req.query("a") ?? "", c.req.query("b") ?? ""];
+    const changes = /^\d{1,9}$/.test(a) && /^\d{1,9}$/.test(b) ? await stores(c).generations.diff(set.id, Number(a), Number(b)) : undefined;
+    return changes ? c.json({ changes }) : c.json({ error: "a and b must be ids of two generations of this feature set" }, 422);
+  });
+
+  app.get("/feature-sets/:id/generations/:generation", async (c) => {
+    const set = await findSet(c);
+    const id = c.req.param("generation");
+    const generation = set && /^\d{1,9}$/.test(id) ? await stores(c).generations.get(set.id, Number(id)) : undefined;
+    if (!generation) return c.json({ error: `no generation ${id} of this feature set` }, 404);
+    return c.body(generation.document, 200, { "content-type": "application/json; charset=utf-8" });
+  });
+
   app.get("/feature-sets/:id/export", async (c) => {
     const set = await findSet(c);
     if (!set) return notFound(c);

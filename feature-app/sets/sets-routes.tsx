@@ -9,7 +9,6 @@ import { type AppEnv, appPage, isHtmx } from "../context";
 import { NoticePage } from "../views/app-layout";
 import { type FeatureSet, FeatureSetStore, type WriteResult } from "./feature-set-store";
 import { GenerationStore } from "./generation-store";
-import { diffJson } from "./json-diff";
 import { RevisionPage } from "./revision-page";
 import { resolveSet } from "./resolve";
 import { coverageData, numericParameters, parameterData } from "./set-charts";
@@ -245,16 +244,10 @@ export function setsRoutes() {
   app.get("/:id/diff", async (c) => {
     const set = await loadSet(c);
     if (!set) return notFound(c);
-    const t = c.var.appT;
-    const pick = async (key: "a" | "b") => {
-      const number = v.safeParse(wholeNumber, c.req.query(key));
-      return number.success ? generations(c).get(set.id, number.output) : undefined;
-    };
-    const [a, b] = [await pick("a"), await pick("b")];
-    const changes = a && b ? diffJson(JSON.parse(a.document), JSON.parse(b.document)) : [];
-    const error = a && b ? undefined : t("generation.pickTwo");
-    if (c.req.header("accept")?.includes("application/json")) return c.json(error ? { error } : { changes }, error ? 422 : 200);
-    return c.html(<DiffResult page={appPage(c)} changes={changes} error={error} />, error ? 422 : 200);
+    const [a, b] = [v.safeParse(wholeNumber, c.req.query("a")), v.safeParse(wholeNumber, c.req.query("b"))];
+    const changes = a.success && b.success ? await generations(c).diff(set.id, a.output, b.output) : undefined;
+    const error = changes ? undefined : c.var.appT("generation.pickTwo");
+    return c.html(<DiffResult page={appPage(c)} changes={changes ?? []} error={error} />, error ? 422 : 200);
   });
 
   app.get("/:id/charts/coverage", async (c) => {

@@ -148,10 +148,15 @@ describe("generation", () => {
     expect(rows.map((r) => r.set_revision)).toEqual([1, 1, 2]);
     expect(rows[0]!.sha256).toBe(rows[1]!.sha256);
     expect(rows[0]!.sha256).toBe(new Bun.CryptoHasher("sha256").update(a).digest("hex"));
-    const diff = await fetch(`${alice.url}/app/sets/${id}/diff?a=${rows[1]!.id}&b=${rows[2]!.id}`, { headers: { ...alice.auth, accept: "application/json" } });
-    expect((await diff.json()).changes).toEqual([{ path: '$.features["FGR-CA0001"].parameters.scellAdditionA4ThresholdRsrp', before: -105, after: -100 }]);
+    const diff = await api(alice, "GET", `/app/api/feature-sets/${id}/generations/diff?a=${rows[1]!.id}&b=${rows[2]!.id}`);
+    expect(diff.json.changes).toEqual([{ path: '$.features["FGR-CA0001"].parameters.scellAdditionA4ThresholdRsrp', before: -105, after: -100 }]);
     const page = (await getPage(alice, `/app/sets/${id}/diff?a=${rows[1]!.id}&b=${rows[2]!.id}`)).body;
     expect(page).toContain("<td>-105</td><td>-100</td>");
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/generations/diff?a=${rows[0]!.id}&b=${rows[1]!.id}`)).json).toEqual({ changes: [] });
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/generations/diff?a=${rows[0]!.id}&b=999999`)).status).toBe(422);
+    const listed = (await api(alice, "GET", `/app/api/feature-sets/${id}/generations`)).json.items;
+    expect(listed.map((g: { id: number }) => g.id)).toEqual(rows.map((r) => r.id).reverse());
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/generations/${rows[0]!.id}`)).text).toBe(a);
   });
 
   test("a zip of all sites holds one document per site, with the site's overrides applied", async () => {
