@@ -59,7 +59,7 @@ export function setsApi() {
     const name = checkName(read.body.name, t);
     const content = checkContent(read.body.content ?? EMPTY_CONTENT, catalog, t);
     if (!name.ok || !content.ok) return c.json({ errors: [...(name.ok ? [] : name.errors), ...(content.ok ? [] : content.errors)] }, 422);
-    const set = await stores(c).sets.create(c.var.services.assignment().user, name.value, content.value, "created");
+    const set = await stores(c).sets.create(c.var.services.assignment().user, name.value, content.value, t("sets.note.created"));
     return c.json(set, 201);
   });
 
@@ -90,7 +90,7 @@ export function setsApi() {
     const name = checkName(input.name ?? set.name, t);
     const content = checkContent(input.content ?? set.content, await currentCatalog(c), t, set.content);
     if (!name.ok || !content.ok) return c.json({ errors: [...(name.ok ? [] : name.errors), ...(content.ok ? [] : content.errors)] }, 422);
-    const result = await sets.save(set.id, user, { baseRevision: input.revision, name: name.value, content: content.value, note: "saved through the API" });
+    const result = await sets.save(set.id, user, { baseRevision: input.revision, name: name.value, content: content.value, note: t("sets.note.api") });
     if (result.ok) return c.json(result.set);
     if (result.reason === "stale") return c.json({ error: staleMessage(t, input.revision, result.current), revision: result.current.revision }, 409);
     return result.reason === "forbidden" ? forbidden(c, set) : notFound(c);

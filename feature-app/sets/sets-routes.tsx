@@ -104,7 +104,7 @@ export function setsRoutes() {
       const page = <SetsListPage page={appPage(c)} sets={await sets(c).list()} name={String(body.name ?? "")} error={name.errors[0]!.message} />;
       return c.html(page, 422);
     }
-    const set = await sets(c).create(user(c), name.value, EMPTY_CONTENT, "created");
+    const set = await sets(c).create(user(c), name.value, EMPTY_CONTENT, c.var.appT("sets.note.created"));
     return c.redirect(`/app/sets/${set.id}`, 303);
   });
 
@@ -121,27 +121,34 @@ export function setsRoutes() {
     return c.html(<SearchResults page={appPage(c)} set={set} search={found} />);
   });
 
-  app.post("/:id/save", async (c) => {
+  /** A write: the set must exist and be the reader's (the store checks that again inside its transaction). */
+  const ownerWrite = (handler: (c: C, set: FeatureSet, body: Record<string, unknown>) => Promise<Response>) => async (c: C) => {
     const set = await loadSet(c);
     if (!set) return notFound(c);
-    const t = c.var.appT;
-    const body = await c.req.parseBody();
-    const form = formFromBody(body);
-    const base = postedRevision(body);
-    const kept = { form, baseRevision: base };
-    const catalog = await catalogOf(c);
-    const resolution = resolveSet(set.content, catalog);
-    const name = checkName(form.name, t);
-    const parsed = contentFromForm(form, set.content, resolution, catalog, t);
-    if (!name.ok || !parsed.ok) {
-      const errors = { ...(name.ok ? {} : { name: name.errors[0]!.message }), ...(parsed.ok ? {} : parsed.errors) };
-      return render(c, set, { ...kept, errors, problems: [t("sets.fixErrors")] }, set.owner === user(c) ? 422 : 403);
-    }
-    const checked = checkContent(parsed.content, catalog, t, set.content);
-    if (!checked.ok) return render(c, set, { ...kept, problems: checked.errors.map((e) => e.message) }, 422);
-    const note = name.value !== set.name ? t("sets.note.renamed", { name: name.value }) : t("sets.note.saved");
-    return answer(c, set, await sets(c).save(set.id, user(c), { baseRevision: base, name: name.value, content: checked.value, note }), base, kept);
-  });
+    if (set.owner !== user(c)) return render(c, set, { problems: [c.var.appT("sets.forbidden", { owner: set.owner })] }, 403);
+    return handler(c, set, await c.req.parseBody());
+  };
+
+  app.post(
+    "/:id/save",
+    ownerWrite(async (c, set, body) => {
+      const t = c.var.appT;
+      const form = formFromBody(body);
+      const base = postedRevision(body);
+      const kept = { form, baseRevision: base };
+      const catalog = await catalogOf(c);
+      const name = checkName(form.name, t);
+      const parsed = contentFromForm(form, set.content, resolveSet(set.content, catalog), catalog, t);
+      if (!name.ok || !parsed.ok) {
+        const errors = { ...(name.ok ? {} : { name: name.errors[0]!.message }), ...(parsed.ok ? {} : parsed.errors) };
+        return render(c, set, { ...kept, errors, problems: [t("sets.fixErrors")] }, 422);
+      }
+      const checked = checkContent(parsed.content, catalog, t, set.content);
+      if (!checked.ok) return render(c, set, { ...kept, problems: checked.errors.map((e) => e.message) }, 422);
+      const note = name.value !== set.name ? t("sets.note.renamed", { name: name.value }) : t("sets.note.saved");
+      return answer(c, set, await sets(c).save(set.id, user(c), { baseRevision: base, name: name.value, content: checked.value, note }), base, kept);
+    }),
+  );
 
   app.post("/:id/validate", async (c) => {
     const set = await loadSet(c);
@@ -165,44 +172,53 @@ export function setsRoutes() {
     return c.html(<span>{error ?? ""}</span>);
   });
 
-  app.post("/:id/features/add", async (c) => {
-    const set = await loadSet(c);
-    if (!set) return notFound(c);
-    const body = await c.req.parseBody();
-    const id = String(body.feature ?? "");
-    if (set.content.features.includes(id)) return c.redirect(`/app/sets/${set.id}`, 303);
-    const next = { ...set.content, features: [...set.content.features, id] };
-    return changeFeatures(c, set, body, next, c.var.appT("sets.note.added", { id }));
-  });
+  app.post(
+    "/:id/features/add",
+    ownerWrite(async (c, set, body) => {
+      const id = String(body.feature ?? "");
+      if (set.content.features.includes(id)) return c.redirect(`/app/sets/${set.id}`, 303);
+      const next = { ...set.content, features: [...set.content.features, id] };
+      return changeFeatures(c, set, body, next, c.var.appT("sets.note.added", { id }));
+    }),
+  );
 
-  app.post("/:id/features/remove", async (c) => {
-    const set = await loadSet(c);
-    if (!set) return notFound(c);
-    const t = c.var.appT;
-    const body = await c.req.parseBody();
-    const id = String(body.feature ?? "");
-    const catalog = await catalogOf(c);
-    const neededBy = resolveSet(set.content, catalog).features.find((f) => f.id === id)?.requiredBy ?? [];
-    if (set.owner === user(c) && neededBy.length > 0) return render(c, set, { problems: [t("sets.error.stillNeeded", { id, ids: neededBy.join(", ") })] }, 422);
-    const features = set.content.features.filter((f) => f !== id);
-    // Values of features that leave the set go with them.
-    const kept = new Set(resolveSet({ ...set.content, features }, catalog).features.map((f) => f.id));
-    const only = (values: SetContent["values"]) => Object.fromEntries(Object.entries(values).filter(([f]) => kept.has(f)));
-    const next = { features, values: only(set.content.values), sites: set.content.sites.map((s) => ({ name: s.name, overrides: only(s.overrides) })) };
-    return changeFeatures(c, set, body, next, t("sets.note.removed", { id }));
-  });
+  app.post(
+    "/:id/features/remove",
+    ownerWrite(async (c, set, body) => {
+      const t = c.var.appT;
+      const id = String(body.feature ?? "");
+      const catalog = await catalogOf(c);
+      const neededBy = resolveSet(set.content, catalog).features.find((f) => f.id === id)?.requiredBy ?? [];
+      if (neededBy.length > 0) return render(c, set, { problems: [t("sets.error.stillNeeded", { id, ids: neededBy.join(", ") })] }, 422);
+      const features = set.content.features.filter((f) => f !== id);
+      // Values of features that leave the set go with them.
+      const kept = new Set(resolveSet({ ...set.content, features }, catalog).features.map((f) => f.id));
+      const only = (values: SetContent["values"]) => Object.fromEntries(Object.entries(values).filter(([f]) => kept.has(f)));
+      const next = { features, values: only(set.content.values), sites: set.content.sites.map((s) => ({ name: s.name, overrides: only(s.overrides) })) };
+      return changeFeatures(c, set, body, next, t("sets.note.removed", { id }));
+    }),
+  );
 
-  app.post("/:id/restore", async (c) => {
-    const set = await loadSet(c);
-    if (!set) return notFound(c);
-    const body = await c.req.parseBody();
-    const number = v.safeParse(wholeNumber, body.restore);
-    const old = number.success ? await sets(c).revision(set.id, number.output) : undefined;
-    if (!old) return render(c, set, { problems: [c.var.appT("sets.error.noRevision", { revision: String(body.restore ?? "") })] }, 422);
-    const note = c.var.appT("sets.note.restored", { revision: old.revision });
-    const base = postedRevision(body);
-    return answer(c, set, await sets(c).save(set.id, user(c), { baseRevision: base, name: old.name, content: old.content, note }), base);
-  });
+  app.post(
+    "/:id/restore",
+    ownerWrite(async (c, set, body) => {
+      const number = v.safeParse(wholeNumber, body.restore);
+      const old = number.success ? await sets(c).revision(set.id, number.output) : undefined;
+      if (!old) return render(c, set, { problems: [c.var.appT("sets.error.noRevision", { revision: String(body.restore ?? "") })] }, 422);
+      const note = c.var.appT("sets.note.restored", { revision: old.revision });
+      const base = postedRevision(body);
+      return answer(c, set, await sets(c).save(set.id, user(c), { baseRevision: base, name: old.name, content: old.content, note }), base);
+    }),
+  );
+
+  app.post(
+    "/:id/delete",
+    ownerWrite(async (c, set, body) => {
+      if (body.confirm !== "yes") return render(c, set, { problems: [c.var.appT("sets.error.confirmDelete")] }, 422);
+      const result = await sets(c).remove(set.id, user(c));
+      return result === "forbidden" ? render(c, set, { problems: [c.var.appT("sets.forbidden", { owner: set.owner })] }, 403) : c.redirect("/app/sets", 303);
+    }),
+  );
 
   app.post("/:id/clone", async (c) => {
     const set = await loadSet(c);
@@ -215,30 +231,12 @@ export function setsRoutes() {
     return c.redirect(`/app/sets/${clone.id}`, 303);
   });
 
-  app.post("/:id/delete", async (c) => {
-    const set = await loadSet(c);
-    if (!set) return notFound(c);
-    const body = await c.req.parseBody();
-    if (set.owner === user(c) && body.confirm !== "yes") return render(c, set, { problems: [c.var.appT("sets.error.confirmDelete")] }, 422);
-    const result = await sets(c).remove(set.id, user(c));
-    if (result === "forbidden") return render(c, set, { problems: [c.var.appT("sets.forbidden", { owner: set.owner })] }, 403);
-    return c.redirect("/app/sets", 303);
-  });
-
   app.get("/:id/revisions/:revision", async (c) => {
     const set = await loadSet(c);
     const number = v.safeParse(wholeNumber, c.req.param("revision"));
     const revision = set && number.success ? await sets(c).revision(set.id, number.output) : undefined;
     if (!set || !revision) return notFound(c);
     return c.html(<RevisionPage page={appPage(c)} set={set} revision={revision} editable={set.owner === user(c)} />);
-  });
-
-  app.get("/:id/generations/:generation", async (c) => {
-    const set = await loadSet(c);
-    const number = v.safeParse(wholeNumber, c.req.param("generation"));
-    const generation = set && number.success ? await generations(c).get(set.id, number.output) : undefined;
-    if (!generation) return notFound(c);
-    return c.body(generation.document, 200, { "content-type": "application/json; charset=utf-8" });
   });
 
   app.get("/:id/diff", async (c) => {
