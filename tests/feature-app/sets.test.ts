@@ -170,6 +170,8 @@ describe("generation", () => {
     const seoul = JSON.parse(new TextDecoder().decode(files[`feature-set-${id}-r1-Seoul-Gangnam.json`]));
     const busan = JSON.parse(new TextDecoder().decode(files[`feature-set-${id}-r1-Busan_01.json`]));
     expect(seoul.site).toBe("Seoul-Gangnam");
+    const validate = new Ajv({ strict: false }).compile((await api(alice, "GET", "/app/api/schema")).json);
+    expect([validate(seoul), validate(busan)]).toEqual([true, true]);
     const ca1 = (doc: { features: { id: string; parameters: Record<string, unknown> }[] }) => doc.features.find((f) => f.id === "FGR-CA0001")!.parameters;
     expect(ca1(seoul)).toMatchObject({ scellActivationBufferThreshold: 80, scellAdditionA4ThresholdRsrp: -105 });
     expect(ca1(busan)).toMatchObject({ scellActivationBufferThreshold: 50, scellAdditionA4ThresholdRsrp: -105 });
