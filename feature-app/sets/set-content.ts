@@ -11,6 +11,9 @@ export const MAX_SITES = 500;
 /** Site names become file names in a zip, so they hold letters, digits, space, '.', '_' and '-' only. */
 export const SITE_NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u;
 
+/** Two sites whose names differ only in case or in space against "_" would get the same file name in a zip. */
+export const siteKey = (name: string) => name.trim().toLowerCase().replace(/ /g, "_");
+
 export type Values = Record<string, Record<string, ParameterValue>>;
 export interface Site {
   name: string;
@@ -53,7 +56,7 @@ export function contentSchema(t: AppTranslate) {
       v.pipe(
         v.array(v.object({ name: siteNameSchema(t), overrides: v.optional(values, {}) }), t("sets.error.sites")),
         v.maxLength(MAX_SITES, t("sets.error.tooMany", { max: MAX_SITES })),
-        v.check((sites) => unique(sites, (s) => s.name.toLowerCase()), t("sets.error.siteTwice")),
+        v.check((sites) => unique(sites, (s) => siteKey(s.name)), t("sets.error.siteTwice")),
       ),
       [],
     ),

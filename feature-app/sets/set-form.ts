@@ -7,7 +7,7 @@ import type { LoadedCatalog } from "../catalog/catalog-store";
 import type { ParameterValue } from "../catalog/feature-schema";
 import type { AppTranslate } from "../messages";
 import type { Resolution } from "./resolve";
-import { type SetContent, type Site, type Values, checkValue, siteNameSchema, valueFromText } from "./set-content";
+import { type SetContent, type Site, type Values, checkValue, siteKey, siteNameSchema, valueFromText } from "./set-content";
 
 export interface SetForm {
   name: string;
@@ -105,8 +105,8 @@ export function contentFromForm(
   const seen = new Set<string>();
   form.sites.forEach((site, i) => {
     if (site.name.trim() === "" && site.overrides.trim() === "") return;
-    const nameError = siteNameError(site.name, t) ?? (seen.has(site.name.trim().toLowerCase()) ? t("sets.error.siteTwice") : undefined);
-    seen.add(site.name.trim().toLowerCase());
+    const nameError = siteNameError(site.name, t) ?? (seen.has(siteKey(site.name)) ? t("sets.error.siteTwice") : undefined);
+    seen.add(siteKey(site.name));
     if (nameError) errors[`site-name-${i}`] = nameError;
     const parsed = parseOverrides(site.overrides, resolution, t);
     if ("error" in parsed) errors[`site-overrides-${i}`] = parsed.error;

@@ -294,6 +294,8 @@ describe("saving", () => {
       { path: "content.values.FGR-SA0001.nothing", message: "FGR-SA0001 has no parameter nothing." },
       { path: "content.values.FGR-DS0001", message: "FGR-DS0001 is not in this feature set." },
     ]);
+    const sameFile = await api(alice, "PUT", `/app/api/feature-sets/${id}`, { revision: 1, content: { features: [], sites: [{ name: "Site 1" }, { name: "site_1" }] } });
+    expect(sameFile.json.errors).toEqual([{ path: "content.sites", message: "Two sites have the same name (case, and space against _, do not count)." }]);
     expect((await api(alice, "PUT", `/app/api/feature-sets/${id}`, { name: "x" })).status).toBe(400);
     expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.revision).toBe(1);
   });
