@@ -2,7 +2,7 @@
 import { canonicalJson } from "../canonical-json";
 import { type AppPage, AppLayout } from "../views/app-layout";
 import type { FeatureSet, Revision } from "./feature-set-store";
-import { RestoreButton } from "./set-page";
+import { RestoreButton } from "./set-history";
 import { When } from "./sets-list-page";
 
 export function RevisionPage(props: { page: AppPage; set: FeatureSet; revision: Revision; editable: boolean }) {

@@ -16,7 +16,8 @@ import { EMPTY_CONTENT, type SetContent } from "./set-content";
 import { exportBlockers } from "./set-export";
 import { contentFromForm, formFromBody, formFromContent, parseOverrides, siteNameError, valueFieldError } from "./set-form";
 import { checkContent, checkName, staleMessage } from "./set-input";
-import { DiffResult, SearchResults, SetPage, type SetView } from "./set-page";
+import { DiffResult } from "./set-history";
+import { SearchResults, SetPage, type SetView } from "./set-page";
 import { SetsListPage } from "./sets-list-page";
 
 type C = Context<AppEnv>;
