@@ -69,13 +69,24 @@ export function parseOverrides(text: string, resolution: Resolution, t: AppTrans
     const [, featureId = "", name = "", value = ""] = match;
     const resolved = resolution.features.find((f) => f.id === featureId);
     if (!resolved) return fail(t("sets.error.notInSet", { id: featureId }));
-    const parameter = resolved.feature?.parameters.find((p) => p.name === name);
+    if (!resolved.feature) {
+      // The catalog dropped this feature: its lines are kept as they were, to lose nothing.
+      overrides[featureId] = { ...overrides[featureId], [name]: untypedValue(value) };
+      continue;
+    }
+    const parameter = resolved.feature.parameters.find((p) => p.name === name);
     if (!parameter) return fail(t("sets.error.noParameter", { id: featureId, name }));
     const checked = checkValue(parameter, valueFromText(parameter, value), t);
     if ("error" in checked) return fail(`${featureId}.${name}: ${checked.error}`);
     overrides[featureId] = { ...overrides[featureId], [name]: checked.value };
   }
   return { overrides };
+}
+
+/** A value whose parameter the catalog no longer defines: true/false and numbers as such, else text. */
+function untypedValue(text: string): ParameterValue {
+  if (text === "true" || text === "false") return text === "true";
+  return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text) ? Number(text) : text;
 }
 
 export function siteNameError(text: string, t: AppTranslate): string | undefined {
@@ -92,7 +103,8 @@ export function contentFromForm(
   t: AppTranslate,
 ): { ok: true; content: SetContent } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
-  const values: Values = {};
+  // The form has no inputs for features the catalog dropped; their stored values stay.
+  const values: Values = Object.fromEntries(Object.entries(stored.values).filter(([id]) => !catalog.byId.has(id)));
   for (const [field, text] of Object.entries(form.values)) {
     const checked = valueFieldError(field, text, catalog, t);
     if ("error" in checked) errors[field] = checked.error;

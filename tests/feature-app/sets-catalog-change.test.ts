@@ -5,12 +5,16 @@ import { expect, test } from "bun:test";
 import { query } from "../helpers/database";
 import { tempDir } from "../helpers/temp-dir";
 import { startFeatureApp } from "./instance";
-import { api, createSet, getPage } from "./sets-client";
+import { api, createSet, getPage, postForm } from "./sets-client";
 
 test("a feature the newest catalog dropped and a one-sided conflict both block export, by name", async () => {
   using data = tempDir("5gfm-sets-catalog-");
   await using app = await startFeatureApp({ user: "alice", env: { FGM_DATA: data.path } });
-  const { id } = await createSet(app, "Changing catalog", { features: ["FGR-ES0001", "FGR-MM0001", "FGR-NU0001"] });
+  const { id } = await createSet(app, "Changing catalog", {
+    features: ["FGR-ES0001", "FGR-MM0001", "FGR-NU0001"],
+    values: { "FGR-NU0001": { channelAccessPriorityClass: 2 } },
+    sites: [{ name: "Site", overrides: { "FGR-NU0001": { nruBand: "n96" } } }],
+  });
   expect((await api(app, "GET", `/app/api/feature-sets/${id}`)).json.exportBlockers).toEqual([]);
 
   await query(data.path, "INSERT INTO catalog_versions (name, source, format, imported_by, feature_count, content_hash) VALUES ('v2', 'test', 'json', 'test', 87, 'test')");
@@ -39,9 +43,21 @@ test("a feature the newest catalog dropped and a one-sided conflict both block e
   expect(page).toContain("no longer in the catalog");
   expect(page).toContain("FGR-ES0001 conflicts with FGR-MM0001");
 
-  // The dropped feature may stay in the set (so nothing is lost), but none can be newly added.
-  expect((await api(app, "PUT", `/app/api/feature-sets/${id}`, { revision: 1, name: "Kept" })).status).toBe(200);
-  const refused = await api(app, "PUT", `/app/api/feature-sets/${id}`, { revision: 2, content: { features: ["FGR-NU0001", "FGR-NU0009"] } });
+  // The dropped feature stays in the set with its values, through the page's form and the API,
+  // so nothing is lost; but no unknown feature can be newly added.
+  const saved = await postForm(app, `/app/sets/${id}/save`, {
+    revision: "1",
+    name: "Kept",
+    "site-name-0": "Site",
+    "site-overrides-0": "FGR-NU0001.nruBand = n96",
+  });
+  expect(saved.status).toBe(303);
+  expect((await api(app, "GET", `/app/api/feature-sets/${id}`)).json).toMatchObject({
+    revision: 2,
+    content: { values: { "FGR-NU0001": { channelAccessPriorityClass: 2 } }, sites: [{ name: "Site", overrides: { "FGR-NU0001": { nruBand: "n96" } } }] },
+  });
+  expect((await api(app, "PUT", `/app/api/feature-sets/${id}`, { revision: 2, name: "Kept again" })).status).toBe(200);
+  const refused = await api(app, "PUT", `/app/api/feature-sets/${id}`, { revision: 3, content: { features: ["FGR-NU0001", "FGR-NU0009"] } });
   expect(refused.status).toBe(422);
   expect(refused.json.errors).toEqual([{ path: "content.features[1]", message: "The catalog has no feature FGR-NU0009." }]);
 });
