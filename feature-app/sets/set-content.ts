@@ -86,12 +86,15 @@ function valueSchema(parameter: Parameter, t: AppTranslate) {
   }
 }
 
+/** A number as people type it: sign, digits, a decimal point, an exponent. */
+export const NUMBER_TEXT = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
 /** A form field's text as the value its parameter's type expects; text that isn't one stays text and fails the check. */
 export function valueFromText(parameter: Parameter, text: string): unknown {
   const trimmed = text.trim();
   if (parameter.type === "bool") return trimmed === "true" ? true : trimmed === "false" ? false : text;
   if (parameter.type === "int" || parameter.type === "float") {
-    return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(trimmed) ? Number(trimmed) : text;
+    return NUMBER_TEXT.test(trimmed) ? Number(trimmed) : text;
   }
   return text;
 }

@@ -7,7 +7,7 @@ import type { LoadedCatalog } from "../catalog/catalog-store";
 import type { ParameterValue } from "../catalog/feature-schema";
 import type { AppTranslate } from "../messages";
 import type { Resolution } from "./resolve";
-import { type SetContent, type Site, type Values, checkValue, siteKey, siteNameSchema, valueFromText } from "./set-content";
+import { NUMBER_TEXT, type SetContent, type Site, type Values, checkValue, siteKey, siteNameSchema, valueFromText } from "./set-content";
 
 export interface SetForm {
   name: string;
@@ -86,7 +86,7 @@ export function parseOverrides(text: string, resolution: Resolution, t: AppTrans
 /** A value whose parameter the catalog no longer defines: true/false and numbers as such, else text. */
 function untypedValue(text: string): ParameterValue {
   if (text === "true" || text === "false") return text === "true";
-  return /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text) ? Number(text) : text;
+  return NUMBER_TEXT.test(text) ? Number(text) : text;
 }
 
 export function siteNameError(text: string, t: AppTranslate): string | undefined {
