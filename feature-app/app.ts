@@ -18,6 +18,8 @@ import { diagRoutes } from "./diag-routes";
 import { requireInstanceToken } from "./instance-token";
 import { createLiveSockets } from "./live-sockets";
 import { appTranslator } from "./messages";
+import { setsApi } from "./sets/sets-api";
+import { setsRoutes } from "./sets/sets-routes";
 
 const log = createLogger("feature-app");
 
@@ -103,6 +105,8 @@ export function createFeatureApp(options: FeatureAppOptions) {
   app.route("/app", catalogRoutes());
   app.route("/app/import", importRoutes(imports));
   app.route("/app/api", catalogApi(imports));
+  app.route("/app/sets", setsRoutes());
+  app.route("/app/api", setsApi());
 
   app.notFound((c) => c.json({ error: "not found" }, 404));
   app.onError((error, c) => {

@@ -23,6 +23,10 @@ declare module "*/static/feature-app.js" {
   const path: string;
   export default path;
 }
+declare module "*/static/set-charts.js" {
+  const path: string;
+  export default path;
+}
 declare module "*/static/admin-charts.js" {
   const path: string;
   export default path;

@@ -12,7 +12,7 @@ describe("feature-app page", () => {
     expect(page).toStartWith("<!doctype html>");
     expect(page).toContain("<title>Feature catalog · 5G Feature Manager</title>");
     expect(page).toContain("Signed in as Alice &lt;Kim&gt;");
-    expect(page).toContain('<tr id="FGR-CA0001"><td><a href="/app/features/FGR-CA0001">FGR-CA0001</a></td>');
+    expect(page).toContain('<tr id="FGR-CA0001"><td class="nowrap"><a href="/app/features/FGR-CA0001">FGR-CA0001</a></td>');
     const ids = [...page.matchAll(/<tr id="(FGR-[^"]+)">/g)].map((m) => m[1]);
     expect(ids.length).toBe(50);
     expect(ids).toEqual(ids.toSorted());

@@ -1,0 +1,114 @@
+// Feature sets in the shared database. Every change writes the set row and its revision row in
+// one transaction; a save names the revision it started from and is refused when the stored one
+// has moved on (someone saved first), so nothing is silently overwritten. Only the owner writes.
+import { and, asc, desc, eq, getTableColumns } from "drizzle-orm";
+import type { FeatureDatabase } from "../db/connection";
+import { featureSetRevisions, featureSets } from "../db/schema";
+import { canonicalJson } from "../canonical-json";
+import type { SetContent } from "./set-content";
+
+export interface FeatureSet {
+  id: number;
+  owner: string;
+  name: string;
+  revision: number;
+  content: SetContent;
+  createdAt: Date;
+  updatedAt: Date;
+  updatedBy: string;
+}
+
+export type RevisionSummary = Omit<typeof featureSetRevisions.$inferSelect, "content">;
+export interface Revision extends RevisionSummary {
+  content: SetContent;
+}
+
+export type WriteResult =
+  | { ok: true; set: FeatureSet }
+  | { ok: false; reason: "not-found" }
+  | { ok: false; reason: "forbidden" }
+  | { ok: false; reason: "stale"; current: FeatureSet };
+
+export interface Change {
+  /** The revision the writer saw; the save is refused if the stored one differs. */
+  baseRevision: number;
+  name: string;
+  content: SetContent;
+  note: string;
+}
+
+function fromRow(row: typeof featureSets.$inferSelect): FeatureSet {
+  return { ...row, content: JSON.parse(row.content) };
+}
+
+export class FeatureSetStore {
+  constructor(private readonly db: FeatureDatabase) {}
+
+  /** Every user's sets: owners edit theirs, everyone may view and clone the others. */
+  async list(): Promise<FeatureSet[]> {
+    const rows = await this.db.select().from(featureSets).orderBy(asc(featureSets.owner), asc(featureSets.name), asc(featureSets.id));
+    return rows.map(fromRow);
+  }
+
+  async get(id: number): Promise<FeatureSet | undefined> {
+    const [row] = await this.db.select().from(featureSets).where(eq(featureSets.id, id));
+    return row && fromRow(row);
+  }
+
+  async create(owner: string, name: string, content: SetContent, note: string): Promise<FeatureSet> {
+    return this.db.transaction(async (tx) => {
+      const stored = canonicalJson(content);
+      const [row] = await tx.insert(featureSets).values({ owner, name, revision: 1, content: stored, updatedBy: owner }).returning();
+      if (!row) throw new Error("inserting a feature set returned no row");
+      await tx.insert(featureSetRevisions).values({ setId: row.id, revision: 1, name, content: stored, savedBy: owner, note });
+      return fromRow(row);
+    });
+  }
+
+  async save(id: number, user: string, change: Change): Promise<WriteResult> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.select().from(featureSets).where(eq(featureSets.id, id));
+      if (!row) return { ok: false, reason: "not-found" };
+      if (row.owner !== user) return { ok: false, reason: "forbidden" };
+      if (row.revision !== change.baseRevision) return { ok: false, reason: "stale", current: fromRow(row) };
+      const stored = canonicalJson(change.content);
+      const revision = row.revision + 1;
+      // The revision condition again: another process may have saved between the read and here.
+      const [updated] = await tx
+        .update(featureSets)
+        .set({ name: change.name, content: stored, revision, updatedAt: new Date(), updatedBy: user })
+        .where(and(eq(featureSets.id, id), eq(featureSets.revision, change.baseRevision)))
+        .returning();
+      if (!updated) {
+        const [current] = await tx.select().from(featureSets).where(eq(featureSets.id, id));
+        return current ? { ok: false, reason: "stale", current: fromRow(current) } : { ok: false, reason: "not-found" };
+      }
+      await tx.insert(featureSetRevisions).values({ setId: id, revision, name: change.name, content: stored, savedBy: user, note: change.note });
+      return { ok: true, set: fromRow(updated) };
+    });
+  }
+
+  /** Deletes the set with its revisions and generations (the foreign keys cascade). */
+  async remove(id: number, user: string): Promise<"deleted" | "not-found" | "forbidden"> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.select({ owner: featureSets.owner }).from(featureSets).where(eq(featureSets.id, id));
+      if (!row) return "not-found";
+      if (row.owner !== user) return "forbidden";
+      await tx.delete(featureSets).where(eq(featureSets.id, id));
+      return "deleted";
+    });
+  }
+
+  async revisions(id: number): Promise<RevisionSummary[]> {
+    const { content: _content, ...columns } = getTableColumns(featureSetRevisions);
+    return this.db.select(columns).from(featureSetRevisions).where(eq(featureSetRevisions.setId, id)).orderBy(desc(featureSetRevisions.revision));
+  }
+
+  async revision(id: number, revision: number): Promise<Revision | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(featureSetRevisions)
+      .where(and(eq(featureSetRevisions.setId, id), eq(featureSetRevisions.revision, revision)));
+    return row && { ...row, content: JSON.parse(row.content) };
+  }
+}

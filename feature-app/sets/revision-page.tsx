@@ -1,0 +1,27 @@
+// One old revision of a feature set, read-only, with the button that restores it (as a new revision).
+import { canonicalJson } from "../canonical-json";
+import { type AppPage, AppLayout } from "../views/app-layout";
+import type { FeatureSet, Revision } from "./feature-set-store";
+import { RestoreButton } from "./set-history";
+import { When } from "./sets-list-page";
+
+export function RevisionPage(props: { page: AppPage; set: FeatureSet; revision: Revision; editable: boolean }) {
+  const { page, set, revision } = props;
+  const { t } = page;
+  return (
+    <AppLayout page={page} title={`${set.name} · r${revision.revision}`} section="sets">
+      <p>
+        <a href={`/app/sets/${set.id}`}>← {set.name}</a>
+      </p>
+      <h1>{t("sets.revisionTitle", { name: revision.name, revision: revision.revision })}</h1>
+      <p class="muted">
+        <When date={revision.savedAt} locale={page.locale} /> · {revision.savedBy} · {revision.note}
+      </p>
+      {props.editable && revision.revision !== set.revision && <RestoreButton page={page} set={set} revision={revision.revision} />}
+      <h2>{t("sets.chosen")}</h2>
+      <p id="revision-features">{revision.content.features.join(", ") || t("sets.noFeatures")}</p>
+      <h2>{t("sets.content")}</h2>
+      <pre class="card" id="revision-content">{canonicalJson(revision.content, 2)}</pre>
+    </AppLayout>
+  );
+}

@@ -1,0 +1,131 @@
+// The set page's histories: generated documents (with the diff of any two) and revisions (each
+// viewable, and restorable as a new revision).
+import { FormError, TableHead } from "../../views/form";
+import type { AppPage } from "../views/app-layout";
+import type { FeatureSet } from "./feature-set-store";
+import type { GenerationSummary } from "./generation-store";
+import { SetWriteButton, setPath } from "./set-controls";
+import type { SetView } from "./set-page";
+import { When } from "./sets-list-page";
+
+export function GenerationHistory(props: { page: AppPage; set: FeatureSet; generations: GenerationSummary[] }) {
+  const { t, locale } = props.page;
+  const { set, generations } = props;
+  return (
+    <section class="card" id="generations" aria-labelledby="generations-title">
+      <h2 id="generations-title">{t("generation.history")}</h2>
+      {generations.length === 0 ? (
+        <p class="muted">{t("generation.none")}</p>
+      ) : (
+        <>
+          <div class="table-scroll">
+            <table>
+              <TableHead labels={["#", t("sets.updated"), t("sets.revision"), t("catalog.version"), t("generation.site"), "SHA-256"]} />
+              <tbody>
+                {generations.map((g) => (
+                  <tr>
+                    <td>
+                      <a href={`/app/api/feature-sets/${set.id}/generations/${g.id}`}>{g.id}</a>
+                    </td>
+                    <td>
+                      <When date={g.createdAt} locale={locale} /> · {g.createdBy}
+                    </td>
+                    <td>{g.setRevision}</td>
+                    <td>{g.catalogVersionId}</td>
+                    <td>{g.site ?? t("generation.wholeSetShort")}</td>
+                    <td>
+                      <code title={g.sha256}>{g.sha256.slice(0, 12)}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <form method="get" action={setPath(set, "/diff")} hx-get={setPath(set, "/diff")} hx-target="#generation-diff" hx-swap="outerHTML" class="grid-form">
+            <GenerationSelect label={t("generation.from")} name="a" generations={generations} selected={generations[1]?.id} />
+            <GenerationSelect label={t("generation.to")} name="b" generations={generations} selected={generations[0]?.id} />
+            <button type="submit">{t("generation.compare")}</button>
+          </form>
+          <div id="generation-diff"></div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function GenerationSelect(props: { label: string; name: string; generations: GenerationSummary[]; selected?: number }) {
+  return (
+    <div class="field">
+      <label for={`field-${props.name}`}>{props.label}</label>
+      <select id={`field-${props.name}`} name={props.name}>
+        {props.generations.map((g) => (
+          <option value={String(g.id)} selected={g.id === props.selected}>
+            #{g.id} · r{g.setRevision} · {g.site ?? "—"}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function DiffResult(props: { page: AppPage; changes: { path: string; before?: unknown; after?: unknown }[]; error?: string }) {
+  const { t } = props.page;
+  const show = (value: unknown) => (value === undefined ? "—" : JSON.stringify(value));
+  return (
+    <div id="generation-diff" aria-live="polite">
+      <FormError message={props.error} />
+      {!props.error && props.changes.length === 0 && <p class="muted">{t("generation.same")}</p>}
+      {props.changes.length > 0 && (
+        <table id="diff-table">
+          <TableHead labels={[t("generation.path"), t("generation.before"), t("generation.after")]} />
+          <tbody>
+            {props.changes.map((change) => (
+              <tr>
+                <td>
+                  <code>{change.path}</code>
+                </td>
+                <td>{show(change.before)}</td>
+                <td>{show(change.after)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+export function RevisionHistory(props: { page: AppPage; view: SetView }) {
+  const { t, locale } = props.page;
+  const { set, revisions, editable } = props.view;
+  return (
+    <section class="card" id="revisions" aria-labelledby="revisions-title">
+      <h2 id="revisions-title">{t("sets.history")}</h2>
+      <div class="table-scroll">
+        <table>
+          <TableHead labels={[t("sets.revision"), t("sets.updated"), t("sets.note"), ...(editable ? [""] : [])]} />
+          <tbody>
+            {revisions.map((r) => (
+              <tr>
+                <td>
+                  <a href={setPath(set, `/revisions/${r.revision}`)}>{r.revision}</a>
+                </td>
+                <td>
+                  <When date={r.savedAt} locale={locale} /> · {r.savedBy}
+                </td>
+                <td>{r.note}</td>
+                {editable && <td>{r.revision !== set.revision && <RestoreButton page={props.page} set={set} revision={r.revision} />}</td>}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+export function RestoreButton(props: { page: AppPage; set: FeatureSet; revision: number }) {
+  return (
+    <SetWriteButton set={props.set} action="/restore" fields={{ restore: String(props.revision) }} label={props.page.t("sets.restore", { revision: props.revision })} link />
+  );
+}

@@ -1,0 +1,153 @@
+// The feature sets for scripts, as JSON under /app/api: list, create, read, update (naming the
+// revision it starts from), delete, clone, export, and the published document schema. The
+// checks are the page's: set-input.ts and the store.
+import { type Context, Hono } from "hono";
+import * as v from "valibot";
+import type { AppEnv } from "../context";
+import { appTranslator } from "../messages";
+import { documentJsonSchema } from "./document";
+import { type FeatureSet, FeatureSetStore } from "./feature-set-store";
+import { GenerationStore } from "./generation-store";
+import { resolveSet } from "./resolve";
+import { EMPTY_CONTENT } from "./set-content";
+import { type ExportScope, download, exportBlockers, exportSet } from "./set-export";
+import { checkContent, checkName, staleMessage } from "./set-input";
+
+// Scripts read English; the pages pass the reader's language.
+const t = appTranslator("en");
+
+const updateSchema = v.object({
+  revision: v.pipe(v.number("revision must be the number of the revision you started from"), v.integer("revision must be a whole number")),
+  name: v.optional(v.unknown()),
+  content: v.optional(v.unknown()),
+});
+
+function summary(set: FeatureSet) {
+  const { content: _content, ...rest } = set;
+  return rest;
+}
+
+async function readJson(c: Context<AppEnv>): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; response: Response }> {
+  const body = await c.req.json().catch(() => undefined);
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return { ok: false, response: c.json({ error: "the body must be a JSON object" }, 400) };
+  return { ok: true, body };
+}
+
+export function setsApi() {
+  const app = new Hono<AppEnv>();
+  const stores = (c: Context<AppEnv>) => ({ sets: new FeatureSetStore(c.var.services.db), generations: new GenerationStore(c.var.services.db) });
+  const findSet = async (c: Context<AppEnv>) => {
+    const id = c.req.param("id") ?? "";
+    return /^\d{1,9}$/.test(id) ? stores(c).sets.get(Number(id)) : undefined;
+  };
+  const currentCatalog = async (c: Context<AppEnv>) => {
+    const catalog = await c.var.services.catalog.loadCurrent();
+    if (!catalog) throw new Error("no catalog loaded");
+    return catalog;
+  };
+  const notFound = (c: Context<AppEnv>) => c.json({ error: `no feature set ${c.req.param("id")}` }, 404);
+  const forbidden = (c: Context<AppEnv>, set: { owner: string }) => c.json({ error: `only ${set.owner}, who owns this feature set, may change it` }, 403);
+
+  app.get("/schema", (c) => c.json(documentJsonSchema()));
+
+  app.get("/feature-sets", async (c) => c.json({ items: (await stores(c).sets.list()).map(summary) }));
+
+  app.post("/feature-sets", async (c) => {
+    const read = await readJson(c);
+    if (!read.ok) return read.response;
+    const catalog = await currentCatalog(c);
+    const name = checkName(read.body.name, t);
+    const content = checkContent(read.body.content ?? EMPTY_CONTENT, catalog, t);
+    if (!name.ok || !content.ok) return c.json({ errors: [...(name.ok ? [] : name.errors), ...(content.ok ? [] : content.errors)] }, 422);
+    const set = await stores(c).sets.create(c.var.services.assignment().user, name.value, content.value, t("sets.note.created"));
+    return c.json(set, 201);
+  });
+
+  app.get("/feature-sets/:id", async (c) => {
+    const set = await findSet(c);
+    if (!set) return notFound(c);
+    const catalog = await currentCatalog(c);
+    const resolution = resolveSet(set.content, catalog);
+    return c.json({
+      ...set,
+      catalogVersion: catalog.version.id,
+      resolved: { features: resolution.features.map(({ feature, ...rest }) => ({ ...rest, inCatalog: feature !== undefined })), conflicts: resolution.conflicts },
+      exportBlockers: exportBlockers(set, catalog, t),
+    });
+  });
+
+  app.put("/feature-sets/:id", async (c) => {
+    const { sets } = stores(c);
+    const set = await findSet(c);
+    if (!set) return notFound(c);
+    const read = await readJson(c);
+    if (!read.ok) return read.response;
+    const parsed = v.safeParse(updateSchema, read.body);
+    if (!parsed.success) return c.json({ error: parsed.issues[0].message }, 400);
+    const user = c.var.services.assignment().user;
+    if (set.owner !== user) return forbidden(c, set);
+    const input = parsed.output;
+    const name = checkName(input.name ?? set.name, t);
+    const content = checkContent(input.content ?? set.content, await currentCatalog(c), t, set.content);
+    if (!name.ok || !content.ok) return c.json({ errors: [...(name.ok ? [] : name.errors), ...(content.ok ? [] : content.errors)] }, 422);
+    const result = await sets.save(set.id, user, { baseRevision: input.revision, name: name.value, content: content.value, note: t("sets.note.api") });
+    if (result.ok) return c.json(result.set);
+    if (result.reason === "stale") return c.json({ error: staleMessage(t, input.revision, result.current), revision: result.current.revision }, 409);
+    return result.reason === "forbidden" ? forbidden(c, set) : notFound(c);
+  });
+
+  app.delete("/feature-sets/:id", async (c) => {
+    const { sets } = stores(c);
+    const set = await findSet(c);
+    if (!set) return notFound(c);
+    const result = await sets.remove(set.id, c.var.services.assignment().user);
+    if (result === "forbidden") return forbidden(c, set);
+    return result === "deleted" ? c.body(null, 204) : notFound(c);
+  });
+
+  app.post("/feature-sets/:id/clone", async (c) => {
+    const { sets } = stores(c);
+    const set = await findSet(c);
+    if (!set) return notFound(c);
+    const read = await readJson(c);
+    if (!read.ok) return read.response;
+    const name = checkName(read.body.name ?? t("sets.copyName", { name: set.name }), t);
+    if (!name.ok) return c.json({ errors: name.errors }, 422);
+    const clone = await sets.create(c.var.services.assignment().user, name.value, set.content, t("sets.note.cloned", { id: set.id, revision: set.revision }));
+    return c.json(clone, 201);
+  });
+
+  app.get("/feature-sets/:id/generations", async (c) => {
+    const set = await findSet(c);
+    return set ? c.json({ items: await stores(c).generations.list(set.id) }) : notFound(c);
+  });
+
+  app.get("/feature-sets/:id/generations/diff", async (c) => {
+    const set = await findSet(c);
+    if (!set) return notFound(c);
+    const [a, b] = [c.req.query("a") ?? "", c.req.query("b") ?? ""];
+    const changes = /^\d{1,9}$/.test(a) && /^\d{1,9}$/.test(b) ? await stores(c).generations.diff(set.id, Number(a), Number(b)) : undefined;
+    return changes ? c.json({ changes }) : c.json({ error: "a and b must be ids of two generations of this feature set" }, 422);
+  });
+
+  app.get("/feature-sets/:id/generations/:generation", async (c) => {
+    const set = await findSet(c);
+    const id = c.req.param("generation");
+    const generation = set && /^\d{1,9}$/.test(id) ? await stores(c).generations.get(set.id, Number(id)) : undefined;
+    if (!generation) return c.json({ error: `no generation ${id} of this feature set` }, 404);
+    return c.body(generation.document, 200, { "content-type": "application/json; charset=utf-8" });
+  });
+
+  app.get("/feature-sets/:id/export", async (c) => {
+    const set = await findSet(c);
+    if (!set) return notFound(c);
+    const { sites, site } = c.req.query();
+    if (sites !== undefined && sites !== "all") return c.json({ error: 'sites must be "all"' }, 400);
+    const scope: ExportScope = sites === "all" ? { kind: "all-sites" } : site !== undefined ? { kind: "site", name: site } : { kind: "set" };
+    const exported = await exportSet(c.var.services, stores(c).generations, set, scope, t);
+    if (!exported.ok) return c.json({ errors: exported.errors }, exported.status);
+    return download(exported.file);
+  });
+
+  return app;
+}

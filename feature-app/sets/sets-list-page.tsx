@@ -1,0 +1,73 @@
+// The feature sets page: a form to start a new set, the reader's own sets and everyone else's
+// (which they may open, view and clone).
+import { Field, FormError, TableHead } from "../../views/form";
+import { type AppPage, AppLayout } from "../views/app-layout";
+import type { FeatureSet } from "./feature-set-store";
+
+export function SetsListPage(props: { page: AppPage; sets: FeatureSet[]; name?: string; error?: string }) {
+  const { page } = props;
+  const { t } = page;
+  const user = page.assignment.user;
+  const mine = props.sets.filter((s) => s.owner === user);
+  const others = props.sets.filter((s) => s.owner !== user);
+  return (
+    <AppLayout page={page} title={t("sets.title")} section="sets">
+      <h1>{t("sets.title")}</h1>
+      <form method="post" action="/app/sets" class="card grid-form" id="create-set">
+        <Field label={t("sets.newName")} name="name" value={props.name} error={props.error} maxlength={100} required />
+        <button type="submit">{t("sets.create")}</button>
+      </form>
+      <h2>{t("sets.mine")}</h2>
+      <SetTable page={page} sets={mine} id="my-sets" />
+      <h2>{t("sets.others")}</h2>
+      <SetTable page={page} sets={others} id="other-sets" showOwner />
+    </AppLayout>
+  );
+}
+
+function SetTable(props: { page: AppPage; sets: FeatureSet[]; id: string; showOwner?: boolean }) {
+  const { t, locale } = props.page;
+  if (props.sets.length === 0) return <p class="card muted">{t("sets.none")}</p>;
+  return (
+    <div class="table-scroll">
+      <table id={props.id}>
+        <TableHead labels={[t("catalog.name"), ...(props.showOwner ? [t("sets.owner")] : []), t("sets.chosen"), t("sets.sites"), t("sets.revision"), t("sets.updated")]} />
+        <tbody>
+          {props.sets.map((set) => (
+            <tr>
+              <td>
+                <a href={`/app/sets/${set.id}`}>{set.name}</a>
+              </td>
+              {props.showOwner && <td>{set.owner}</td>}
+              <td>{set.content.features.length}</td>
+              <td>{set.content.sites.length}</td>
+              <td>{set.revision}</td>
+              <td>
+                <When date={set.updatedAt} locale={locale} /> · {set.updatedBy}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function When(props: { date: Date; locale: string }) {
+  return <time datetime={props.date.toISOString()}>{props.date.toLocaleString(props.locale, { timeZone: "UTC", dateStyle: "medium", timeStyle: "medium" })} UTC</time>;
+}
+
+export function Errors(props: { messages: string[]; id?: string }) {
+  if (props.messages.length === 0) return null;
+  return (
+    <FormError message={props.messages.length === 1 ? props.messages[0] : undefined}>
+      {props.messages.length > 1 && (
+        <ul id={props.id}>
+          {props.messages.map((m) => (
+            <li>{m}</li>
+          ))}
+        </ul>
+      )}
+    </FormError>
+  );
+}

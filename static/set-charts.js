@@ -1,0 +1,63 @@
+// The feature set page's uPlot charts: the set's coverage of the catalog per category, and one
+// numeric parameter's value at each site (the select picks which). Data comes as JSON from the
+// chart's data-src; the page loads uPlot before this script.
+const container = document.querySelector("[data-set-charts]");
+const palette = ["#94a3b8", "#1d4ed8"];
+
+async function load(url) {
+  const response = await fetch(url, { headers: { accept: "application/json" } });
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+/** Bars over named categories: x is the position, the axis shows the name. */
+function draw(element, labels, series) {
+  element.textContent = "";
+  if (labels.length === 0) {
+    element.textContent = element.dataset.empty;
+    return;
+  }
+  const x = labels.map((_, i) => i);
+  const bars = uPlot.paths.bars({ size: [0.7 / series.length, 40] });
+  const options = {
+    width: Math.max(280, element.clientWidth),
+    height: 320,
+    scales: { x: { time: false, range: [-0.5, labels.length - 0.5] } },
+    // Category names are long: slanted, with room below the plot for them.
+    axes: [{ values: (_u, splits) => splits.map((i) => labels[i] ?? ""), space: 20, rotate: -40, size: 110 }, { size: 50 }],
+    series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: palette[i % 2], fill: palette[i % 2], paths: bars, points: { show: false } }))],
+  };
+  const chart = new uPlot(options, [x, ...series.map((s) => s.values)], element);
+  element.dataset.points = String(labels.length);
+  new ResizeObserver(() => chart.setSize({ width: Math.max(280, element.clientWidth), height: 320 })).observe(element);
+}
+
+async function coverage(element) {
+  const data = await load(element.dataset.src);
+  draw(element, data.labels, [
+    { label: element.dataset.catalog, values: data.catalog },
+    { label: element.dataset.set, values: data.set },
+  ]);
+}
+
+async function parameter(element, choice) {
+  if (!choice) {
+    element.textContent = element.dataset.empty;
+    return;
+  }
+  const data = await load(`${element.dataset.src}?param=${encodeURIComponent(choice)}`);
+  draw(element, data.labels, [{ label: `${choice}${data.unit ? ` (${data.unit})` : ""}`, values: data.values }]);
+}
+
+if (container) {
+  const fail = (element) => (error) => {
+    element.textContent = element.dataset.empty;
+    console.warn(error);
+  };
+  const coverageChart = container.querySelector('[data-set-chart="coverage"]');
+  const parameterChart = container.querySelector('[data-set-chart="parameter"]');
+  const select = document.getElementById("chart-parameter");
+  coverage(coverageChart).catch(fail(coverageChart));
+  parameter(parameterChart, select.value).catch(fail(parameterChart));
+  select.addEventListener("change", () => parameter(parameterChart, select.value).catch(fail(parameterChart)));
+}

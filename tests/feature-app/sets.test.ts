@@ -1,0 +1,379 @@
+// Feature sets against real feature-app processes: two users' processes share one database, as
+// behind the gateway. Pages are read as HTML, writes go through the same forms and API a user uses.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import Ajv from "ajv";
+import { unzipSync } from "fflate";
+import demo from "../../feature-app/catalog/demo/catalog.json";
+import { query } from "../helpers/database";
+import { tempDir } from "../helpers/temp-dir";
+import { type RunningApp, openSocket, startFeatureApp } from "./instance";
+import { api, createSet, getPage, postForm } from "./sets-client";
+
+const data = tempDir("5gfm-sets-");
+let alice: RunningApp;
+let bob: RunningApp;
+
+beforeAll(async () => {
+  alice = await startFeatureApp({ user: "alice", env: { FGM_DATA: data.path } });
+  bob = await startFeatureApp({ user: "bob", env: { FGM_DATA: data.path } });
+});
+afterAll(async () => {
+  await alice?.[Symbol.asyncDispose]();
+  await bob?.[Symbol.asyncDispose]();
+  data[Symbol.dispose]();
+});
+
+/** The set page's row for a feature, as text without tags. */
+function featureRow(page: string, id: string): string | undefined {
+  const row = new RegExp(`<tr id="set-feature-${id}">(.*?)</tr>`).exec(page)?.[1];
+  return row?.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+}
+
+describe("choosing features", () => {
+  test("a feature with a three-level prerequisite chain brings the other two, each marked as required by it", async () => {
+    const created = await postForm(alice, "/app/sets", { name: "Carrier aggregation" });
+    expect(created.status).toBe(303);
+    const path = created.location!;
+    expect(path).toMatch(/^\/app\/sets\/\d+$/);
+    // FGR-CA0002 requires FGR-CA0001, which requires FGR-SA0001.
+    const added = await postForm(alice, `${path}/features/add`, { revision: "1", feature: "FGR-CA0002" });
+    expect(added.status).toBe(303);
+    const page = (await getPage(alice, path)).body;
+    expect(featureRow(page, "FGR-CA0002")).toContain("chosen");
+    expect(featureRow(page, "FGR-CA0001")).toContain("required by FGR-CA0002");
+    expect(featureRow(page, "FGR-SA0001")).toContain("required by FGR-CA0002");
+    expect(featureRow(page, "FGR-CA0001")).not.toContain("chosen");
+    const id = path.split("/").pop();
+    const set = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
+    expect(set.content.features).toEqual(["FGR-CA0002"]);
+    expect(set.resolved.features.map((f: { id: string }) => f.id)).toEqual(["FGR-CA0001", "FGR-CA0002", "FGR-SA0001"]);
+    expect(set.revision).toBe(2);
+  });
+
+  test("a longer chain is followed to its end", async () => {
+    // Walked here from the demo catalog's file, independently of the app's own resolution.
+    const requires = new Map(demo.features.map((f: { id: string; requires: string[] }) => [f.id, f.requires]));
+    const expected = new Set<string>();
+    const walk = (id: string) => {
+      for (const next of requires.get(id) ?? []) {
+        if (expected.has(next)) continue;
+        expected.add(next);
+        walk(next);
+      }
+    };
+    walk("FGR-VO0003");
+    expect(expected.size).toBeGreaterThanOrEqual(4);
+    const { id } = await createSet(alice, "VoNR only", { features: ["FGR-VO0003"] });
+    const set = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
+    const required = set.resolved.features.filter((f: { chosen: boolean }) => !f.chosen);
+    expect(required.map((f: { id: string }) => f.id)).toEqual([...expected].sort());
+    for (const feature of required) expect(feature.requiredBy).toEqual(["FGR-VO0003"]);
+  });
+
+  test("removing a feature another chosen one needs is refused and says which one needs it", async () => {
+    const { id } = await createSet(alice, "Both CA", { features: ["FGR-CA0001", "FGR-CA0002"] });
+    const refused = await postForm(alice, `/app/sets/${id}/features/remove`, { revision: "1", feature: "FGR-CA0001" });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toContain("FGR-CA0001 cannot be removed: FGR-CA0002 in this set require it.");
+    const after = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
+    expect(after.revision).toBe(1);
+    expect(after.content.features).toEqual(["FGR-CA0001", "FGR-CA0002"]);
+    const removed = await postForm(alice, `/app/sets/${id}/features/remove`, { revision: "1", feature: "FGR-CA0002" });
+    expect(removed.status).toBe(303);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.content.features).toEqual(["FGR-CA0001"]);
+  });
+
+  test("a conflicting pair is shown and blocks export, naming both features", async () => {
+    const { id } = await createSet(alice, "DSS", { features: ["FGR-DS0001", "FGR-DS0002"] });
+    const exported = await api(alice, "GET", `/app/api/feature-sets/${id}/export`);
+    expect(exported.status).toBe(422);
+    const message = exported.json.errors.join("\n");
+    expect(message).toContain("FGR-DS0001 (LTE-NR Dynamic Spectrum Sharing (DSS))");
+    expect(message).toContain("FGR-DS0002 (Semi-static LTE-NR Spectrum Split (MBSFN-based))");
+    const page = (await getPage(alice, `/app/sets/${id}`)).body;
+    expect(page).toContain('id="export-blocked"');
+    expect(page).toContain("FGR-DS0001 conflicts with FGR-DS0002");
+    expect(page).not.toContain(`href="/app/api/feature-sets/${id}/export"`);
+    expect(await query(data.path, "SELECT id FROM generations WHERE set_id = ?", [id])).toHaveLength(0);
+  });
+
+  test("the search lists matching features with an Add button, and a chosen one without", async () => {
+    const { id } = await createSet(alice, "Search", { features: ["FGR-DS0001"] });
+    const response = await fetch(`${alice.url}/app/sets/${id}/search?q=dss`, { headers: { ...alice.auth, "hx-request": "true" } });
+    const fragment = await response.text();
+    expect(fragment).toStartWith('<div id="set-search-results"');
+    expect(fragment).toContain('aria-label="Add FGR-DS0003"');
+    expect(fragment).not.toContain('aria-label="Add FGR-DS0001"');
+  });
+});
+
+describe("generation", () => {
+  const content = {
+    features: ["FGR-CA0002"],
+    values: { "FGR-CA0001": { scellAdditionA4ThresholdRsrp: -105 } },
+    sites: [
+      { name: "Seoul-Gangnam", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 80 } } },
+      { name: "Busan 01", overrides: {} },
+    ],
+  };
+
+  test("the same set exported twice is byte-identical, validates against the published schema, and a parameter change diffs as exactly that change", async () => {
+    const { id } = await createSet(alice, "Deterministic", content);
+    const schema = (await api(alice, "GET", "/app/api/schema")).json;
+    const validate = new Ajv({ strict: false }).compile(schema);
+
+    const first = await fetch(`${alice.url}/app/api/feature-sets/${id}/export`, { headers: alice.auth });
+    expect(first.status).toBe(200);
+    expect(first.headers.get("content-type")).toContain("application/json");
+    const second = await fetch(`${alice.url}/app/api/feature-sets/${id}/export`, { headers: alice.auth });
+    const [a, b] = [await first.text(), await second.text()];
+    expect(b).toBe(a);
+    const document = JSON.parse(a);
+    expect(validate(document)).toBe(true);
+    expect(document.features.map((f: { id: string }) => f.id)).toEqual(["FGR-CA0001", "FGR-CA0002", "FGR-SA0001"]);
+    expect(document.sites.map((s: { name: string }) => s.name)).toEqual(["Busan 01", "Seoul-Gangnam"]);
+    expect(a).not.toMatch(/\d{4}-\d\d-\d\dT/);
+    // Not a valid document: the schema really checks.
+    expect(validate({ ...document, features: [{ id: "x" }] })).toBe(false);
+
+    const saved = await api(alice, "PUT", `/app/api/feature-sets/${id}`, {
+      revision: 1,
+      content: { ...content, values: { "FGR-CA0001": { scellAdditionA4ThresholdRsrp: -100 } } },
+    });
+    expect(saved.status).toBe(200);
+    const third = await (await fetch(`${alice.url}/app/api/feature-sets/${id}/export`, { headers: alice.auth })).text();
+    expect(third).not.toBe(a);
+
+    const rows = await query(data.path, "SELECT id, set_revision, sha256, site FROM generations WHERE set_id = ? ORDER BY id", [id]);
+    expect(rows.map((r) => r.set_revision)).toEqual([1, 1, 2]);
+    expect(rows[0]!.sha256).toBe(rows[1]!.sha256);
+    expect(rows[0]!.sha256).toBe(new Bun.CryptoHasher("sha256").update(a).digest("hex"));
+    const diff = await api(alice, "GET", `/app/api/feature-sets/${id}/generations/diff?a=${rows[1]!.id}&b=${rows[2]!.id}`);
+    expect(diff.json.changes).toEqual([{ path: '$.features["FGR-CA0001"].parameters.scellAdditionA4ThresholdRsrp', before: -105, after: -100 }]);
+    const page = (await getPage(alice, `/app/sets/${id}/diff?a=${rows[1]!.id}&b=${rows[2]!.id}`)).body;
+    expect(page).toContain("<td>-105</td><td>-100</td>");
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/generations/diff?a=${rows[0]!.id}&b=${rows[1]!.id}`)).json).toEqual({ changes: [] });
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/generations/diff?a=${rows[0]!.id}&b=999999`)).status).toBe(422);
+    const listed = (await api(alice, "GET", `/app/api/feature-sets/${id}/generations`)).json.items;
+    expect(listed.map((g: { id: number }) => g.id)).toEqual(rows.map((r) => r.id).reverse());
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/generations/${rows[0]!.id}`)).text).toBe(a);
+  });
+
+  test("a zip of all sites holds one document per site, with the site's overrides applied", async () => {
+    const { id } = await createSet(alice, "Zip", content);
+    const response = await fetch(`${alice.url}/app/api/feature-sets/${id}/export?sites=all`, { headers: alice.auth });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/zip");
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const files = unzipSync(bytes);
+    expect(Object.keys(files).sort()).toEqual([`feature-set-${id}-r1-Busan_01.json`, `feature-set-${id}-r1-Seoul-Gangnam.json`]);
+    const seoul = JSON.parse(new TextDecoder().decode(files[`feature-set-${id}-r1-Seoul-Gangnam.json`]));
+    const busan = JSON.parse(new TextDecoder().decode(files[`feature-set-${id}-r1-Busan_01.json`]));
+    expect(seoul.site).toBe("Seoul-Gangnam");
+    const validate = new Ajv({ strict: false }).compile((await api(alice, "GET", "/app/api/schema")).json);
+    expect([validate(seoul), validate(busan)]).toEqual([true, true]);
+    const ca1 = (doc: { features: { id: string; parameters: Record<string, unknown> }[] }) => doc.features.find((f) => f.id === "FGR-CA0001")!.parameters;
+    expect(ca1(seoul)).toMatchObject({ scellActivationBufferThreshold: 80, scellAdditionA4ThresholdRsrp: -105 });
+    expect(ca1(busan)).toMatchObject({ scellActivationBufferThreshold: 50, scellAdditionA4ThresholdRsrp: -105 });
+    const again = new Uint8Array(await (await fetch(`${alice.url}/app/api/feature-sets/${id}/export?sites=all`, { headers: alice.auth })).arrayBuffer());
+    expect(again).toEqual(bytes);
+    const batches = await query(data.path, "SELECT batch, count(*) AS n FROM generations WHERE set_id = ? GROUP BY batch", [id]);
+    expect(batches.map((b) => b.n)).toEqual([2, 2]);
+    const site = await fetch(`${alice.url}/app/api/feature-sets/${id}/export?site=Busan%2001`, { headers: alice.auth });
+    expect(JSON.parse(await site.text())).toEqual(busan);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/export?site=Nowhere`)).status).toBe(404);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/export?sites=some`)).json).toEqual({ error: 'sites must be "all"' });
+  });
+
+  test("a zip export reports its progress to the user's open pages over the WebSocket", async () => {
+    const { id } = await createSet(alice, "Progress", content);
+    const socket = await openSocket(alice);
+    try {
+      expect(JSON.parse(String(await socket.next()))).toMatchObject({ type: "hello", user: "alice" });
+      await fetch(`${alice.url}/app/api/feature-sets/${id}/export?sites=all`, { headers: alice.auth });
+      const messages = [JSON.parse(String(await socket.next())), JSON.parse(String(await socket.next()))];
+      expect(messages).toEqual([
+        { type: "progress", task: "export", done: 1, total: 2 },
+        { type: "progress", task: "export", done: 2, total: 2 },
+      ]);
+    } finally {
+      socket.socket.close();
+    }
+  });
+
+  test("the page's charts get the set's coverage per category and a parameter's values per site", async () => {
+    const { id } = await createSet(alice, "Charts", content);
+    const coverage = (await api(alice, "GET", `/app/sets/${id}/charts/coverage`)).json;
+    const i = coverage.labels.indexOf("Carrier Aggregation");
+    expect(coverage.set[i]).toBe(2);
+    expect(coverage.catalog[i]).toBeGreaterThan(2);
+    expect(coverage.set.reduce((a: number, b: number) => a + b, 0)).toBe(3);
+    const parameter = (await api(alice, "GET", `/app/sets/${id}/charts/parameter?param=FGR-CA0001.scellActivationBufferThreshold`)).json;
+    expect(parameter).toMatchObject({ labels: ["Busan 01", "Seoul-Gangnam"], values: [50, 80] });
+    expect((await api(alice, "GET", `/app/sets/${id}/charts/parameter?param=FGR-CA0001.scellDeactivationTimer`)).status).toBe(422);
+    const page = (await getPage(alice, `/app/sets/${id}`)).body;
+    expect(page).toContain('<option value="FGR-CA0001.scellActivationBufferThreshold">');
+    expect(page).toMatch(/<script type="module" src="\/static\/set-charts\.js(\?[^"]*)?"><\/script>/);
+    // Under the CSP: no inline script, style or event handler.
+    expect(page).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(page).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+  });
+});
+
+describe("saving", () => {
+  test("a stale save is refused with 409, says who saved first, and keeps the input on screen", async () => {
+    const { id } = await createSet(alice, "Stale", { features: ["FGR-CA0001"] });
+    const first = await postForm(alice, `/app/sets/${id}/save`, { revision: "1", name: "Stale (first)", "site-name-0": "Site A", "site-overrides-0": "" });
+    expect(first.status).toBe(303);
+    const stale = await postForm(alice, `/app/sets/${id}/save`, {
+      revision: "1",
+      name: "My unsaved name",
+      "value:FGR-CA0001:scellAdditionA4ThresholdRsrp": "-99",
+      "site-name-0": "Site B",
+      "site-overrides-0": "FGR-CA0001.scellActivationBufferThreshold = 70",
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toContain("Not saved: you started from revision 1, but alice has since saved revision 2.");
+    expect(stale.body).toContain('value="My unsaved name"');
+    expect(stale.body).toContain('value="-99"');
+    expect(stale.body).toContain('value="Site B"');
+    expect(stale.body).toContain("FGR-CA0001.scellActivationBufferThreshold = 70</textarea>");
+    const stored = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
+    expect(stored.name).toBe("Stale (first)");
+    expect(stored.revision).toBe(2);
+
+    const viaApi = await api(alice, "PUT", `/app/api/feature-sets/${id}`, { revision: 1, name: "Late" });
+    expect(viaApi.status).toBe(409);
+    expect(viaApi.json.error).toContain("you started from revision 1");
+    expect(viaApi.json.revision).toBe(2);
+  });
+
+  test("values are checked by type as the user types, and a bad save changes nothing", async () => {
+    const { id } = await createSet(alice, "Types", { features: ["FGR-VO0003", "FGR-SA0001"] });
+    const check = async (field: string, value: string) => {
+      const response = await fetch(`${alice.url}/app/sets/${id}/validate?field=${encodeURIComponent(field)}`, {
+        method: "POST",
+        headers: { ...alice.auth, "content-type": "application/x-www-form-urlencoded", "hx-request": "true" },
+        body: new URLSearchParams({ [field]: value }).toString(),
+      });
+      return (await response.text()).replace(/<\/?span>/g, "");
+    };
+    expect(await check("value:FGR-SA0001:qRxLevMin", "-120")).toBe("");
+    expect(await check("value:FGR-SA0001:qRxLevMin", "-12.5")).toBe("Must be a whole number.");
+    expect(await check("value:FGR-SA0001:qRxLevMin", "abc")).toBe("Must be a whole number.");
+    expect(await check("value:FGR-SA0001:qRxLevMin", "-20")).toBe("Must be between -140 and -44.");
+    expect(await check("value:FGR-VO0003:voiceCoverageHysteresis", "x")).toBe("Must be a number.");
+    expect(await check("value:FGR-SA0001:ssbPeriodicityServingCell", "ms7")).toBe("Must be one of: ms5, ms10, ms20, ms40, ms80, ms160.");
+    expect(await check("value:FGR-VO0003:rejectNonVonrUes", "maybe")).toBe("Must be true or false.");
+    expect(await check("value:FGR-VO0003:operatorLabel", "x".repeat(500))).toMatch(/^May have at most \d+ characters\.$/);
+    expect(await check("site-overrides-0", "FGR-SA0001.qRxLevMin = -150")).toBe("Line 1: FGR-SA0001.qRxLevMin: Must be between -140 and -44.");
+    expect(await check("site-overrides-0", "\nFGR-CA0001.x = 1")).toBe("Line 2: FGR-CA0001 is not in this feature set.");
+    expect(await check("site-name-0", "<b>bad/name</b>")).toContain("A site name starts with a letter or digit");
+    expect(await check("value:FGR-SA0001:qRxLevMin", "<script>")).toBe("Must be a whole number.");
+
+    const bad = await postForm(alice, `/app/sets/${id}/save`, { revision: "1", name: "Types", "value:FGR-SA0001:qRxLevMin": "-20", "site-name-0": "" });
+    expect(bad.status).toBe(422);
+    expect(bad.body).toContain("Not saved: correct the fields marked below.");
+    expect(bad.body).toContain("Must be between -140 and -44.");
+    expect(bad.body).toContain('value="-20"');
+
+    const badApi = await api(alice, "PUT", `/app/api/feature-sets/${id}`, {
+      revision: 1,
+      content: { features: ["FGR-VO0003", "FGR-SA0001"], values: { "FGR-SA0001": { qRxLevMin: "low", nothing: 1 } }, sites: [{ name: "../etc" }] },
+    });
+    expect(badApi.status).toBe(422);
+    expect(badApi.json.errors.map((e: { path: string }) => e.path)).toEqual(["content.sites[0].name"]);
+    const badValues = await api(alice, "PUT", `/app/api/feature-sets/${id}`, {
+      revision: 1,
+      content: { features: ["FGR-VO0003", "FGR-SA0001", "FGR-NOPE"], values: { "FGR-SA0001": { qRxLevMin: "low", nothing: 1 }, "FGR-DS0001": { enabled: true } } },
+    });
+    expect(badValues.status).toBe(422);
+    expect(badValues.json.errors).toEqual([
+      { path: "content.features[2]", message: "The catalog has no feature FGR-NOPE." },
+      { path: "content.values.FGR-SA0001.qRxLevMin", message: "FGR-SA0001.qRxLevMin: Must be a whole number." },
+      { path: "content.values.FGR-SA0001.nothing", message: "FGR-SA0001 has no parameter nothing." },
+      { path: "content.values.FGR-DS0001", message: "FGR-DS0001 is not in this feature set." },
+    ]);
+    const sameFile = await api(alice, "PUT", `/app/api/feature-sets/${id}`, { revision: 1, content: { features: [], sites: [{ name: "Site 1" }, { name: "site_1" }] } });
+    expect(sameFile.json.errors).toEqual([{ path: "content.sites", message: "Two sites have the same name (case, and space against _, do not count)." }]);
+    expect((await api(alice, "PUT", `/app/api/feature-sets/${id}`, { name: "x" })).status).toBe(400);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.revision).toBe(1);
+  });
+
+  test("every save is a revision; an old one can be viewed and restored, which makes a new revision", async () => {
+    const { id } = await createSet(alice, "History", { features: ["FGR-CA0001"] });
+    expect((await api(alice, "PUT", `/app/api/feature-sets/${id}`, { revision: 1, name: "History v2", content: { features: ["FGR-CA0002"] } })).status).toBe(200);
+    const old = await getPage(alice, `/app/sets/${id}/revisions/1`);
+    expect(old.status).toBe(200);
+    expect(old.body).toContain("History — revision 1");
+    expect(old.body).toContain('<p id="revision-features">FGR-CA0001</p>');
+    const restored = await postForm(alice, `/app/sets/${id}/restore`, { revision: "2", restore: "1" });
+    expect(restored.status).toBe(303);
+    const now = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
+    expect(now).toMatchObject({ revision: 3, name: "History", content: { features: ["FGR-CA0001"] } });
+    const page = (await getPage(alice, `/app/sets/${id}`)).body;
+    expect(page).toContain("restored revision 1");
+    const revisions = await query(data.path, "SELECT revision, name, note FROM feature_set_revisions WHERE set_id = ? ORDER BY revision", [id]);
+    expect(revisions.map((r) => [r.revision, r.name])).toEqual([
+      [1, "History"],
+      [2, "History v2"],
+      [3, "History"],
+    ]);
+  });
+});
+
+describe("owners and other users", () => {
+  test("another user can view and clone a set but not change or delete it", async () => {
+    const { id } = await createSet(alice, "Alice's market", { features: ["FGR-CA0001"] });
+    const page = await getPage(bob, `/app/sets/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("Alice&#39;s market");
+    expect(page.body).toContain("view only");
+    expect(page.body).not.toContain("/features/add");
+    expect(page.body).not.toContain(">Save</button>");
+    expect((await getPage(bob, "/app/sets")).body).toMatch(/<table id="other-sets">.*Alice&#39;s market/s);
+
+    expect((await api(bob, "PUT", `/app/api/feature-sets/${id}`, { revision: 1, name: "Bob's now" })).status).toBe(403);
+    expect((await api(bob, "DELETE", `/app/api/feature-sets/${id}`)).status).toBe(403);
+    expect((await postForm(bob, `/app/sets/${id}/save`, { revision: "1", name: "Bob's now" })).status).toBe(403);
+    expect((await postForm(bob, `/app/sets/${id}/features/add`, { revision: "1", feature: "FGR-DS0001" })).status).toBe(403);
+    expect((await postForm(bob, `/app/sets/${id}/delete`, {})).status).toBe(403);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json).toMatchObject({ name: "Alice's market", revision: 1 });
+
+    const cloned = await postForm(bob, `/app/sets/${id}/clone`, { name: "Bob's copy" });
+    expect(cloned.status).toBe(303);
+    const cloneId = cloned.location!.split("/").pop();
+    const clone = (await api(bob, "GET", `/app/api/feature-sets/${cloneId}`)).json;
+    expect(clone).toMatchObject({ owner: "bob", name: "Bob's copy", revision: 1, content: { features: ["FGR-CA0001"] } });
+    expect((await api(bob, "PUT", `/app/api/feature-sets/${cloneId}`, { revision: 1, name: "Bob's own" })).status).toBe(200);
+
+    const unconfirmed = await postForm(alice, `/app/sets/${id}/delete`, {});
+    expect(unconfirmed.status).toBe(422);
+    expect(unconfirmed.body).toContain("Tick the box to confirm the deletion.");
+    expect((await postForm(alice, `/app/sets/${id}/delete`, { confirm: "yes" })).location).toBe("/app/sets");
+    expect((await api(bob, "GET", `/app/api/feature-sets/${id}`)).status).toBe(404);
+  });
+
+  test("the pages speak Korean to a Korean reader", async () => {
+    const { id } = await createSet(alice, "한국어", { features: ["FGR-DS0001", "FGR-DS0002"] });
+    const response = await fetch(`${alice.url}/app/sets/${id}`, { headers: { ...alice.auth, "accept-language": "ko" } });
+    const page = await response.text();
+    expect(page).toContain('<html lang="ko">');
+    expect(page).toContain("다음을 해결해야 이 기능 세트를 내보낼 수 있습니다:");
+    expect(page).toContain("FGR-DS0001 (LTE-NR Dynamic Spectrum Sharing (DSS))은(는) FGR-DS0002");
+  });
+
+  test("a set is listed through the API and bad ids and bodies get clear errors", async () => {
+    const { id } = await createSet(alice, "Listed");
+    const list = (await api(bob, "GET", "/app/api/feature-sets")).json;
+    expect(list.items.find((s: { id: number }) => s.id === id)).toMatchObject({ owner: "alice", name: "Listed" });
+    expect(list.items[0].content).toBeUndefined();
+    expect((await api(alice, "GET", "/app/api/feature-sets/abc")).status).toBe(404);
+    const notJson = await fetch(`${alice.url}/app/api/feature-sets`, { method: "POST", headers: alice.auth, body: "{" });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toEqual({ error: "the body must be a JSON object" });
+    const noName = await api(alice, "POST", "/app/api/feature-sets", { name: "  " });
+    expect(noName.status).toBe(422);
+    expect(noName.json.errors).toEqual([{ path: "name", message: "Give the feature set a name." }]);
+  });
+});
