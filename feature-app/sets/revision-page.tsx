@@ -4,6 +4,7 @@ import { type AppPage, AppLayout } from "../views/app-layout";
 import type { FeatureSet, Revision } from "./feature-set-store";
 import { RestoreButton } from "./set-history";
 import { When } from "./sets-list-page";
+import { noteText } from "./revision-note";
 
 export function RevisionPage(props: { page: AppPage; set: FeatureSet; revision: Revision; editable: boolean }) {
   const { page, set, revision } = props;
@@ -15,7 +16,7 @@ export function RevisionPage(props: { page: AppPage; set: FeatureSet; revision: 
       </p>
       <h1>{t("sets.revisionTitle", { name: revision.name, revision: revision.revision })}</h1>
       <p class="muted">
-        <When date={revision.savedAt} locale={page.locale} /> · {revision.savedBy} · {revision.note}
+        <When date={revision.savedAt} locale={page.locale} /> · {revision.savedBy} · {noteText(revision.note, page.t)}
       </p>
       {props.editable && revision.revision !== set.revision && <RestoreButton page={page} set={set} revision={revision.revision} />}
       <h2>{t("sets.chosen")}</h2>

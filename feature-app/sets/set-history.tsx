@@ -7,6 +7,7 @@ import type { GenerationSummary } from "./generation-store";
 import { SetWriteButton, setPath } from "./set-controls";
 import type { SetView } from "./set-page";
 import { When } from "./sets-list-page";
+import { noteText } from "./revision-note";
 
 export function GenerationHistory(props: { page: AppPage; set: FeatureSet; generations: GenerationSummary[] }) {
   const { t, locale } = props.page;
@@ -113,7 +114,7 @@ export function RevisionHistory(props: { page: AppPage; view: SetView }) {
                 <td>
                   <When date={r.savedAt} locale={locale} /> · {r.savedBy}
                 </td>
-                <td>{r.note}</td>
+                <td>{noteText(r.note, t)}</td>
                 {editable && <td>{r.revision !== set.revision && <RestoreButton page={props.page} set={set} revision={r.revision} />}</td>}
               </tr>
             ))}

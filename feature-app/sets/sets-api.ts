@@ -12,6 +12,7 @@ import { resolveSet } from "./resolve";
 import { EMPTY_CONTENT } from "./set-content";
 import { type ExportScope, download, exportBlockers, exportSet } from "./set-export";
 import { checkContent, checkName, staleMessage } from "./set-input";
+import { revisionNote } from "./revision-note";
 
 // Scripts read English; the pages pass the reader's language.
 const t = appTranslator("en");
@@ -59,7 +60,7 @@ export function setsApi() {
     const name = checkName(read.body.name, t);
     const content = checkContent(read.body.content ?? EMPTY_CONTENT, catalog, t);
     if (!name.ok || !content.ok) return c.json({ errors: [...(name.ok ? [] : name.errors), ...(content.ok ? [] : content.errors)] }, 422);
-    const set = await stores(c).sets.create(c.var.services.assignment().user, name.value, content.value, t("sets.note.created"));
+    const set = await stores(c).sets.create(c.var.services.assignment().user, name.value, content.value, revisionNote("sets.note.created"));
     return c.json(set, 201);
   });
 
@@ -90,7 +91,7 @@ export function setsApi() {
     const name = checkName(input.name ?? set.name, t);
     const content = checkContent(input.content ?? set.content, await currentCatalog(c), t, set.content);
     if (!name.ok || !content.ok) return c.json({ errors: [...(name.ok ? [] : name.errors), ...(content.ok ? [] : content.errors)] }, 422);
-    const result = await sets.save(set.id, user, { baseRevision: input.revision, name: name.value, content: content.value, note: t("sets.note.api") });
+    const result = await sets.save(set.id, user, { baseRevision: input.revision, name: name.value, content: content.value, note: revisionNote("sets.note.api") });
     if (result.ok) return c.json(result.set);
     if (result.reason === "stale") return c.json({ error: staleMessage(t, input.revision, result.current), revision: result.current.revision }, 409);
     return result.reason === "forbidden" ? forbidden(c, set) : notFound(c);
@@ -113,7 +114,7 @@ export function setsApi() {
     if (!read.ok) return read.response;
     const name = checkName(read.body.name ?? t("sets.copyName", { name: set.name }), t);
     if (!name.ok) return c.json({ errors: name.errors }, 422);
-    const clone = await sets.create(c.var.services.assignment().user, name.value, set.content, t("sets.note.cloned", { id: set.id, revision: set.revision }));
+    const clone = await sets.create(c.var.services.assignment().user, name.value, set.content, revisionNote("sets.note.cloned", { id: set.id, revision: set.revision }));
     return c.json(clone, 201);
   });
 

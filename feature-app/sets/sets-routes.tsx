@@ -19,6 +19,7 @@ import { checkContent, checkName, staleMessage } from "./set-input";
 import { DiffResult } from "./set-history";
 import { SearchResults, SetPage, type SetView } from "./set-page";
 import { SetsListPage } from "./sets-list-page";
+import { revisionNote } from "./revision-note";
 
 type C = Context<AppEnv>;
 type Status = 200 | 403 | 404 | 409 | 422;
@@ -105,7 +106,7 @@ export function setsRoutes() {
       const page = <SetsListPage page={appPage(c)} sets={await sets(c).list()} name={String(body.name ?? "")} error={name.errors[0]!.message} />;
       return c.html(page, 422);
     }
-    const set = await sets(c).create(user(c), name.value, EMPTY_CONTENT, c.var.appT("sets.note.created"));
+    const set = await sets(c).create(user(c), name.value, EMPTY_CONTENT, revisionNote("sets.note.created"));
     return c.redirect(`/app/sets/${set.id}`, 303);
   });
 
@@ -146,7 +147,7 @@ export function setsRoutes() {
       }
       const checked = checkContent(parsed.content, catalog, t, set.content);
       if (!checked.ok) return render(c, set, { ...kept, problems: checked.errors.map((e) => e.message) }, 422);
-      const note = name.value !== set.name ? t("sets.note.renamed", { name: name.value }) : t("sets.note.saved");
+      const note = name.value !== set.name ? revisionNote("sets.note.renamed", { name: name.value }) : revisionNote("sets.note.saved");
       return answer(c, set, await sets(c).save(set.id, user(c), { baseRevision: base, name: name.value, content: checked.value, note }), base, kept);
     }),
   );
@@ -179,7 +180,7 @@ export function setsRoutes() {
       const id = String(body.feature ?? "");
       if (set.content.features.includes(id)) return c.redirect(`/app/sets/${set.id}`, 303);
       const next = { ...set.content, features: [...set.content.features, id] };
-      return changeFeatures(c, set, body, next, c.var.appT("sets.note.added", { id }));
+      return changeFeatures(c, set, body, next, revisionNote("sets.note.added", { id }));
     }),
   );
 
@@ -196,7 +197,7 @@ export function setsRoutes() {
       const kept = new Set(resolveSet({ ...set.content, features }, catalog).features.map((f) => f.id));
       const only = (values: SetContent["values"]) => Object.fromEntries(Object.entries(values).filter(([f]) => kept.has(f)));
       const next = { features, values: only(set.content.values), sites: set.content.sites.map((s) => ({ name: s.name, overrides: only(s.overrides) })) };
-      return changeFeatures(c, set, body, next, t("sets.note.removed", { id }));
+      return changeFeatures(c, set, body, next, revisionNote("sets.note.removed", { id }));
     }),
   );
 
@@ -206,7 +207,7 @@ export function setsRoutes() {
       const number = v.safeParse(wholeNumber, body.restore);
       const old = number.success ? await sets(c).revision(set.id, number.output) : undefined;
       if (!old) return render(c, set, { problems: [c.var.appT("sets.error.noRevision", { revision: String(body.restore ?? "") })] }, 422);
-      const note = c.var.appT("sets.note.restored", { revision: old.revision });
+      const note = revisionNote("sets.note.restored", { revision: old.revision });
       const base = postedRevision(body);
       return answer(c, set, await sets(c).save(set.id, user(c), { baseRevision: base, name: old.name, content: old.content, note }), base);
     }),
@@ -228,7 +229,7 @@ export function setsRoutes() {
     const body = await c.req.parseBody();
     const name = checkName(body.name ?? t("sets.copyName", { name: set.name }), t);
     if (!name.ok) return render(c, set, { problems: [name.errors[0]!.message] }, 422);
-    const clone = await sets(c).create(user(c), name.value, set.content, t("sets.note.cloned", { id: set.id, revision: set.revision }));
+    const clone = await sets(c).create(user(c), name.value, set.content, revisionNote("sets.note.cloned", { id: set.id, revision: set.revision }));
     return c.redirect(`/app/sets/${clone.id}`, 303);
   });
 

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { catalogToCsv } from "../../feature-app/catalog/catalog-file";
+import { demoCatalog } from "../../feature-app/catalog/demo-catalog";
 import { APP_CATALOG } from "../../feature-app/messages";
 import { CATALOG } from "../../src/i18n/messages";
 import { CHROMIUM, launchBrowser } from "../helpers/browser";
@@ -39,7 +41,15 @@ async function englishLeftOn(page: Page): Promise<string[]> {
   return ENGLISH_FRAGMENTS.filter((fragment) => text.includes(fragment));
 }
 
-const MARKET_CSV = "Feature ID,Title,Group,Release train,State,Needs\nMK-1,Market base,Local,Rel-18,active,\nMK-2,Market plus,Local,Rel-18,trial,MK-1\n";
+/**
+ * What an engineer would import: the demo catalog as exported, with their own column names,
+ * plus two market-specific features.
+ */
+function marketCsv(): string {
+  const [header = "", ...rows] = catalogToCsv(demoCatalog.features).split("\r\n");
+  const renamed = header.replace("id,name,category,release,package,status", "Feature ID,Title,Group,Release train,package,State").replace("requires", "Needs");
+  return [renamed, ...rows, "MK-1,Market base,Local,Rel-18,,active,,,,", "MK-2,Market plus,Local,Rel-18,,trial,,MK-1,,"].join("\n");
+}
 
 describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built executable", () => {
   using dir = tempDir("5gfm-e2e-");
@@ -118,7 +128,7 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
     });
   });
 
-  test("3. a user lands in their feature app, browses and searches the catalog, imports a CSV through the column mapping, sees the charts", async () => {
+  test("3. a user lands in their feature app, browses and searches the catalog, imports a CSV through the column mapping, builds a feature set, exports it, sees the charts", async () => {
     kim = await person("kim", "127.0.0.2");
     const { page } = kim;
     await step(kim, "lands in the app", async () => {
@@ -139,7 +149,7 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
     });
     await step(kim, "import", async () => {
       const csv = join(files.path, "market.csv");
-      await Bun.write(csv, MARKET_CSV);
+      await Bun.write(csv, marketCsv());
       await page.click("nav.sections >> text=Import");
       await page.setInputFiles("#field-file", csv);
       await page.click("#upload-form button[type=submit]");
@@ -149,7 +159,52 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
       await page.waitForSelector("#import-done");
       await page.click("#import-done >> text=Compare with the previous version");
       await page.waitForSelector("#comparison-summary");
-      expect(await page.locator("#comparison-summary").textContent()).toBe("2 added, 88 removed, 0 changed, 0 unchanged.");
+      expect(await page.locator("#comparison-summary").textContent()).toBe("2 added, 0 removed, 0 changed, 88 unchanged.");
+    });
+    await step(kim, "build a feature set", async () => {
+      await page.click("nav.sections >> text=Feature sets");
+      await page.fill("#field-name", "Seoul market");
+      await page.click("#create-set button");
+      await page.waitForURL(/\/app\/sets\/\d+$/);
+      const add = async (query: string, id: string) => {
+        await page.fill("#set-search-q", query);
+        await page.locator(`button[aria-label="Add ${id}"]`).click();
+        await page.waitForSelector(`#set-feature-${id}`);
+      };
+      await add("3CC", "FGR-CA0002");
+      expect(await page.locator("#set-feature-FGR-CA0001").textContent()).toContain("required by FGR-CA0002");
+      await add("DSS", "FGR-DS0001");
+      await add("MBSFN", "FGR-DS0002");
+      expect(await page.locator("#set-conflicts").textContent()).toContain("FGR-DS0001");
+      expect(await page.locator("#export-blocked").textContent()).toContain("FGR-DS0002");
+      await page.locator("#set-feature-FGR-DS0002 button").click();
+      await page.waitForSelector("#set-feature-FGR-DS0002", { state: "detached" });
+      expect(await page.locator("#set-conflicts").count()).toBe(0);
+    });
+    await step(kim, "edit parameters with inline validation and a site", async () => {
+      const input = page.locator('[id="field-value:FGR-CA0001:scellAdditionA4ThresholdRsrp"]');
+      const errorIs = (text: string) =>
+        page.waitForFunction((text) => document.getElementById("error-value:FGR-CA0001:scellAdditionA4ThresholdRsrp")?.textContent === text, text);
+      await input.fill("abc");
+      await errorIs("Must be a whole number.");
+      await input.fill("-100");
+      await errorIs("");
+      await page.fill("#field-site-name-0", "Gangnam");
+      await page.fill("#field-site-overrides-0", "FGR-CA0001.scellActivationBufferThreshold = 75");
+      await page.click('#set-editor button[type="submit"]');
+      await page.waitForSelector("#set-meta");
+      expect(await input.inputValue()).toBe("-100");
+    });
+    await step(kim, "export JSON and a zip", async () => {
+      for (const [link, name] of [["#set-export a >> nth=0", /\.json$/], ["#set-export a[href$='sites=all']", /\.zip$/]] as const) {
+        const download = page.waitForEvent("download");
+        await page.click(link);
+        const file = await download;
+        expect(file.suggestedFilename()).toMatch(name);
+        expect((await Bun.file((await file.path()) ?? "").arrayBuffer()).byteLength).toBeGreaterThan(100);
+      }
+      await page.waitForSelector('[data-set-chart="coverage"] canvas');
+      await screenshot(page, "feature-app-set");
     });
     await step(kim, "charts", async () => {
       await page.click("nav.sections >> text=Charts");
@@ -163,9 +218,13 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
     await step(kim, "comes back", async () => {
       await kim.page.goto(`${kim.url}/`);
       await kim.page.waitForURL(/\/app\/$/);
-      expect(await kim.page.locator("#result-count").textContent()).toBe("1–2 of 2 features");
+      expect(await kim.page.locator("#result-count").textContent()).toBe("1–50 of 90 features");
       await kim.page.goto(`${kim.url}/app/versions`);
       expect(await kim.page.locator("#versions tbody tr").count()).toBe(2);
+      await kim.page.goto(`${kim.url}/app/sets`);
+      await kim.page.click("text=Seoul market");
+      expect(await kim.page.locator('[id="field-value:FGR-CA0001:scellAdditionA4ThresholdRsrp"]').inputValue()).toBe("-100");
+      expect(await kim.page.locator("#field-site-name-0").inputValue()).toBe("Gangnam");
     });
   });
 
@@ -211,11 +270,12 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
       await admin.page.waitForSelector("#users >> text=park");
     });
     await step(park, "korean pages", async () => {
-      for (const path of ["/app/", "/app/features/MK-2", "/app/import", "/app/versions", "/app/charts"]) {
+      for (const path of ["/app/", "/app/features/MK-2", "/app/import", "/app/versions", "/app/charts", "/app/sets", "/app/sets/1"]) {
         await park.page.goto(`${park.url}${path}`);
         expect(await park.page.locator("html").getAttribute("lang")).toBe("ko");
         expect(`${path}: ${(await englishLeftOn(park.page)).join(" | ")}`).toBe(`${path}: `);
       }
+      await park.page.goto(`${park.url}/app/charts`);
       await park.page.click(".lang-switch >> text=English");
       expect(await park.page.locator("h1").textContent()).toBe("Catalog charts");
       await park.page.click(".lang-switch >> text=한국어");
