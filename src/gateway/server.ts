@@ -1,4 +1,5 @@
 import type { Config } from "../config";
+import type { LiveSettings } from "../settings/live-settings";
 import type { OpenedDatabase } from "../db/open";
 import { BackupScheduler } from "../db/backup-schedule";
 import { InstancePool } from "../instances/instance-pool";
@@ -31,18 +32,31 @@ function appEnv(config: Config): Record<string, string> {
   return env;
 }
 
-export async function startGateway(config: Config, database: OpenedDatabase, logFile?: RotatingLog): Promise<RunningGateway> {
+/**
+ * Starts everything from the settings as they are now. What the console can change while running
+ * is passed as getters over `live.config` (read on each use); the rest is fixed until a restart.
+ */
+export async function startGateway(live: LiveSettings, database: OpenedDatabase, logFile?: RotatingLog): Promise<RunningGateway> {
+  const config = live.config;
   const pool = new InstancePool({
     db: database.db,
     dataDir: config.data,
     appEnv: appEnv(config),
     ports: config.appPorts,
-    idleMs: config.instanceIdleMinutes * 60_000,
-    readyWaitMs: config.instanceReadyWaitSeconds * 1000,
-    maxInstances: config.maxInstances,
+    get idleMs() {
+      return live.config.instanceIdleMinutes * 60_000;
+    },
+    get readyWaitMs() {
+      return live.config.instanceReadyWaitSeconds * 1000;
+    },
+    get maxInstances() {
+      return live.config.maxInstances;
+    },
     spares: config.spareInstances,
     startConcurrency: config.instanceStartConcurrency,
-    memoryLimitBytes: config.instanceMemoryMb * 1024 * 1024,
+    get memoryLimitBytes() {
+      return live.config.instanceMemoryMb * 1024 * 1024;
+    },
     sampleMs: config.sampleSeconds * 1000,
     onAlert: (message, fields) => log.warn(message, fields),
   });
@@ -58,11 +72,21 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
     dataDir: config.data,
     intervalMs: config.sampleSeconds * 1000,
     alerts: {
-      cpuPercent: config.alertCpuPercent,
-      memoryPercent: config.alertMemoryPercent,
-      diskPercent: config.alertDiskPercent,
-      forMs: config.alertMinutes * 60_000,
-      webhookUrl: config.alertWebhookUrl,
+      get cpuPercent() {
+        return live.config.alertCpuPercent;
+      },
+      get memoryPercent() {
+        return live.config.alertMemoryPercent;
+      },
+      get diskPercent() {
+        return live.config.alertDiskPercent;
+      },
+      get forMs() {
+        return live.config.alertMinutes * 60_000;
+      },
+      get webhookUrl() {
+        return live.config.alertWebhookUrl;
+      },
     },
   });
   const dwell = new DwellTracker(database.db);
@@ -73,11 +97,13 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
           client: database.client,
           dataDir: config.data,
           intervalMs: config.backupIntervalMinutes * 60_000,
-          keep: config.backupKeep,
+          get keep() {
+            return live.config.backupKeep;
+          },
         })
       : undefined;
   const app = createGatewayApp({
-    config,
+    live,
     db: database.db,
     client: database.client,
     pool,
