@@ -31,6 +31,7 @@ import { adminRoutes } from "./routes/admin";
 import { adminBackupRoutes } from "./routes/admin-backups";
 import { adminMonitoringRoutes } from "./routes/admin-monitoring";
 import { adminSettingsRoutes } from "./routes/admin-settings";
+import { adminUserEditRoutes } from "./routes/admin-user-edit";
 import { healthRoutes } from "./routes/health";
 import { featureAppRoutes } from "./routes/feature-app";
 import { homeRoutes } from "./routes/home";
@@ -131,6 +132,7 @@ export function createGatewayApp(deps: GatewayDeps) {
   app.route(adminPath, adminMonitoringRoutes());
   app.route(adminPath, adminBackupRoutes());
   app.route(adminPath, adminSettingsRoutes());
+  app.route(adminPath, adminUserEditRoutes());
   app.route(adminPath, adminRoutes());
   app.route("/", loginRoutes());
   app.route("/", featureAppRoutes());
