@@ -52,7 +52,7 @@ describe("settings in the console", () => {
 
   test("bad values get inline errors, keep what was typed, and change nothing", async () => {
     const refused = await save({ sessionIdleMinutes: "45", maxInstances: "many", alertWebhookUrl: "ftp://example.com/hook", trustedProxies: "10.0.0.1\nnot-an-address" });
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(200); // htmx: the refusal is shown in place
     expect(refused.body).toContain("Nothing was saved. Correct the fields marked below.");
     expect(refused.body).toContain('id="setting-maxInstances-error" role="alert">An integer from 1 to 1000.');
     expect(refused.body).toContain('id="setting-alertWebhookUrl-error"');
@@ -62,8 +62,14 @@ describe("settings in the console", () => {
     expect(refused.body).toContain("10.0.0.1\nnot-an-address</textarea>");
     // A rule between settings: a redirect port only with HTTPS.
     const clash = await save({ httpRedirectPort: "8080" });
-    expect(clash.status).toBe(400);
+    expect(clash.status).toBe(200); // htmx: the refusal is shown in place
     expect(clash.body).toContain('id="setting-httpRedirectPort-error"');
+    // Without htmx: the whole page, answered 400.
+    const plain = new Visitor("127.0.0.1", gateway.url);
+    const page = await plain.post("/admin/settings", { sampleSeconds: "0" });
+    expect(page.status).toBe(400);
+    expect(page.body).toContain("<!doctype html>");
+    expect(page.body).toContain('id="setting-sampleSeconds-error"');
     // A pinned setting cannot be changed by posting it anyway.
     expect((await save({ alertDiskPercent: "50" })).body).toContain("Nothing was changed.");
     expect(await stored()).toEqual([]);

@@ -57,9 +57,12 @@ export function adminSettingsRoutes() {
 
   app.get("/settings", (c) => c.html(<SettingsPage page={pageContext(c)} view={settingsView(c)} />));
 
-  /** The section for htmx; without it, the page (a redirect after a success, so a reload does not post again). */
+  /**
+   * The section for htmx (always 200: htmx swaps in only successful answers, and a refusal is
+   * shown in place); without htmx, the page — a redirect after a success, so a reload does not post again.
+   */
   const answer = (c: GatewayContext, view: SettingsView, status: 200 | 400) => {
-    if (c.req.header("hx-request") === "true") return c.html(<SettingsSection page={pageContext(c)} view={view} />, status);
+    if (c.req.header("hx-request") === "true") return c.html(<SettingsSection page={pageContext(c)} view={view} />);
     if (status === 200) return c.redirect(`${c.get("services").config.adminPath}/settings`, 303);
     return c.html(<SettingsPage page={pageContext(c)} view={view} />, status);
   };

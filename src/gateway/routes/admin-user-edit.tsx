@@ -15,10 +15,13 @@ async function userOf(c: GatewayContext): Promise<UserRecord> {
   return user;
 }
 
-/** The editor for htmx, else the page: a redirect after a success, the page with errors after a refusal. */
+/**
+ * The editor for htmx (always 200: htmx swaps in only successful answers, and a refusal is shown
+ * in place); else the page: a redirect after a success, the page with errors after a refusal.
+ */
 function answer(c: GatewayContext, user: UserRecord, outcome: UserEditorOutcome) {
   const refused = outcome.error !== undefined || outcome.fieldErrors !== undefined;
-  if (c.req.header("hx-request") === "true") return c.html(<UserEditor page={pageContext(c)} user={user} outcome={outcome} />, refused ? 400 : 200);
+  if (c.req.header("hx-request") === "true") return c.html(<UserEditor page={pageContext(c)} user={user} outcome={outcome} />);
   if (!refused) return c.redirect(`${c.get("services").config.adminPath}/users/${user.id}`, 303);
   return c.html(<UserPage page={pageContext(c)} user={user} outcome={outcome} />, 400);
 }
