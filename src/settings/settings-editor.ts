@@ -37,7 +37,8 @@ function rawValue(key: ConsoleSettingKey, text: string): unknown {
 }
 
 function auditText(key: ConsoleSettingKey, value: unknown): string {
-  return settingSpec(key).secret ? (value ? "(set)" : "(none)") : valueText(value) || "(none)";
+  if (settingSpec(key).secret) return value ? "(set)" : "(none)";
+  return (Array.isArray(value) ? value.join(", ") : valueText(value)) || "(none)";
 }
 
 export async function saveSettingsForm(live: LiveSettings, db: Database, fields: Record<string, string>, actor: Actor): Promise<SettingsOutcome> {

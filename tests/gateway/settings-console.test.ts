@@ -120,6 +120,7 @@ describe("settings in the console", () => {
     const audit = await settingAudit();
     expect(audit).toContainEqual({ action: "setting.change", target: "metricsToken", detail: "(none) → (set)" });
     expect(audit).toContainEqual({ action: "setting.change", target: "sessionMaxHours", detail: "12 → 1" });
+    expect(audit).toContainEqual({ action: "setting.change", target: "trustedProxies", detail: "(none) → 127.0.0.9" });
     expect(JSON.stringify(audit)).not.toContain(TOKEN);
     const page = await boss.get("/admin/settings");
     expect(page.body).not.toContain(TOKEN);
