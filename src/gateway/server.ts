@@ -145,7 +145,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
   }
   sampler.start();
   backups?.start();
-  const redirect = tls && config.httpRedirectPort ? startHttpRedirect(config, server.port ?? config.port) : undefined;
+  const redirect = tls && config.httpRedirectPort ? startHttpRedirect(live, server.port ?? config.port) : undefined;
   const port = server.port ?? config.port;
   const wildcard = config.host === "0.0.0.0" || config.host === "::";
   const url = `${tls ? "https" : "http"}://${wildcard ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/`;
@@ -170,8 +170,8 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
  * Plain HTTP on its own port, answered only with a redirect to the HTTPS port. The host in the
  * redirect is the one the browser used, if it is one of the names the server answers to.
  */
-function startHttpRedirect(config: Config, httpsPort: number) {
-  const allowed = allowedHostNames(config.publicHosts);
+function startHttpRedirect(live: LiveSettings, httpsPort: number) {
+  const config = live.config;
   return Bun.serve({
     development: false,
     port: config.httpRedirectPort,
@@ -179,7 +179,8 @@ function startHttpRedirect(config: Config, httpsPort: number) {
     fetch(request) {
       const url = new URL(request.url);
       const host = hostOf(url.host);
-      if (!allowed.has(host) && parseAddress(host) === null) return new Response("unknown host\n", { status: 421 });
+      // Public host names can change in the console while running.
+      if (!allowedHostNames(live.config.publicHosts).has(host) && parseAddress(host) === null) return new Response("unknown host\n", { status: 421 });
       return Response.redirect(`https://${host}:${httpsPort}${url.pathname}${url.search}`, 301);
     },
   });

@@ -3,7 +3,7 @@
 // next start; flags and FGM_* variables pin a setting; --print-config and doctor see saved values.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type RunningServe, runCli, startServe } from "../helpers/cli";
-import { query } from "../helpers/database";
+import { instanceOf, query, waitFor } from "../helpers/database";
 import { Visitor } from "../helpers/http-from";
 import { tempDir } from "../helpers/temp-dir";
 
@@ -127,13 +127,22 @@ describe("settings in the console", () => {
     expect(page.body).toContain("A token is set; leave this empty to keep it.");
   });
 
+  test("the instance idle timeout applies to feature apps already running", async () => {
+    const alice = new Visitor("127.0.0.2", gateway.url);
+    await alice.get("/");
+    expect((await alice.get("/app/_health")).status).toBe(200);
+    expect((await instanceOf(dir.path, "alice")).state).toBe("running");
+    await save({ instanceIdleMinutes: "0.05" });
+    await waitFor("alice's idle feature app to stop", async () => (await instanceOf(dir.path, "alice")).state === "stopped", 30_000);
+  });
+
   test("a restart setting waits for the restart, which the console says; precedence holds after it", async () => {
     const saved = await save({ adminPath: "/control", alertCpuPercent: "70" });
     expect(saved.status).toBe(200);
     expect(saved.body).toContain('id="restart-pending"');
     expect(saved.body).toContain("A restart is pending: Admin console path.");
     expect(saved.body).toContain("running with /admin until the restart");
-    expect((await boss.get("/admin/settings")).status).toBe(200);
+    expect((await boss.get("/admin")).body).toContain("A restart is pending: Admin console path."); // the dashboard says so too
     expect((await boss.get("/control/settings")).status).toBe(404);
 
     const printed = await runCli(["serve", "--data", dir.path, "--print-config"], { env: { FGM_ALERT_CPU_PERCENT: "55" } });
@@ -142,7 +151,7 @@ describe("settings in the console", () => {
     expect(config).toMatchObject({ adminPath: "/control", sessionMaxHours: 1, trustedProxies: ["127.0.0.9"], metricsToken: "(hidden)" });
     expect(config.alertCpuPercent).toBe(55); // the environment wins over the console
     const doctor = await runCli(["doctor", "--data", dir.path]);
-    expect(doctor.stdout).toMatch(/OK {3}settings: 5 saved in the admin console/);
+    expect(doctor.stdout).toMatch(/OK {3}settings: 6 saved in the admin console/);
 
     await gateway.stop();
     await start();

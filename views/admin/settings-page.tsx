@@ -105,6 +105,17 @@ function SettingField(props: { page: PageContext; row: SettingRow }) {
   );
 }
 
+/** Saved settings that wait for a restart; shown on the Settings tab and the dashboard. */
+export function RestartPendingNotice(props: { page: PageContext; names: string[] }) {
+  if (props.names.length === 0) return null;
+  const { t, adminPath } = props.page;
+  return (
+    <p class="notice warn card" role="status" id="restart-pending">
+      {t("settings.restartPending", { names: props.names.join(", ") })} <a href={`${adminPath}/settings`}>{t("console.settings")}</a>
+    </p>
+  );
+}
+
 export interface SettingsView {
   rows: SettingRow[];
   /** Labels of restart settings changed since the start. */
@@ -132,11 +143,7 @@ export function SettingsSection(props: { page: PageContext; view: SettingsView }
       <p class="muted">{t("settings.intro")}</p>
       <StatusNotice message={view.message} />
       <FormError message={view.error} />
-      {view.pendingRestart.length > 0 && (
-        <p class="notice warn card" role="status" id="restart-pending">
-          {t("settings.restartPending", { names: view.pendingRestart.join(", ") })}
-        </p>
-      )}
+      <RestartPendingNotice page={props.page} names={view.pendingRestart} />
       {view.ignored.map((reason) => (
         <p class="notice warn card">{t("settings.ignored", { reason })}</p>
       ))}
