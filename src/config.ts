@@ -536,9 +536,18 @@ export function resolveConfig(layers: ConfigLayers, stored: StoredValues = {}): 
     if (result.success) return { config: finishConfig(result.output, layers.file), sources: merged.sources, ignored };
     const key = String(result.issues[0].path?.[0]?.key ?? "") as SettingKey;
     const reason = describeBadSetting(key, merged.values[key], merged.sources[key] ?? "config file", layers.file ?? CONFIG_FILE_NAME);
-    if (merged.sources[key] !== "console") throw new UsageError(reason);
-    ignored.push({ key, reason });
-    delete usable[key];
+    // A rule between settings may name one from elsewhere while a saved one is the cause (a saved
+    // port inside the file's app ports): then the saved value whose absence settles it goes.
+    const culprit =
+      merged.sources[key] === "console"
+        ? key
+        : (Object.keys(usable).find((saved) => {
+            const check = checkCandidate(layers, { ...usable, [saved]: undefined });
+            return check.ok || check.key !== key;
+          }) as SettingKey | undefined);
+    if (culprit === undefined) throw new UsageError(reason);
+    ignored.push({ key: culprit, reason });
+    delete usable[culprit];
   }
 }
 
@@ -563,8 +572,8 @@ function mergeLayers(layers: ConfigLayers, stored: StoredValues) {
   };
   for (const [key, value] of Object.entries(layers.fromFile)) if (value !== undefined) set(key, value, "config file");
   for (const [key, value] of Object.entries(stored)) {
-    // Only settings the console may change; null is the console's "not set".
-    if (key in SETTINGS && (SETTINGS[key as SettingKey] as SettingSpec).console) set(key, value ?? undefined, "console");
+    // Only settings the console may change; null is the console's "not set" (undefined: left out).
+    if (value !== undefined && key in SETTINGS && (SETTINGS[key as SettingKey] as SettingSpec).console) set(key, value ?? undefined, "console");
   }
   for (const [key, value] of Object.entries(layers.fromEnv)) set(key, value, "environment");
   for (const [key, value] of Object.entries(layers.fromFlags)) set(key, value, "flag");

@@ -61,6 +61,18 @@ describe("loadConfig", () => {
     expect(ignored[0]!.reason).toContain("(from the admin console's settings)");
   });
 
+  test("a saved value that breaks a rule between settings is the one left out, even when the rule names another", () => {
+    using dir = tempDir();
+    writeFileSync(join(dir.path, "5gfm.json"), JSON.stringify({ appPorts: "9000-9099" }));
+    const layers = readConfigLayers({ flags: { data: dir.path }, env: {} });
+    const { config, ignored } = resolveConfig(layers, { port: 9050, backupKeep: 3 });
+    expect(config.port).toBe(8000);
+    expect(config.backupKeep).toBe(3);
+    expect(ignored.map((i) => i.key)).toEqual(["port"]);
+    // Without any saved value to blame, a bad file is still an error.
+    expect(() => resolveConfig(readConfigLayers({ flags: { data: dir.path, port: "9050" }, env: {} }), { backupKeep: 3 })).toThrow("invalid setting appPorts");
+  });
+
   test("FGM_DATA chooses the data folder whose config file is read", () => {
     using dir = tempDir();
     writeFileSync(join(dir.path, "5gfm.json"), JSON.stringify({ appPorts: "9100-9199" }));
