@@ -38,15 +38,15 @@ describe("settings in the console", () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('id="setting-sessionIdleMinutes" name="sessionIdleMinutes" aria-describedby="setting-sessionIdleMinutes-hint" type="text" value="30"');
     expect(page.body).toMatch(/id="setting-port" name="port" disabled=""/);
-    expect(page.body).toContain("fixed by the command-line flag --port");
+    expect(page.body).toContain("Fixed by the command-line flag --port.");
     expect(page.body).toMatch(/id="setting-alertDiskPercent" name="alertDiskPercent" disabled=""[^>]*value="97"/);
-    expect(page.body).toContain("fixed by the environment variable FGM_ALERT_DISK_PERCENT");
+    expect(page.body).toContain("Fixed by the environment variable FGM_ALERT_DISK_PERCENT.");
     // The data folder and the database are not the console's to change.
     expect(page.body).not.toContain('name="data"');
     expect(page.body).not.toContain('name="databaseUrl"');
     const korean = await boss.get("/admin/settings?lang=ko");
     expect(korean.body).toContain("세션 유휴 시간 제한(분)");
-    expect(korean.body).toContain("명령줄 옵션 --port(으)로 고정");
+    expect(korean.body).toContain("명령줄 옵션 --port(으)로 고정되어 있습니다.");
     await boss.get("/admin/settings?lang=en");
   });
 
@@ -141,7 +141,7 @@ describe("settings in the console", () => {
     expect(saved.status).toBe(200);
     expect(saved.body).toContain('id="restart-pending"');
     expect(saved.body).toContain("A restart is pending: Admin console path.");
-    expect(saved.body).toContain("running with /admin until the restart");
+    expect(saved.body).toContain("Running with /admin until the restart.");
     expect((await boss.get("/admin")).body).toContain("A restart is pending: Admin console path."); // the dashboard says so too
     expect((await boss.get("/control/settings")).status).toBe(404);
 
@@ -159,7 +159,7 @@ describe("settings in the console", () => {
     const moved = await boss.get("/control/settings");
     expect(moved.status).toBe(200);
     expect(moved.body).not.toContain('id="restart-pending"');
-    expect(moved.body).toContain("saved here by boss");
+    expect(moved.body).toContain("Saved here by boss");
   });
 
   test("reset forgets the saved value: back to the default, and audited", async () => {

@@ -71,7 +71,7 @@ export function DashboardPage(props: {
   const { t, adminPath } = props.page;
   return (
     <ConsoleLayout page={props.page} tab="dashboard" charts>
-      <RestartPendingNotice page={props.page} names={props.pendingRestart} />
+      <RestartPendingNotice page={props.page} names={props.pendingRestart} linkToSettings />
       <AlertBanner page={props.page} alerts={props.alerts} />
       <SummaryCards page={props.page} summary={props.summary} />
       <section class="chart-grid">

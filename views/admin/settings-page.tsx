@@ -87,7 +87,7 @@ function SettingField(props: { page: PageContext; row: SettingRow }) {
       )}
       <small class="muted" id={`${id}-hint`}>
         {t(`setting.${row.key}.expected`)} <SourceNote page={props.page} row={row} />
-        {row.runningText !== undefined && <> · {t("settings.runningWith", { value: row.runningText || t("settings.none") })}</>}
+        {row.runningText !== undefined && <> {t("settings.runningWith", { value: row.runningText || t("settings.none") })}</>}
       </small>
       {row.error && (
         <small class="error" id={`${id}-error`} role="alert">
@@ -106,12 +106,18 @@ function SettingField(props: { page: PageContext; row: SettingRow }) {
 }
 
 /** Saved settings that wait for a restart; shown on the Settings tab and the dashboard. */
-export function RestartPendingNotice(props: { page: PageContext; names: string[] }) {
+export function RestartPendingNotice(props: { page: PageContext; names: string[]; linkToSettings?: boolean }) {
   if (props.names.length === 0) return null;
   const { t, adminPath } = props.page;
   return (
     <p class="notice warn card" role="status" id="restart-pending">
-      {t("settings.restartPending", { names: props.names.join(", ") })} <a href={`${adminPath}/settings`}>{t("console.settings")}</a>
+      {t("settings.restartPending", { names: props.names.join(", ") })}
+      {props.linkToSettings && (
+        <>
+          {" "}
+          <a href={`${adminPath}/settings`}>{t("console.settings")}</a>
+        </>
+      )}
     </p>
   );
 }
