@@ -64,6 +64,9 @@ describe("settings in the console", () => {
     const clash = await save({ httpRedirectPort: "8080" });
     expect(clash.status).toBe(200); // htmx: the refusal is shown in place
     expect(clash.body).toContain('id="setting-httpRedirectPort-error"');
+    // TLS files are checked before they are saved, so the next start cannot fail on them.
+    const tls = await save({ tlsCert: "/nonexistent/cert.pem", tlsKey: "/nonexistent/key.pem" });
+    expect(tls.body).toMatch(/id="setting-tlsCert-error" role="alert">The path of a readable PEM certificate[^<]*\(.*\/nonexistent\/cert\.pem/);
     // Without htmx: the whole page, answered 400.
     const plain = new Visitor("127.0.0.1", gateway.url);
     const page = await plain.post("/admin/settings", { sampleSeconds: "0" });
