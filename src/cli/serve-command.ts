@@ -99,9 +99,16 @@ export const serveCommand: Command = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const layers = configLayersFromArgs(values);
     if (values["print-config"]) {
-      const effective = await effectiveConfig(layers);
-      for (const { reason } of effective.ignored) console.error(`ignored: ${reason}`);
-      console.log(JSON.stringify(printableConfig(effective.config), null, 2));
+      let printed = resolveConfig(layers).config;
+      try {
+        const effective = await effectiveConfig(layers);
+        for (const { reason } of effective.ignored) console.error(`ignored: ${reason}`);
+        printed = effective.config;
+      } catch (error) {
+        // An unreachable database should not hide the rest of the settings.
+        console.error(`could not read the settings saved in the admin console: ${(error as Error).message}`);
+      }
+      console.log(JSON.stringify(printableConfig(printed), null, 2));
       return 0;
     }
     // Where the data and database are cannot come from the database, so this is final for them.
