@@ -1,5 +1,6 @@
 // Every setting, where it can come from, and the one valibot schema that checks the merged result.
-// Precedence: flags > environment (FGM_*) > config file > defaults.
+// Precedence: flags > environment (FGM_*) > the console's stored value > config file > defaults.
+// A flag or environment variable pins a setting: the console shows it read-only.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import * as v from "valibot";
@@ -12,9 +13,16 @@ export const CONFIG_FILE_NAME = "5gfm.json";
 /** Paths the gateway serves itself; the admin console may not be moved onto one of them. */
 export const RESERVED_PATHS = ["/app", "/static", "/healthz", "/metrics", "/login", "/logout", "/setup", "/access-request", "/signed-out"];
 
-type Source = "default" | "config file" | "environment" | "flag";
+export type Source = "default" | "config file" | "console" | "environment" | "flag";
 
-interface SettingSpec {
+/**
+ * Whether the console may change a setting, and when a change takes effect: "live" at once
+ * (running components read it from LiveSettings), "restart" at the next start. Settings without
+ * it (the data folder, the database, start-up switches) are decided before the database opens.
+ */
+export type ConsoleApply = "live" | "restart";
+
+export interface SettingSpec {
   flag?: string;
   /** A flag is a string, a switch (--diagnostics) or repeatable (--public-host a --public-host b). */
   flagKind?: "switch" | "repeatable";
@@ -23,6 +31,7 @@ interface SettingSpec {
   help: string;
   schema: v.GenericSchema<unknown, unknown>;
   secret?: boolean;
+  console?: ConsoleApply;
 }
 
 const integer = (min: number, max: number) =>
@@ -66,6 +75,7 @@ export const SETTINGS = {
   port: {
     flag: "port",
     env: "FGM_PORT",
+    console: "restart",
     expected: "an integer from 1 to 65535",
     help: "port the gateway listens on",
     schema: integer(1, 65535),
@@ -73,6 +83,7 @@ export const SETTINGS = {
   host: {
     flag: "host",
     env: "FGM_HOST",
+    console: "restart",
     expected: 'an IPv4 or IPv6 address to listen on, such as 0.0.0.0, 127.0.0.1 or ::, or "localhost"',
     help: "address the gateway listens on (0.0.0.0 = every network interface)",
     schema: v.pipe(
@@ -105,6 +116,7 @@ export const SETTINGS = {
   tlsCert: {
     flag: "tls-cert",
     env: "FGM_TLS_CERT",
+    console: "restart",
     expected: "the path of a PEM certificate file (with --tls-key)",
     help: "serve HTTPS with this certificate (PEM; the chain may follow it in the same file)",
     schema: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1))),
@@ -112,6 +124,7 @@ export const SETTINGS = {
   tlsKey: {
     flag: "tls-key",
     env: "FGM_TLS_KEY",
+    console: "restart",
     expected: "the path of a PEM private key file (with --tls-cert)",
     help: "the private key of --tls-cert",
     schema: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1))),
@@ -119,6 +132,7 @@ export const SETTINGS = {
   httpRedirectPort: {
     flag: "http-redirect-port",
     env: "FGM_HTTP_REDIRECT_PORT",
+    console: "restart",
     expected: "an integer from 1 to 65535, used only with HTTPS",
     help: "also listen for plain HTTP on this port and redirect it to HTTPS",
     schema: v.optional(integer(1, 65535)),
@@ -126,6 +140,7 @@ export const SETTINGS = {
   appPorts: {
     flag: "app-ports",
     env: "FGM_APP_PORTS",
+    console: "restart",
     expected: "FROM-TO with 1024 <= FROM < TO <= 65535, e.g. 8500-8599",
     help: "localhost ports for feature-app processes; the first is the admin's",
     schema: portRange,
@@ -147,6 +162,7 @@ export const SETTINGS = {
   adminPath: {
     flag: "admin-path",
     env: "FGM_ADMIN_PATH",
+    console: "restart",
     expected: "a path such as /admin: a slash, then 1–64 lower-case letters, digits, - or _, not one of the gateway's own paths",
     help: "where the admin console lives (change it to hide the console)",
     schema: v.pipe(
@@ -160,6 +176,7 @@ export const SETTINGS = {
     flag: "trusted-proxy",
     flagKind: "repeatable",
     env: "FGM_TRUSTED_PROXIES",
+    console: "live",
     expected: "IP addresses or CIDR ranges (comma-separated in the environment, a list in the config file)",
     help: "reverse proxies whose X-Forwarded-For header is believed; from anyone else it is ignored",
     schema: v.pipe(
@@ -172,6 +189,7 @@ export const SETTINGS = {
     flag: "public-host",
     flagKind: "repeatable",
     env: "FGM_PUBLIC_HOSTS",
+    console: "live",
     expected: "host names (comma-separated in the environment, a list in the config file), e.g. 5gfm.example.corp",
     help: "DNS names people use to reach this server; IP addresses, localhost and this machine's name always work",
     schema: v.pipe(
@@ -183,6 +201,7 @@ export const SETTINGS = {
   sessionIdleMinutes: {
     flag: "session-idle-minutes",
     env: "FGM_SESSION_IDLE_MINUTES",
+    console: "live",
     expected: "an integer from 1 to 10080 (minutes)",
     help: "a session unused for this long ends",
     schema: integer(1, 10080),
@@ -190,6 +209,7 @@ export const SETTINGS = {
   sessionMaxHours: {
     flag: "session-max-hours",
     env: "FGM_SESSION_MAX_HOURS",
+    console: "live",
     expected: "an integer from 1 to 720 (hours)",
     help: "a session ends this long after sign-in, however active",
     schema: integer(1, 720),
@@ -197,6 +217,7 @@ export const SETTINGS = {
   loginMaxFailures: {
     flag: "login-max-failures",
     env: "FGM_LOGIN_MAX_FAILURES",
+    console: "live",
     expected: "an integer from 3 to 100",
     help: "wrong passwords for one user from one address before sign-in is locked",
     schema: integer(3, 100),
@@ -204,6 +225,7 @@ export const SETTINGS = {
   loginLockoutMinutes: {
     flag: "login-lockout-minutes",
     env: "FGM_LOGIN_LOCKOUT_MINUTES",
+    console: "live",
     expected: "an integer from 1 to 1440 (minutes)",
     help: "how long a lockout lasts (failures older than this are forgotten)",
     schema: integer(1, 1440),
@@ -211,6 +233,7 @@ export const SETTINGS = {
   instanceIdleMinutes: {
     flag: "instance-idle-minutes",
     env: "FGM_INSTANCE_IDLE_MINUTES",
+    console: "live",
     expected: "a number of minutes from 0.05 to 10080 (fractions allowed)",
     help: "a feature app with no requests and no open page for this long is stopped",
     schema: decimal(0.05, 10080),
@@ -218,6 +241,7 @@ export const SETTINGS = {
   instanceReadyWaitSeconds: {
     flag: "instance-ready-wait-seconds",
     env: "FGM_INSTANCE_READY_WAIT_SECONDS",
+    console: "live",
     expected: "an integer from 1 to 300 (seconds)",
     help: "how long a first visit waits for its feature app before a self-refreshing 'starting…' page",
     schema: integer(1, 300),
@@ -225,6 +249,7 @@ export const SETTINGS = {
   maxInstances: {
     flag: "max-instances",
     env: "FGM_MAX_INSTANCES",
+    console: "live",
     expected: "an integer from 1 to 1000",
     help: "most feature apps running at once (spares included)",
     schema: integer(1, 1000),
@@ -232,6 +257,7 @@ export const SETTINGS = {
   spareInstances: {
     flag: "spare-instances",
     env: "FGM_SPARE_INSTANCES",
+    console: "restart",
     expected: "an integer from 0 to 20",
     help: "pre-started feature apps a first visit claims at once",
     schema: integer(0, 20),
@@ -239,6 +265,7 @@ export const SETTINGS = {
   instanceStartConcurrency: {
     flag: "instance-start-concurrency",
     env: "FGM_INSTANCE_START_CONCURRENCY",
+    console: "restart",
     expected: "an integer from 1 to 64",
     help: "feature apps starting at the same time; more first visits queue",
     schema: integer(1, 64),
@@ -246,6 +273,7 @@ export const SETTINGS = {
   instanceMemoryMb: {
     flag: "instance-memory-mb",
     env: "FGM_INSTANCE_MEMORY_MB",
+    console: "live",
     expected: "an integer from 0 to 65536 (MB; 0 = no limit)",
     help: "a feature app that stays above this resident memory is restarted",
     schema: integer(0, 65536),
@@ -253,6 +281,7 @@ export const SETTINGS = {
   backupIntervalMinutes: {
     flag: "backup-interval-minutes",
     env: "FGM_BACKUP_INTERVAL_MINUTES",
+    console: "restart",
     expected: "a number of minutes from 0 to 525600 (0 = no scheduled backups; 1440 = daily, 10080 = weekly)",
     help: "take a backup whenever the newest is older than this",
     schema: decimal(0, 525600),
@@ -260,6 +289,7 @@ export const SETTINGS = {
   backupKeep: {
     flag: "backup-keep",
     env: "FGM_BACKUP_KEEP",
+    console: "live",
     expected: "an integer from 1 to 1000",
     help: "how many backups to keep; older ones are removed",
     schema: integer(1, 1000),
@@ -267,6 +297,7 @@ export const SETTINGS = {
   sampleSeconds: {
     flag: "sample-seconds",
     env: "FGM_SAMPLE_SECONDS",
+    console: "restart",
     expected: "an integer from 1 to 300 (seconds)",
     help: "how often server load is sampled for the dashboard",
     schema: integer(1, 300),
@@ -274,6 +305,7 @@ export const SETTINGS = {
   alertCpuPercent: {
     flag: "alert-cpu-percent",
     env: "FGM_ALERT_CPU_PERCENT",
+    console: "live",
     expected: "an integer from 1 to 100",
     help: "system CPU use that raises an alert once it lasts alertMinutes",
     schema: integer(1, 100),
@@ -281,6 +313,7 @@ export const SETTINGS = {
   alertMemoryPercent: {
     flag: "alert-memory-percent",
     env: "FGM_ALERT_MEMORY_PERCENT",
+    console: "live",
     expected: "an integer from 1 to 100",
     help: "system memory use that raises an alert once it lasts alertMinutes",
     schema: integer(1, 100),
@@ -288,6 +321,7 @@ export const SETTINGS = {
   alertDiskPercent: {
     flag: "alert-disk-percent",
     env: "FGM_ALERT_DISK_PERCENT",
+    console: "live",
     expected: "an integer from 1 to 100",
     help: "use of the data folder's disk that raises an alert",
     schema: integer(1, 100),
@@ -295,6 +329,7 @@ export const SETTINGS = {
   alertMinutes: {
     flag: "alert-minutes",
     env: "FGM_ALERT_MINUTES",
+    console: "live",
     expected: "a number of minutes from 0 to 1440 (fractions allowed)",
     help: "how long a threshold must stay crossed before it alerts",
     schema: decimal(0, 1440),
@@ -302,12 +337,14 @@ export const SETTINGS = {
   alertWebhookUrl: {
     flag: "alert-webhook-url",
     env: "FGM_ALERT_WEBHOOK_URL",
+    console: "live",
     expected: "an http(s):// URL (a Teams or Slack incoming webhook)",
     help: "alerts are also POSTed here as JSON {\"text\": …}",
     schema: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^https?:\/\/[^\s]+$/))),
   },
   metricsToken: {
     env: "FGM_METRICS_TOKEN",
+    console: "live",
     expected: "a token of at least 16 characters",
     help: "bearer token for GET /metrics (Prometheus); /metrics is off while none is set",
     schema: v.optional(v.pipe(v.string(), v.minLength(16))),
@@ -316,6 +353,7 @@ export const SETTINGS = {
   logLevel: {
     flag: "log-level",
     env: "FGM_LOG_LEVEL",
+    console: "live",
     expected: "one of debug, info, warn, error",
     help: "least severe log level written",
     schema: v.picklist(["debug", "info", "warn", "error"]),
@@ -323,6 +361,19 @@ export const SETTINGS = {
 } satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;
+
+/** The settings the admin console can change, in SETTINGS' order. */
+export type ConsoleSettingKey = {
+  [K in SettingKey]: (typeof SETTINGS)[K] extends { console: ConsoleApply } ? K : never;
+}[SettingKey];
+
+export function settingSpec(key: SettingKey): SettingSpec {
+  return SETTINGS[key];
+}
+
+export const CONSOLE_SETTING_KEYS = (Object.keys(SETTINGS) as SettingKey[]).filter(
+  (key) => settingSpec(key).console !== undefined,
+) as ConsoleSettingKey[];
 
 export const configSchema = v.pipe(
   v.strictObject({
@@ -429,41 +480,114 @@ export interface ConfigInput {
   env?: Record<string, string | undefined>;
 }
 
-/** Merges every source, validates once, and names the setting, value and source of any bad value. */
-export function loadConfig({ flags, configFile, env = process.env }: ConfigInput): Config {
-  const merged: Record<string, unknown> = { ...defaults() };
-  const sources: Record<string, Source> = Object.fromEntries(Object.keys(merged).map((k) => [k, "default"]));
-  const set = (key: string, value: unknown, source: Source) => {
-    if (value === undefined) return;
-    merged[key] = value;
-    sources[key] = source;
-  };
+/** The raw values of every source that is known before the database opens. */
+export interface ConfigLayers {
+  /** The config file read, if any. */
+  file?: string;
+  fromFile: Record<string, unknown>;
+  fromEnv: Record<string, unknown>;
+  fromFlags: Record<string, unknown>;
+}
 
-  const envValues = Object.fromEntries(
-    (Object.entries(SETTINGS) as [SettingKey, SettingSpec][]).map(([key, spec]) => [key, env[spec.env]]),
-  );
-  const dataDir = String(flags.data ?? envValues.data ?? defaults().data);
+export interface ResolvedConfig {
+  config: Config;
+  sources: Record<SettingKey, Source>;
+  /** Stored console values left out because they no longer fit (e.g. a flag now conflicts). */
+  ignored: { key: SettingKey; reason: string }[];
+}
+
+/** The console's stored values by key; null means the console unset an optional setting. */
+export type StoredValues = Record<string, unknown>;
+
+export function readConfigLayers({ flags, configFile, env = process.env }: ConfigInput): ConfigLayers {
+  const fromEnv: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(SETTINGS) as [SettingKey, SettingSpec][]) {
+    if (env[spec.env] !== undefined && env[spec.env] !== "") fromEnv[key] = env[spec.env];
+  }
+  const fromFlags = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
+  const dataDir = String(fromFlags.data ?? fromEnv.data ?? defaults().data);
   const explicitFile = configFile ?? env.FGM_CONFIG;
   const file = explicitFile ? resolve(explicitFile) : join(resolve(dataDir), CONFIG_FILE_NAME);
-  if (explicitFile || existsSync(file)) {
-    for (const [key, value] of Object.entries(readConfigFile(file))) set(key, value, "config file");
-  }
-  for (const [key, value] of Object.entries(envValues)) set(key, value === "" ? undefined : value, "environment");
-  for (const [key, value] of Object.entries(flags)) set(key, value, "flag");
+  const read = explicitFile !== undefined || existsSync(file);
+  return { file: read ? file : undefined, fromFile: read ? readConfigFile(file) : {}, fromEnv, fromFlags };
+}
 
-  const result = v.safeParse(configSchema, merged);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const key = String(issue.path?.[0]?.key ?? "");
-    throw new UsageError(describeBadSetting(key, merged[key], sources[key] ?? "config file", file));
+/** Whether the console may change this setting now (flags and the environment pin a setting). */
+export function consoleMayChange(key: SettingKey, sources: Record<SettingKey, Source>): boolean {
+  return (SETTINGS[key] as SettingSpec).console !== undefined && sources[key] !== "flag" && sources[key] !== "environment";
+}
+
+/** Merges every source, validates once, and names the setting, value and source of any bad value. */
+export function loadConfig(input: ConfigInput): Config {
+  return resolveConfig(readConfigLayers(input)).config;
+}
+
+/**
+ * The effective config from the layers and the console's stored values. A stored value that no
+ * longer passes (a new flag conflicts with it) is left out and reported, so that a value once
+ * saved in the console can never keep the server from starting; any other bad value is an error.
+ */
+export function resolveConfig(layers: ConfigLayers, stored: StoredValues = {}): ResolvedConfig {
+  const ignored: ResolvedConfig["ignored"] = [];
+  const usable = { ...stored };
+  for (;;) {
+    const merged = mergeLayers(layers, usable);
+    const result = v.safeParse(configSchema, merged.values);
+    if (result.success) return { config: finishConfig(result.output, layers.file), sources: merged.sources, ignored };
+    const key = String(result.issues[0].path?.[0]?.key ?? "") as SettingKey;
+    const reason = describeBadSetting(key, merged.values[key], merged.sources[key] ?? "config file", layers.file ?? CONFIG_FILE_NAME);
+    // A rule between settings may name one from elsewhere while a saved one is the cause (a saved
+    // port inside the file's app ports): then the saved value whose absence settles it goes.
+    const culprit =
+      merged.sources[key] === "console"
+        ? key
+        : (Object.keys(usable).find((saved) => {
+            const check = checkCandidate(layers, { ...usable, [saved]: undefined });
+            return check.ok || check.key !== key;
+          }) as SettingKey | undefined);
+    if (culprit === undefined) throw new UsageError(reason);
+    ignored.push({ key: culprit, reason });
+    delete usable[culprit];
   }
-  const config: Config = {
-    ...result.output,
-    data: resolve(result.output.data),
-    tlsCert: result.output.tlsCert && resolve(result.output.tlsCert),
-    tlsKey: result.output.tlsKey && resolve(result.output.tlsKey),
+}
+
+/** The first bad setting of a candidate merge, or the config it makes. */
+export function checkCandidate(
+  layers: ConfigLayers,
+  stored: StoredValues,
+): { ok: true; config: Config } | { ok: false; key: SettingKey; reason: string } {
+  const merged = mergeLayers(layers, stored);
+  const result = v.safeParse(configSchema, merged.values);
+  if (result.success) return { ok: true, config: finishConfig(result.output, layers.file) };
+  const key = String(result.issues[0].path?.[0]?.key ?? "") as SettingKey;
+  return { ok: false, key, reason: describeBadSetting(key, merged.values[key], merged.sources[key] ?? "console", layers.file ?? CONFIG_FILE_NAME) };
+}
+
+function mergeLayers(layers: ConfigLayers, stored: StoredValues) {
+  const values: Record<string, unknown> = { ...defaults() };
+  const sources = Object.fromEntries(Object.keys(values).map((k) => [k, "default"])) as Record<SettingKey, Source>;
+  const set = (key: string, value: unknown, source: Source) => {
+    values[key] = value;
+    sources[key as SettingKey] = source;
   };
-  if (explicitFile || existsSync(file)) config.configFile = file;
+  for (const [key, value] of Object.entries(layers.fromFile)) if (value !== undefined) set(key, value, "config file");
+  for (const [key, value] of Object.entries(stored)) {
+    // Only settings the console may change; null is the console's "not set" (undefined: left out).
+    if (value !== undefined && key in SETTINGS && (SETTINGS[key as SettingKey] as SettingSpec).console) set(key, value ?? undefined, "console");
+  }
+  for (const [key, value] of Object.entries(layers.fromEnv)) set(key, value, "environment");
+  for (const [key, value] of Object.entries(layers.fromFlags)) set(key, value, "flag");
+  return { values, sources };
+}
+
+function finishConfig(output: v.InferOutput<typeof configSchema>, file: string | undefined): Config {
+  const config: Config = {
+    ...output,
+    data: resolve(output.data),
+    tlsCert: output.tlsCert && resolve(output.tlsCert),
+    tlsKey: output.tlsKey && resolve(output.tlsKey),
+  };
+  if (file) config.configFile = file;
   return config;
 }
 
@@ -477,7 +601,9 @@ function describeBadSetting(key: string, value: unknown, source: Source, file: s
         ? spec.env
         : source === "config file"
           ? `config file ${file}`
-          : "default";
+          : source === "console"
+            ? "the admin console's settings"
+            : "default";
   const shown = spec.secret ? "(hidden)" : JSON.stringify(value);
   const extra = key === "appPorts" && source !== "default" ? " and not including the gateway port" : "";
   return `invalid setting ${key} = ${shown} (from ${from}): expected ${spec.expected}${extra}`;

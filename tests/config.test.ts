@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadConfig } from "../src/config";
+import { loadConfig, readConfigLayers, resolveConfig } from "../src/config";
 import { tempDir } from "./helpers/temp-dir";
 
 describe("loadConfig", () => {
@@ -27,6 +27,50 @@ describe("loadConfig", () => {
     expect(config.logLevel).toBe("warn");
     expect(config.open).toBe(true);
     expect(config.configFile).toBe(join(dir.path, "5gfm.json"));
+  });
+
+  test("values saved in the console beat the config file; flags and the environment beat them", () => {
+    using dir = tempDir();
+    writeFileSync(join(dir.path, "5gfm.json"), JSON.stringify({ sessionIdleMinutes: 20, alertWebhookUrl: "https://hooks.example/a", maxInstances: 7 }));
+    const layers = readConfigLayers({ flags: { data: dir.path, port: "7003" }, env: { FGM_MAX_INSTANCES: "9" } });
+    const { config, sources, ignored } = resolveConfig(layers, {
+      sessionIdleMinutes: "45",
+      alertWebhookUrl: null, // the console unset what the file sets
+      maxInstances: 3,
+      port: 7010,
+      data: "/elsewhere", // never the console's to set
+    });
+    expect(config.sessionIdleMinutes).toBe(45);
+    expect(sources.sessionIdleMinutes).toBe("console");
+    expect(config.alertWebhookUrl).toBeUndefined();
+    expect(config.maxInstances).toBe(9);
+    expect(sources.maxInstances).toBe("environment");
+    expect(config.port).toBe(7003);
+    expect(config.data).toBe(dir.path);
+    expect(ignored).toEqual([]);
+  });
+
+  test("a saved value that no longer fits is left out with the reason, instead of stopping the start", () => {
+    using dir = tempDir();
+    // Saved when the gateway was on 8000; now a flag moves it into the saved app-port range.
+    const layers = readConfigLayers({ flags: { data: dir.path, port: "9050" }, env: {} });
+    const { config, ignored } = resolveConfig(layers, { appPorts: "9000-9099", sessionMaxHours: 3 });
+    expect(config.appPorts).toEqual({ first: 8500, last: 8599 });
+    expect(config.sessionMaxHours).toBe(3);
+    expect(ignored.map((i) => i.key)).toEqual(["appPorts"]);
+    expect(ignored[0]!.reason).toContain("(from the admin console's settings)");
+  });
+
+  test("a saved value that breaks a rule between settings is the one left out, even when the rule names another", () => {
+    using dir = tempDir();
+    writeFileSync(join(dir.path, "5gfm.json"), JSON.stringify({ appPorts: "9000-9099" }));
+    const layers = readConfigLayers({ flags: { data: dir.path }, env: {} });
+    const { config, ignored } = resolveConfig(layers, { port: 9050, backupKeep: 3 });
+    expect(config.port).toBe(8000);
+    expect(config.backupKeep).toBe(3);
+    expect(ignored.map((i) => i.key)).toEqual(["port"]);
+    // Without any saved value to blame, a bad file is still an error.
+    expect(() => resolveConfig(readConfigLayers({ flags: { data: dir.path, port: "9050" }, env: {} }), { backupKeep: 3 })).toThrow("invalid setting appPorts");
   });
 
   test("FGM_DATA chooses the data folder whose config file is read", () => {

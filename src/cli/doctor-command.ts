@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, rmSync, statfsSync, writeFileSync } 
 import { join } from "node:path";
 import { demoCatalog } from "../../feature-app/catalog/demo-catalog";
 import { BUILD_TARGET, COMMIT, VERSION } from "../build-info";
-import type { Config } from "../config";
+import { type Config, type ConfigLayers, resolveConfig } from "../config";
 import { gatewayPid } from "../data-lock";
 import { bundledMigrations } from "../db/migrations";
 import { type Connection, connectDatabase, migrationState } from "../db/open";
@@ -11,7 +11,7 @@ import { listBackups } from "../db/backups";
 import { isPortFree } from "../instances/port-check";
 import { daysLeft, loadTls } from "../gateway/tls";
 import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
-import { configFromArgs, databaseExists } from "./open-config";
+import { configLayersFromArgs, databaseExists, effectiveConfig } from "./open-config";
 
 type Status = "OK" | "WARN" | "FAIL";
 interface Check {
@@ -48,14 +48,25 @@ ${COMMON_USAGE}`,
       true,
     );
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    let layers: ConfigLayers;
     let config: Config;
     try {
-      config = configFromArgs(values);
+      layers = configLayersFromArgs(values);
+      config = resolveConfig(layers).config;
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       console.log(`FAIL settings: ${error.message}`);
       console.log("1 check(s) failed");
       return 1;
+    }
+    // The checks below look at what serve would use: the console's saved values included.
+    let settingsCheck: Check;
+    try {
+      const effective = await effectiveConfig(layers);
+      config = effective.config;
+      settingsCheck = checkStoredSettings(effective.stored.size, effective.ignored);
+    } catch (error) {
+      settingsCheck = { status: "WARN", name: "settings", detail: `could not read the console's saved settings (${(error as Error).message})` };
     }
     if (!existsSync(config.data)) {
       console.log(`WARN data folder: ${config.data} does not exist yet; serve creates it (or check --data)`);
@@ -65,6 +76,7 @@ ${COMMON_USAGE}`,
       { status: "OK", name: "version", detail: `5gfm ${VERSION} (${COMMIT}), ${BUILD_TARGET}` },
       checkDataFolder(config.data),
       ...(await checkDatabase(config)),
+      settingsCheck,
       checkDiskSpace(config.data),
       checkBackupAge(config),
       await checkGatewayPort(config),
@@ -140,6 +152,13 @@ async function checkDatabase(config: Config): Promise<Check[]> {
   } finally {
     client.close();
   }
+}
+
+function checkStoredSettings(count: number, ignored: { reason: string }[]): Check {
+  if (ignored.length > 0) {
+    return { status: "WARN", name: "settings", detail: `ignored from the console: ${ignored.map((i) => i.reason).join("; ")}; change them in the Settings tab` };
+  }
+  return { status: "OK", name: "settings", detail: count ? `${count} saved in the admin console (flags and environment still win)` : "none saved in the admin console" };
 }
 
 function checkBackupAge(config: Config): Check {

@@ -1,10 +1,34 @@
 import { existsSync } from "node:fs";
-import { type Config, loadConfig, settingFlags } from "../config";
-import { type OpenedDatabase, databaseFilePath, openDatabase } from "../db/open";
+import { type Config, type ConfigLayers, type ResolvedConfig, readConfigLayers, resolveConfig, settingFlags } from "../config";
+import { type OpenedDatabase, connectDatabase, databaseFilePath, openDatabase } from "../db/open";
 import { PublicError } from "../errors";
+import { type StoredSettings, readStoredSettings, storedValues } from "../settings/stored-settings";
 
+export function configLayersFromArgs(values: Record<string, unknown>): ConfigLayers {
+  return readConfigLayers({ flags: settingFlags(values), configFile: values.config as string | undefined });
+}
+
+/** Flags, environment, config file and defaults: enough to find the database (the console's values are in it). */
 export function configFromArgs(values: Record<string, unknown>): Config {
-  return loadConfig({ flags: settingFlags(values), configFile: values.config as string | undefined });
+  return resolveConfig(configLayersFromArgs(values)).config;
+}
+
+/**
+ * The settings as serve would run with them, the console's stored values included, read without
+ * changing anything (no database is created, no migration applied).
+ */
+export async function effectiveConfig(layers: ConfigLayers): Promise<ResolvedConfig & { stored: StoredSettings }> {
+  const base = resolveConfig(layers).config;
+  let stored: StoredSettings = new Map();
+  if (databaseExists(base)) {
+    const { client } = await connectDatabase({ dataDir: base.data, databaseUrl: base.databaseUrl, authToken: base.databaseAuthToken });
+    try {
+      stored = await readStoredSettings(client);
+    } finally {
+      client.close();
+    }
+  }
+  return { ...resolveConfig(layers, storedValues(stored)), stored };
 }
 
 /** Whether the configured database exists (a remote one is assumed to). */

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Config, printableConfig, settingOptions } from "../config";
+import { type Config, printableConfig, resolveConfig, settingOptions } from "../config";
 import { cancelPendingRestore, pendingRestore, restoreDatabase } from "../db/restore";
 import { lockDataFolder } from "../data-lock";
 import { UsageError } from "../errors";
@@ -10,7 +10,9 @@ import { RotatingLog } from "../instances/rotating-log";
 import { createLogger, setLogLevel, setLogSink } from "../log";
 import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
 import { openBrowser } from "./open-browser";
-import { configFromArgs, openConfiguredDatabase } from "./open-config";
+import { configLayersFromArgs, effectiveConfig, openConfiguredDatabase } from "./open-config";
+import { LiveSettings } from "../settings/live-settings";
+import { readStoredSettings } from "../settings/stored-settings";
 
 const log = createLogger("serve");
 
@@ -63,7 +65,9 @@ FGM_BACKUP_KEEP, FGM_SAMPLE_SECONDS,
 FGM_ALERT_CPU_PERCENT, FGM_ALERT_MEMORY_PERCENT, FGM_ALERT_DISK_PERCENT, FGM_ALERT_MINUTES,
 FGM_ALERT_WEBHOOK_URL, FGM_METRICS_TOKEN (bearer token for /metrics; environment or config
 file only), FGM_CONFIG) or in the
-config file; flags win over the environment, which wins over the file.`;
+config file. Flags win over the environment, which wins over values saved in the admin
+console's Settings tab, which win over the config file. A setting given as a flag or in the
+environment is shown read-only in the console.`;
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -93,11 +97,22 @@ export const serveCommand: Command = {
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const config = configFromArgs(values);
+    const layers = configLayersFromArgs(values);
     if (values["print-config"]) {
-      console.log(JSON.stringify(printableConfig(config), null, 2));
+      let printed = resolveConfig(layers).config;
+      try {
+        const effective = await effectiveConfig(layers);
+        for (const { reason } of effective.ignored) console.error(`ignored: ${reason}`);
+        printed = effective.config;
+      } catch (error) {
+        // An unreachable database should not hide the rest of the settings.
+        console.error(`could not read the settings saved in the admin console: ${(error as Error).message}`);
+      }
+      console.log(JSON.stringify(printableConfig(printed), null, 2));
       return 0;
     }
+    // Where the data and database are cannot come from the database, so this is final for them.
+    let config = resolveConfig(layers).config;
     setLogLevel(config.logLevel);
     mkdirSync(config.data, { recursive: true });
     // Every log line goes to the console window and to a rotating file in the data folder.
@@ -112,7 +127,12 @@ export const serveCommand: Command = {
     try {
       await restoreIfScheduled(config);
       database = await openConfiguredDatabase(config);
-      gateway = await startGateway(config, database, logFile);
+      const live = new LiveSettings(layers, await readStoredSettings(database.client));
+      for (const { reason } of live.ignored) log.warn("a setting saved in the console was ignored", { reason });
+      config = live.config;
+      setLogLevel(config.logLevel);
+      live.onChange((changed) => setLogLevel(changed.logLevel));
+      gateway = await startGateway(live, database, logFile);
     } catch (error) {
       database?.close();
       unlock();

@@ -7,7 +7,6 @@ import { AccessRequestStore } from "../access/access-request-store";
 import { recordAudit } from "../audit";
 import { LoginThrottle } from "../auth/login-throttle";
 import { SessionStore } from "../auth/session-store";
-import type { Config } from "../config";
 import type { Database } from "../db/open";
 import type { Client } from "@libsql/client";
 import type { BackupScheduler } from "../db/backup-schedule";
@@ -23,6 +22,7 @@ import { securityHeaders } from "../http/security-headers";
 import { staticRoutes } from "../http/static-assets";
 import { localeMiddleware } from "../i18n/locale";
 import { createLogger } from "../log";
+import type { LiveSettings } from "../settings/live-settings";
 import { UserStore } from "../users/user-store";
 import { type GatewayEnv, type GatewayServices, pageContext } from "./context";
 import { sessionMiddleware } from "./identity";
@@ -30,6 +30,8 @@ import { accessRequestRoutes } from "./routes/access-request";
 import { adminRoutes } from "./routes/admin";
 import { adminBackupRoutes } from "./routes/admin-backups";
 import { adminMonitoringRoutes } from "./routes/admin-monitoring";
+import { adminSettingsRoutes } from "./routes/admin-settings";
+import { adminUserEditRoutes } from "./routes/admin-user-edit";
 import { healthRoutes } from "./routes/health";
 import { featureAppRoutes } from "./routes/feature-app";
 import { homeRoutes } from "./routes/home";
@@ -43,7 +45,7 @@ const log = createLogger("gateway");
 const FORM_LIMIT_BYTES = 64 * 1024;
 
 export interface GatewayDeps {
-  config: Config;
+  live: LiveSettings;
   db: Database;
   client: Client;
   pool: InstancePool;
@@ -57,9 +59,12 @@ export interface GatewayDeps {
 }
 
 export function createServices(deps: GatewayDeps): GatewayServices {
-  const { config, db, pool, sampler, dwell } = deps;
+  const { live, db, pool, sampler, dwell } = deps;
   return {
-    config,
+    get config() {
+      return live.config;
+    },
+    live,
     pool,
     sampler,
     dwell,
@@ -68,13 +73,22 @@ export function createServices(deps: GatewayDeps): GatewayServices {
     logTail: deps.logTail,
     backups: deps.backups,
     users: new UserStore(db),
+    // Policies as getters: a timeout changed in the console applies to the next lookup.
     sessions: new SessionStore(db, {
-      idleMs: config.sessionIdleMinutes * 60_000,
-      maxMs: config.sessionMaxHours * 3_600_000,
+      get idleMs() {
+        return live.config.sessionIdleMinutes * 60_000;
+      },
+      get maxMs() {
+        return live.config.sessionMaxHours * 3_600_000;
+      },
     }),
     throttle: new LoginThrottle(db, {
-      maxFailures: config.loginMaxFailures,
-      lockoutMs: config.loginLockoutMinutes * 60_000,
+      get maxFailures() {
+        return live.config.loginMaxFailures;
+      },
+      get lockoutMs() {
+        return live.config.loginLockoutMinutes * 60_000;
+      },
     }),
     accessRequests: new AccessRequestStore(db),
     audit: (actor, action, target, detail) => recordAudit(db, actor, action, target, detail),
@@ -97,8 +111,8 @@ export function createGatewayApp(deps: GatewayDeps) {
     deps.sampler.requests.record(performance.now() - started, c.req.path.startsWith("/app/"));
   });
   app.use(securityHeaders());
-  app.use(hostCheckMiddleware(deps.config.publicHosts));
-  app.use(clientAddressMiddleware(deps.config.trustedProxies));
+  app.use(hostCheckMiddleware(() => deps.live.config.publicHosts));
+  app.use(clientAddressMiddleware(() => deps.live.config.trustedProxies));
   app.use(localeMiddleware());
   app.use(async function provideServices(c, next) {
     c.set("services", services);
@@ -106,16 +120,20 @@ export function createGatewayApp(deps: GatewayDeps) {
   });
   app.use(sameOriginMiddleware());
   app.use(sessionMiddleware());
-  for (const path of ["/login", "/logout", "/setup", "/access-request", `${deps.config.adminPath}/*`]) app.use(path, formLimit);
+  // The console's path is fixed for this run (changing it needs a restart).
+  const { adminPath } = deps.live.config;
+  for (const path of ["/login", "/logout", "/setup", "/access-request", `${adminPath}/*`]) app.use(path, formLimit);
 
   app.route("/healthz", healthRoutes(deps.startedAt));
   app.route("/metrics", metricsRoutes());
   app.route("/static", staticRoutes());
   app.route("/setup", setupRoutes());
   app.route("/access-request", accessRequestRoutes());
-  app.route(deps.config.adminPath, adminMonitoringRoutes());
-  app.route(deps.config.adminPath, adminBackupRoutes());
-  app.route(deps.config.adminPath, adminRoutes());
+  app.route(adminPath, adminMonitoringRoutes());
+  app.route(adminPath, adminBackupRoutes());
+  app.route(adminPath, adminSettingsRoutes());
+  app.route(adminPath, adminUserEditRoutes());
+  app.route(adminPath, adminRoutes());
   app.route("/", loginRoutes());
   app.route("/", featureAppRoutes());
   app.route("/", homeRoutes());

@@ -5,6 +5,7 @@ import type { Actor } from "../audit";
 import type { LoginThrottle } from "../auth/login-throttle";
 import type { ActiveSession, SessionStore } from "../auth/session-store";
 import type { Config } from "../config";
+import type { LiveSettings } from "../settings/live-settings";
 import type { BackupScheduler } from "../db/backup-schedule";
 import type { Database } from "../db/open";
 import type { InstancePool } from "../instances/instance-pool";
@@ -16,7 +17,9 @@ import type { LocaleVariables } from "../i18n/locale";
 import type { UserRecord, UserStore } from "../users/user-store";
 
 export interface GatewayServices {
-  config: Config;
+  /** The running settings; read it on each use, the console can change live ones at any time. */
+  readonly config: Config;
+  live: LiveSettings;
   users: UserStore;
   sessions: SessionStore;
   throttle: LoginThrottle;

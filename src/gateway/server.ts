@@ -1,4 +1,5 @@
 import type { Config } from "../config";
+import type { LiveSettings } from "../settings/live-settings";
 import type { OpenedDatabase } from "../db/open";
 import { BackupScheduler } from "../db/backup-schedule";
 import { InstancePool } from "../instances/instance-pool";
@@ -31,18 +32,31 @@ function appEnv(config: Config): Record<string, string> {
   return env;
 }
 
-export async function startGateway(config: Config, database: OpenedDatabase, logFile?: RotatingLog): Promise<RunningGateway> {
+/**
+ * Starts everything from the settings as they are now. What the console can change while running
+ * is passed as getters over `live.config` (read on each use); the rest is fixed until a restart.
+ */
+export async function startGateway(live: LiveSettings, database: OpenedDatabase, logFile?: RotatingLog): Promise<RunningGateway> {
+  const config = live.config;
   const pool = new InstancePool({
     db: database.db,
     dataDir: config.data,
     appEnv: appEnv(config),
     ports: config.appPorts,
-    idleMs: config.instanceIdleMinutes * 60_000,
-    readyWaitMs: config.instanceReadyWaitSeconds * 1000,
-    maxInstances: config.maxInstances,
+    get idleMs() {
+      return live.config.instanceIdleMinutes * 60_000;
+    },
+    get readyWaitMs() {
+      return live.config.instanceReadyWaitSeconds * 1000;
+    },
+    get maxInstances() {
+      return live.config.maxInstances;
+    },
     spares: config.spareInstances,
     startConcurrency: config.instanceStartConcurrency,
-    memoryLimitBytes: config.instanceMemoryMb * 1024 * 1024,
+    get memoryLimitBytes() {
+      return live.config.instanceMemoryMb * 1024 * 1024;
+    },
     sampleMs: config.sampleSeconds * 1000,
     onAlert: (message, fields) => log.warn(message, fields),
   });
@@ -58,11 +72,21 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
     dataDir: config.data,
     intervalMs: config.sampleSeconds * 1000,
     alerts: {
-      cpuPercent: config.alertCpuPercent,
-      memoryPercent: config.alertMemoryPercent,
-      diskPercent: config.alertDiskPercent,
-      forMs: config.alertMinutes * 60_000,
-      webhookUrl: config.alertWebhookUrl,
+      get cpuPercent() {
+        return live.config.alertCpuPercent;
+      },
+      get memoryPercent() {
+        return live.config.alertMemoryPercent;
+      },
+      get diskPercent() {
+        return live.config.alertDiskPercent;
+      },
+      get forMs() {
+        return live.config.alertMinutes * 60_000;
+      },
+      get webhookUrl() {
+        return live.config.alertWebhookUrl;
+      },
     },
   });
   const dwell = new DwellTracker(database.db);
@@ -73,11 +97,13 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
           client: database.client,
           dataDir: config.data,
           intervalMs: config.backupIntervalMinutes * 60_000,
-          keep: config.backupKeep,
+          get keep() {
+            return live.config.backupKeep;
+          },
         })
       : undefined;
   const app = createGatewayApp({
-    config,
+    live,
     db: database.db,
     client: database.client,
     pool,
@@ -119,7 +145,7 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
   }
   sampler.start();
   backups?.start();
-  const redirect = tls && config.httpRedirectPort ? startHttpRedirect(config, server.port ?? config.port) : undefined;
+  const redirect = tls && config.httpRedirectPort ? startHttpRedirect(live, server.port ?? config.port) : undefined;
   const port = server.port ?? config.port;
   const wildcard = config.host === "0.0.0.0" || config.host === "::";
   const url = `${tls ? "https" : "http"}://${wildcard ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/`;
@@ -144,8 +170,8 @@ export async function startGateway(config: Config, database: OpenedDatabase, log
  * Plain HTTP on its own port, answered only with a redirect to the HTTPS port. The host in the
  * redirect is the one the browser used, if it is one of the names the server answers to.
  */
-function startHttpRedirect(config: Config, httpsPort: number) {
-  const allowed = allowedHostNames(config.publicHosts);
+function startHttpRedirect(live: LiveSettings, httpsPort: number) {
+  const config = live.config;
   return Bun.serve({
     development: false,
     port: config.httpRedirectPort,
@@ -153,7 +179,8 @@ function startHttpRedirect(config: Config, httpsPort: number) {
     fetch(request) {
       const url = new URL(request.url);
       const host = hostOf(url.host);
-      if (!allowed.has(host) && parseAddress(host) === null) return new Response("unknown host\n", { status: 421 });
+      // Public host names can change in the console while running.
+      if (!allowedHostNames(live.config.publicHosts).has(host) && parseAddress(host) === null) return new Response("unknown host\n", { status: 421 });
       return Response.redirect(`https://${host}:${httpsPort}${url.pathname}${url.search}`, 301);
     },
   });

@@ -28,16 +28,26 @@ export function resolveClientAddress(peer: Address | null, forwardedFor: string 
   return peer;
 }
 
-export function clientAddressMiddleware(trustedProxies: string[]) {
-  const trusted = trustedProxies.flatMap((text) => {
-    const parsed = parseRule(text);
-    return parsed.ok ? [parsed.rule] : [];
-  });
+/** `trustedProxies` is asked on every request, so the console can change the list while running. */
+export function clientAddressMiddleware(trustedProxies: () => string[]) {
+  let parsedFrom: string[] | undefined;
+  let trusted: IpRule[] = [];
+  const currentRules = () => {
+    const list = trustedProxies();
+    if (list !== parsedFrom) {
+      parsedFrom = list;
+      trusted = list.flatMap((text) => {
+        const parsed = parseRule(text);
+        return parsed.ok ? [parsed.rule] : [];
+      });
+    }
+    return trusted;
+  };
   return createMiddleware<{ Bindings: ServerBindings; Variables: ClientAddressVariables }>(
     async function clientAddress(c, next) {
       const peerInfo = c.env?.server?.requestIP(c.req.raw);
       const peer = peerInfo ? parseAddress(peerInfo.address) : null;
-      const address = resolveClientAddress(peer, c.req.header("x-forwarded-for"), trusted);
+      const address = resolveClientAddress(peer, c.req.header("x-forwarded-for"), currentRules());
       c.set("clientAddress", address);
       c.set("clientAddressText", address ? formatAddress(address) : "unknown");
       await next();

@@ -20,9 +20,15 @@ export function hostOf(header: string): string {
 /** What a Host header may look like: a name or a bracketed IPv6 address, then an optional port. */
 const HOST_SYNTAX = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:(\d{1,5}))?$/;
 
-export function hostCheckMiddleware(publicHosts: string[]) {
-  const allowed = allowedHostNames(publicHosts);
+/** `publicHosts` is asked on every request, so the console can change the names while running. */
+export function hostCheckMiddleware(publicHosts: () => string[]) {
+  let namesFrom: string[] | undefined;
+  let allowed = new Set<string>();
   return createMiddleware(async function hostCheck(c, next) {
+    if (publicHosts() !== namesFrom) {
+      namesFrom = publicHosts();
+      allowed = allowedHostNames(namesFrom);
+    }
     const header = (c.req.header("host") ?? "").trim().toLowerCase();
     const syntax = HOST_SYNTAX.exec(header);
     if (!syntax || Number(syntax[3] ?? 0) > 65535) return c.text("malformed Host header\n", 400);

@@ -1,6 +1,6 @@
 // Users and their IP rules: the only module that writes them, shared by the CLI, the setup page,
 // access-request approvals and the console.
-import { type SQL, and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { type SQL, and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import * as v from "valibot";
 import { type Actor, type Tx, recordAudit } from "../audit";
 import type { Database } from "../db/open";
@@ -38,26 +38,35 @@ export const passwordSchema = v.pipe(
 );
 const displayNameSchema = v.pipe(v.string(), v.trim(), v.maxLength(100, "a display name may have at most 100 characters"));
 
-function check<T>(schema: v.GenericSchema<unknown, T>, value: unknown): T {
+export type UserField = "name" | "displayName" | "role" | "addresses" | "password" | "requirePassword";
+
+/** A refused value that belongs to one field of a user form, so the console can show it there. */
+export class UserFieldError extends PublicError {
+  constructor(
+    readonly field: UserField,
+    message: string,
+    status = 400,
+  ) {
+    super(message, undefined, status);
+  }
+}
+
+function check<T>(field: UserField, schema: v.GenericSchema<unknown, T>, value: unknown): T {
   const result = v.safeParse(schema, value);
-  if (!result.success) throw new PublicError(result.issues[0].message, undefined, 400);
+  if (!result.success) throw new UserFieldError(field, result.issues[0].message);
   return result.output;
 }
 
 function parseRules(inputs: string[]): IpRule[] {
   const rules = inputs.map((input) => {
     const parsed = parseRule(input);
-    if (!parsed.ok) throw new PublicError(parsed.reason, undefined, 400);
+    if (!parsed.ok) throw new UserFieldError("addresses", parsed.reason);
     return parsed.rule;
   });
   for (let i = 0; i < rules.length; i++) {
     for (let j = i + 1; j < rules.length; j++) {
       if (rulesOverlap(rules[i]!, rules[j]!)) {
-        throw new PublicError(
-          `${formatRule(rules[i]!)} and ${formatRule(rules[j]!)} overlap; give each address once`,
-          undefined,
-          400,
-        );
+        throw new UserFieldError("addresses", `${formatRule(rules[i]!)} and ${formatRule(rules[j]!)} overlap; give each address once`);
       }
     }
   }
@@ -100,15 +109,15 @@ export interface PreparedUser {
 }
 
 export async function prepareNewUser(input: NewUser): Promise<PreparedUser> {
-  const name = check(userNameSchema, input.name);
-  const role = check(roleSchema, input.role);
-  const displayName = check(displayNameSchema, input.displayName ?? "");
+  const name = check("name", userNameSchema, input.name);
+  const role = check("role", roleSchema, input.role);
+  const displayName = check("displayName", displayNameSchema, input.displayName ?? "");
   const rules = parseRules(input.ips);
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   // Admins present their password unless an admin turns that off explicitly.
   const requirePassword = input.requirePassword ?? (passwordHash !== null && role === "admin");
   if (requirePassword && passwordHash === null) {
-    throw new PublicError("a password is required to sign in, so one must be set", undefined, 400);
+    throw new UserFieldError("requirePassword", "a password is required to sign in, so one must be set");
   }
   return { name, displayName, role, rules, passwordHash, requirePassword, enabled: input.enabled ?? true };
 }
@@ -116,7 +125,7 @@ export async function prepareNewUser(input: NewUser): Promise<PreparedUser> {
 /** Inserts a prepared user inside the caller's transaction; returns the new id. */
 export async function insertUser(tx: Tx, user: PreparedUser, actor: Actor): Promise<number> {
   const existing = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.name}) = lower(${user.name})`);
-  if (existing.length > 0) throw new PublicError(`a user named "${user.name}" already exists`, undefined, 409);
+  if (existing.length > 0) throw new UserFieldError("name", `a user named "${user.name}" already exists`, 409);
   await assertRulesFree(tx, user.rules, undefined);
   const [created] = await tx
     .insert(users)
@@ -206,16 +215,20 @@ export class UserStore {
     return (await this.getById(id))!;
   }
 
-  async update(name: string, changes: UserChanges, actor: Actor): Promise<UserRecord> {
+  /**
+   * `keepSessionId`: the session the change was made in stays open when only the password
+   * changed (an admin setting their own password is not signed out of the console by it).
+   */
+  async update(name: string, changes: UserChanges, actor: Actor, options: { keepSessionId?: number } = {}): Promise<UserRecord> {
     const user = await this.get(name);
     if (!user) throw new PublicError(`no user named "${name}"`, undefined, 404);
-    const role = changes.role === undefined ? undefined : check(roleSchema, changes.role);
-    const displayName = changes.displayName === undefined ? undefined : check(displayNameSchema, changes.displayName);
+    const role = changes.role === undefined ? undefined : check("role", roleSchema, changes.role);
+    const displayName = changes.displayName === undefined ? undefined : check("displayName", displayNameSchema, changes.displayName);
     let ruleTexts = changes.ips ?? user.ipRules;
     if (changes.removeIps?.length) {
       const removing = parseRules(changes.removeIps).map(formatRule);
       for (const rule of removing) {
-        if (!ruleTexts.includes(rule)) throw new PublicError(`${user.name} has no IP rule ${rule}`, undefined, 400);
+        if (!ruleTexts.includes(rule)) throw new UserFieldError("addresses", `${user.name} has no IP rule ${rule}`);
       }
       ruleTexts = ruleTexts.filter((r) => !removing.includes(r));
     }
@@ -229,7 +242,7 @@ export class UserStore {
     if (passwordHash === null) requirePassword = false;
     else if (passwordHash !== undefined && changes.requirePassword === undefined && finalRole === "admin") requirePassword = true;
     if (requirePassword && !willHavePassword) {
-      throw new PublicError("a password is required to sign in, so one must be set", undefined, 400);
+      throw new UserFieldError("requirePassword", "a password is required to sign in, so one must be set");
     }
     const newRules = rules.map(formatRule);
     const staysUsableAdmin = finalRole === "admin" && (changes.enabled ?? user.enabled) && newRules.length > 0;
@@ -252,10 +265,12 @@ export class UserStore {
       await tx.delete(userIpRules).where(eq(userIpRules.userId, user.id));
       if (rules.length > 0) await tx.insert(userIpRules).values(newRules.map((rule) => ({ userId: user.id, rule })));
       if (endSessions) {
+        const onlyPassword = passwordHash !== undefined && changes.enabled !== false && newRules.join() === user.ipRules.join() && (role ?? user.role) === user.role;
+        const kept = onlyPassword && options.keepSessionId !== undefined ? ne(sessions.id, options.keepSessionId) : undefined;
         await tx
           .update(sessions)
           .set({ endedAt: new Date(), endReason: "account-changed" })
-          .where(and(eq(sessions.userId, user.id), isNull(sessions.endedAt)));
+          .where(and(eq(sessions.userId, user.id), isNull(sessions.endedAt), kept));
       }
       await recordAudit(tx, actor, "user.update", user.name, describeChanges(changes));
     });
@@ -310,14 +325,14 @@ async function assertRulesFree(tx: Tx, rules: IpRule[], ownerId: number | undefi
     if (!parsed.ok) continue;
     for (const rule of rules) {
       if (rulesOverlap(rule, parsed.rule)) {
-        throw new PublicError(`${formatRule(rule)} overlaps ${other.rule}, which belongs to ${other.name}`, undefined, 409);
+        throw new UserFieldError("addresses", `${formatRule(rule)} overlaps ${other.rule}, which belongs to ${other.name}`, 409);
       }
     }
   }
 }
 
 async function hashPassword(password: string): Promise<string> {
-  return Bun.password.hash(check(passwordSchema, password), { algorithm: "argon2id" });
+  return Bun.password.hash(check("password", passwordSchema, password), { algorithm: "argon2id" });
 }
 
 function describeChanges(changes: UserChanges): string {

@@ -55,6 +55,74 @@ describe("users in the console", () => {
     expect(await userId("mina")).toBeUndefined();
   });
 
+  test("edit a user: inline errors change nothing; a good edit applies at once and is audited", async () => {
+    await runCli(["user", "add", "nina", "--role", "user", "--ip", "127.0.0.3", "--data", dir.path]);
+    await runCli(["user", "add", "omar", "--role", "user", "--ip", "10.20.0.0/16", "--data", dir.path]);
+    const id = await userId("nina");
+    const page = await boss.get(`/admin/users/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("User nina");
+    expect(page.body).toContain("nina has no password.");
+
+    const before = await runCli(["user", "list", "--json", "--data", dir.path]);
+    const overlap = await boss.post(`/admin/users/${id}/edit`, { displayName: "Nina", role: "user", addresses: "127.0.0.3\n10.20.1.1" });
+    expect(overlap.status).toBe(200); // htmx: the refusal is shown in place
+    expect(overlap.body).toContain('id="field-addresses-error" role="alert">10.20.1.1 overlaps 10.20.0.0/16, which belongs to omar');
+    expect(overlap.body).toContain("127.0.0.3\n10.20.1.1</textarea>");
+    const longName = await boss.post(`/admin/users/${id}/edit`, { displayName: "x".repeat(101), role: "user", addresses: "127.0.0.3" });
+    expect(longName.body).toContain('id="field-displayName-error" role="alert">a display name may have at most 100 characters');
+    const noPassword = await boss.post(`/admin/users/${id}/edit`, { displayName: "", role: "user", addresses: "127.0.0.3", requirePassword: "on" });
+    expect(noPassword.body).toContain('id="field-requirePassword-error" role="alert">a password is required to sign in, so one must be set');
+    expect((await runCli(["user", "list", "--json", "--data", dir.path])).stdout).toBe(before.stdout);
+
+    const saved = await boss.post(`/admin/users/${id}/edit`, { displayName: "Nina <Kim>", role: "user", addresses: "127.0.0.3, 127.0.0.4" });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toContain("Saved the changes to nina.");
+    expect(saved.body).toContain('value="Nina &lt;Kim&gt;"');
+    expect((await new Visitor("127.0.0.4", gateway.url).get("/")).location).toBe("/app/");
+    const audit = await boss.get("/admin/audit?action=user.update");
+    expect(audit.body).toContain("ips=127.0.0.3,127.0.0.4");
+  });
+
+  test("set, use and remove a password from the console", async () => {
+    const id = await userId("nina");
+    const tooShort = await boss.post(`/admin/users/${id}/password`, { password: "short", passwordAgain: "short" });
+    expect(tooShort.status).toBe(200); // htmx: the refusal is shown in place
+    expect(tooShort.body).toContain('id="field-password-error" role="alert">a password needs at least 8 characters');
+    const mismatch = await boss.post(`/admin/users/${id}/password`, { password: "nina-password-1", passwordAgain: "nina-password-2" });
+    expect(mismatch.body).toContain('id="field-passwordAgain-error" role="alert">The two passwords differ.');
+    expect((await boss.get(`/admin/users/${id}`)).body).toContain("nina has no password.");
+
+    const set = await boss.post(`/admin/users/${id}/password`, { password: "nina-password-1", passwordAgain: "nina-password-1" });
+    expect(set.status).toBe(200);
+    expect(set.body).toContain("The password of nina was set; their other sessions have ended.");
+    expect(set.body).toContain("nina has a password.");
+    await boss.post(`/admin/users/${id}/edit`, { displayName: "", role: "user", addresses: "127.0.0.3", requirePassword: "on" });
+    const nina = new Visitor("127.0.0.3", gateway.url);
+    expect((await nina.get("/")).location).toStartWith("/login");
+    expect((await nina.post("/login", { name: "nina", password: "wrong-password", next: "/" })).status).toBe(401);
+    expect((await nina.post("/login", { name: "nina", password: "nina-password-1", next: "/" })).status).toBe(303);
+
+    const cleared = await boss.post(`/admin/users/${id}/password/clear`, {});
+    expect(cleared.body).toContain("nina no longer has a password.");
+    expect((await new Visitor("127.0.0.3", gateway.url).get("/")).location).toBe("/app/");
+  });
+
+  test("an admin's own password keeps their session; the last admin cannot be demoted", async () => {
+    const id = await userId("boss");
+    const set = await boss.post(`/admin/users/${id}/password`, { password: "boss-password-1", passwordAgain: "boss-password-1" });
+    expect(set.body).toContain("The password of boss was set");
+    expect((await boss.get("/admin/settings")).status).toBe(200); // still signed in
+    const demote = await boss.post(`/admin/users/${id}/edit`, { displayName: "", role: "user", addresses: "127.0.0.1", requirePassword: "on" });
+    expect(demote.status).toBe(200); // htmx: the refusal is shown in place
+    expect(demote.body).toContain("boss is the last administrator; add or enable another one first");
+    const noAddress = await boss.post(`/admin/users/${id}/edit`, { displayName: "", role: "admin", addresses: "", requirePassword: "on" });
+    expect(noAddress.body).toContain("boss is the last administrator");
+    const users = JSON.parse((await runCli(["user", "list", "--json", "--data", dir.path])).stdout) as { name: string; role: string; ipRules: string[] }[];
+    expect(users.find((u) => u.name === "boss")).toMatchObject({ role: "admin", ipRules: ["127.0.0.1"] });
+    expect((await boss.get("/admin/users/99999")).status).toBe(404);
+  });
+
   test("only admins may manage users", async () => {
     await runCli(["user", "add", "joe", "--role", "user", "--ip", "127.0.0.5", "--data", dir.path]);
     const joe = new Visitor("127.0.0.5", gateway.url);
@@ -62,5 +130,11 @@ describe("users in the console", () => {
     const response = await joe.post("/admin/users", { name: "sneaky", role: "admin", addresses: "127.0.0.9" });
     expect(response.status).toBe(403);
     expect(await userId("sneaky")).toBeUndefined();
+    const joeId = await userId("joe");
+    expect((await joe.post(`/admin/users/${joeId}/edit`, { displayName: "", role: "admin", addresses: "127.0.0.5" })).status).toBe(403);
+    expect((await joe.post(`/admin/users/${joeId}/password`, { password: "joe-password-1", passwordAgain: "joe-password-1" })).status).toBe(403);
+    expect((await joe.get(`/admin/users/${joeId}`)).status).toBe(403);
+    const list = JSON.parse((await runCli(["user", "list", "--json", "--data", dir.path])).stdout) as { name: string; role: string; hasPassword: boolean }[];
+    expect(list.find((u) => u.name === "joe")).toMatchObject({ role: "user", hasPassword: false });
   });
 });

@@ -28,6 +28,7 @@ let boss: Visitor;
 let alice: Visitor;
 let requestId: number;
 let aliceId: number;
+let carolId: number;
 let aliceSessionId: number;
 
 interface Route {
@@ -114,6 +115,46 @@ const routes: Route[] = [
     form: {},
   })),
   {
+    name: "POST admin edit user",
+    site: () => site,
+    address: ADDR.boss,
+    path: () => `/admin/users/${aliceId}/edit`,
+    cookie: () => boss.cookieHeader(),
+    form: { displayName: "Forged", role: "admin", addresses: ADDR.alice },
+  },
+  {
+    name: "POST admin set password",
+    site: () => site,
+    address: ADDR.boss,
+    path: () => `/admin/users/${aliceId}/password`,
+    cookie: () => boss.cookieHeader(),
+    form: { password: "forged-password-1", passwordAgain: "forged-password-1" },
+  },
+  {
+    name: "POST admin remove password",
+    site: () => site,
+    address: ADDR.boss,
+    path: () => `/admin/users/${carolId}/password/clear`,
+    cookie: () => boss.cookieHeader(),
+    form: {},
+  },
+  {
+    name: "POST admin save settings",
+    site: () => site,
+    address: ADDR.boss,
+    path: () => "/admin/settings",
+    cookie: () => boss.cookieHeader(),
+    form: { trustedProxies: "0.0.0.0/0", metricsToken: "forged-token-0123456789" },
+  },
+  {
+    name: "POST admin reset a setting",
+    site: () => site,
+    address: ADDR.boss,
+    path: () => "/admin/settings/sessionIdleMinutes/reset",
+    cookie: () => boss.cookieHeader(),
+    form: {},
+  },
+  {
     name: "POST admin back up now",
     site: () => site,
     address: ADDR.boss,
@@ -188,6 +229,7 @@ beforeAll(async () => {
   expect((await site.visitor(ADDR.stranger).post("/access-request", { name: "Stranger", reason: "please" })).body).toContain('id="request-sent"');
   requestId = Number((await query(site.dir, "SELECT id FROM access_requests WHERE address = ?", [ADDR.stranger]))[0]!.id);
   aliceId = Number((await query(site.dir, "SELECT id FROM users WHERE name = 'alice'"))[0]!.id);
+  carolId = Number((await query(site.dir, "SELECT id FROM users WHERE name = 'carol'"))[0]!.id);
   aliceSessionId = Number((await query(site.dir, "SELECT id FROM sessions WHERE address = ? AND ended_at IS NULL", [ADDR.alice]))[0]!.id);
 });
 afterAll(async () => {
@@ -307,6 +349,23 @@ describe("the same requests from the gateway's own pages work (positive control)
     const response = await send(routes.find((r) => r.name === "POST /login")!, origin());
     expect(response.status).toBe(303);
     expect(response.setCookies.some((c) => /^fgm_session=[A-Za-z0-9_-]{43};/.test(c))).toBe(true);
+  });
+
+  test("settings save and reset, user edit and passwords work from the console's own origin", async () => {
+    const settingsRoute = routes.find((r) => r.name === "POST admin save settings")!;
+    const saved = await send({ ...settingsRoute, form: { sessionIdleMinutes: "45" } }, origin());
+    expect(saved.status).toBe(303);
+    expect(await query(site.dir, "SELECT key, value, updated_by FROM settings")).toEqual([{ key: "sessionIdleMinutes", value: '"45"', updated_by: "boss" }]);
+    expect((await send(routes.find((r) => r.name === "POST admin reset a setting")!, origin())).status).toBe(303);
+    expect(await query(site.dir, "SELECT key FROM settings")).toEqual([]);
+
+    const edited = await send(routes.find((r) => r.name === "POST admin edit user")!, origin(), { role: "user" });
+    expect(edited.status).toBe(303);
+    expect(await query(site.dir, "SELECT display_name, role FROM users WHERE id = ?", [aliceId])).toEqual([{ display_name: "Forged", role: "user" }]);
+    expect((await send(routes.find((r) => r.name === "POST admin set password")!, origin())).status).toBe(303);
+    expect((await query(site.dir, "SELECT password_hash FROM users WHERE id = ?", [aliceId]))[0]!.password_hash).toStartWith("$argon2id$");
+    expect((await send(routes.find((r) => r.name === "POST admin remove password")!, origin())).status).toBe(303);
+    expect(await query(site.dir, "SELECT password_hash, require_password FROM users WHERE id = ?", [carolId])).toEqual([{ password_hash: null, require_password: 0 }]);
   });
 
   test("setup creates the first admin on the new server", async () => {

@@ -264,6 +264,7 @@ const TABLES: Record<string, string> = {
   login_failures: "SELECT id, name, address FROM login_failures ORDER BY id",
   instance_records: "SELECT key, user_id FROM instance_records ORDER BY key",
   instance_starts: "SELECT id, user_id, kind FROM instance_starts ORDER BY id",
+  settings: "SELECT key, value, updated_at, updated_by FROM settings ORDER BY key",
 };
 export type TableName = keyof typeof TABLES & string;
 export const ALL_TABLES = Object.keys(TABLES) as TableName[];

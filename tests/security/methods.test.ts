@@ -23,6 +23,10 @@ const ROUTES = [
   "/admin/sessions/{alice-session}/revoke",
   "/admin/instances/2/stop",
   "/admin/access-requests/1/approve",
+  "/admin/settings",
+  "/admin/settings/sessionIdleMinutes/reset",
+  "/admin/users/2/edit",
+  "/admin/users/2/password",
   "/healthz",
   "/static/app.css",
 ];

@@ -96,6 +96,32 @@ describe("display names", () => {
     expectNoActiveContent(range, "statistics with a hostile range");
   });
 
+  test("each user's edit page, and a refused edit, show hostile names escaped", async () => {
+    const users = await query(site.dir, "SELECT id, display_name FROM users ORDER BY id");
+    const ids = users.map((r) => Number(r.id));
+    for (const user of users) {
+      const page = await boss.get(`/admin/users/${user.id}`);
+      expect(page.status, `user ${user.id}`).toBe(200);
+      // Their own name in the form, and the admin's in the header.
+      for (const payload of new Set([String(user.display_name), SCRIPT])) {
+        if (PAYLOADS.includes(payload)) expectOnlyEscaped(page.body, payload, `user ${user.id}`);
+      }
+      expectNoActiveContent(page, `user ${user.id}`);
+    }
+    const refused = await boss.post(`/admin/users/${ids[1]}/edit`, { displayName: TEXTAREA, role: "user", addresses: `${IMG}\n${SCRIPT}` });
+    expect(refused.body).toContain('id="field-addresses-error"');
+    for (const payload of [TEXTAREA, IMG, SCRIPT]) expectOnlyEscaped(refused.body, payload, "refused user edit");
+    expectNoActiveContent(refused, "refused user edit");
+  });
+
+  test("the settings page echoes hostile values escaped and saves none of them", async () => {
+    const refused = await boss.post("/admin/settings", { alertWebhookUrl: SCRIPT, trustedProxies: TEXTAREA, adminPath: IMG, host: QUOTE });
+    expect(refused.body).toContain("Nothing was saved.");
+    for (const payload of PAYLOADS) expectOnlyEscaped(refused.body, payload, "refused settings");
+    expectNoActiveContent(refused, "refused settings");
+    expect(await query(site.dir, "SELECT key FROM settings")).toEqual([]);
+  });
+
   test.each([
     ["alice", ADDR.alice, IMG],
     ["bob", ADDR.bob, QUOTE],

@@ -2,7 +2,7 @@ import type { Child } from "hono/jsx";
 import { assetUrl } from "../../src/http/static-assets";
 import { Layout, type PageContext } from "../layout";
 
-export type ConsoleTab = "dashboard" | "access" | "sessions" | "statistics" | "audit" | "logs" | "backups";
+export type ConsoleTab = "dashboard" | "access" | "sessions" | "statistics" | "audit" | "logs" | "backups" | "settings";
 
 const TABS: { tab: ConsoleTab; path: string }[] = [
   { tab: "dashboard", path: "" },
@@ -12,6 +12,7 @@ const TABS: { tab: ConsoleTab; path: string }[] = [
   { tab: "audit", path: "/audit" },
   { tab: "logs", path: "/logs" },
   { tab: "backups", path: "/backups" },
+  { tab: "settings", path: "/settings" },
 ];
 
 /** Every console page: its tabs, and uPlot with the chart script where a page has charts. */

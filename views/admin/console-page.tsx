@@ -268,6 +268,7 @@ export function UsersSection(props: {
                 {user.requirePassword && `, ${t("admin.users.passwordRequired")}`}
               </td>
               <td class="actions">
+                <a href={`${adminPath}/users/${user.id}`}>{t("admin.users.edit")}</a>
                 <ActionButton
                   action={`${adminPath}/users/${user.id}/${user.enabled ? "disable" : "enable"}`}
                   target="#users"

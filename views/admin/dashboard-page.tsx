@@ -5,6 +5,7 @@ import { formatDateTime } from "../../src/i18n/format";
 import type { PageContext } from "../layout";
 import { ConsoleLayout } from "./console-layout";
 import { InstancesSection, megabytes } from "./console-page";
+import { RestartPendingNotice } from "./settings-page";
 
 export interface Summary {
   online: number;
@@ -58,10 +59,19 @@ export function SummaryCards(props: { page: PageContext; summary: Summary }) {
   );
 }
 
-export function DashboardPage(props: { page: PageContext; alerts: Alert[]; summary: Summary; instances: InstanceInfo[]; refreshMs: number }) {
+export function DashboardPage(props: {
+  page: PageContext;
+  alerts: Alert[];
+  summary: Summary;
+  instances: InstanceInfo[];
+  refreshMs: number;
+  /** Labels of saved settings that wait for a restart. */
+  pendingRestart: string[];
+}) {
   const { t, adminPath } = props.page;
   return (
     <ConsoleLayout page={props.page} tab="dashboard" charts>
+      <RestartPendingNotice page={props.page} names={props.pendingRestart} linkToSettings />
       <AlertBanner page={props.page} alerts={props.alerts} />
       <SummaryCards page={props.page} summary={props.summary} />
       <section class="chart-grid">

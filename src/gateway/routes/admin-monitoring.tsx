@@ -53,10 +53,12 @@ export function adminMonitoringRoutes() {
   app.use(requireAdmin());
 
   app.get("/", async (c) => {
-    const { sampler, pool, config } = c.get("services");
+    const { sampler, pool, config, live } = c.get("services");
+    const page = pageContext(c);
     return c.html(
       <DashboardPage
-        page={pageContext(c)}
+        page={page}
+        pendingRestart={live.pendingRestart().map((key) => page.t(`setting.${key}`))}
         alerts={sampler.alerts()}
         summary={await summary(c)}
         instances={pool.list()}
