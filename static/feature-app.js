@@ -41,9 +41,9 @@ function showProgress(text) {
   if (message.type !== "progress" || typeof message.task !== "string") return;
   for (const bar of document.querySelectorAll("progress[data-progress-task]")) {
     if (bar.dataset.progressTask !== message.task) continue;
-    bar.hidden = false;
     bar.max = Math.max(1, message.total);
     bar.value = message.done;
+    bar.hidden = message.done >= message.total;
   }
 }
 

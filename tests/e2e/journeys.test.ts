@@ -21,6 +21,7 @@ const README_SHOTS = process.env.FGM_UPDATE_SCREENSHOTS === "1" ? join(REPO, "do
 async function screenshot(page: Page, name: string) {
   if (!README_SHOTS) return;
   mkdirSync(README_SHOTS, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(README_SHOTS, `${name}.png`) });
 }
 
