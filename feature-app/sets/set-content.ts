@@ -6,8 +6,8 @@ import * as v from "valibot";
 import { FEATURE_ID, PARAMETER_NAME, type Parameter, type ParameterValue } from "../catalog/feature-schema";
 import type { AppTranslate } from "../messages";
 
-export const MAX_SET_FEATURES = 2000;
-export const MAX_SITES = 500;
+export const MAX_SET_FEATURES = 10_000;
+export const MAX_SITES = 2000;
 /** Site names become file names in a zip, so they hold letters, digits, space, '.', '_' and '-' only. */
 export const SITE_NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u;
 
