@@ -232,6 +232,16 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
       expect(await kim.page.locator('[id="field-value:FGR-CA0001:scellAdditionA4ThresholdRsrp"]').inputValue()).toBe("-100");
       expect(await kim.page.locator("#field-site-name-0").inputValue()).toBe("Gangnam");
     });
+    await step(kim, "a small laptop screen", async () => {
+      // 1024 px wide: nothing may stick out sideways (wide tables scroll inside their own box).
+      await kim.page.setViewportSize({ width: 1024, height: 700 });
+      for (const path of ["/app/", "/app/features/FGR-CA0002", "/app/import", "/app/versions", "/app/charts", "/app/sets", "/app/sets/1"]) {
+        await kim.page.goto(`${kim.url}${path}`);
+        const overflow = await kim.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(`${path}: ${overflow}`).toBe(`${path}: 0`);
+      }
+      await kim.page.setViewportSize({ width: 1366, height: 800 });
+    });
   });
 
   test("5. the admin watches the dashboard, sees the visit in the statistics, stops the user's instance; the user's page says so and recovers on reload", async () => {
@@ -299,6 +309,10 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
         await koreanAdmin.page.goto(`${koreanAdmin.url}/admin${tab}`);
         expect(await koreanAdmin.page.locator("html").getAttribute("lang")).toBe("ko");
         expect(`/admin${tab}: ${(await englishLeftOn(koreanAdmin.page)).join(" | ")}`).toBe(`/admin${tab}: `);
+        await koreanAdmin.page.setViewportSize({ width: 1024, height: 700 });
+        const overflow = await koreanAdmin.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(`/admin${tab} at 1024 px: ${overflow}`).toBe(`/admin${tab} at 1024 px: 0`);
+        await koreanAdmin.page.setViewportSize({ width: 1366, height: 800 });
       }
     });
     const visitor = await person("방문자", "127.0.0.10", "ko-KR");
