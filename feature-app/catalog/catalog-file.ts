@@ -1,7 +1,6 @@
 // Reads an uploaded catalog file (CSV with papaparse, XLSX with exceljs, JSON) into rows, and
 // writes the catalog back out in the same three formats. A file that cannot be read at all
 // throws a CatalogFileError whose message says why, in terms of the file.
-import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import { canonicalJson } from "../canonical-json";
 import type { Feature } from "./feature-schema";
@@ -89,7 +88,11 @@ function readCsv(bytes: Uint8Array) {
   return tableOf(parsed.data);
 }
 
+/** exceljs is large; it is loaded on first use so an idle instance doesn't carry it. */
+const loadExcel = async () => (await import("exceljs")).default;
+
 async function readXlsx(bytes: Uint8Array) {
+  const ExcelJS = await loadExcel();
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
@@ -120,6 +123,7 @@ export function catalogToCsv(features: Feature[]): string {
 }
 
 export async function catalogToXlsx(features: Feature[]): Promise<Uint8Array<ArrayBuffer>> {
+  const ExcelJS = await loadExcel();
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet("features");
   sheet.addRow([...FIELDS]);
