@@ -10,8 +10,6 @@ import { configFromArgs, databaseExists } from "./open-config";
 
 
 export const backupCommand: Command = {
-  name: "backup",
-  summary: "write a consistent copy of the database (safe while the server runs)",
   usage: `Usage: 5gfm backup [--out FILE]
 
 Copies the live database with SQLite's VACUUM INTO, which is consistent even while people work.
@@ -43,8 +41,6 @@ ${COMMON_USAGE}`,
 };
 
 export const restoreCommand: Command = {
-  name: "restore",
-  summary: "replace the database with a backup (checked first; the current one is kept aside)",
   usage: `Usage: 5gfm restore FILE
 
 Checks the backup's integrity and schema version, moves the current database aside

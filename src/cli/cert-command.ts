@@ -36,8 +36,6 @@ export function machineNames(extra: string[]): { dns: string[]; ips: string[] } 
 }
 
 export const certCommand: Command = {
-  name: "cert",
-  summary: "make a self-signed HTTPS certificate for this machine",
   usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(

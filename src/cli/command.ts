@@ -1,9 +1,8 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UsageError } from "../errors";
 
+/** A command's behaviour; its name and one-line summary are in the table in run.ts. */
 export interface Command {
-  name: string;
-  summary: string;
   /** Full help text: synopsis and options. */
   usage: string;
   /** Resolves to the process exit code; long-running commands resolve when they stop. */

@@ -23,8 +23,6 @@ interface Check {
 const GIB = 1024 ** 3;
 
 export const doctorCommand: Command = {
-  name: "doctor",
-  summary: "check the installation: data folder, database, ports, disk",
   usage: `Usage: 5gfm doctor [--port PORT] [--app-ports FROM-TO]
 
 Checks what the server needs and prints one OK/WARN/FAIL line each, with what to do.

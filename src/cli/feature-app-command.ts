@@ -37,8 +37,6 @@ function assignmentFromEnv(user: string): Assignment {
 }
 
 export const featureAppCommand: Command = {
-  name: "feature-app",
-  summary: "run one user's feature app (internal; started by the gateway)",
   usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {

@@ -1,17 +1,8 @@
 import { COMMIT, VERSION } from "../build-info";
 import { PublicError, UsageError } from "../errors";
-import { backupCommand, restoreCommand } from "./backup-command";
 import type { Command } from "./command";
-import { doctorCommand } from "./doctor-command";
-import { featureAppCommand } from "./feature-app-command";
-import { certCommand } from "./cert-command";
-import { serveCommand } from "./serve-command";
-import { serviceCommand } from "./service-command";
-import { userCommand } from "./user-command";
 
 const versionCommand: Command = {
-  name: "version",
-  summary: "print the version",
   usage: "Usage: 5gfm version",
   async run(argv) {
     if (argv.length > 0) throw new UsageError(`unexpected argument '${argv[0]}'`);
@@ -20,20 +11,37 @@ const versionCommand: Command = {
   },
 };
 
-const COMMANDS: Command[] = [
-  serveCommand,
-  userCommand,
-  backupCommand,
-  restoreCommand,
-  doctorCommand,
-  serviceCommand,
-  certCommand,
-  versionCommand,
-  featureAppCommand,
+/**
+ * Every command, loaded only when it runs: a user's feature-app process then carries none of the
+ * gateway's code (about 9 MB less in each of them).
+ */
+interface CommandEntry {
+  name: string;
+  summary: string;
+  /** Internal commands are left out of the help. */
+  internal?: boolean;
+  load(): Promise<Command>;
+}
+
+const COMMANDS: CommandEntry[] = [
+  { name: "serve", summary: "start the gateway (the default command)", load: async () => (await import("./serve-command")).serveCommand },
+  { name: "user", summary: "add, list, change or remove users and their IP addresses", load: async () => (await import("./user-command")).userCommand },
+  { name: "backup", summary: "write a consistent copy of the database (safe while the server runs)", load: async () => (await import("./backup-command")).backupCommand },
+  { name: "restore", summary: "replace the database with a backup (checked first; the current one is kept aside)", load: async () => (await import("./backup-command")).restoreCommand },
+  { name: "doctor", summary: "check the installation: data folder, database, ports, disk", load: async () => (await import("./doctor-command")).doctorCommand },
+  { name: "service", summary: "run 5gfm as a service: start at boot, restart on failure", load: async () => (await import("./service-command")).serviceCommand },
+  { name: "cert", summary: "make a self-signed HTTPS certificate for this machine", load: async () => (await import("./cert-command")).certCommand },
+  { name: "version", summary: "print the version", load: async () => versionCommand },
+  {
+    name: "feature-app",
+    summary: "run one user's feature app (internal; started by the gateway)",
+    internal: true,
+    load: async () => (await import("./feature-app-command")).featureAppCommand,
+  },
 ];
 
 export function mainUsage(): string {
-  const lines = COMMANDS.filter((c) => c !== featureAppCommand).map((c) => `  ${c.name.padEnd(12)} ${c.summary}`);
+  const lines = COMMANDS.filter((c) => !c.internal).map((c) => `  ${c.name.padEnd(12)} ${c.summary}`);
   return `5G Feature Manager ${VERSION}: a browser-based 5G feature catalog tool for a whole team.
 
 Usage: 5gfm [command] [options]      (no command = serve, as when double-clicked)
@@ -53,12 +61,13 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   }
   const explicit = first !== undefined && !first.startsWith("-");
-  const command = explicit ? COMMANDS.find((c) => c.name === first) : serveCommand;
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === (explicit ? first : "serve"));
+  if (!entry) {
     console.error(`5gfm: unknown command '${first}'\n\n${mainUsage()}`);
     return 2;
   }
   const args = explicit ? rest : argv;
+  const command = await entry.load();
   if (args.includes("--help") || args.includes("-h")) {
     console.log(command.usage);
     return 0;
@@ -67,11 +76,11 @@ export async function runCli(argv: string[]): Promise<number> {
     return await command.run(args);
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`5gfm ${command.name}: ${error.message}\n\n${command.usage}`);
+      console.error(`5gfm ${entry.name}: ${error.message}\n\n${command.usage}`);
       return 2;
     }
     if (error instanceof PublicError) {
-      console.error(`5gfm ${command.name}: ${error.message}`);
+      console.error(`5gfm ${entry.name}: ${error.message}`);
       // A bad value given on the command line is a usage error like a bad flag.
       return error.status === 400 ? 2 : 1;
     }

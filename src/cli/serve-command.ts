@@ -91,8 +91,6 @@ async function restoreIfScheduled(config: Config): Promise<void> {
 }
 
 export const serveCommand: Command = {
-  name: "serve",
-  summary: "start the gateway (the default command)",
   usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);

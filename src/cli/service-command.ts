@@ -100,8 +100,6 @@ function run(argv: string[]): number {
 }
 
 export const serviceCommand: Command = {
-  name: "service",
-  summary: "run 5gfm as a service: start at boot, restart on failure",
   usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { ...COMMON_OPTIONS, print: { type: "boolean" }, port: { type: "string" } }, true);

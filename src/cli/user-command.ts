@@ -60,8 +60,6 @@ const ALLOWED: Record<string, string[]> = {
 };
 
 export const userCommand: Command = {
-  name: "user",
-  summary: "add, list, change or remove users and their IP addresses",
   usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
