@@ -102,6 +102,11 @@ export const featureAppSection: Section = {
       const created = JSON.parse(new TextDecoder().decode(await app.call("/app/api/feature-sets", { method: "POST", ...json({ name: "big", content: { features: chosen, values: {}, sites: [] } }) }, 201)));
       const resolveMs = await median(async () => void (await app.call(`/app/api/feature-sets/${created.id}`)));
       rows.push([`resolve a ${chosen.length.toLocaleString("en")}-feature set (read it with its prerequisites)`, Math.round(resolveMs), Math.round(uploadMs), `${(resolveMs / uploadMs).toFixed(1)}×`, "—"]);
+      let pageBytes = 0;
+      const pageMs = await median(async () => {
+        pageBytes = (await app.call(`/app/sets/${created.id}`)).byteLength;
+      });
+      rows.push([`open that set's page (${(pageBytes / 1e6).toFixed(1)} MB of HTML)`, Math.round(pageMs), Math.round(uploadMs), `${(pageMs / uploadMs).toFixed(1)}×`, "—"]);
 
       const small = features.slice(0, 50).map((f) => f.id);
       const siteList = Array.from({ length: sites }, (_, i) => ({ name: `Site ${String(i).padStart(4, "0")}`, overrides: { [small[i % small.length]!]: { level: i % 100 } } }));
