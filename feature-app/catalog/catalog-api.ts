@@ -86,7 +86,7 @@ export function catalogApi(imports: CatalogImports) {
       return c.json({ error: error.message, errors: [{ row: 0, column: "", value: upload.name, reason: error.message }] }, 422);
     }
     const { live } = c.var.services;
-    const outcome = await imports.commit(draft, (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }));
+    const outcome = await imports.commit(draft, "en", (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }));
     if ("version" in outcome) return c.json({ version: outcome.version }, 201);
     await imports.discard(draft);
     const { checked } = outcome;

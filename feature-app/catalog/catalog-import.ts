@@ -3,7 +3,9 @@
 // problem, and only a draft with no problem becomes a new catalog version — in one transaction.
 import { randomBytes } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
+import type { Locale } from "../../src/i18n/messages";
 import type { FeatureDatabase } from "../db/connection";
+import { appTranslator } from "../messages";
 import { importDrafts } from "../db/schema";
 import { type CatalogError, type SourceRow, checkCatalog } from "./catalog-rules";
 import type { CatalogStore, CatalogVersion, ProgressReport } from "./catalog-store";
@@ -62,11 +64,12 @@ export class CatalogImports {
     await this.db.delete(importDrafts).where(eq(importDrafts.id, draft.id));
   }
 
-  async check(draft: ImportDraft, progress?: ProgressReport): Promise<CheckedImport> {
+  /** Problems are worded in `locale` (the reader's on the pages, English in the API). */
+  async check(draft: ImportDraft, locale: Locale = "en", progress?: ProgressReport): Promise<CheckedImport> {
     const file = await readCatalogFile(new Uint8Array(draft.content));
     if (file.format === "json") {
       const rows: SourceRow[] = file.features.map((data, index) => ({ row: index + 1, data, column: (path) => path }));
-      const checked = checkCatalog(rows);
+      const checked = checkCatalog(rows, locale);
       progress?.(rows.length, rows.length);
       return { draft, file, mappingProblems: {}, ...checked, rowCount: rows.length };
     }
@@ -85,19 +88,24 @@ export class CatalogImports {
       const { data, parametersError } = rowToFeatureInput(cells, mapping);
       if (parametersError) {
         const value = cells[mapping.parameters] ?? "";
-        jsonErrors.push({ row, column: mapping.parameters, value: value.slice(0, 80), reason: parametersError, feature: String(data.id) || undefined });
+        const reason = appTranslator(locale)("rule.parametersJson", { error: parametersError });
+        jsonErrors.push({ row, column: mapping.parameters, value: value.slice(0, 80), reason, feature: String(data.id) || undefined });
       }
       return { row, data, column };
     });
-    const checked = checkCatalog(rows);
+    const checked = checkCatalog(rows, locale);
     progress?.(rows.length, rows.length);
     const errors = [...jsonErrors, ...checked.errors].sort((a, b) => a.row - b.row);
     return { draft, file, mapping, mappingProblems: {}, errors, features: errors.length > 0 ? [] : checked.features, rowCount: rows.length };
   }
 
   /** Writes the draft as a new catalog version, or returns the problems and writes nothing. */
-  async commit(draft: ImportDraft, progress?: (phase: "check" | "write", done: number, total: number) => void): Promise<{ version: CatalogVersion } | { checked: CheckedImport }> {
-    const checked = await this.check(draft, (done, total) => progress?.("check", done, total));
+  async commit(
+    draft: ImportDraft,
+    locale: Locale,
+    progress?: (phase: "check" | "write", done: number, total: number) => void,
+  ): Promise<{ version: CatalogVersion } | { checked: CheckedImport }> {
+    const checked = await this.check(draft, locale, (done, total) => progress?.("check", done, total));
     if (checked.errors.length > 0 || Object.keys(checked.mappingProblems).length > 0 || checked.features.length === 0) return { checked };
     const name = (checked.file.format === "json" && checked.file.name) || draft.fileName.replace(/\.(csv|xlsx|json)$/i, "");
     const version = await this.catalog.addVersion(

@@ -3,7 +3,9 @@
 // `requires`. Every problem is reported (row, column, value, reason); a catalog is usable only
 // when there are none.
 import * as v from "valibot";
-import { type Feature, featureSchema } from "./feature-schema";
+import type { Locale } from "../../src/i18n/messages";
+import { type AppTranslate, appTranslator } from "../messages";
+import { type Feature, featureSchemaIn } from "./feature-schema";
 
 export interface CatalogError {
   /** The row in the file as a spreadsheet numbers it (header = 1), or the position in a JSON array (from 1). */
@@ -38,13 +40,16 @@ function issuePath(issue: v.BaseIssue<unknown>): string {
   return path;
 }
 
-function describeIssue(issue: v.BaseIssue<unknown>): string {
-  // valibot's own wording for a missing key is "Invalid key: Expected ..."; say it plainly.
-  if (issue.kind === "schema" && issue.input === undefined) return "is missing";
+function describeIssue(issue: v.BaseIssue<unknown>, t: AppTranslate): string {
+  // A missing field is worded plainly, whatever the field's own type message says.
+  if (issue.kind === "schema" && issue.input === undefined) return t("rule.missing");
   return issue.message;
 }
 
-export function checkCatalog(rows: SourceRow[]): { features: Feature[]; errors: CatalogError[] } {
+/** Every problem is worded in `locale`: the pages pass the reader's, the API English. */
+export function checkCatalog(rows: SourceRow[], locale: Locale = "en"): { features: Feature[]; errors: CatalogError[] } {
+  const t = appTranslator(locale);
+  const featureSchema = featureSchemaIn(locale);
   const errors: CatalogError[] = [];
   const parsed: { row: SourceRow; feature: Feature }[] = [];
   const firstRowOf = new Map<string, number>();
@@ -54,7 +59,7 @@ export function checkCatalog(rows: SourceRow[]): { features: Feature[]; errors: 
     if (id !== undefined) {
       const first = firstRowOf.get(id);
       if (first !== undefined) {
-        errors.push({ row: row.row, column: row.column("id"), value: id, reason: `duplicate id ${id} (also row ${first})`, feature: id });
+        errors.push({ row: row.row, column: row.column("id"), value: id, reason: t("rule.duplicate", { id, row: first }), feature: id });
         continue;
       }
       firstRowOf.set(id, row.row);
@@ -67,7 +72,7 @@ export function checkCatalog(rows: SourceRow[]): { features: Feature[]; errors: 
         // carries the object as its input; the field's own value is the useful one to show.
         const last = issue.path?.at(-1);
         const value = last && "value" in last ? last.value : issue.input;
-        errors.push({ row: row.row, column: row.column(path || "id"), value: shortValue(value), reason: describeIssue(issue), feature: id });
+        errors.push({ row: row.row, column: row.column(path || "id"), value: shortValue(value), reason: describeIssue(issue, t), feature: id });
       }
       continue;
     }
@@ -80,7 +85,7 @@ export function checkCatalog(rows: SourceRow[]): { features: Feature[]; errors: 
     for (const field of ["requires", "conflicts"] as const) {
       for (const ref of feature[field]) {
         if (!firstRowOf.has(ref)) {
-          errors.push({ row: row.row, column: row.column(field), value: ref, reason: `unknown feature ${ref}`, feature: feature.id });
+          errors.push({ row: row.row, column: row.column(field), value: ref, reason: t("rule.unknown", { id: ref }), feature: feature.id });
         }
       }
     }
@@ -92,7 +97,7 @@ export function checkCatalog(rows: SourceRow[]): { features: Feature[]; errors: 
       row: row.row,
       column: row.column("requires"),
       value: cycle[1] ?? cycle[0]!,
-      reason: `dependency cycle: ${[...cycle, first].join(" → ")}`,
+      reason: t("rule.cycle", { cycle: [...cycle, first].join(" → ") }),
       feature: first,
     });
   }

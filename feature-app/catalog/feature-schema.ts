@@ -1,128 +1,153 @@
 // The shape of a feature catalog, as one valibot schema: the embedded demo catalog, every
 // import (CSV, XLSX or JSON) and the API are checked against the same rules. Rules that need
 // the whole catalog (duplicate ids, unknown references, cycles) are in catalog-rules.ts.
+// Messages come from the message catalog, so an import report reads in the reader's language;
+// one schema per language is built on first use.
 import * as v from "valibot";
+import type { Locale } from "../../src/i18n/messages";
+import { type AppTranslate, appTranslator } from "../messages";
 
 export const FEATURE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const PARAMETER_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 export const FEATURE_STATUSES = ["planned", "trial", "active", "deprecated"] as const;
 
-const text = (field: string, max: number) =>
-  v.pipe(v.string(`${field} must be text`), v.trim(), v.nonEmpty(`${field} is empty`), v.maxLength(max, `${field} may have at most ${max} characters`));
+function buildSchemas(t: AppTranslate) {
+  const string = (field: string) => v.string(t("rule.text", { field }));
+  const maxLength = (field: string, max: number) => v.maxLength<string, number, string>(max, t("rule.tooLong", { field, max }));
+  const text = (field: string, max: number) => v.pipe(string(field), v.trim(), v.nonEmpty(t("rule.empty", { field })), maxLength(field, max));
+  const optionalText = (field: string, max: number) => v.optional(v.pipe(string(field), v.trim(), maxLength(field, max)), "");
 
-const parameterBase = {
-  name: v.pipe(v.string("name must be text"), v.regex(PARAMETER_NAME, "name must start with a letter and hold only letters, digits and _")),
-  description: v.optional(v.pipe(v.string("description must be text"), v.maxLength(1000, "description may have at most 1000 characters")), ""),
-};
+  const parameterBase = {
+    name: v.pipe(string("name"), v.regex(PARAMETER_NAME, t("rule.paramName"))),
+    description: optionalText("description", 1000),
+  };
+  const number = (field: string) => v.number(t("rule.number", { field }));
+  const finite = (field: string) => v.pipe(number(field), v.finite(t("rule.finite", { field })));
+  const integer = (field: string) => v.pipe(number(field), v.integer(t("rule.whole", { field })));
 
-const finite = (field: string) => v.pipe(v.number(`${field} must be a number`), v.finite(`${field} must be a finite number`));
-const integer = (field: string) => v.pipe(v.number(`${field} must be a number`), v.integer(`${field} must be a whole number`));
+  const rangeParameter = (type: "int" | "float") => {
+    const value = type === "int" ? integer : finite;
+    return v.pipe(
+      v.object({
+        ...parameterBase,
+        type: v.literal(type),
+        min: value("min"),
+        max: value("max"),
+        default: value("default"),
+        unit: v.optional(v.pipe(string("unit"), maxLength("unit", 20))),
+      }),
+      v.forward(
+        v.check(
+          (p) => p.min <= p.max,
+          (issue) => t("rule.minAboveMax", { min: issue.input.min, max: issue.input.max }),
+        ),
+        ["max"],
+      ),
+      v.forward(
+        v.check(
+          (p) => p.default >= p.min && p.default <= p.max,
+          (issue) => t("rule.defaultRange", { value: issue.input.default, min: issue.input.min, max: issue.input.max }),
+        ),
+        ["default"],
+      ),
+    );
+  };
 
-const rangeParameter = (type: "int" | "float") => {
-  const number = type === "int" ? integer : finite;
-  return v.pipe(
+  const parameterSchema = v.variant(
+    "type",
+    [
+      v.object({ ...parameterBase, type: v.literal("bool"), default: v.boolean(t("rule.bool")) }),
+      rangeParameter("int"),
+      rangeParameter("float"),
+      v.pipe(
+        v.object({
+          ...parameterBase,
+          type: v.literal("enum"),
+          allowed: v.pipe(v.array(string("allowed values")), v.minLength(1, t("rule.allowedEmpty"))),
+          default: string("default"),
+        }),
+        v.forward(v.check((p) => new Set(p.allowed).size === p.allowed.length, t("rule.allowedTwice")), ["allowed"]),
+        v.forward(
+          v.check(
+            (p) => p.allowed.includes(p.default),
+            (issue) => t("rule.notAllowed", { value: issue.input.default }),
+          ),
+          ["default"],
+        ),
+      ),
+      v.pipe(
+        v.object({
+          ...parameterBase,
+          type: v.literal("string"),
+          maxLength: v.pipe(integer("maxLength"), v.minValue(1, t("rule.maxLengthMin")), v.maxValue(10_000, t("rule.maxLengthMax"))),
+          default: string("default"),
+        }),
+        v.forward(
+          v.check(
+            (p) => p.default.length <= p.maxLength,
+            (issue) => t("rule.defaultTooLong", { max: issue.input.maxLength }),
+          ),
+          ["default"],
+        ),
+      ),
+    ],
+    t("rule.type"),
+  );
+
+  const featureIds = (field: string) =>
+    v.pipe(
+      v.array(v.pipe(v.string(t("rule.ids", { field })), v.regex(FEATURE_ID, t("rule.badId", { field })))),
+      v.check((ids) => new Set(ids).size === ids.length, t("rule.idTwice", { field })),
+    );
+
+  const featureSchema = v.pipe(
     v.object({
-      ...parameterBase,
-      type: v.literal(type),
-      min: number("min"),
-      max: number("max"),
-      default: number("default"),
-      unit: v.optional(v.pipe(v.string("unit must be text"), v.maxLength(20, "unit may have at most 20 characters"))),
+      id: v.pipe(string("id"), v.trim(), v.regex(FEATURE_ID, t("rule.id"))),
+      name: text("name", 200),
+      category: text("category", 100),
+      release: text("release", 40),
+      package: optionalText("package", 60),
+      status: v.picklist(FEATURE_STATUSES, t("rule.status", { statuses: FEATURE_STATUSES.join(", ") })),
+      description: optionalText("description", 4000),
+      requires: v.optional(featureIds("requires"), []),
+      conflicts: v.optional(featureIds("conflicts"), []),
+      parameters: v.pipe(
+        v.optional(v.array(parameterSchema, t("rule.parametersArray")), []),
+        v.check((ps) => new Set(ps.map((p) => p.name)).size === ps.length, t("rule.paramTwice")),
+      ),
     }),
     v.forward(
-      v.check((p) => p.min <= p.max, (issue) => `min ${issue.input.min} is above max ${issue.input.max}`),
-      ["max"],
+      v.check((f) => !f.requires.includes(f.id), t("rule.requiresSelf")),
+      ["requires"],
+    ),
+    v.forward(
+      v.check((f) => !f.conflicts.includes(f.id), t("rule.conflictsSelf")),
+      ["conflicts"],
     ),
     v.forward(
       v.check(
-        (p) => p.default >= p.min && p.default <= p.max,
-        (issue) => `default ${issue.input.default} is out of range ${issue.input.min}..${issue.input.max}`,
+        (f) => !f.requires.some((id) => f.conflicts.includes(id)),
+        (issue) => t("rule.requiresAndConflicts", { id: issue.input.requires.find((id) => issue.input.conflicts.includes(id)) ?? "" }),
       ),
-      ["default"],
+      ["conflicts"],
     ),
   );
-};
+  return { parameterSchema, featureSchema };
+}
 
-export const parameterSchema = v.variant(
-  "type",
-  [
-    v.object({ ...parameterBase, type: v.literal("bool"), default: v.boolean("default must be true or false") }),
-    rangeParameter("int"),
-    rangeParameter("float"),
-    v.pipe(
-      v.object({
-        ...parameterBase,
-        type: v.literal("enum"),
-        allowed: v.pipe(v.array(v.string("allowed values must be text")), v.minLength(1, "allowed needs at least one value")),
-        default: v.string("default must be text"),
-      }),
-      v.forward(v.check((p) => new Set(p.allowed).size === p.allowed.length, "allowed lists a value twice"), ["allowed"]),
-      v.forward(
-        v.check((p) => p.allowed.includes(p.default), (issue) => `default "${issue.input.default}" is not one of the allowed values`),
-        ["default"],
-      ),
-    ),
-    v.pipe(
-      v.object({
-        ...parameterBase,
-        type: v.literal("string"),
-        maxLength: v.pipe(integer("maxLength"), v.minValue(1, "maxLength must be at least 1"), v.maxValue(10_000, "maxLength may be at most 10000")),
-        default: v.string("default must be text"),
-      }),
-      v.forward(
-        v.check((p) => p.default.length <= p.maxLength, (issue) => `default is longer than maxLength ${issue.input.maxLength}`),
-        ["default"],
-      ),
-    ),
-  ],
-  'type must be one of "bool", "int", "float", "enum", "string"',
-);
+type Schemas = ReturnType<typeof buildSchemas>;
+const byLocale = new Map<Locale, Schemas>();
 
-const featureIds = (field: string) =>
-  v.pipe(
-    v.array(v.pipe(v.string(`${field} must list feature ids`), v.regex(FEATURE_ID, `${field} holds an invalid feature id`))),
-    v.check((ids) => new Set(ids).size === ids.length, `${field} lists a feature twice`),
-  );
+/** The feature schema with its messages in `locale`. */
+export function featureSchemaIn(locale: Locale): Schemas["featureSchema"] {
+  let schemas = byLocale.get(locale);
+  if (!schemas) {
+    schemas = buildSchemas(appTranslator(locale));
+    byLocale.set(locale, schemas);
+  }
+  return schemas.featureSchema;
+}
 
-export const featureSchema = v.pipe(
-  v.object({
-    id: v.pipe(v.string("id must be text"), v.trim(), v.regex(FEATURE_ID, "id must be letters, digits, '.', '_' or '-' (at most 64)")),
-    name: text("name", 200),
-    category: text("category", 100),
-    release: text("release", 40),
-    package: v.optional(v.pipe(v.string("package must be text"), v.trim(), v.maxLength(60, "package may have at most 60 characters")), ""),
-    status: v.picklist(FEATURE_STATUSES, `status must be one of ${FEATURE_STATUSES.join(", ")}`),
-    description: v.optional(v.pipe(v.string("description must be text"), v.maxLength(4000, "description may have at most 4000 characters")), ""),
-    requires: v.optional(featureIds("requires"), []),
-    conflicts: v.optional(featureIds("conflicts"), []),
-    parameters: v.pipe(
-      v.optional(v.array(parameterSchema, "parameters must be a JSON array"), []),
-      v.check((ps) => new Set(ps.map((p) => p.name)).size === ps.length, "two parameters have the same name"),
-    ),
-  }),
-  v.forward(
-    v.check((f) => !f.requires.includes(f.id), "a feature cannot require itself"),
-    ["requires"],
-  ),
-  v.forward(
-    v.check((f) => !f.conflicts.includes(f.id), "a feature cannot conflict with itself"),
-    ["conflicts"],
-  ),
-  v.forward(
-    v.check(
-      (f) => !f.requires.some((id) => f.conflicts.includes(id)),
-      (issue) => `requires and conflicts both list ${issue.input.requires.find((id) => issue.input.conflicts.includes(id))}`,
-    ),
-    ["conflicts"],
-  ),
-);
-
-export const catalogSchema = v.object({
-  name: text("name", 200),
-  source: v.optional(v.string(), ""),
-  features: v.array(v.unknown()),
-});
-
-export type Parameter = v.InferOutput<typeof parameterSchema>;
-export type Feature = v.InferOutput<typeof featureSchema>;
+export type Parameter = v.InferOutput<Schemas["parameterSchema"]>;
+export type Feature = v.InferOutput<Schemas["featureSchema"]>;
 export type ParameterValue = Feature["parameters"][number]["default"];

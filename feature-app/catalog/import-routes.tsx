@@ -68,7 +68,7 @@ export function importRoutes(imports: CatalogImports) {
   app.get("/:draft", async (c) => {
     const draft = await withDraft(c);
     if (draft instanceof Response) return draft;
-    return c.html(<DraftPage page={appPage(c)} checked={await imports.check(draft)} />);
+    return c.html(<DraftPage page={appPage(c)} checked={await imports.check(draft, c.var.locale)} />);
   });
 
   app.post("/:draft/mapping", async (c) => {
@@ -76,7 +76,7 @@ export function importRoutes(imports: CatalogImports) {
     if (draft instanceof Response) return draft;
     const body = await c.req.parseBody();
     const mapping = Object.fromEntries(FIELDS.map((field) => [field, typeof body[field] === "string" ? body[field] : ""])) as ColumnMapping;
-    const checked = await imports.check(await imports.setMapping(draft, mapping));
+    const checked = await imports.check(await imports.setMapping(draft, mapping), c.var.locale);
     if (!isHtmx(c)) return c.redirect(`/app/import/${draft.id}`, 303);
     return c.html(<DraftCheck page={appPage(c)} checked={checked} />);
   });
@@ -86,7 +86,7 @@ export function importRoutes(imports: CatalogImports) {
     if (draft instanceof Response) return draft;
     const { live, catalog } = c.var.services;
     const previous = await catalog.current();
-    const outcome = await imports.commit(draft, (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }));
+    const outcome = await imports.commit(draft, c.var.locale, (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }));
     if ("checked" in outcome) {
       const page = appPage(c);
       const message = c.var.appT("import.notImported");

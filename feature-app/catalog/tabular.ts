@@ -80,7 +80,7 @@ const splitIds = (cell: string) => cell.split(/[;,\s]+/).filter(Boolean);
 
 /**
  * One table row as the object the feature schema checks. A `parameters` cell that is not JSON
- * is reported here and checked as an empty list, so the row's id still counts as known.
+ * comes back as its parse error and is checked as an empty list, so the row's id still counts as known.
  */
 export function rowToFeatureInput(cells: Record<string, string>, mapping: ColumnMapping): { data: Record<string, unknown>; parametersError?: string } {
   const cell = (field: Field) => (mapping[field] ? unescapeFormula(cells[mapping[field]] ?? "").trim() : "");
@@ -102,7 +102,7 @@ export function rowToFeatureInput(cells: Record<string, string>, mapping: Column
     data.parameters = JSON.parse(parameters);
     return { data };
   } catch (error) {
-    return { data, parametersError: `is not a JSON array: ${(error as Error).message}` };
+    return { data, parametersError: (error as Error).message };
   }
 }
 

@@ -86,6 +86,17 @@ describe("catalog import and export through the gateway", () => {
     expect(await versions()).toEqual(before);
   });
 
+  test("on a Korean page the report is in Korean; the API stays English", async () => {
+    const csv = "id,name,category,release,status,requires\nK-1,One,Test,Rel-18,active,NOPE-9\nK-1,Two,Test,Rel-18,retired,\n";
+    const uploaded = await call("/app/import", { method: "POST", body: upload("ko.csv", csv, "text/csv") });
+    expect(uploaded.status).toBe(303);
+    const page = await (await call(uploaded.headers.get("location") ?? "", { headers: { "accept-language": "ko-KR" } })).text();
+    expect(page).toContain("문제 2개 — 아무것도 가져오지 않았습니다");
+    expect(page).toContain("알 수 없는 기능 NOPE-9");
+    expect(page).toContain("중복된 ID K-1 (2행에도 있음)");
+    expect(page).not.toContain("unknown feature");
+  });
+
   test("files that cannot be read at all get one clear reason and change nothing", async () => {
     const before = await versions();
     const cases: [string, string | Uint8Array<ArrayBuffer>, number, string][] = [
