@@ -75,19 +75,22 @@ export function upstreamHeaders(incoming: Headers, target: ProxyTarget, identity
   return headers;
 }
 
-function downstreamHeaders(upstream: Headers): Headers {
-  const dropped = connectionListed(upstream);
-  const headers = new Headers();
-  for (const [name, value] of upstream) {
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || dropped.has(lower) || lower === "set-cookie") continue;
-    headers.append(name, value);
-  }
-  for (const cookie of upstream.getSetCookie()) {
+/**
+ * Cleans the app's response headers in place. Bun lets a fetched response's headers change, and
+ * passing that response on saves a second Response and Headers around the body on every request.
+ */
+function cleanDownstreamHeaders(headers: Headers): void {
+  const dropped = connectionListed(headers);
+  const unwanted: string[] = [];
+  for (const name of headers.keys()) if (HOP_BY_HOP.has(name) || dropped.has(name)) unwanted.push(name);
+  for (const name of unwanted) headers.delete(name);
+  const cookies = headers.getSetCookie();
+  if (cookies.length === 0) return;
+  headers.delete("set-cookie");
+  for (const cookie of cookies) {
     // The app may set its own cookies, never the gateway's session cookie.
     if (cookie.split("=")[0]?.trim() !== SESSION_COOKIE) headers.append("set-cookie", cookie);
   }
-  return headers;
 }
 
 export class UpstreamError extends Error {}
@@ -115,9 +118,6 @@ export async function proxyHttp(request: Request, target: ProxyTarget, identity:
   } finally {
     clearTimeout(timer);
   }
-  return new Response(response.body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: downstreamHeaders(response.headers),
-  });
+  cleanDownstreamHeaders(response.headers);
+  return response;
 }

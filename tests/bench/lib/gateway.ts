@@ -6,7 +6,8 @@ import { UserStore } from "../../../src/users/user-store";
 import { freePort } from "../../helpers/cli";
 import { type FromResponse, Visitor } from "../../helpers/http-from";
 import { tempDir } from "../../helpers/temp-dir";
-import { type Child, environOf, startChild, waitForHttp } from "./processes";
+import { TOKEN_HEADER } from "../../../feature-app/instance-token";
+import { type Child, childPids, environOf, startChild, waitForHttp } from "./processes";
 
 export interface BenchUser {
   name: string;
@@ -41,14 +42,20 @@ export async function startGateway(
   args.push("--app-ports", `${appFirst}-${appFirst + 150}`, "--max-instances", String(options.maxInstances ?? 120));
   args.push("--spare-instances", String(options.spares ?? 0), "--instance-ready-wait-seconds", "30");
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("FGM_"))) as Record<string, string>;
-  const child = startChild([...command, ...args], { env });
   const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitForHttp(`${url}/healthz`, child);
-  } catch (error) {
-    await child.stop();
-    dir[Symbol.dispose]();
-    throw error;
+  let child: Child;
+  for (let attempt = 1; ; attempt++) {
+    child = startChild([...command, ...args], { env });
+    try {
+      await waitForHttp(`${url}/healthz`, child);
+      break;
+    } catch (error) {
+      await child.stop();
+      // The seeding connection's lock can outlive its close() by a moment: worth another try.
+      if (attempt < 3 && child.output().includes("database is locked")) continue;
+      dir[Symbol.dispose]();
+      throw error;
+    }
   }
   return {
     url,
@@ -83,16 +90,41 @@ export interface Upstream {
   token: string;
 }
 
-/**
- * The user's own feature-app instance, found the way an operator could: its pid from its health
- * answer, its port and token from the process itself (/proc), never from a gateway internal.
- */
-export async function upstreamOf(visitor: Visitor): Promise<Upstream> {
-  const health = await visitor.get("/app/_health");
-  const { pid } = JSON.parse(health.body) as { pid: number };
+/** A feature-app process as an operator can see it: its port and token from /proc, not from a gateway internal. */
+export function instanceAt(pid: number): Upstream {
   const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
   const port = Number(argv[argv.indexOf("--port") + 1]);
   const token = environOf(pid, "FGM_INSTANCE_TOKEN");
   if (!token || !port) throw new Error(`could not read the port and token of feature app ${pid}`);
   return { pid, port, token };
+}
+
+/** The user's own feature-app instance: its pid from its health answer through the gateway. */
+export async function upstreamOf(visitor: Visitor): Promise<Upstream> {
+  const health = await visitor.get("/app/_health");
+  return instanceAt((JSON.parse(health.body) as { pid: number }).pid);
+}
+
+/** How many of the gateway's feature apps (spares included) answer their health check. */
+export async function readyInstances(gateway: BenchGateway): Promise<number> {
+  const answers = await Promise.all(
+    childPids(gateway.pid).map(async (pid) => {
+      try {
+        const { port, token } = instanceAt(pid);
+        const response = await fetch(`http://127.0.0.1:${port}/app/_health`, { headers: { [TOKEN_HEADER]: token } });
+        return response.ok;
+      } catch {
+        return false;
+      }
+    }),
+  );
+  return answers.filter(Boolean).length;
+}
+
+export async function waitForInstances(gateway: BenchGateway, count: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await readyInstances(gateway)) < count) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} feature apps were ready after ${timeoutMs} ms`);
+    await Bun.sleep(50);
+  }
 }

@@ -4,6 +4,8 @@ import { readFileSync, readdirSync } from "node:fs";
 
 export interface Child {
   pid: number;
+  /** The exit code once the process has ended, else null. */
+  exitCode(): number | null;
   output(): string;
   stop(): Promise<void>;
 }
@@ -27,6 +29,7 @@ export function startChild(command: string[], options: { env?: Record<string, st
   void collect(child.stderr);
   return {
     pid: child.pid,
+    exitCode: () => child.exitCode,
     output: () => log,
     async stop() {
       if (child.exitCode !== null) return;
@@ -50,6 +53,7 @@ export async function waitForHttp(url: string, child: Child, timeoutMs = 30_000)
     } catch {
       // not listening yet
     }
+    if (child.exitCode() !== null) throw new Error(`${url}: the process ended with ${child.exitCode()}:\n${child.output()}`);
     if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${child.output()}`);
     await Bun.sleep(50);
   }
