@@ -17,7 +17,10 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
-/** How long the app may take to start answering; the body may then stream for as long as it needs. */
+/**
+ * How long the app may take to start answering (up to twice this, see HeadersDeadline); the body
+ * may then stream for as long as it needs.
+ */
 const RESPONSE_HEADERS_TIMEOUT_MS = 60_000;
 
 export interface ProxyTarget {
@@ -95,11 +98,43 @@ function cleanDownstreamHeaders(headers: Headers): void {
 
 export class UpstreamError extends Error {}
 
-export async function proxyHttp(request: Request, target: ProxyTarget, identity: ForwardedIdentity): Promise<Response> {
-  const url = new URL(request.url);
+/**
+ * One timer for every request still waiting for the app's response headers, instead of a timer
+ * set and cleared per request: a request is aborted between one and two periods past its start.
+ */
+class HeadersDeadline {
+  private current = new Set<AbortController>();
+  private previous = new Set<AbortController>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly periodMs: number) {}
+
+  start(): AbortController {
+    const controller = new AbortController();
+    this.current.add(controller);
+    // Started on first use and unref'd: a gateway with no traffic keeps no timer alive.
+    this.timer ??= setInterval(() => this.tick(), this.periodMs);
+    this.timer.unref();
+    return controller;
+  }
+
+  done(controller: AbortController): void {
+    this.current.delete(controller);
+    this.previous.delete(controller);
+  }
+
+  private tick(): void {
+    for (const controller of this.previous) controller.abort();
+    this.previous = this.current;
+    this.current = new Set();
+  }
+}
+
+const headersDeadline = new HeadersDeadline(RESPONSE_HEADERS_TIMEOUT_MS);
+
+export async function proxyHttp(request: Request, url: URL, target: ProxyTarget, identity: ForwardedIdentity): Promise<Response> {
   const upstreamUrl = `http://127.0.0.1:${target.port}${url.pathname}${url.search}`;
-  const headersTimeout = new AbortController();
-  const timer = setTimeout(() => headersTimeout.abort(), RESPONSE_HEADERS_TIMEOUT_MS);
+  const headersTimeout = headersDeadline.start();
   const hasBody = request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
   let response: Response;
   try {
@@ -116,7 +151,7 @@ export async function proxyHttp(request: Request, target: ProxyTarget, identity:
   } catch (error) {
     throw new UpstreamError((error as Error).message);
   } finally {
-    clearTimeout(timer);
+    headersDeadline.done(headersTimeout);
   }
   cleanDownstreamHeaders(response.headers);
   return response;

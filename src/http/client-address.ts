@@ -28,18 +28,35 @@ export function resolveClientAddress(peer: Address | null, forwardedFor: string 
   return peer;
 }
 
+/** Past this many distinct peers the memo starts over, so a scan of many addresses cannot grow it. */
+const MEMO_LIMIT = 4096;
+
 export function clientAddressMiddleware(trustedProxies: string[]) {
   const trusted = trustedProxies.flatMap((text) => {
     const parsed = parseRule(text);
     return parsed.ok ? [parsed.rule] : [];
   });
+  // Parsing and printing an address is BigInt work, and the same few peers come back on every
+  // request: each peer's parsed and canonical forms are remembered.
+  const peers = new Map<string, { address: Address | null; text: string }>();
+  const peerOf = (raw: string) => {
+    let known = peers.get(raw);
+    if (!known) {
+      if (peers.size >= MEMO_LIMIT) peers.clear();
+      const address = parseAddress(raw);
+      known = { address, text: address ? formatAddress(address) : "unknown" };
+      peers.set(raw, known);
+    }
+    return known;
+  };
   return createMiddleware<{ Bindings: ServerBindings; Variables: ClientAddressVariables }>(
     async function clientAddress(c, next) {
-      const peerInfo = c.env?.server?.requestIP(c.req.raw);
-      const peer = peerInfo ? parseAddress(peerInfo.address) : null;
-      const address = resolveClientAddress(peer, c.req.header("x-forwarded-for"), trusted);
+      const raw = c.env?.server?.requestIP(c.req.raw)?.address;
+      const peer = raw === undefined ? { address: null, text: "unknown" } : peerOf(raw);
+      const forwardedFor = trusted.length > 0 ? c.req.header("x-forwarded-for") : undefined;
+      const address = forwardedFor ? resolveClientAddress(peer.address, forwardedFor, trusted) : peer.address;
       c.set("clientAddress", address);
-      c.set("clientAddressText", address ? formatAddress(address) : "unknown");
+      c.set("clientAddressText", address === peer.address ? peer.text : address ? formatAddress(address) : "unknown");
       await next();
     },
   );

@@ -1,7 +1,9 @@
 // `npm run bench`: the whole performance suite; every figure is measured in this run, against
 // baselines measured in the same run. Not part of `npm test`.
 // Flags: --quick (short runs, small data), --only http,websocket,… (sections by name),
-//        --source (run `bun src/main.ts` instead of building and running dist/5gfm-linux-x64).
+//        --source (run `bun src/main.ts` instead of building and running dist/5gfm-linux-x64),
+//        --main PATH (run `bun PATH`: another checkout's src/main.ts, for before/after figures),
+//        --seconds N (per load-generator run; default 10, quick 3).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -23,11 +25,13 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     only: { type: "string" },
     source: { type: "boolean", default: false },
+    main: { type: "string" },
     seconds: { type: "string" },
   },
 });
 
 function command(): string[] {
+  if (values.main) return [process.execPath, values.main];
   if (values.source) return [process.execPath, join(REPO, "src", "main.ts")];
   // Always rebuilt, so the figures are never those of an older executable.
   const built = Bun.spawnSync([process.execPath, join(REPO, "build", "build.ts"), "--target", "linux-x64"], { stdout: "pipe", stderr: "pipe" });

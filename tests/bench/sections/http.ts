@@ -1,6 +1,6 @@
 // HTTP through each path to the same instance: a small (1 KB) answer and a real feature-app page
 // at 1, 16 and 64 connections, then a 10 MB download and upload on one connection.
-import { type Path, ratio, startFourPaths } from "../lib/four-paths";
+import { type Path, ratio, startProxyPaths } from "../lib/proxy-paths";
 import { type BenchOptions, type Cell, type Section, round } from "../lib/section";
 import { requireWrk, wrk } from "../lib/wrk";
 
@@ -33,7 +33,7 @@ export const httpSection: Section = {
   name: "http",
   async run(options: BenchOptions) {
     requireWrk();
-    await using stack = await startFourPaths(options.command);
+    await using stack = await startProxyPaths(options.command);
     // Warm-up: JIT, connection pools and the page's queries, on every path, before any figure.
     for (const path of stack.paths) await measure(path, CASES[1]!, 16, options.quick ? 1 : 2);
     const rows: Cell[][] = [];
@@ -63,6 +63,7 @@ export const httpSection: Section = {
             ratio(value, rate("direct")),
             ratio(value, rate("nginx")),
             ratio(value, rate("chp")),
+            ratio(value, rate("bun-fetch")),
           ]);
         }
         const direct = results.get("direct");
@@ -76,12 +77,13 @@ export const httpSection: Section = {
       `wrk -t1, ${options.seconds} s per figure, the paths taking turns; every path reaches the same feature-app instance.`,
       "5gfm: a real user (IP rule 127.0.0.1, where wrk connects from) with a real session cookie; every request goes through the full session, identity and pool checks.",
       "nginx: Debian's package, 1 worker, keepalive 64 to the upstream, buffering off; chp: configurable-http-proxy with --custom-header for the instance token.",
+      "bun-fetch: a bare Bun.serve + fetch relay that only adds the token (tests/bench/lib/bare-bun-proxy.ts), the floor of any Bun-based proxy.",
       ...stack.missing.map((name) => `${name} is not installed here: its figures are missing.`),
     );
     return {
       title: "HTTP through the proxy",
       notes,
-      columns: ["case", "connections", "path", "rate", "unit", "p50 ms", "p99 ms", "errors", "× direct", "× nginx", "× chp"],
+      columns: ["case", "connections", "path", "rate", "unit", "p50 ms", "p99 ms", "errors", "× direct", "× nginx", "× chp", "× bun-fetch"],
       rows,
     };
   },

@@ -1,6 +1,6 @@
 // WebSocket relay: ping/pong round trips through each path to the same instance, at 1 and 32
 // sockets.
-import { ratio, startFourPaths } from "../lib/four-paths";
+import { ratio, startProxyPaths } from "../lib/proxy-paths";
 import type { BenchOptions, Cell, Section } from "../lib/section";
 import { round } from "../lib/section";
 import { type PingPongResult, pingPong } from "../lib/ws-pingpong";
@@ -8,16 +8,17 @@ import { type PingPongResult, pingPong } from "../lib/ws-pingpong";
 export const websocketSection: Section = {
   name: "websocket",
   async run(options: BenchOptions) {
-    await using stack = await startFourPaths(options.command);
+    await using stack = await startProxyPaths(options.command);
+    const paths = stack.paths.filter((path) => path.websocket);
     const rows: Cell[][] = [];
     for (const connections of [1, 32]) {
       const results = new Map<string, PingPongResult>();
-      for (const path of stack.paths) {
+      for (const path of paths) {
         const url = `${path.url.replace(/^http/, "ws")}/app/ws`;
         results.set(path.name, await pingPong(url, connections, options.seconds, path.headers));
       }
       const rate = (name: string) => results.get(name)?.roundTripsPerSecond;
-      for (const path of stack.paths) {
+      for (const path of paths) {
         const result = results.get(path.name)!;
         rows.push([
           connections,
