@@ -13,7 +13,7 @@ interface Person {
   socket: RawWebSocket;
 }
 
-const PAGES_PER_USER = 10;
+const PAGE_INTERVAL_MS = 2000;
 /** How many first visits are under way at once while users join (the pool starts 4 at a time). */
 const JOINING_AT_ONCE = 10;
 
@@ -24,17 +24,24 @@ async function join(gateway: BenchGateway, user: BenchUser): Promise<Person> {
   return { user, visitor, socket: new RawWebSocket(raw) };
 }
 
-/** Every person loads the page PAGES_PER_USER times, one after another, all people at once. */
-async function pageRound(people: Person[]) {
+/**
+ * Steady use: every person loads their app page about every PAGE_INTERVAL_MS (each starting at a
+ * random moment, so the visits spread out as real people's do) while their WebSocket stays open.
+ */
+async function steadyUse(people: Person[], seconds: number) {
   const times: number[] = [];
   let errors = 0;
+  const until = performance.now() + seconds * 1000;
   await Promise.all(
     people.map(async (person) => {
-      for (let i = 0; i < PAGES_PER_USER; i++) {
+      await Bun.sleep(Math.random() * PAGE_INTERVAL_MS);
+      while (performance.now() < until) {
         const started = performance.now();
         const response = await person.visitor.get("/app/").catch(() => undefined);
-        times.push(performance.now() - started);
+        const took = performance.now() - started;
+        times.push(took);
         if (response?.status !== 200) errors++;
+        await Bun.sleep(Math.max(0, PAGE_INTERVAL_MS - took));
       }
     }),
   );
@@ -59,6 +66,7 @@ export const scaleSection: Section = {
   async run(options: BenchOptions) {
     const steps = options.quick ? [2, 5, 10] : [10, 50, 100];
     const holdSeconds = options.quick ? 5 : 60;
+    const stepSeconds = options.quick ? 4 : 20;
     const total = steps.at(-1)!;
     const users = Array.from({ length: total }, (_, i) => ({ name: `scale-${i + 1}`, address: `127.0.1.${i + 1}` }));
     await using gateway = await startGateway(options.command, users, { spares: 1, maxInstances: total + 10 });
@@ -76,15 +84,11 @@ export const scaleSection: Section = {
           }
         }
         const cpuBefore = cpuMs(gateway.pid);
-        const round1 = await pageRound(people);
+        // The last step is the long hold: every socket must still be open afterwards and relay a ping.
+        const round1 = await steadyUse(people, step === total ? holdSeconds : stepSeconds);
         const cpuPerPage = (cpuMs(gateway.pid) - cpuBefore) / round1.times.length;
-        let socketErrors = 0;
-        if (step === total) {
-          // The long hold: every socket must still be open afterwards and still relay a ping.
-          await Bun.sleep(holdSeconds * 1000);
-        }
         const answered = await Promise.all(people.map((person, i) => (person.socket.closed ? false : person.socket.roundTrip(i + 1))));
-        socketErrors = answered.filter((ok) => !ok).length;
+        const socketErrors = answered.filter((ok) => !ok).length;
         const rss = instanceRss(gateway);
         rows.push([
           step,
@@ -103,9 +107,9 @@ export const scaleSection: Section = {
     return {
       title: "Scale: users with their own instance and an open WebSocket",
       notes: [
-        `Each user connects from their own loopback address (127.0.1.N) with their own IP rule; first visit, then a WebSocket held open, then ${PAGES_PER_USER} page loads per user, all users at once.`,
-        `At ${total} users the sockets are held ${holdSeconds} s; at every step each socket must still answer a ping. Errors: failed joins, non-200 pages, dead or silent sockets. Targets: p99 < 100 ms and 0 errors at 100 users.`,
-        "Gateway CPU is per page load during the round (from /proc); RSS figures are VmRSS.",
+        `Each user connects from their own loopback address (127.0.1.N) with their own IP rule: a first visit (starting their instance), then a WebSocket held open while they load their app page every ${PAGE_INTERVAL_MS / 1000} s (random start).`,
+        `Each step lasts ${stepSeconds} s, the last (${total} users) ${holdSeconds} s; at the end of each every socket must still answer a ping. Errors: failed joins, non-200 pages, dead or silent sockets. Targets: p99 < 100 ms and 0 errors at 100 users.`,
+        "Gateway CPU: its CPU time during the step (pages, sockets, sampling) per page load, from /proc; RSS figures are VmRSS. Instances are started 4 at a time (the default), one spare kept.",
       ],
       columns: ["users", "page p50 ms", "page p99 ms", "errors", "gateway CPU ms/page", "gateway RSS MB", "instance RSS MB (median)", "all instances MB"],
       rows,
