@@ -4,6 +4,7 @@ import { createMiddleware } from "hono/factory";
 import { PublicError } from "../errors";
 import type { UserRecord } from "../users/user-store";
 import { type GatewayContext, type GatewayEnv, actorOf } from "./context";
+import { IdentityCache } from "./identity-cache";
 
 export const SESSION_COOKIE = "fgm_session";
 
@@ -21,18 +22,33 @@ export function clearSessionCookie(c: GatewayContext): void {
   deleteCookie(c, SESSION_COOKIE, { path: "/" });
 }
 
-/** Resolves the session cookie into c.var.identity; a cookie that no longer works is removed. */
-export function sessionMiddleware() {
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Resolves the session cookie into c.var.identity; a cookie that no longer works is removed.
+ * Confirmed identities are cached briefly (identity-cache.ts). Every state-changing request to
+ * the gateway's own pages (sign-in and out, the admin console revoking a session or changing a
+ * user, setup, access requests) empties that cache when it is done, so its effect is seen by the
+ * very next request; the users' own app traffic (/app/…) changes no user or session.
+ */
+export function sessionMiddleware(cache = new IdentityCache()) {
   return createMiddleware<GatewayEnv>(async function session(c, next) {
     c.set("identity", null);
     c.set("sessionEnded", null);
     const token = getCookie(c, SESSION_COOKIE);
-    if (token) {
+    const address = c.get("clientAddressText");
+    const cached = token ? cache.get(token, address) : undefined;
+    if (cached) c.set("identity", cached);
+    else if (token) {
       const { sessions, users } = c.get("services");
-      const found = await sessions.lookup(token, c.get("clientAddressText"));
+      const version = cache.version;
+      const found = await sessions.lookup(token, address);
       if (found.ok) {
         const user = await users.getById(found.session.userId);
-        if (user) c.set("identity", { user, session: found.session });
+        if (user) {
+          c.set("identity", { user, session: found.session });
+          cache.set(token, address, { user, session: found.session }, version);
+        }
       } else if (found.reason !== "other-address") {
         clearSessionCookie(c);
         if (found.reason === "revoked" || found.reason === "idle" || found.reason === "expired" || found.reason === "ended") {
@@ -40,7 +56,12 @@ export function sessionMiddleware() {
         }
       }
     }
-    await next();
+    const changesState = !SAFE_METHODS.has(c.req.method) && !c.req.path.startsWith("/app/");
+    try {
+      await next();
+    } finally {
+      if (changesState) cache.clear();
+    }
   });
 }
 

@@ -17,7 +17,10 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
-/** How long the app may take to start answering; the body may then stream for as long as it needs. */
+/**
+ * How long the app may take to start answering (up to twice this, see HeadersDeadline); the body
+ * may then stream for as long as it needs.
+ */
 const RESPONSE_HEADERS_TIMEOUT_MS = 60_000;
 
 export interface ProxyTarget {
@@ -75,28 +78,63 @@ export function upstreamHeaders(incoming: Headers, target: ProxyTarget, identity
   return headers;
 }
 
-function downstreamHeaders(upstream: Headers): Headers {
-  const dropped = connectionListed(upstream);
-  const headers = new Headers();
-  for (const [name, value] of upstream) {
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || dropped.has(lower) || lower === "set-cookie") continue;
-    headers.append(name, value);
-  }
-  for (const cookie of upstream.getSetCookie()) {
+/**
+ * Cleans the app's response headers in place. Bun lets a fetched response's headers change, and
+ * passing that response on saves a second Response and Headers around the body on every request.
+ */
+function cleanDownstreamHeaders(headers: Headers): void {
+  const dropped = connectionListed(headers);
+  const unwanted: string[] = [];
+  for (const name of headers.keys()) if (HOP_BY_HOP.has(name) || dropped.has(name)) unwanted.push(name);
+  for (const name of unwanted) headers.delete(name);
+  const cookies = headers.getSetCookie();
+  if (cookies.length === 0) return;
+  headers.delete("set-cookie");
+  for (const cookie of cookies) {
     // The app may set its own cookies, never the gateway's session cookie.
     if (cookie.split("=")[0]?.trim() !== SESSION_COOKIE) headers.append("set-cookie", cookie);
   }
-  return headers;
 }
 
 export class UpstreamError extends Error {}
 
-export async function proxyHttp(request: Request, target: ProxyTarget, identity: ForwardedIdentity): Promise<Response> {
-  const url = new URL(request.url);
+/**
+ * One timer for every request still waiting for the app's response headers, instead of a timer
+ * set and cleared per request: a request is aborted between one and two periods past its start.
+ */
+class HeadersDeadline {
+  private current = new Set<AbortController>();
+  private previous = new Set<AbortController>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly periodMs: number) {}
+
+  start(): AbortController {
+    const controller = new AbortController();
+    this.current.add(controller);
+    // Started on first use and unref'd: a gateway with no traffic keeps no timer alive.
+    this.timer ??= setInterval(() => this.tick(), this.periodMs);
+    this.timer.unref();
+    return controller;
+  }
+
+  done(controller: AbortController): void {
+    this.current.delete(controller);
+    this.previous.delete(controller);
+  }
+
+  private tick(): void {
+    for (const controller of this.previous) controller.abort();
+    this.previous = this.current;
+    this.current = new Set();
+  }
+}
+
+const headersDeadline = new HeadersDeadline(RESPONSE_HEADERS_TIMEOUT_MS);
+
+export async function proxyHttp(request: Request, url: URL, target: ProxyTarget, identity: ForwardedIdentity): Promise<Response> {
   const upstreamUrl = `http://127.0.0.1:${target.port}${url.pathname}${url.search}`;
-  const headersTimeout = new AbortController();
-  const timer = setTimeout(() => headersTimeout.abort(), RESPONSE_HEADERS_TIMEOUT_MS);
+  const headersTimeout = headersDeadline.start();
   const hasBody = request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
   let response: Response;
   try {
@@ -113,11 +151,8 @@ export async function proxyHttp(request: Request, target: ProxyTarget, identity:
   } catch (error) {
     throw new UpstreamError((error as Error).message);
   } finally {
-    clearTimeout(timer);
+    headersDeadline.done(headersTimeout);
   }
-  return new Response(response.body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: downstreamHeaders(response.headers),
-  });
+  cleanDownstreamHeaders(response.headers);
+  return response;
 }

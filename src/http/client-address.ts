@@ -28,6 +28,9 @@ export function resolveClientAddress(peer: Address | null, forwardedFor: string 
   return peer;
 }
 
+/** Past this many distinct peers the memo starts over, so a scan of many addresses cannot grow it. */
+const MEMO_LIMIT = 4096;
+
 /** `trustedProxies` is asked on every request, so the console can change the list while running. */
 export function clientAddressMiddleware(trustedProxies: () => string[]) {
   let parsedFrom: string[] | undefined;
@@ -43,13 +46,28 @@ export function clientAddressMiddleware(trustedProxies: () => string[]) {
     }
     return trusted;
   };
+  // Parsing and printing an address is BigInt work, and the same few peers come back on every
+  // request: each peer's parsed and canonical forms are remembered.
+  const peers = new Map<string, { address: Address | null; text: string }>();
+  const peerOf = (raw: string) => {
+    let known = peers.get(raw);
+    if (!known) {
+      if (peers.size >= MEMO_LIMIT) peers.clear();
+      const address = parseAddress(raw);
+      known = { address, text: address ? formatAddress(address) : "unknown" };
+      peers.set(raw, known);
+    }
+    return known;
+  };
   return createMiddleware<{ Bindings: ServerBindings; Variables: ClientAddressVariables }>(
     async function clientAddress(c, next) {
-      const peerInfo = c.env?.server?.requestIP(c.req.raw);
-      const peer = peerInfo ? parseAddress(peerInfo.address) : null;
-      const address = resolveClientAddress(peer, c.req.header("x-forwarded-for"), currentRules());
+      const raw = c.env?.server?.requestIP(c.req.raw)?.address;
+      const peer = raw === undefined ? { address: null, text: "unknown" } : peerOf(raw);
+      const rules = currentRules();
+      const forwardedFor = rules.length > 0 ? c.req.header("x-forwarded-for") : undefined;
+      const address = forwardedFor ? resolveClientAddress(peer.address, forwardedFor, rules) : peer.address;
       c.set("clientAddress", address);
-      c.set("clientAddressText", address ? formatAddress(address) : "unknown");
+      c.set("clientAddressText", address === peer.address ? peer.text : address ? formatAddress(address) : "unknown");
       await next();
     },
   );

@@ -20,20 +20,32 @@ export function hostOf(header: string): string {
 /** What a Host header may look like: a name or a bracketed IPv6 address, then an optional port. */
 const HOST_SYNTAX = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:(\d{1,5}))?$/;
 
+/** Past this many distinct accepted Host headers the memo starts over. */
+const MEMO_LIMIT = 1024;
+
 /** `publicHosts` is asked on every request, so the console can change the names while running. */
 export function hostCheckMiddleware(publicHosts: () => string[]) {
   let namesFrom: string[] | undefined;
   let allowed = new Set<string>();
+  // The verdict depends on the header alone, and browsers send the same one every time.
+  const accepted = new Set<string>();
   return createMiddleware(async function hostCheck(c, next) {
     if (publicHosts() !== namesFrom) {
       namesFrom = publicHosts();
       allowed = allowedHostNames(namesFrom);
+      accepted.clear();
     }
-    const header = (c.req.header("host") ?? "").trim().toLowerCase();
+    const sent = c.req.header("host") ?? "";
+    if (accepted.has(sent)) return next();
+    const header = sent.trim().toLowerCase();
     const syntax = HOST_SYNTAX.exec(header);
     if (!syntax || Number(syntax[3] ?? 0) > 65535) return c.text("malformed Host header\n", 400);
     const name = hostOf(header);
-    if (name && (allowed.has(name) || parseAddress(name) !== null || name.endsWith(".localhost"))) return next();
+    if (name && (allowed.has(name) || parseAddress(name) !== null || name.endsWith(".localhost"))) {
+      if (accepted.size >= MEMO_LIMIT) accepted.clear();
+      accepted.add(sent);
+      return next();
+    }
     return c.text(
       `This server does not answer to the name "${name.slice(0, 100)}". If that is how people reach it, an administrator can add it with --public-host ${name.slice(0, 100)} (or FGM_PUBLIC_HOSTS).\n`,
       421,

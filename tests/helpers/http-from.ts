@@ -98,7 +98,11 @@ export function openWebSocketFrom(localAddress: string, url: string, cookie: str
         origin: new URL(url).origin,
       },
     });
-    req.on("upgrade", (_res, socket) => resolve(socket));
+    // Frames that came in the same packet as the 101 are handed back to the socket, not lost.
+    req.on("upgrade", (_res, socket, head) => {
+      if (head.length > 0) socket.unshift(head);
+      resolve(socket);
+    });
     req.on("response", (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
     req.on("error", reject);
     req.end();

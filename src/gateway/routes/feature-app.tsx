@@ -72,7 +72,8 @@ export function featureAppRoutes() {
   app.get("/app", (c) => c.redirect("/app/", 301));
 
   app.all("/app/*", async (c) => {
-    const path = decodedPath(new URL(c.req.url).pathname);
+    const url = new URL(c.req.url);
+    const path = decodedPath(url.pathname);
     if (path === undefined) return c.json({ error: "malformed path" }, 400);
     const admission = await admit(c);
     if (admission.kind !== "in") return turnAway(c, admission, path);
@@ -95,7 +96,6 @@ export function featureAppRoutes() {
     }
     const target = pool.target(user.id);
     if (!target) return unavailable(c, "starting");
-    const url = new URL(c.req.url);
     const identity = {
       clientAddress: c.get("clientAddressText"),
       proto: url.protocol === "https:" ? ("https" as const) : ("http" as const),
@@ -132,7 +132,7 @@ export function featureAppRoutes() {
 
     let response: Response;
     try {
-      response = await proxyHttp(c.req.raw, target, identity);
+      response = await proxyHttp(c.req.raw, url, target, identity);
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
       log.warn("feature app did not answer", { user: user.name, error });

@@ -1,0 +1,86 @@
+// The ways to one and the same feature-app instance that the HTTP and WebSocket sections compare:
+// direct (the limit), through 5gfm's gateway with a real signed-in user, through nginx, through
+// configurable-http-proxy, and (HTTP only) through a bare Bun fetch relay, the floor of any Bun proxy.
+import { TOKEN_HEADER } from "../../../feature-app/instance-token";
+import { type BenchGateway, type Upstream, loadApp, startGateway, upstreamOf, visitorFor } from "./gateway";
+import { join } from "node:path";
+import { freePort } from "../../helpers/cli";
+import { startChild, waitForHttp } from "./processes";
+import { type RunningProxy, startChp, startNginx } from "./rival-proxies";
+
+export interface Path {
+  name: "direct" | "5gfm" | "nginx" | "chp" | "bun-fetch";
+  url: string;
+  /** The bare relay passes no WebSocket upgrades. */
+  websocket: boolean;
+  /** What a client of this path sends besides the request itself. */
+  headers: Record<string, string>;
+}
+
+export interface ProxyPaths {
+  paths: Path[];
+  missing: string[];
+  gatewayPid: number;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * wrk cannot choose its source address, so the measured user is the one whose IP rule is
+ * 127.0.0.1, where wrk connects from; the identity work per request is the same for any address.
+ */
+export const LOAD_USER = { name: "load", address: "127.0.0.1" };
+
+async function startBareBunProxy(upstream: Upstream): Promise<RunningProxy> {
+  const port = await freePort();
+  const child = startChild([process.execPath, join(import.meta.dir, "bare-bun-proxy.ts"), String(port), String(upstream.port), upstream.token]);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(url, child);
+  return { url, pid: child.pid, [Symbol.asyncDispose]: () => child.stop() };
+}
+
+export async function startProxyPaths(command: string[]): Promise<ProxyPaths> {
+  const gateway: BenchGateway = await startGateway(command, [LOAD_USER]);
+  const started: RunningProxy[] = [];
+  try {
+    const visitor = visitorFor(gateway, LOAD_USER);
+    await loadApp(visitor);
+    const upstream = await upstreamOf(visitor);
+    const paths: Path[] = [
+      { name: "direct", url: `http://127.0.0.1:${upstream.port}`, websocket: true, headers: { [TOKEN_HEADER]: upstream.token } },
+      // Origin as a browser sends it: the gateway refuses cross-site uploads and WebSockets.
+      { name: "5gfm", url: gateway.url, websocket: true, headers: { cookie: visitor.cookieHeader(), origin: gateway.url } },
+    ];
+    const missing: string[] = [];
+    for (const [name, start] of [
+      ["nginx", startNginx],
+      ["chp", startChp],
+    ] as const) {
+      const proxy = await start(upstream);
+      if (proxy) {
+        started.push(proxy);
+        paths.push({ name, url: proxy.url, websocket: true, headers: {} });
+      } else missing.push(name);
+    }
+    const bare = await startBareBunProxy(upstream);
+    started.push(bare);
+    paths.push({ name: "bun-fetch", url: bare.url, websocket: false, headers: {} });
+    return {
+      paths,
+      missing,
+      gatewayPid: gateway.pid,
+      async [Symbol.asyncDispose]() {
+        for (const proxy of started) await proxy[Symbol.asyncDispose]();
+        await gateway[Symbol.asyncDispose]();
+      },
+    };
+  } catch (error) {
+    for (const proxy of started) await proxy[Symbol.asyncDispose]();
+    await gateway[Symbol.asyncDispose]();
+    throw error;
+  }
+}
+
+/** "×" figures against a named path of the same run. */
+export function ratio(value: number, base: number | undefined): string {
+  return base ? `${(value / base).toFixed(2)}×` : "–";
+}
