@@ -59,15 +59,26 @@ export async function waitForHttp(url: string, child: Child, timeoutMs = 30_000)
   }
 }
 
-/** Resident set size in bytes (VmRSS), 0 if the process is gone. */
-export function rssBytes(pid: number): number {
+function procKilobytes(path: string, field: string): number {
   try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(path, "utf8"));
     return match ? Number(match[1]) * 1024 : 0;
   } catch {
     return 0;
   }
 }
+
+/** Resident set size in bytes (VmRSS), 0 if the process is gone. */
+export const rssBytes = (pid: number) => procKilobytes(`/proc/${pid}/status`, "VmRSS");
+
+/**
+ * The process's own memory (RssAnon): VmRSS also counts the pages of the 5gfm executable it
+ * has read, which every instance shares with the others and the gateway (the same file).
+ */
+export const privateBytes = (pid: number) => procKilobytes(`/proc/${pid}/status`, "RssAnon");
+
+/** Proportional set size: shared pages divided among the processes sharing them, so a sum over processes is the real total. */
+export const pssBytes = (pid: number) => procKilobytes(`/proc/${pid}/smaps_rollup`, "Pss");
 
 /** CPU time (user + system) used so far, in milliseconds. */
 export function cpuMs(pid: number): number {

@@ -3,7 +3,7 @@
 // users, and whether anything fails (it must not).
 import { openWebSocketFrom } from "../../helpers/http-from";
 import { type BenchGateway, type BenchUser, instanceAt, loadApp, startGateway, visitorFor } from "../lib/gateway";
-import { childPids, cpuMs, megabytes, rssBytes } from "../lib/processes";
+import { childPids, cpuMs, megabytes, pssBytes, rssBytes } from "../lib/processes";
 import { RawWebSocket } from "../lib/raw-websocket";
 import { type BenchOptions, type Cell, type Section, percentile, round } from "../lib/section";
 
@@ -48,17 +48,14 @@ async function steadyUse(people: Person[], seconds: number) {
   return { times: times.sort((a, b) => a - b), errors };
 }
 
-function instanceRss(gateway: BenchGateway): number[] {
-  return childPids(gateway.pid)
-    .filter((pid) => {
-      try {
-        return Boolean(instanceAt(pid));
-      } catch {
-        return false;
-      }
-    })
-    .map(rssBytes)
-    .sort((a, b) => a - b);
+function instancePids(gateway: BenchGateway): number[] {
+  return childPids(gateway.pid).filter((pid) => {
+    try {
+      return Boolean(instanceAt(pid));
+    } catch {
+      return false;
+    }
+  });
 }
 
 export const scaleSection: Section = {
@@ -89,7 +86,8 @@ export const scaleSection: Section = {
         const cpuPerPage = (cpuMs(gateway.pid) - cpuBefore) / round1.times.length;
         const answered = await Promise.all(people.map((person, i) => (person.socket.closed ? false : person.socket.roundTrip(i + 1))));
         const socketErrors = answered.filter((ok) => !ok).length;
-        const rss = instanceRss(gateway);
+        const pids = instancePids(gateway);
+        const rss = pids.map(rssBytes).sort((a, b) => a - b);
         rows.push([
           step,
           round(percentile(round1.times, 50), 1),
@@ -98,7 +96,7 @@ export const scaleSection: Section = {
           round(cpuPerPage, 2),
           megabytes(rssBytes(gateway.pid)),
           megabytes(percentile(rss, 50)),
-          megabytes(rss.reduce((sum, n) => sum + n, 0)),
+          megabytes(pids.map(pssBytes).reduce((sum, n) => sum + n, 0)),
         ]);
       }
     } finally {
@@ -109,9 +107,9 @@ export const scaleSection: Section = {
       notes: [
         `Each user connects from their own loopback address (127.0.1.N) with their own IP rule: a first visit (starting their instance), then a WebSocket held open while they load their app page every ${PAGE_INTERVAL_MS / 1000} s (random start).`,
         `Each step lasts ${stepSeconds} s, the last (${total} users) ${holdSeconds} s; at the end of each every socket must still answer a ping. Errors: failed joins, non-200 pages, dead or silent sockets. Targets: p99 < 100 ms and 0 errors at 100 users.`,
-        "Gateway CPU: its CPU time during the step (pages, sockets, sampling) per page load, from /proc; RSS figures are VmRSS. Instances are started 4 at a time (the default), one spare kept.",
+        "Gateway CPU: its CPU time during the step (pages, sockets, sampling) per page load, from /proc; an instance's RSS is VmRSS; “all instances” adds up their PSS (shared pages of the executable divided among the processes sharing them), the memory they really take together. Instances are started 4 at a time (the default), one spare kept.",
       ],
-      columns: ["users", "page p50 ms", "page p99 ms", "errors", "gateway CPU ms/page", "gateway RSS MB", "instance RSS MB (median)", "all instances MB"],
+      columns: ["users", "page p50 ms", "page p99 ms", "errors", "gateway CPU ms/page", "gateway RSS MB", "instance RSS MB (median)", "all instances MB (PSS)"],
       rows,
     };
   },
