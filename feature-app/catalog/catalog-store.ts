@@ -99,6 +99,7 @@ async function insertVersion(tx: Transaction, version: NewVersion, progress?: Pr
 
 export class CatalogStore {
   private readonly cache = new Map<number, LoadedCatalog>();
+  private readonly facetCache = new Map<number, Facets>();
 
   constructor(private readonly db: FeatureDatabase) {}
 
@@ -182,8 +183,19 @@ export class CatalogStore {
     return { items: rows.map(fromRow), total };
   }
 
-  /** How many features each category, release and status has: the filters' choices and the charts' data. */
+  /**
+   * How many features each category, release and status has: the filters' choices and the
+   * charts' data. A version never changes, so its counts are computed once.
+   */
   async facets(versionId: number): Promise<Facets> {
+    const known = this.facetCache.get(versionId);
+    if (known) return known;
+    const facets = await this.countFacets(versionId);
+    this.facetCache.set(versionId, facets);
+    return facets;
+  }
+
+  private async countFacets(versionId: number): Promise<Facets> {
     const tally = async (column: typeof catalogFeatures.category | typeof catalogFeatures.release | typeof catalogFeatures.status) => {
       const rows = await this.db
         .select({ value: column, n: count() })
