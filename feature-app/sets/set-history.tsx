@@ -42,7 +42,7 @@ export function GenerationHistory(props: { page: AppPage; set: FeatureSet; gener
               </tbody>
             </table>
           </div>
-          <form method="get" action={setPath(set, "/diff")} hx-get={setPath(set, "/diff")} hx-target="#generation-diff" hx-swap="outerHTML" class="grid-form">
+          <form method="get" action={setPath(set, "/diff")} hx-get={setPath(set, "/diff")} hx-target="#generation-diff" hx-swap="outerHTML" hx-disabled-elt="find button" class="grid-form">
             <GenerationSelect label={t("generation.from")} name="a" generations={generations} selected={generations[1]?.id} />
             <GenerationSelect label={t("generation.to")} name="b" generations={generations} selected={generations[0]?.id} />
             <button type="submit">{t("generation.compare")}</button>

@@ -150,9 +150,15 @@ function FeatureSearch(props: { page: AppPage; set: FeatureSet; search: SetView[
           hx-target="#set-search-results"
           hx-swap="outerHTML"
           hx-trigger="input changed delay:300ms from:#set-search-q, submit"
+          hx-indicator="#set-search-loading"
         >
           <div class="field">
-            <label for="set-search-q">{t("catalog.search")}</label>
+            <label for="set-search-q">
+              {t("catalog.search")}{" "}
+              <span id="set-search-loading" class="htmx-indicator muted" aria-hidden="true">
+                {t("common.loading")}
+              </span>
+            </label>
             <input id="set-search-q" name="q" type="search" value={props.search.q} placeholder={t("catalog.searchHint")} maxlength={200} autocomplete="off" />
           </div>
         </form>
