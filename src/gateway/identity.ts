@@ -99,12 +99,34 @@ export function loginUrl(c: GatewayContext, next: string): string {
   return `/login?next=${encodeURIComponent(next)}${ended ? `&ended=${ended}` : ""}`;
 }
 
+const isHtmx = (c: GatewayContext) => c.req.header("hx-request") === "true";
+
+/**
+ * The page the person is on: for an htmx request the page that sent it (HX-Current-URL), else
+ * the request's own path. Only the path and query are kept, so `next` never leaves this server.
+ */
+export function currentPage(c: GatewayContext): string {
+  const url = new URL((isHtmx(c) && c.req.header("hx-current-url")) || c.req.url, c.req.url);
+  return `${url.pathname}${url.search}`;
+}
+
+/**
+ * Sends the person elsewhere (sign-in, the home page). An htmx request would otherwise follow
+ * the redirect and swap a whole page into a fragment of the old one, so it gets HX-Redirect:
+ * htmx then loads the new page in the whole tab.
+ */
+export function sendTo(c: GatewayContext, url: string): Response {
+  if (!isHtmx(c)) return c.redirect(url, 303);
+  c.header("HX-Redirect", url);
+  return c.body(null, 200);
+}
+
 /** Guards the admin console: every route, every method. */
 export function requireAdmin() {
   return createMiddleware<GatewayEnv>(async function requireAdmin(c, next) {
     const admission = await admit(c);
-    if (admission.kind === "needs-password") return c.redirect(loginUrl(c, new URL(c.req.url).pathname), 303);
-    if (admission.kind !== "in") return c.redirect("/", 303);
+    if (admission.kind === "needs-password") return sendTo(c, loginUrl(c, new URL(currentPage(c), "http://x").pathname));
+    if (admission.kind !== "in") return sendTo(c, "/");
     if (c.get("identity")?.user.role !== "admin") {
       throw new PublicError(`not an admin: ${actorOf(c).name}`, undefined, 403, "error.forbidden");
     }

@@ -173,6 +173,24 @@ describe("an established server", () => {
     expect(dave.body).toContain("The account dave is disabled");
   });
 
+  test("a fragment request from a page whose visitor may not (or no longer) be there sends the whole tab away", async () => {
+    const htmx = (page: string) => ({ "hx-request": "true", "hx-current-url": `${gateway.url}${page}` });
+    // Carol needs to sign in: htmx is told to load the sign-in page, which returns to the page she was on.
+    const carol = new Visitor("127.0.0.5", gateway.url);
+    const search = await carol.get("/app/?q=ca", htmx("/app/sets/1"));
+    expect(search.status).toBe(200);
+    expect(search.headers["hx-redirect"]).toBe("/login?next=%2Fapp%2Fsets%2F1");
+    expect(search.body).toBe("");
+    // An address nobody registered, and a disabled user: the home page says what is what.
+    expect((await new Visitor("127.0.0.77", gateway.url).get("/app/?q=ca", htmx("/app/"))).headers["hx-redirect"]).toBe("/");
+    expect((await new Visitor("127.0.0.6", gateway.url).get("/app/", htmx("/app/"))).headers["hx-redirect"]).toBe("/");
+    // The console: the admin's session is gone, so the fragment does not get the sign-in page inside it.
+    const consoleFragment = await new Visitor("127.0.0.1", gateway.url).get("/admin/sessions", htmx("/admin/sessions"));
+    expect(consoleFragment.headers["hx-redirect"]).toBe("/login?next=%2Fadmin%2Fsessions");
+    // Without htmx nothing changes: a redirect.
+    expect((await carol.get("/app/")).status).toBe(303);
+  });
+
   test("a password-protected user must sign in; ten wrong passwords lock that address with the time it ends", async () => {
     const carol = new Visitor("127.0.0.5", gateway.url);
     const home = await carol.get("/");
