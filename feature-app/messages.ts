@@ -255,7 +255,7 @@ const en = {
   "generation.blocked": "This feature set cannot be exported until these are resolved:",
   "generation.wholeSet": "The whole set (one JSON document)",
   "generation.oneSite": "Site {site}",
-  "generation.allSites": "All {count} sites (zip)",
+  "generation.allSites": "Every site, one document each (zip, {count})",
   "generation.progress": "Export progress",
   "generation.schema": "The documents' JSON Schema",
   "generation.history": "Generations",
