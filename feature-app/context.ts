@@ -37,4 +37,3 @@ export function appPage(c: Context<AppEnv>): AppPage {
   };
 }
 
-export const isHtmx = (c: Context<AppEnv>) => c.req.header("hx-request") === "true";

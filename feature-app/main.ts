@@ -20,8 +20,8 @@ export interface RunOptions extends Omit<FeatureAppOptions, "db" | "catalog"> {
 export async function runFeatureApp(options: RunOptions): Promise<number> {
   const database = await openFeatureDatabase();
   const catalog = new CatalogStore(database.db);
-  if (await catalog.seedIfEmpty({ ...demoCatalog, source: "demo", format: "demo", importedBy: "5gfm" })) {
-    log.info("demo catalog loaded", { features: demoCatalog.features.length });
+  if (await catalog.seedIfEmpty(() => ({ ...demoCatalog(), source: "demo", format: "demo", importedBy: "5gfm" }))) {
+    log.info("demo catalog loaded", { features: demoCatalog().features.length });
   }
   const app = createFeatureApp({ ...options, db: database.db, catalog });
   const server = Bun.serve({

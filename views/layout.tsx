@@ -4,6 +4,7 @@ import { VERSION } from "../src/build-info";
 import type { Locale, Translate } from "../src/i18n/messages";
 import { assetUrl } from "../src/http/static-assets";
 import { HtmxScripts, PageHead } from "./page-head";
+import { LanguageSwitch, SignOut } from "./top-bar";
 
 export interface PageContext {
   locale: Locale;
@@ -13,12 +14,6 @@ export interface PageContext {
   /** The signed-in person, if any. */
   user?: { name: string; displayName: string; role: "admin" | "user" };
   adminPath: string;
-}
-
-function languageLink(page: PageContext, locale: Locale) {
-  const url = new URL(page.currentPath, "http://x");
-  url.searchParams.set("lang", locale);
-  return `${url.pathname}${url.search}`;
 }
 
 export function Layout(props: { page: PageContext; title?: string; refreshSeconds?: number; children: Child }) {
@@ -48,25 +43,8 @@ export function Layout(props: { page: PageContext; title?: string; refreshSecond
                 {t("nav.signedInAs", { name: user.displayName || user.name })}
               </span>
             )}
-            {user && (
-              <form method="post" action="/logout" class="inline">
-                <button type="submit" class="link">
-                  {t("nav.signOut")}
-                </button>
-              </form>
-            )}
-            <fieldset class="lang-switch">
-              <legend class="visually-hidden">{t("lang.switch")}</legend>
-              {(["en", "ko"] as const).map((locale) => (
-                <a
-                  href={languageLink(page, locale)}
-                  hreflang={locale}
-                  aria-current={page.locale === locale ? "true" : undefined}
-                >
-                  {t(`lang.${locale}`)}
-                </a>
-              ))}
-            </fieldset>
+            {user && <SignOut label={t("nav.signOut")} />}
+            <LanguageSwitch locale={page.locale} currentPath={page.currentPath} label={t("lang.switch")} names={{ en: t("lang.en"), ko: t("lang.ko") }} />
           </nav>
         </header>
         <main>{props.children}</main>

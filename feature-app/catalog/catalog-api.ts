@@ -10,6 +10,7 @@ import { dependentsOf, prerequisitesOf } from "./catalog-rules";
 import type { LoadedCatalog } from "./catalog-store";
 import { parseFeatureQuery } from "./feature-query";
 import { uploadLimit, uploadedFile } from "./import-routes";
+import { idParam } from "../id-param";
 
 const EXPORT_TYPES = {
   csv: "text/csv; charset=utf-8",
@@ -22,8 +23,9 @@ async function chosenCatalog(c: Context<AppEnv>): Promise<LoadedCatalog | string
   const { catalog } = c.var.services;
   const requested = c.req.query("version");
   if (requested === undefined) return (await catalog.loadCurrent()) ?? "no catalog has been loaded";
-  if (!/^\d{1,9}$/.test(requested)) return "version must be a catalog version number";
-  return (await catalog.load(Number(requested))) ?? `there is no catalog version ${requested}`;
+  const id = idParam(requested);
+  if (id === undefined) return "version must be a catalog version number";
+  return (await catalog.load(id)) ?? `there is no catalog version ${requested}`;
 }
 
 export function catalogApi(imports: CatalogImports) {
@@ -51,9 +53,9 @@ export function catalogApi(imports: CatalogImports) {
 
   app.get("/catalog/compare", async (c) => {
     const { catalog } = c.var.services;
-    const ids = [c.req.query("from"), c.req.query("to")];
-    if (!ids.every((id) => id && /^\d{1,9}$/.test(id))) return c.json({ error: "from and to must be catalog version numbers" }, 400);
-    const [from, to] = await Promise.all(ids.map((id) => catalog.load(Number(id))));
+    const ids = [idParam(c.req.query("from")), idParam(c.req.query("to"))];
+    if (ids.includes(undefined)) return c.json({ error: "from and to must be catalog version numbers" }, 400);
+    const [from, to] = await Promise.all(ids.map((id) => catalog.load(id!)));
     if (!from || !to) return c.json({ error: `there is no catalog version ${from ? ids[1] : ids[0]}` }, 404);
     const { added, removed, changed, unchanged } = compareCatalogs(from, to);
     return c.json({ from: from.version.id, to: to.version.id, added: added.map((f) => f.id), removed: removed.map((f) => f.id), changed, unchanged });
@@ -76,7 +78,7 @@ export function catalogApi(imports: CatalogImports) {
 
   app.post("/catalog/import", uploadLimit(), async (c) => {
     const upload = await uploadedFile(c);
-    if ("error" in upload) return c.json({ error: upload.error }, upload.error.includes("larger") ? 413 : 400);
+    if ("error" in upload) return c.json({ error: upload.error }, upload.status);
     const user = c.var.services.assignment().user;
     let draft: Awaited<ReturnType<CatalogImports["createDraft"]>>;
     try {

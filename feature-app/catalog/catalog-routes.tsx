@@ -1,6 +1,7 @@
 // The catalog's pages: the table (GET /app/, or just its results for htmx) and one feature.
 import { Hono } from "hono";
-import { type AppEnv, appPage, isHtmx } from "../context";
+import { isHtmx } from "../../src/http/htmx";
+import { type AppEnv, appPage } from "../context";
 import { dependentsOf, prerequisitesOf } from "./catalog-rules";
 import { CatalogPage, CatalogResults, type CatalogView } from "./catalog-page";
 import { DEFAULT_QUERY, parseFeatureQuery } from "./feature-query";
@@ -10,6 +11,7 @@ import { NoticePage } from "../views/app-layout";
 import { compareCatalogs } from "./catalog-compare";
 import { ChartsPage } from "./charts-page";
 import { VersionsPage } from "./versions-page";
+import { idParam } from "../id-param";
 
 export function catalogRoutes() {
   const app = new Hono<AppEnv>();
@@ -55,7 +57,7 @@ export function catalogRoutes() {
   app.get("/versions/compare", async (c) => {
     const { catalog } = c.var.services;
     const versions = await catalog.versions();
-    const [from, to] = await Promise.all([versionParam(c.req.query("from")), versionParam(c.req.query("to"))].map((id) => (id ? catalog.load(id) : undefined)));
+    const [from, to] = await Promise.all([idParam(c.req.query("from")), idParam(c.req.query("to"))].map((id) => (id ? catalog.load(id) : undefined)));
     const page = appPage(c);
     const error = !from || !to ? c.var.appT("versions.pickTwo") : undefined;
     const compared = from && to ? { from: from.version, to: to.version, comparison: compareCatalogs(from, to) } : undefined;
@@ -72,7 +74,3 @@ export function catalogRoutes() {
   return app;
 }
 
-/** A version id from the query string, or undefined for anything else. */
-function versionParam(text: string | undefined): number | undefined {
-  return text && /^\d{1,9}$/.test(text) ? Number(text) : undefined;
-}

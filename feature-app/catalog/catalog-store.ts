@@ -109,14 +109,16 @@ export class CatalogStore {
   }
 
   /**
-   * Loads the demo catalog into an empty database. Several instances may start at once: the
-   * write transaction makes the check and the insert one step, so only the first one loads it.
+   * Loads the demo catalog into an empty database. Every instance calls this at start, so the
+   * usual case (a catalog exists) is one read and no write lock; several instances starting on
+   * an empty database meet in the write transaction, where only the first one loads it.
    */
-  async seedIfEmpty(version: NewVersion): Promise<boolean> {
+  async seedIfEmpty(make: () => NewVersion): Promise<boolean> {
+    if (await this.current()) return false;
     return this.db.transaction(async (tx) => {
       const [existing] = await tx.select({ n: count() }).from(catalogVersions);
       if (existing && existing.n > 0) return false;
-      await insertVersion(tx, version);
+      await insertVersion(tx, make());
       return true;
     });
   }

@@ -2,34 +2,34 @@
 // reports its progress to the user's open pages over the live WebSocket.
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { type AppEnv, appPage, isHtmx } from "../context";
+import { isHtmx } from "../../src/http/htmx";
+import { type AppEnv, appPage } from "../context";
 import { CatalogFileError, IMPORT_MAX_BYTES } from "./catalog-file";
 import type { CatalogImports } from "./catalog-import";
 import { DraftCheck, DraftPage, ImportDone, ImportError, ImportPage } from "./import-page";
 import { type ColumnMapping, FIELDS } from "./tabular";
-import { NoticePage } from "../views/app-layout";
+import { NoticePage, errorAnswer } from "../views/app-layout";
 
 /** Room for the multipart envelope around a file of the largest allowed size. */
 const ENVELOPE_BYTES = 64 * 1024;
 
+const TOO_LARGE = `the file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB`;
+
 export function uploadLimit() {
-  return bodyLimit({
-    maxSize: IMPORT_MAX_BYTES + ENVELOPE_BYTES,
-    onError: (c) => c.json({ error: `the file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB` }, 413),
-  });
+  return bodyLimit({ maxSize: IMPORT_MAX_BYTES + ENVELOPE_BYTES, onError: (c) => errorAnswer(c as Context<AppEnv>, 413, TOO_LARGE) });
 }
 
 /** The uploaded file from a multipart form's `file` field, or a message saying what is wrong. */
-export async function uploadedFile(c: Context<AppEnv>): Promise<{ name: string; bytes: Uint8Array } | { error: string }> {
+export async function uploadedFile(c: Context<AppEnv>): Promise<{ name: string; bytes: Uint8Array } | { error: string; status: 400 | 413 }> {
   let body: Record<string, unknown>;
   try {
     body = await c.req.parseBody();
   } catch {
-    return { error: "the upload could not be read (send a multipart form with a field named file)" };
+    return { error: "the upload could not be read (send a multipart form with a field named file)", status: 400 };
   }
   const file = body.file;
-  if (!(file instanceof File) || file.size === 0) return { error: "choose a file to import" };
-  if (file.size > IMPORT_MAX_BYTES) return { error: `the file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB` };
+  if (!(file instanceof File) || file.size === 0) return { error: "choose a file to import", status: 400 };
+  if (file.size > IMPORT_MAX_BYTES) return { error: TOO_LARGE, status: 413 };
   return { name: file.name || "upload", bytes: new Uint8Array(await file.arrayBuffer()) };
 }
 
@@ -43,7 +43,7 @@ export function importRoutes(imports: CatalogImports) {
     const upload = await uploadedFile(c);
     const fail = async (message: string, status: 400 | 413 | 422) =>
       isHtmx(c) ? c.html(<ImportError message={message} />, status) : c.html(<ImportPage page={appPage(c)} versions={await c.var.services.catalog.versions()} error={message} />, status);
-    if ("error" in upload) return fail(upload.error, upload.error.includes("larger") ? 413 : 400);
+    if ("error" in upload) return fail(upload.error, upload.status);
     try {
       const draft = await imports.createDraft(user(c), upload.name, upload.bytes);
       const next = `/app/import/${draft.id}`;

@@ -13,6 +13,7 @@ import { EMPTY_CONTENT } from "./set-content";
 import { type ExportScope, download, exportBlockers, exportSet } from "./set-export";
 import { checkContent, checkName, staleMessage } from "./set-input";
 import { revisionNote } from "./revision-note";
+import { idParam } from "../id-param";
 
 // Scripts read English; the pages pass the reader's language.
 const t = appTranslator("en");
@@ -38,8 +39,8 @@ export function setsApi() {
   const app = new Hono<AppEnv>();
   const stores = (c: Context<AppEnv>) => ({ sets: new FeatureSetStore(c.var.services.db), generations: new GenerationStore(c.var.services.db) });
   const findSet = async (c: Context<AppEnv>) => {
-    const id = c.req.param("id") ?? "";
-    return /^\d{1,9}$/.test(id) ? stores(c).sets.get(Number(id)) : undefined;
+    const id = idParam(c.req.param("id"));
+    return id === undefined ? undefined : stores(c).sets.get(id);
   };
   const currentCatalog = async (c: Context<AppEnv>) => {
     const catalog = await c.var.services.catalog.loadCurrent();
@@ -126,15 +127,16 @@ export function setsApi() {
   app.get("/feature-sets/:id/generations/diff", async (c) => {
     const set = await findSet(c);
     if (!set) return notFound(c);
-    const [a, b] = [c.req.query("a") ?? "", c.req.query("b") ?? ""];
-    const changes = /^\d{1,9}$/.test(a) && /^\d{1,9}$/.test(b) ? await stores(c).generations.diff(set.id, Number(a), Number(b)) : undefined;
+    const [a, b] = [idParam(c.req.query("a")), idParam(c.req.query("b"))];
+    const changes = a !== undefined && b !== undefined ? await stores(c).generations.diff(set.id, a, b) : undefined;
     return changes ? c.json({ changes }) : c.json({ error: "a and b must be ids of two generations of this feature set" }, 422);
   });
 
   app.get("/feature-sets/:id/generations/:generation", async (c) => {
     const set = await findSet(c);
     const id = c.req.param("generation");
-    const generation = set && /^\d{1,9}$/.test(id) ? await stores(c).generations.get(set.id, Number(id)) : undefined;
+    const generationId = idParam(id);
+    const generation = set && generationId !== undefined ? await stores(c).generations.get(set.id, generationId) : undefined;
     if (!generation) return c.json({ error: `no generation ${id} of this feature set` }, 404);
     return c.body(generation.document, 200, { "content-type": "application/json; charset=utf-8" });
   });

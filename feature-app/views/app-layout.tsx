@@ -8,9 +8,11 @@ import { raw } from "hono/html";
 import { type AssetName, assetUrl } from "../../src/http/static-assets";
 import type { Locale } from "../../src/i18n/messages";
 import { HtmxScripts, PageHead } from "../../views/page-head";
+import { LanguageSwitch, SignOut } from "../../views/top-bar";
 import type { Assignment } from "../app";
 import type { AppTranslate } from "../messages";
 import { type AppEnv, appPage } from "../context";
+import { isHtmx } from "../../src/http/htmx";
 
 export type Section = "catalog" | "import" | "versions" | "sets" | "charts";
 
@@ -29,12 +31,6 @@ export interface AppPage {
   adminPath: string;
   /** Path and query of this page, so the language switch comes back to it. */
   currentPath: string;
-}
-
-function languageLink(currentPath: string, locale: Locale): string {
-  const url = new URL(currentPath, "http://x");
-  url.searchParams.set("lang", locale);
-  return `${url.pathname}${url.search}`;
 }
 
 export function AppLayout(props: {
@@ -88,20 +84,8 @@ export function AppLayout(props: {
             </span>
             {page.assignment.role === "admin" && <a href={page.adminPath}>{t("nav.console")}</a>}
             <span id="signed-in-as">{t("nav.signedInAs", { name: page.assignment.displayName || page.assignment.user })}</span>
-            {/* The gateway, not this app, owns sessions: the form goes to its /logout. */}
-            <form method="post" action="/logout" class="inline">
-              <button type="submit" class="link">
-                {t("nav.signOut")}
-              </button>
-            </form>
-            <fieldset class="lang-switch">
-              <legend class="visually-hidden">{t("lang.switch")}</legend>
-              {(["en", "ko"] as const).map((locale) => (
-                <a href={languageLink(page.currentPath, locale)} hreflang={locale} aria-current={page.locale === locale ? "true" : undefined}>
-                  {t(`lang.${locale}`)}
-                </a>
-              ))}
-            </fieldset>
+            <SignOut label={t("nav.signOut")} />
+            <LanguageSwitch locale={page.locale} currentPath={page.currentPath} label={t("lang.switch")} names={{ en: t("lang.en"), ko: t("lang.ko") }} />
           </nav>
         </header>
         <main id="main">{props.children}</main>
@@ -129,7 +113,7 @@ export function NoticePage(props: { page: AppPage; title: string; message: strin
 /** An error as the request wants it: JSON for the API, the message alone for htmx, else a page. */
 export function errorAnswer(c: Context<AppEnv>, status: ContentfulStatusCode, message: string) {
   if (c.req.path.startsWith("/app/api/") || !c.var.appT) return c.json({ error: message }, status);
-  if (c.req.header("hx-request") === "true") {
+  if (isHtmx(c)) {
     return c.html(
       <p class="notice bad card" role="alert">
         {message}

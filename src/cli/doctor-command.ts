@@ -82,9 +82,9 @@ ${COMMON_USAGE}`,
       ...checkCertificate(config),
       ...(process.platform === "win32" ? [checkWindowsFirewall(config.port)] : []),
       {
-        status: demoCatalog.features.length > 0 ? "OK" : "FAIL",
+        status: demoCatalog().features.length > 0 ? "OK" : "FAIL",
         name: "demo catalog",
-        detail: `${demoCatalog.features.length} features embedded`,
+        detail: `${demoCatalog().features.length} features embedded`,
       },
     ];
     for (const check of checks) console.log(`${check.status.padEnd(4)} ${check.name}: ${check.detail}`);

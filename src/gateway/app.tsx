@@ -38,6 +38,7 @@ import { homeRoutes } from "./routes/home";
 import { loginRoutes } from "./routes/login";
 import { metricsRoutes } from "./routes/metrics";
 import { setupRoutes } from "./routes/setup";
+import { isHtmx } from "../http/htmx";
 
 const log = createLogger("gateway");
 
@@ -150,7 +151,7 @@ export function createGatewayApp(deps: GatewayDeps) {
     let message = t ? t("error.generic") : "internal error";
     if (error instanceof PublicError && status < 500) message = error.messageKey && t ? t(error.messageKey) : error.message;
     if (!t || c.req.header("accept")?.includes("application/json")) return c.json({ error: message }, status);
-    if (c.req.header("hx-request")) return c.html(<p class="notice bad card">{message}</p>, status);
+    if (isHtmx(c)) return c.html(<p class="notice bad card">{message}</p>, status);
     return c.html(<ErrorPage page={pageContext(c)} message={message} />, status);
   });
   return app;

@@ -5,6 +5,7 @@ import { PublicError } from "../errors";
 import type { UserRecord } from "../users/user-store";
 import { type GatewayContext, type GatewayEnv, actorOf } from "./context";
 import { IdentityCache } from "./identity-cache";
+import { isHtmx } from "../http/htmx";
 
 export const SESSION_COOKIE = "fgm_session";
 
@@ -98,8 +99,6 @@ export function loginUrl(c: GatewayContext, next: string): string {
   const ended = c.get("sessionEnded");
   return `/login?next=${encodeURIComponent(next)}${ended ? `&ended=${ended}` : ""}`;
 }
-
-const isHtmx = (c: GatewayContext) => c.req.header("hx-request") === "true";
 
 /**
  * The page the person is on: for an htmx request the page that sent it (HX-Current-URL), else

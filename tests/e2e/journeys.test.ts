@@ -52,7 +52,7 @@ async function englishLeftOn(page: Page): Promise<string[]> {
  * plus two market-specific features.
  */
 function marketCsv(): string {
-  const [header = "", ...rows] = catalogToCsv(demoCatalog.features).split("\r\n");
+  const [header = "", ...rows] = catalogToCsv(demoCatalog().features).split("\r\n");
   const renamed = header.replace("id,name,category,release,package,status", "Feature ID,Title,Group,Release train,package,State").replace("requires", "Needs");
   return [renamed, ...rows, "MK-1,Market base,Local,Rel-18,,active,,,,", "MK-2,Market plus,Local,Rel-18,,trial,,MK-1,,"].join("\n");
 }

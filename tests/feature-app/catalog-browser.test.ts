@@ -2,7 +2,7 @@
 // the results (htmx) and keeps the URL; the charts draw; a CSV with its own column names goes
 // through upload, mapping and import with the progress bar — all without a console error.
 import { expect, test } from "bun:test";
-import { CHROMIUM, launchBrowser } from "../helpers/browser";
+import { CHROMIUM, consoleProblems, launchBrowser } from "../helpers/browser";
 import { runCli, startServe } from "../helpers/cli";
 import { tempDir } from "../helpers/temp-dir";
 
@@ -16,11 +16,7 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)(
     const browser = await launchBrowser();
     try {
       const page = await (await browser.newContext({ locale: "en-US" })).newPage();
-      const problems: string[] = [];
-      page.on("console", (message) => {
-        if (message.type() === "error") problems.push(message.text());
-      });
-      page.on("pageerror", (error) => problems.push(error.message));
+      const problems = consoleProblems(page);
 
       // Records the progress messages every page's live socket receives.
       await page.addInitScript(() => {

@@ -2,7 +2,7 @@
 // find a feature with the search box and add it (its prerequisites come along), see a bad value
 // refused as it is typed and the error go away when corrected, save a site, and see the charts.
 import { expect, test } from "bun:test";
-import { CHROMIUM, launchBrowser } from "../helpers/browser";
+import { CHROMIUM, consoleProblems, launchBrowser } from "../helpers/browser";
 import { runCli, startServe } from "../helpers/cli";
 import { tempDir } from "../helpers/temp-dir";
 
@@ -13,11 +13,7 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("the feature
   const browser = await launchBrowser();
   try {
     const page = await (await browser.newContext({ locale: "en-US" })).newPage();
-    const problems: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(message.text());
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
+    const problems = consoleProblems(page);
 
     await page.goto(`${gateway.url}/app/sets`);
     await page.fill("#field-name", "Browser set");

@@ -1,7 +1,7 @@
 // The Settings tab in a real browser: a bad value is marked beside its field and a good one is
 // saved, both through htmx without a page reload, with no console error under the CSP.
 import { expect, test } from "bun:test";
-import { CHROMIUM, launchBrowser } from "../helpers/browser";
+import { CHROMIUM, consoleProblems, launchBrowser } from "../helpers/browser";
 import { runCli, startServe } from "../helpers/cli";
 import { query } from "../helpers/database";
 import { tempDir } from "../helpers/temp-dir";
@@ -13,11 +13,7 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("settings ar
   const browser = await launchBrowser();
   try {
     const page = await (await browser.newContext({ locale: "en-US" })).newPage();
-    const problems: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(message.text());
-    });
-    page.on("pageerror", (error) => problems.push(error.message));
+    const problems = consoleProblems(page);
     await page.goto(`${gateway.url}/admin/settings`);
     expect(await page.locator("#setting-port").isDisabled()).toBe(true);
     // Survives only as long as the page is not reloaded.

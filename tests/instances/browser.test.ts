@@ -2,7 +2,7 @@
 // no console error, says it is connected (in Korean here), and when its instance dies it says it
 // is reconnecting and reconnects by itself to the instance that replaces it.
 import { expect, test } from "bun:test";
-import { CHROMIUM, launchBrowser } from "../helpers/browser";
+import { CHROMIUM, consoleProblems, launchBrowser } from "../helpers/browser";
 import { runCli, startServe } from "../helpers/cli";
 import { instanceOf, waitFor } from "../helpers/database";
 import { tempDir } from "../helpers/temp-dir";
@@ -16,11 +16,7 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)(
     const browser = await launchBrowser();
     try {
       const page = await (await browser.newContext({ locale: "ko-KR" })).newPage();
-      const problems: string[] = [];
-      page.on("console", (message) => {
-        if (message.type() === "error" && !message.text().includes("WebSocket")) problems.push(message.text());
-      });
-      page.on("pageerror", (error) => problems.push(error.message));
+      const problems = consoleProblems(page, /WebSocket/);
       await page.goto(`${gateway.url}/app/`);
       await page.waitForFunction(() => document.getElementById("connection-status")?.textContent === "연결됨");
       expect(await page.locator("html").getAttribute("lang")).toBe("ko");

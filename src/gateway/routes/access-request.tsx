@@ -5,6 +5,7 @@ import { AccessRequestForm, DeniedPage } from "../../../views/denied-page";
 import { PublicError } from "../../errors";
 import { type GatewayEnv, pageContext } from "../context";
 import { admit } from "../identity";
+import { isHtmx } from "../../http/htmx";
 
 export function accessRequestRoutes() {
   const app = new Hono<GatewayEnv>();
@@ -16,7 +17,7 @@ export function accessRequestRoutes() {
     const values = { name: String(body.name ?? ""), reason: String(body.reason ?? "") };
     const address = c.get("clientAddressText");
     const page = pageContext(c);
-    const htmx = c.req.header("hx-request") === "true";
+    const htmx = isHtmx(c);
     const { accessRequests } = c.get("services");
     try {
       const pending = await accessRequests.submit(address, values);

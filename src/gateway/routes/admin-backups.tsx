@@ -7,6 +7,7 @@ import { cancelPendingRestore, checkBackup, pendingRestore, schedulePendingResto
 import { PublicError } from "../../errors";
 import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
 import { requireAdmin } from "../identity";
+import { isHtmx } from "../../http/htmx";
 
 function policy(c: GatewayContext): BackupPolicy {
   const { config, backups } = c.get("services");
@@ -25,7 +26,7 @@ export function adminBackupRoutes() {
   /** The backups section after a change: the fragment for htmx, else back to the page. */
   const answer = (c: GatewayContext, message?: string) => {
     const { config } = c.get("services");
-    if (c.req.header("hx-request") !== "true") return c.redirect(`${config.adminPath}/backups`, 303);
+    if (!isHtmx(c)) return c.redirect(`${config.adminPath}/backups`, 303);
     return c.html(
       <BackupsSection
         page={pageContext(c)}

@@ -8,6 +8,7 @@ import type { LiveSettings } from "../../settings/live-settings";
 import { type SettingErrors, resetSetting, saveSettingsForm, valueText } from "../../settings/settings-editor";
 import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
 import { requireAdmin } from "../identity";
+import { isHtmx } from "../../http/htmx";
 
 function inputKind(key: ConsoleSettingKey): Pick<SettingRow, "input" | "options"> {
   const spec = settingSpec(key);
@@ -62,7 +63,7 @@ export function adminSettingsRoutes() {
    * shown in place); without htmx, the page — a redirect after a success, so a reload does not post again.
    */
   const answer = (c: GatewayContext, view: SettingsView, status: 200 | 400) => {
-    if (c.req.header("hx-request") === "true") return c.html(<SettingsSection page={pageContext(c)} view={view} />);
+    if (isHtmx(c)) return c.html(<SettingsSection page={pageContext(c)} view={view} />);
     if (status === 200) return c.redirect(`${c.get("services").config.adminPath}/settings`, 303);
     return c.html(<SettingsPage page={pageContext(c)} view={view} />, status);
   };

@@ -7,6 +7,7 @@ import { formFields } from "../../http/form-body";
 import { type UserChanges, UserFieldError, type UserRecord } from "../../users/user-store";
 import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
 import { requireAdmin } from "../identity";
+import { isHtmx } from "../../http/htmx";
 
 async function userOf(c: GatewayContext): Promise<UserRecord> {
   const id = Number(c.req.param("id"));
@@ -21,7 +22,7 @@ async function userOf(c: GatewayContext): Promise<UserRecord> {
  */
 function answer(c: GatewayContext, user: UserRecord, outcome: UserEditorOutcome) {
   const refused = outcome.error !== undefined || outcome.fieldErrors !== undefined;
-  if (c.req.header("hx-request") === "true") return c.html(<UserEditor page={pageContext(c)} user={user} outcome={outcome} />);
+  if (isHtmx(c)) return c.html(<UserEditor page={pageContext(c)} user={user} outcome={outcome} />);
   if (!refused) return c.redirect(`${c.get("services").config.adminPath}/users/${user.id}`, 303);
   return c.html(<UserPage page={pageContext(c)} user={user} outcome={outcome} />, 400);
 }

@@ -18,6 +18,7 @@ import type { UserStore } from "../../users/user-store";
 import { PublicError } from "../../errors";
 import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
 import { requireAdmin } from "../identity";
+import { isHtmx } from "../../http/htmx";
 
 function idParam(c: GatewayContext): number {
   const id = Number(c.req.param("id"));
@@ -39,7 +40,7 @@ export function adminRoutes() {
     const { users, accessRequests, config } = c.get("services");
     const page = pageContext(c);
     const status = outcome.error ? 400 : 200;
-    if (c.req.header("hx-request") === "true") {
+    if (isHtmx(c)) {
       return c.html(<UsersSection page={page} users={await users.list()} {...outcome} />);
     }
     if (!outcome.error) return c.redirect(`${config.adminPath}/access`, 303);
@@ -104,7 +105,7 @@ export function adminRoutes() {
   const requestsAnswer = async (c: GatewayContext, outcome: { message?: string; error?: string }) => {
     const { accessRequests, users, config } = c.get("services");
     const page = pageContext(c);
-    if (c.req.header("hx-request") !== "true") {
+    if (!isHtmx(c)) {
       if (!outcome.error) return c.redirect(`${config.adminPath}/access`, 303);
       const requests = await accessRequests.listPending();
       return c.html(
@@ -153,7 +154,7 @@ export function adminRoutes() {
     const id = idParam(c);
     const { sessions, config } = c.get("services");
     await sessions.revoke(id, actorOf(c));
-    if (c.req.header("hx-request") !== "true") return c.redirect(`${config.adminPath}/sessions`, 303);
+    if (!isHtmx(c)) return c.redirect(`${config.adminPath}/sessions`, 303);
     const page = pageContext(c);
     return c.html(
       <SessionsSection
@@ -187,7 +188,7 @@ export function adminRoutes() {
         error = (failure as Error).message;
       }
       await c.get("services").audit(actorOf(c), `instance.${action}`, user.name, error ?? "");
-      if (c.req.header("hx-request") !== "true") return c.redirect(config.adminPath, 303);
+      if (!isHtmx(c)) return c.redirect(config.adminPath, 303);
       const page = pageContext(c);
 
       return c.html(

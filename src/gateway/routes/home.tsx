@@ -4,11 +4,12 @@ import { NoticePage } from "../../../views/notice-page";
 import { isThisMachine } from "../../net/ip";
 import { type GatewayContext, type GatewayEnv, pageContext } from "../context";
 import { type Admission, admit, currentPage, loginUrl, sendTo } from "../identity";
+import { isHtmx } from "../../http/htmx";
 
 /** The answer for a visitor who is not (yet) let in, whatever page they asked for. */
 export async function turnAway(c: GatewayContext, admission: Exclude<Admission, { kind: "in" }>, next: string) {
   // A fragment request from a page whose session has ended: the whole tab goes to where a visit would.
-  if (c.req.header("hx-request") === "true") return sendTo(c, admission.kind === "needs-password" ? loginUrl(c, currentPage(c)) : "/");
+  if (isHtmx(c)) return sendTo(c, admission.kind === "needs-password" ? loginUrl(c, currentPage(c)) : "/");
   const page = pageContext(c);
   const { t } = page;
   switch (admission.kind) {

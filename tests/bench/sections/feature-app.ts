@@ -8,7 +8,7 @@ import { catalogToCsv } from "../../../feature-app/catalog/catalog-file";
 import type { Feature } from "../../../feature-app/catalog/feature-schema";
 import { freePort } from "../../helpers/cli";
 import { tempDir } from "../../helpers/temp-dir";
-import type { BenchOptions, Cell, Section } from "../lib/section";
+import { type BenchOptions, type Cell, type Section, medianMs } from "../lib/section";
 
 const RUNS = 3;
 
@@ -32,16 +32,6 @@ function generatedCatalog(count: number): Feature[] {
       { name: "mode", type: "enum", allowed: ["auto", "manual", "off"], default: "auto", description: "" },
     ],
   }));
-}
-
-async function median(run: () => Promise<void>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    await run();
-    times.push(performance.now() - started);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
 }
 
 async function startInstance(command: string[], data: string) {
@@ -93,17 +83,17 @@ export const featureAppSection: Section = {
         body.append("file", new File([csv], "generated.csv", { type: "text/csv" }));
         return body;
       };
-      const uploadMs = await median(async () => void (await app.call("/app/_diag/upload", { method: "POST", body: csv })));
-      const importMs = await median(async () => void (await app.call("/app/api/catalog/import", { method: "POST", body: form() }, 201)));
+      const uploadMs = await medianMs(RUNS, async () => void (await app.call("/app/_diag/upload", { method: "POST", body: csv })));
+      const importMs = await medianMs(RUNS, async () => void (await app.call("/app/api/catalog/import", { method: "POST", body: form() }, 201)));
       rows.push([`import a ${catalogSize.toLocaleString("en")}-feature CSV (${(csv.byteLength / 1e6).toFixed(1)} MB)`, Math.round(importMs), Math.round(uploadMs), `${(importMs / uploadMs).toFixed(1)}×`, "< 2,000 ms"]);
 
       // Every second feature chosen: with the chains, resolution pulls in most of the others.
       const chosen = features.filter((_, i) => i % 2 === 1).slice(0, setSize).map((f) => f.id);
       const created = JSON.parse(new TextDecoder().decode(await app.call("/app/api/feature-sets", { method: "POST", ...json({ name: "big", content: { features: chosen, values: {}, sites: [] } }) }, 201)));
-      const resolveMs = await median(async () => void (await app.call(`/app/api/feature-sets/${created.id}`)));
+      const resolveMs = await medianMs(RUNS, async () => void (await app.call(`/app/api/feature-sets/${created.id}`)));
       rows.push([`resolve a ${chosen.length.toLocaleString("en")}-feature set (read it with its prerequisites)`, Math.round(resolveMs), Math.round(uploadMs), `${(resolveMs / uploadMs).toFixed(1)}×`, "—"]);
       let pageBytes = 0;
-      const pageMs = await median(async () => {
+      const pageMs = await medianMs(RUNS, async () => {
         pageBytes = (await app.call(`/app/sets/${created.id}`)).byteLength;
       });
       rows.push([`open that set's page (${(pageBytes / 1e6).toFixed(1)} MB of HTML)`, Math.round(pageMs), Math.round(uploadMs), `${(pageMs / uploadMs).toFixed(1)}×`, "—"]);
@@ -112,7 +102,7 @@ export const featureAppSection: Section = {
       const siteList = Array.from({ length: sites }, (_, i) => ({ name: `Site ${String(i).padStart(4, "0")}`, overrides: { [small[i % small.length]!]: { level: i % 100 } } }));
       const sited = JSON.parse(new TextDecoder().decode(await app.call("/app/api/feature-sets", { method: "POST", ...json({ name: "sites", content: { features: small, values: {}, sites: siteList } }) }, 201)));
       let zipBytes = 0;
-      const exportMs = await median(async () => {
+      const exportMs = await medianMs(RUNS, async () => {
         zipBytes = (await app.call(`/app/api/feature-sets/${sited.id}/export?sites=all`)).byteLength;
       });
       rows.push([`export ${sites.toLocaleString("en")} sites × 50 features as a zip (${(zipBytes / 1e6).toFixed(1)} MB)`, Math.round(exportMs), Math.round(uploadMs), `${(exportMs / uploadMs).toFixed(1)}×`, "< 3,000 ms"]);

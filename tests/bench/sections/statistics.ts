@@ -4,21 +4,11 @@
 import { openDatabase } from "../../../src/db/open";
 import { Statistics } from "../../../src/monitoring/statistics";
 import { tempDir } from "../../helpers/temp-dir";
-import type { BenchOptions, Cell, Section } from "../lib/section";
+import { type BenchOptions, type Cell, type Section, medianMs } from "../lib/section";
 
 const USERS = 200;
 const DAYS = 365;
 const RUNS = 5;
-
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    await run();
-    times.push(performance.now() - started);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
-}
 
 export const statisticsSection: Section = {
   name: "statistics",
@@ -49,7 +39,7 @@ export const statisticsSection: Section = {
     const statistics = new Statistics(client);
     const day = (offset: number) => new Date(now - offset * 86_400_000).toISOString().slice(0, 10);
     const ranges = { "last 30 days": { from: day(29), to: day(0) }, "whole year": { from: day(DAYS), to: day(0) } };
-    const baselineMs = await timed(() => client.execute("SELECT count(*), sum(dwell_ms) FROM sessions"));
+    const baselineMs = await medianMs(RUNS, () => client.execute("SELECT count(*), sum(dwell_ms) FROM sessions"));
     const rows: Cell[][] = [];
     try {
       for (const [label, range] of Object.entries(ranges)) {
@@ -69,7 +59,7 @@ export const statisticsSection: Section = {
             ]),
         };
         for (const [query, run] of Object.entries(queries)) {
-          const ms = await timed(run);
+          const ms = await medianMs(RUNS, run);
           rows.push([label, query, Math.round(ms), `${(ms / baselineMs).toFixed(2)}×`]);
         }
       }
