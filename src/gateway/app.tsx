@@ -15,8 +15,8 @@ import type { DwellTracker } from "../monitoring/dwell-tracker";
 import type { MetricsSampler } from "../monitoring/sampler";
 import { Statistics } from "../monitoring/statistics";
 import { PublicError } from "../errors";
-import { clientAddressMiddleware } from "../http/client-address";
-import { hostCheckMiddleware } from "../http/host-check";
+import { clientAddressMiddleware, createClientAddressResolver } from "../http/client-address";
+import { createHostCheck, hostCheckMiddleware } from "../http/host-check";
 import { sameOriginMiddleware } from "../http/same-origin";
 import { securityHeaders } from "../http/security-headers";
 import { staticRoutes } from "../http/static-assets";
@@ -26,6 +26,9 @@ import type { LiveSettings } from "../settings/live-settings";
 import { UserStore } from "../users/user-store";
 import { type GatewayEnv, type GatewayServices, pageContext } from "./context";
 import { sessionMiddleware } from "./identity";
+import { IdentityCache } from "./identity-cache";
+import { createFastLane } from "./app-fast-lane";
+import type { Server } from "bun";
 import { accessRequestRoutes } from "./routes/access-request";
 import { adminRoutes } from "./routes/admin";
 import { adminBackupRoutes } from "./routes/admin-backups";
@@ -96,8 +99,14 @@ export function createServices(deps: GatewayDeps): GatewayServices {
   };
 }
 
-export function createGatewayApp(deps: GatewayDeps) {
+export type GatewayFetch = (request: Request, server: Server<unknown>) => Response | Promise<Response>;
+
+/** Every request: the fast lane for a known user's app traffic, the router for all the rest. */
+export function createGatewayApp(deps: GatewayDeps): GatewayFetch {
   const app = new Hono<GatewayEnv>();
+  const hostCheck = createHostCheck(() => deps.live.config.publicHosts);
+  const clientAddress = createClientAddressResolver(() => deps.live.config.trustedProxies);
+  const identities = new IdentityCache();
   const services = createServices(deps);
   const formLimit = bodyLimit({
     maxSize: FORM_LIMIT_BYTES,
@@ -112,15 +121,15 @@ export function createGatewayApp(deps: GatewayDeps) {
     deps.sampler.requests.record(performance.now() - started, c.req.path.startsWith("/app/"));
   });
   app.use(securityHeaders());
-  app.use(hostCheckMiddleware(() => deps.live.config.publicHosts));
-  app.use(clientAddressMiddleware(() => deps.live.config.trustedProxies));
+  app.use(hostCheckMiddleware(hostCheck));
+  app.use(clientAddressMiddleware(clientAddress));
   app.use(localeMiddleware());
   app.use(async function provideServices(c, next) {
     c.set("services", services);
     await next();
   });
   app.use(sameOriginMiddleware());
-  app.use(sessionMiddleware());
+  app.use(sessionMiddleware(identities));
   // The console's path is fixed for this run (changing it needs a restart).
   const { adminPath } = deps.live.config;
   for (const path of ["/login", "/logout", "/setup", "/access-request", `${adminPath}/*`]) app.use(path, formLimit);
@@ -154,5 +163,15 @@ export function createGatewayApp(deps: GatewayDeps) {
     if (isHtmx(c)) return c.html(<p class="notice bad card">{message}</p>, status);
     return c.html(<ErrorPage page={pageContext(c)} message={message} />, status);
   });
-  return app;
+  const fullRoute: GatewayFetch = (request, server) => app.fetch(request, { server });
+  const fastLane = createFastLane({
+    hostCheck,
+    clientAddress,
+    identities,
+    pool: deps.pool,
+    requests: deps.sampler.requests,
+    diagnostics: () => deps.live.config.diagnostics,
+    fullRoute,
+  });
+  return (request, server) => fastLane(request, server) ?? fullRoute(request, server);
 }

@@ -102,7 +102,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
           },
         })
       : undefined;
-  const app = createGatewayApp({
+  const handle = createGatewayApp({
     live,
     db: database.db,
     client: database.client,
@@ -126,7 +126,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
       hostname: config.host,
       // CONNECT carries no path, which the router cannot take; it is no proxy, so it says so.
       fetch: (request, server) =>
-        request.method === "CONNECT" ? new Response("CONNECT is not supported\n", { status: 405 }) : app.fetch(request, { server }),
+        request.method === "CONNECT" ? new Response("CONNECT is not supported\n", { status: 405 }) : handle(request, server),
       websocket: createWebSocketRelay({
         opened: ({ userId, sessionId }) => {
           pool.socketOpened(userId);

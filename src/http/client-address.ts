@@ -31,8 +31,16 @@ export function resolveClientAddress(peer: Address | null, forwardedFor: string 
 /** Past this many distinct peers the memo starts over, so a scan of many addresses cannot grow it. */
 const MEMO_LIMIT = 4096;
 
-/** `trustedProxies` is asked on every request, so the console can change the list while running. */
-export function clientAddressMiddleware(trustedProxies: () => string[]) {
+export interface ClientAddress {
+  address: Address | null;
+  text: string;
+}
+
+/**
+ * Who sent a request, as a function of the server and the request.
+ * `trustedProxies` is asked on every request, so the console can change the list while running.
+ */
+export function createClientAddressResolver(trustedProxies: () => string[]): (server: Server<unknown> | undefined, request: Request) => ClientAddress {
   let parsedFrom: string[] | undefined;
   let trusted: IpRule[] = [];
   const currentRules = () => {
@@ -48,7 +56,7 @@ export function clientAddressMiddleware(trustedProxies: () => string[]) {
   };
   // Parsing and printing an address is BigInt work, and the same few peers come back on every
   // request: each peer's parsed and canonical forms are remembered.
-  const peers = new Map<string, { address: Address | null; text: string }>();
+  const peers = new Map<string, ClientAddress>();
   const peerOf = (raw: string) => {
     let known = peers.get(raw);
     if (!known) {
@@ -59,15 +67,24 @@ export function clientAddressMiddleware(trustedProxies: () => string[]) {
     }
     return known;
   };
+  const unknown: ClientAddress = { address: null, text: "unknown" };
+  return (server, request) => {
+    const raw = server?.requestIP(request)?.address;
+    const peer = raw === undefined ? unknown : peerOf(raw);
+    const rules = currentRules();
+    const forwardedFor = rules.length > 0 ? (request.headers.get("x-forwarded-for") ?? undefined) : undefined;
+    if (!forwardedFor) return peer;
+    const address = resolveClientAddress(peer.address, forwardedFor, rules);
+    return address === peer.address ? peer : { address, text: address ? formatAddress(address) : "unknown" };
+  };
+}
+
+export function clientAddressMiddleware(resolve: ReturnType<typeof createClientAddressResolver>) {
   return createMiddleware<{ Bindings: ServerBindings; Variables: ClientAddressVariables }>(
     async function clientAddress(c, next) {
-      const raw = c.env?.server?.requestIP(c.req.raw)?.address;
-      const peer = raw === undefined ? { address: null, text: "unknown" } : peerOf(raw);
-      const rules = currentRules();
-      const forwardedFor = rules.length > 0 ? c.req.header("x-forwarded-for") : undefined;
-      const address = forwardedFor ? resolveClientAddress(peer.address, forwardedFor, rules) : peer.address;
+      const { address, text } = resolve(c.env?.server, c.req.raw);
       c.set("clientAddress", address);
-      c.set("clientAddressText", address === peer.address ? peer.text : address ? formatAddress(address) : "unknown");
+      c.set("clientAddressText", text);
       await next();
     },
   );

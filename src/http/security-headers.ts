@@ -17,15 +17,25 @@ function setHeader(c: Context, name: string, value: string): void {
   }
 }
 
-/** No inline script anywhere: htmx and uPlot are served from /static, so the policy can forbid it. */
+/**
+ * What every answer carries, the relayed app's too. No inline script anywhere: htmx and uPlot are
+ * served from /static, so the policy can forbid it.
+ */
+export function securityHeaderList(https: boolean, contentType: string | null): [string, string][] {
+  const list: [string, string][] = [
+    ["x-content-type-options", "nosniff"],
+    ["referrer-policy", "same-origin"],
+    ["x-frame-options", "DENY"],
+  ];
+  // Under HTTPS, browsers are told to come back over HTTPS only.
+  if (https) list.push(["strict-transport-security", "max-age=31536000"]);
+  if (contentType?.startsWith("text/html")) list.push(["content-security-policy", CONTENT_SECURITY_POLICY]);
+  return list;
+}
+
 export function securityHeaders() {
   return createMiddleware(async function securityHeaders(c, next) {
     await next();
-    setHeader(c, "x-content-type-options", "nosniff");
-    setHeader(c, "referrer-policy", "same-origin");
-    setHeader(c, "x-frame-options", "DENY");
-    // Under HTTPS, browsers are told to come back over HTTPS only.
-    if (c.req.url.startsWith("https:")) setHeader(c, "strict-transport-security", "max-age=31536000");
-    if (c.res.headers.get("content-type")?.startsWith("text/html")) setHeader(c, "content-security-policy", CONTENT_SECURITY_POLICY);
+    for (const [name, value] of securityHeaderList(c.req.url.startsWith("https:"), c.res.headers.get("content-type"))) setHeader(c, name, value);
   });
 }

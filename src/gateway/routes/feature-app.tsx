@@ -8,22 +8,9 @@ import { admit } from "../identity";
 import { UpstreamError, proxyHttp, upstreamHeaders } from "../proxy";
 import { connectUpstream } from "../websocket-relay";
 import { turnAway } from "./home";
+import { appPathClosed, decodedPath } from "../app-paths";
 
 const log = createLogger("proxy");
-
-/** Paths of the app's own protocol with the gateway, which browsers have no business calling. */
-const GATEWAY_ONLY = /^\/app\/_claim\b/;
-/** Large-body diagnostics for the benchmark suite; closed unless the server runs with --diagnostics. */
-const DIAGNOSTICS = /^\/app\/_diag\b/;
-
-/** The path as the feature app will see it (it decodes %5F to _), so the filters below cannot be dodged. */
-function decodedPath(path: string): string | undefined {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return undefined;
-  }
-}
 
 function poolUser(c: GatewayContext): PoolUser {
   const { user } = c.get("identity")!;
@@ -77,7 +64,7 @@ export function featureAppRoutes() {
     if (path === undefined) return c.json({ error: "malformed path" }, 400);
     const admission = await admit(c);
     if (admission.kind !== "in") return turnAway(c, admission, path);
-    if (GATEWAY_ONLY.test(path) || (DIAGNOSTICS.test(path) && !c.get("services").config.diagnostics)) return c.notFound();
+    if (appPathClosed(path, c.get("services").config.diagnostics)) return c.notFound();
     const { pool } = c.get("services");
     const user = poolUser(c);
 

@@ -1,0 +1,19 @@
+// Which /app/… paths a browser may reach, shared by the full route and the fast lane.
+
+/** Paths of the app's own protocol with the gateway, which browsers have no business calling. */
+const GATEWAY_ONLY = /^\/app\/_claim\b/;
+/** Large-body diagnostics for the benchmark suite; closed unless the server runs with --diagnostics. */
+const DIAGNOSTICS = /^\/app\/_diag\b/;
+
+/** The path as the feature app will see it (it decodes %5F to _), so the filters below cannot be dodged. */
+export function decodedPath(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}
+
+export function appPathClosed(decoded: string, diagnostics: boolean): boolean {
+  return GATEWAY_ONLY.test(decoded) || (DIAGNOSTICS.test(decoded) && !diagnostics);
+}
