@@ -7,6 +7,7 @@ const DIAGNOSTICS = /^\/app\/_diag\b/;
 
 /** The path as the feature app will see it (it decodes %5F to _), so the filters below cannot be dodged. */
 export function decodedPath(path: string): string | undefined {
+  if (!path.includes("%")) return path;
   try {
     return decodeURIComponent(path);
   } catch {

@@ -36,9 +36,14 @@ export interface ForwardedIdentity {
   role: "admin" | "user";
 }
 
-function connectionListed(headers: Headers): Set<string> {
+const NONE_LISTED: ReadonlySet<string> = new Set();
+
+function connectionListed(headers: Headers): ReadonlySet<string> {
+  const listed = headers.get("connection");
+  // Most requests carry none, or only keep-alive: no list to build for them.
+  if (!listed || listed === "keep-alive" || listed === "close") return NONE_LISTED;
   return new Set(
-    (headers.get("connection") ?? "")
+    listed
       .split(",")
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),

@@ -5,7 +5,7 @@ import { TOKEN_HEADER } from "../../../feature-app/instance-token";
 import { type BenchGateway, type Upstream, loadApp, startGateway, upstreamOf, visitorFor } from "./gateway";
 import { join } from "node:path";
 import { freePort } from "../../helpers/cli";
-import { startChild, waitForHttp } from "./processes";
+import { childPids, startChild, waitForHttp } from "./processes";
 import { type RunningProxy, startChp, startNginx } from "./rival-proxies";
 
 export interface Path {
@@ -15,6 +15,8 @@ export interface Path {
   websocket: boolean;
   /** What a client of this path sends besides the request itself. */
   headers: Record<string, string>;
+  /** The processes doing the relaying, whose CPU time is the proxy's cost (none for direct). */
+  relayPids: number[];
 }
 
 export interface ProxyPaths {
@@ -46,9 +48,15 @@ export async function startProxyPaths(command: string[]): Promise<ProxyPaths> {
     await loadApp(visitor);
     const upstream = await upstreamOf(visitor);
     const paths: Path[] = [
-      { name: "direct", url: `http://127.0.0.1:${upstream.port}`, websocket: true, headers: { [TOKEN_HEADER]: upstream.token } },
+      { name: "direct", url: `http://127.0.0.1:${upstream.port}`, websocket: true, headers: { [TOKEN_HEADER]: upstream.token }, relayPids: [] },
       // Origin as a browser sends it: the gateway refuses cross-site uploads and WebSockets.
-      { name: "5gfm", url: gateway.url, websocket: true, headers: { cookie: visitor.cookieHeader(), origin: gateway.url } },
+      {
+        name: "5gfm",
+        url: gateway.url,
+        websocket: true,
+        headers: { cookie: visitor.cookieHeader(), origin: gateway.url },
+        relayPids: [gateway.pid],
+      },
     ];
     const missing: string[] = [];
     for (const [name, start] of [
@@ -58,12 +66,13 @@ export async function startProxyPaths(command: string[]): Promise<ProxyPaths> {
       const proxy = await start(upstream);
       if (proxy) {
         started.push(proxy);
-        paths.push({ name, url: proxy.url, websocket: true, headers: {} });
+        // nginx relays in its worker, a child of the master.
+        paths.push({ name, url: proxy.url, websocket: true, headers: {}, relayPids: [proxy.pid, ...childPids(proxy.pid)] });
       } else missing.push(name);
     }
     const bare = await startBareBunProxy(upstream);
     started.push(bare);
-    paths.push({ name: "bun-fetch", url: bare.url, websocket: false, headers: {} });
+    paths.push({ name: "bun-fetch", url: bare.url, websocket: false, headers: {}, relayPids: [bare.pid] });
     return {
       paths,
       missing,

@@ -5,6 +5,8 @@ import { tempDir } from "../../helpers/temp-dir";
 
 export interface WrkResult {
   requestsPerSecond: number;
+  /** Requests completed in the whole run. */
+  requests: number;
   /** Bytes per second received. */
   readPerSecond: number;
   p50Ms: number;
@@ -36,6 +38,7 @@ function latencyMs(output: string, percent: string): number {
 
 export function parseWrk(output: string): WrkResult {
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(output);
+  const total = /(\d+) requests in /.exec(output);
   const transfer = /Transfer\/sec:\s+([\d.]+)(B|KB|MB|GB)/.exec(output);
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(output);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
@@ -43,6 +46,7 @@ export function parseWrk(output: string): WrkResult {
   const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
   return {
     requestsPerSecond: Number(rps[1]),
+    requests: Number(total?.[1] ?? 0),
     readPerSecond: transfer ? Number(transfer[1]) * SIZES[transfer[2]!]! : 0,
     p50Ms: latencyMs(output, "50"),
     p99Ms: latencyMs(output, "99"),

@@ -3,6 +3,7 @@
 import { type Path, ratio, startProxyPaths } from "../lib/proxy-paths";
 import { type BenchOptions, type Cell, type Section, round } from "../lib/section";
 import { requireWrk, wrk } from "../lib/wrk";
+import { cpuMs } from "../lib/processes";
 
 const TEN_MB = 10 * 1024 * 1024;
 
@@ -23,10 +24,19 @@ const CASES: Case[] = [
   { name: "10 MB upload", path: "/app/_diag/upload", connections: [1], uploadBytes: TEN_MB, transferBytes: TEN_MB },
 ];
 
+const relayCpuMs = (path: Path) => path.relayPids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+
+/**
+ * The figures of one wrk run, with the CPU time the relay spent per request: unlike a rate, it
+ * hardly depends on what else the shared machine is doing.
+ */
 async function measure(path: Path, kase: Case, connections: number, seconds: number) {
   const headers: Record<string, string> = { ...path.headers, accept: "text/html" };
   if (kase.uploadBytes) headers["content-type"] = "application/octet-stream";
-  return wrk({ url: `${path.url}${kase.path}`, connections, seconds, headers, uploadBytes: kase.uploadBytes });
+  const cpuBefore = relayCpuMs(path);
+  const result = await wrk({ url: `${path.url}${kase.path}`, connections, seconds, headers, uploadBytes: kase.uploadBytes });
+  const cpuMsSpent = relayCpuMs(path) - cpuBefore;
+  return { ...result, relayCpuUs: path.relayPids.length > 0 && result.requests > 0 ? (cpuMsSpent * 1000) / result.requests : undefined };
 }
 
 export const httpSection: Section = {
@@ -60,6 +70,7 @@ export const httpSection: Section = {
             round(result.p50Ms, 2),
             round(result.p99Ms, 2),
             result.errors,
+            result.relayCpuUs === undefined ? "—" : round(result.relayCpuUs, 1),
             ratio(value, rate("direct")),
             ratio(value, rate("nginx")),
             ratio(value, rate("chp")),
@@ -77,13 +88,14 @@ export const httpSection: Section = {
       `wrk -t1, ${options.seconds} s per figure, the paths taking turns; every path reaches the same feature-app instance.`,
       "5gfm: a real user (IP rule 127.0.0.1, where wrk connects from) with a real session cookie; every request goes through the full session, identity and pool checks.",
       "nginx: Debian's package, 1 worker, keepalive 64 to the upstream, buffering off; chp: configurable-http-proxy with --custom-header for the instance token.",
+      "relay CPU: user + system time of the relaying processes (5gfm's gateway, nginx's master and worker, chp's node, the bare relay) during the run, per request; /proc counts in 10 ms ticks.",
       "bun-fetch: a bare Bun.serve + fetch relay that only adds the token (tests/bench/lib/bare-bun-proxy.ts), the floor of any Bun-based proxy.",
       ...stack.missing.map((name) => `${name} is not installed here: its figures are missing.`),
     );
     return {
       title: "HTTP through the proxy",
       notes,
-      columns: ["case", "connections", "path", "rate", "unit", "p50 ms", "p99 ms", "errors", "× direct", "× nginx", "× chp", "× bun-fetch"],
+      columns: ["case", "connections", "path", "rate", "unit", "p50 ms", "p99 ms", "errors", "relay CPU µs/req", "× direct", "× nginx", "× chp", "× bun-fetch"],
       rows,
     };
   },
