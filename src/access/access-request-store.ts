@@ -5,6 +5,7 @@ import { type Actor, recordAudit } from "../audit";
 import type { Database } from "../db/open";
 import { accessRequests } from "../db/schema";
 import { PublicError } from "../errors";
+import { type MessageKey, messageKey } from "../i18n/messages";
 import { type Role, insertUser, prepareNewUser } from "../users/user-store";
 
 export interface AccessRequest {
@@ -19,8 +20,8 @@ export interface AccessRequest {
 }
 
 export const accessRequestSchema = v.object({
-  name: v.pipe(v.string(), v.trim(), v.minLength(1, "please give your name"), v.maxLength(80, "a name may have at most 80 characters")),
-  reason: v.pipe(v.string(), v.trim(), v.maxLength(500, "the reason may have at most 500 characters")),
+  name: v.pipe(v.string(), v.trim(), v.minLength(1, messageKey("accessRequest.error.name")), v.maxLength(80, messageKey("accessRequest.error.nameLong"))),
+  reason: v.pipe(v.string(), v.trim(), v.maxLength(500, messageKey("accessRequest.error.reasonLong"))),
 });
 
 /** Keeps a flood of requests from filling the database or the admin's screen. */
@@ -72,7 +73,7 @@ export class AccessRequestStore {
   /** Files a request from an unregistered address; a second one from the same address replaces the text of the first. */
   async submit(address: string, input: unknown): Promise<AccessRequest> {
     const parsed = v.safeParse(accessRequestSchema, input);
-    if (!parsed.success) throw new PublicError(parsed.issues[0].message, undefined, 400);
+    if (!parsed.success) throw PublicError.of(400, parsed.issues[0].message as MessageKey);
     const { name, reason } = parsed.output;
     const actor: Actor = { name: "anonymous", address };
     return this.db.transaction(async (tx) => {
@@ -85,7 +86,7 @@ export class AccessRequestStore {
         return updated!;
       }
       const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(accessRequests).where(eq(accessRequests.status, "pending"));
-      if (n >= MAX_PENDING) throw new PublicError("too many requests are waiting; please contact the administrator directly", undefined, 429);
+      if (n >= MAX_PENDING) throw PublicError.of(429, "accessRequest.error.tooMany");
       const [created] = await tx.insert(accessRequests).values({ address, name, reason }).returning();
       await recordAudit(tx, actor, "access-request.submit", name, `request=${created!.id}`);
       return created!;
@@ -124,8 +125,8 @@ export class AccessRequestStore {
 
   private async pending(id: number): Promise<AccessRequest> {
     const [request] = await this.db.select().from(accessRequests).where(eq(accessRequests.id, id));
-    if (!request) throw new PublicError("no such access request", undefined, 404);
-    if (request.status !== "pending") throw new PublicError(`this request was already ${request.status}`, undefined, 409);
+    if (!request) throw PublicError.of(404, "accessRequest.error.unknown");
+    if (request.status !== "pending") throw PublicError.of(409, "accessRequest.error.done", { status: request.status });
     return request;
   }
 }

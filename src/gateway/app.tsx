@@ -14,7 +14,7 @@ import type { InstancePool } from "../instances/instance-pool";
 import type { DwellTracker } from "../monitoring/dwell-tracker";
 import type { MetricsSampler } from "../monitoring/sampler";
 import { Statistics } from "../monitoring/statistics";
-import { PublicError } from "../errors";
+import { PublicError, publicMessage } from "../errors";
 import { clientAddressMiddleware, createClientAddressResolver } from "../http/client-address";
 import { createHostCheck, hostCheckMiddleware } from "../http/host-check";
 import { sameOriginMiddleware } from "../http/same-origin";
@@ -158,7 +158,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayFetch {
     if (status >= 500) log.error("request failed", { path: c.req.path, error: error.stack ?? error.message });
     const t = c.get("t");
     let message = t ? t("error.generic") : "internal error";
-    if (error instanceof PublicError && status < 500) message = error.messageKey && t ? t(error.messageKey) : error.message;
+    if (error instanceof PublicError && status < 500) message = t ? publicMessage(error, t) : error.message;
     if (!t || c.req.header("accept")?.includes("application/json")) return c.json({ error: message }, status);
     if (isHtmx(c)) return c.html(<p class="notice bad card">{message}</p>, status);
     return c.html(<ErrorPage page={pageContext(c)} message={message} />, status);

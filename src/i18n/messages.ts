@@ -216,6 +216,30 @@ const en = {
   "error.notFound": "This page does not exist.",
   "error.generic": "Something went wrong. The details are in the server log.",
   "error.back": "Back to the start page",
+  "user.error.name": "a user name is 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit",
+  "user.error.role": 'the role must be "admin" or "user"',
+  "user.error.passwordShort": "a password needs at least 8 characters",
+  "user.error.passwordLong": "a password may have at most 256 characters",
+  "user.error.displayName": "a display name may have at most 100 characters",
+  "user.error.passwordNeeded": "a password is required to sign in, so one must be set",
+  "user.error.exists": 'a user named "{name}" already exists',
+  "user.error.adminExists": "an administrator already exists",
+  "user.error.unknown": 'no user named "{name}"',
+  "user.error.noRule": "{name} has no IP rule {rule}",
+  "user.error.lastAdmin": "{name} is the last administrator; add or enable another one first",
+  "user.error.rulesOverlap": "{first} and {second} overlap; give each address once",
+  "user.error.ruleTaken": "{rule} overlaps {other}, which belongs to {owner}",
+  "accessRequest.error.name": "please give your name",
+  "accessRequest.error.nameLong": "a name may have at most 80 characters",
+  "accessRequest.error.reasonLong": "the reason may have at most 500 characters",
+  "accessRequest.error.tooMany": "too many requests are waiting; please contact the administrator directly",
+  "accessRequest.error.unknown": "no such access request",
+  "accessRequest.error.done": "this request was already {status}",
+  "rule.error.address": '"{input}" is not an IPv4 or IPv6 address or CIDR range',
+  "rule.error.prefix": '"{input}" has an invalid prefix length',
+  "rule.error.mappedPrefix": '"{input}": an IPv4-mapped range needs a prefix of at least 96',
+  "rule.error.prefixRange": '"{input}": the prefix length must be 0–{bits}',
+  "rule.error.hostBits": '"{input}" has host bits set under its mask; did you mean {fixed}?',
   "console.settings": "Settings",
   "settings.intro": "Values saved here win over 5gfm.json and the defaults. A setting given as a command-line flag or an FGM_* environment variable is fixed there and shown read-only.",
   "settings.live": "Take effect at once",
@@ -534,6 +558,30 @@ const ko: Record<MessageKey, string> = {
   "error.notFound": "페이지를 찾을 수 없습니다.",
   "error.generic": "문제가 발생했습니다. 자세한 내용은 서버 로그에 있습니다.",
   "error.back": "시작 페이지로 돌아가기",
+  "user.error.name": "사용자 이름은 영문자, 숫자, 점, 대시, 밑줄 1–64자이며 영문자나 숫자로 시작해야 합니다",
+  "user.error.role": '역할은 "admin" 또는 "user"여야 합니다',
+  "user.error.passwordShort": "비밀번호는 8자 이상이어야 합니다",
+  "user.error.passwordLong": "비밀번호는 256자를 넘을 수 없습니다",
+  "user.error.displayName": "표시 이름은 100자를 넘을 수 없습니다",
+  "user.error.passwordNeeded": "로그인에 비밀번호가 필요하도록 했으므로 비밀번호를 설정해야 합니다",
+  "user.error.exists": '"{name}" 사용자가 이미 있습니다',
+  "user.error.adminExists": "관리자가 이미 있습니다",
+  "user.error.unknown": '"{name}" 사용자가 없습니다',
+  "user.error.noRule": "{name}에게 IP 규칙 {rule}이(가) 없습니다",
+  "user.error.lastAdmin": "{name}은(는) 마지막 관리자입니다. 먼저 다른 관리자를 추가하거나 활성화하세요",
+  "user.error.rulesOverlap": "{first}와(과) {second}이(가) 겹칩니다. 주소는 한 번씩만 입력하세요",
+  "user.error.ruleTaken": "{rule}이(가) {owner}의 {other}와(과) 겹칩니다",
+  "accessRequest.error.name": "이름을 입력하세요",
+  "accessRequest.error.nameLong": "이름은 80자를 넘을 수 없습니다",
+  "accessRequest.error.reasonLong": "사유는 500자를 넘을 수 없습니다",
+  "accessRequest.error.tooMany": "대기 중인 요청이 너무 많습니다. 관리자에게 직접 연락하세요",
+  "accessRequest.error.unknown": "해당 접근 요청이 없습니다",
+  "accessRequest.error.done": "이 요청은 이미 처리되었습니다 ({status})",
+  "rule.error.address": '"{input}"은(는) IPv4/IPv6 주소나 CIDR 범위가 아닙니다',
+  "rule.error.prefix": '"{input}"의 접두사 길이가 올바르지 않습니다',
+  "rule.error.mappedPrefix": '"{input}": IPv4 매핑 범위의 접두사는 96 이상이어야 합니다',
+  "rule.error.prefixRange": '"{input}": 접두사 길이는 0–{bits}이어야 합니다',
+  "rule.error.hostBits": '"{input}"은(는) 마스크 아래 호스트 비트가 설정되어 있습니다. {fixed}을(를) 뜻하셨나요?',
   "console.settings": "설정",
   "settings.intro": "여기에 저장한 값은 5gfm.json과 기본값보다 우선합니다. 명령줄 옵션이나 FGM_* 환경 변수로 지정한 설정은 그쪽에 고정되어 읽기 전용으로 표시됩니다.",
   "settings.live": "바로 적용",
@@ -639,10 +687,20 @@ export type Locale = (typeof LOCALES)[number];
 
 export const CATALOG: Record<Locale, Record<MessageKey, string>> = { en, ko };
 
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+export type MessageParams = Record<string, string | number>;
+
+export type Translate = (key: MessageKey, params?: MessageParams) => string;
 
 export function translator(locale: Locale): Translate {
   const messages = CATALOG[locale];
   return (key, params) =>
     messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (params && name in params ? String(params[name]) : whole));
+}
+
+/** For the logs, the CLI and API answers, which are in English whatever the reader's language. */
+export const inEnglish = translator("en");
+
+/** A catalog key as a valibot schema's message: the error thrown from the issue words it per reader. */
+export function messageKey(key: MessageKey): MessageKey {
+  return key;
 }

@@ -1,5 +1,6 @@
 // IP addresses and CIDR rules as numbers, so that matching is exact arithmetic rather than
 // string comparison ("::ffff:10.0.0.1", "10.0.0.1" and "0:0:0:0:0:ffff:a00:1" are one client).
+import { type MessageKey, type MessageParams, inEnglish } from "../i18n/messages";
 
 export type Family = 4 | 6;
 export interface Address {
@@ -105,7 +106,13 @@ export function formatAddress({ family, value }: Address): string {
   return `${left}::${right}`;
 }
 
-export type RuleParse = { ok: true; rule: IpRule } | { ok: false; reason: string };
+export type RuleParse = { ok: true; rule: IpRule } | { ok: false; reason: string; key: MessageKey; params: MessageParams };
+
+
+/** A refused rule: the reason in English (CLI, config) and as a catalog key for pages. */
+function refused(key: MessageKey, params: MessageParams): RuleParse {
+  return { ok: false, reason: inEnglish(key, params), key, params };
+}
 
 /** Parses "address" or "address/prefix". Host bits set under the mask are refused, with the fix suggested. */
 export function parseRule(input: string): RuleParse {
@@ -113,24 +120,24 @@ export function parseRule(input: string): RuleParse {
   const slash = text.indexOf("/");
   const addrText = slash === -1 ? text : text.slice(0, slash);
   const address = parseAddress(addrText);
-  if (!address) return { ok: false, reason: `"${input}" is not an IPv4 or IPv6 address or CIDR range` };
+  if (!address) return refused("rule.error.address", { input });
   const mappedV6 = slash !== -1 && addrText.includes(":") && address.family === 4;
   const bits = BITS[address.family];
   let prefix = bits;
   if (slash !== -1) {
     const prefixText = text.slice(slash + 1);
-    if (!/^[0-9]{1,3}$/.test(prefixText)) return { ok: false, reason: `"${input}" has an invalid prefix length` };
+    if (!/^[0-9]{1,3}$/.test(prefixText)) return refused("rule.error.prefix", { input });
     prefix = Number(prefixText);
     if (mappedV6) {
-      if (prefix < 96) return { ok: false, reason: `"${input}": an IPv4-mapped range needs a prefix of at least 96` };
+      if (prefix < 96) return refused("rule.error.mappedPrefix", { input });
       prefix -= 96;
     }
-    if (prefix > bits) return { ok: false, reason: `"${input}": the prefix length must be 0–${bits}` };
+    if (prefix > bits) return refused("rule.error.prefixRange", { input, bits });
   }
   const network = address.value & mask(address.family, prefix);
   if (network !== address.value) {
     const fixed = formatRule({ family: address.family, network, prefix });
-    return { ok: false, reason: `"${input}" has host bits set under its mask; did you mean ${fixed}?` };
+    return refused("rule.error.hostBits", { input, fixed });
   }
   return { ok: true, rule: { family: address.family, network, prefix } };
 }

@@ -6,6 +6,7 @@ import { type Actor, type Tx, recordAudit } from "../audit";
 import type { Database } from "../db/open";
 import { sessions, userIpRules, users } from "../db/schema";
 import { PublicError } from "../errors";
+import { type MessageKey, type MessageParams, inEnglish, messageKey } from "../i18n/messages";
 import { type Address, type IpRule, formatRule, parseRule, ruleMatches, rulesOverlap } from "../net/ip";
 
 export type Role = "admin" | "user";
@@ -27,46 +28,48 @@ export const userNameSchema = v.pipe(
   v.trim(),
   v.regex(
     /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
-    "a user name is 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit",
+    messageKey("user.error.name"),
   ),
 );
-export const roleSchema = v.picklist(["admin", "user"], 'the role must be "admin" or "user"');
+export const roleSchema = v.picklist(["admin", "user"], messageKey("user.error.role"));
 export const passwordSchema = v.pipe(
   v.string(),
-  v.minLength(8, "a password needs at least 8 characters"),
-  v.maxLength(256, "a password may have at most 256 characters"),
+  v.minLength(8, messageKey("user.error.passwordShort")),
+  v.maxLength(256, messageKey("user.error.passwordLong")),
 );
-const displayNameSchema = v.pipe(v.string(), v.trim(), v.maxLength(100, "a display name may have at most 100 characters"));
+const displayNameSchema = v.pipe(v.string(), v.trim(), v.maxLength(100, messageKey("user.error.displayName")));
 
 export type UserField = "name" | "displayName" | "role" | "addresses" | "password" | "requirePassword";
+
 
 /** A refused value that belongs to one field of a user form, so the console can show it there. */
 export class UserFieldError extends PublicError {
   constructor(
     readonly field: UserField,
-    message: string,
+    key: MessageKey,
+    params?: MessageParams,
     status = 400,
   ) {
-    super(message, undefined, status);
+    super(inEnglish(key, params), undefined, status, key, params);
   }
 }
 
 function check<T>(field: UserField, schema: v.GenericSchema<unknown, T>, value: unknown): T {
   const result = v.safeParse(schema, value);
-  if (!result.success) throw new UserFieldError(field, result.issues[0].message);
+  if (!result.success) throw new UserFieldError(field, result.issues[0].message as MessageKey);
   return result.output;
 }
 
 function parseRules(inputs: string[]): IpRule[] {
   const rules = inputs.map((input) => {
     const parsed = parseRule(input);
-    if (!parsed.ok) throw new UserFieldError("addresses", parsed.reason);
+    if (!parsed.ok) throw new UserFieldError("addresses", parsed.key, parsed.params);
     return parsed.rule;
   });
   for (let i = 0; i < rules.length; i++) {
     for (let j = i + 1; j < rules.length; j++) {
       if (rulesOverlap(rules[i]!, rules[j]!)) {
-        throw new UserFieldError("addresses", `${formatRule(rules[i]!)} and ${formatRule(rules[j]!)} overlap; give each address once`);
+        throw new UserFieldError("addresses", "user.error.rulesOverlap", { first: formatRule(rules[i]!), second: formatRule(rules[j]!) });
       }
     }
   }
@@ -117,7 +120,7 @@ export async function prepareNewUser(input: NewUser): Promise<PreparedUser> {
   // Admins present their password unless an admin turns that off explicitly.
   const requirePassword = input.requirePassword ?? (passwordHash !== null && role === "admin");
   if (requirePassword && passwordHash === null) {
-    throw new UserFieldError("requirePassword", "a password is required to sign in, so one must be set");
+    throw new UserFieldError("requirePassword", "user.error.passwordNeeded");
   }
   return { name, displayName, role, rules, passwordHash, requirePassword, enabled: input.enabled ?? true };
 }
@@ -125,7 +128,7 @@ export async function prepareNewUser(input: NewUser): Promise<PreparedUser> {
 /** Inserts a prepared user inside the caller's transaction; returns the new id. */
 export async function insertUser(tx: Tx, user: PreparedUser, actor: Actor): Promise<number> {
   const existing = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.name}) = lower(${user.name})`);
-  if (existing.length > 0) throw new UserFieldError("name", `a user named "${user.name}" already exists`, 409);
+  if (existing.length > 0) throw new UserFieldError("name", "user.error.exists", { name: user.name }, 409);
   await assertRulesFree(tx, user.rules, undefined);
   const [created] = await tx
     .insert(users)
@@ -209,7 +212,7 @@ export class UserStore {
         .from(users)
         .where(and(eq(users.role, "admin"), eq(users.enabled, true)))
         .limit(1);
-      if (admins.length > 0) throw new PublicError("an administrator already exists", undefined, 409);
+      if (admins.length > 0) throw PublicError.of(409, "user.error.adminExists");
       return insertUser(tx, prepared, actor);
     });
     return (await this.getById(id))!;
@@ -221,14 +224,14 @@ export class UserStore {
    */
   async update(name: string, changes: UserChanges, actor: Actor, options: { keepSessionId?: number } = {}): Promise<UserRecord> {
     const user = await this.get(name);
-    if (!user) throw new PublicError(`no user named "${name}"`, undefined, 404);
+    if (!user) throw PublicError.of(404, "user.error.unknown", { name });
     const role = changes.role === undefined ? undefined : check("role", roleSchema, changes.role);
     const displayName = changes.displayName === undefined ? undefined : check("displayName", displayNameSchema, changes.displayName);
     let ruleTexts = changes.ips ?? user.ipRules;
     if (changes.removeIps?.length) {
       const removing = parseRules(changes.removeIps).map(formatRule);
       for (const rule of removing) {
-        if (!ruleTexts.includes(rule)) throw new UserFieldError("addresses", `${user.name} has no IP rule ${rule}`);
+        if (!ruleTexts.includes(rule)) throw new UserFieldError("addresses", "user.error.noRule", { name: user.name, rule });
       }
       ruleTexts = ruleTexts.filter((r) => !removing.includes(r));
     }
@@ -242,7 +245,7 @@ export class UserStore {
     if (passwordHash === null) requirePassword = false;
     else if (passwordHash !== undefined && changes.requirePassword === undefined && finalRole === "admin") requirePassword = true;
     if (requirePassword && !willHavePassword) {
-      throw new UserFieldError("requirePassword", "a password is required to sign in, so one must be set");
+      throw new UserFieldError("requirePassword", "user.error.passwordNeeded");
     }
     const newRules = rules.map(formatRule);
     const staysUsableAdmin = finalRole === "admin" && (changes.enabled ?? user.enabled) && newRules.length > 0;
@@ -279,7 +282,7 @@ export class UserStore {
 
   async remove(name: string, actor: Actor): Promise<void> {
     const user = await this.get(name);
-    if (!user) throw new PublicError(`no user named "${name}"`, undefined, 404);
+    if (!user) throw PublicError.of(404, "user.error.unknown", { name });
     if (user.role === "admin" && user.enabled) await this.assertNotLastAdmin(user);
     await this.db.transaction(async (tx) => {
       await tx.delete(users).where(eq(users.id, user.id));
@@ -291,7 +294,7 @@ export class UserStore {
   private async assertNotLastAdmin(user: UserRecord): Promise<void> {
     const others = (await this.list()).filter((u) => u.id !== user.id && u.role === "admin" && u.enabled && u.ipRules.length > 0);
     if (others.length === 0) {
-      throw new PublicError(`${user.name} is the last administrator; add or enable another one first`, undefined, 409);
+      throw PublicError.of(409, "user.error.lastAdmin", { name: user.name });
     }
   }
 
@@ -325,7 +328,7 @@ async function assertRulesFree(tx: Tx, rules: IpRule[], ownerId: number | undefi
     if (!parsed.ok) continue;
     for (const rule of rules) {
       if (rulesOverlap(rule, parsed.rule)) {
-        throw new UserFieldError("addresses", `${formatRule(rule)} overlaps ${other.rule}, which belongs to ${other.name}`, 409);
+        throw new UserFieldError("addresses", "user.error.ruleTaken", { rule: formatRule(rule), other: other.rule, owner: other.name }, 409);
       }
     }
   }

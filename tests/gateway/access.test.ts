@@ -113,7 +113,7 @@ describe("an established server", () => {
 
     const empty = await visitor.post("/access-request", { name: " ", reason: "" });
     expect(empty.status).toBe(400);
-    expect(empty.body).toContain("please give your name");
+    expect(empty.body).toContain("이름을 입력하세요");
     const sent = await visitor.post("/access-request", { name: "Min-ji Lee", reason: "RAN planning <team>" }, { "hx-request": "true" });
     expect(sent.status).toBe(200);
     expect(sent.body).toContain('id="request-sent"');

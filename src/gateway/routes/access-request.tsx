@@ -2,7 +2,7 @@
 import { formFields } from "../../http/form-body";
 import { Hono } from "hono";
 import { AccessRequestForm, DeniedPage } from "../../../views/denied-page";
-import { PublicError } from "../../errors";
+import { PublicError, publicMessage } from "../../errors";
 import { type GatewayEnv, pageContext } from "../context";
 import { admit } from "../identity";
 import { isHtmx } from "../../http/htmx";
@@ -27,8 +27,8 @@ export function accessRequestRoutes() {
       if (!(error instanceof PublicError) || error.status >= 500) throw error;
       const pending = await accessRequests.pendingFor(address);
       // htmx swaps only successful answers, so its fragment carries the error with 200.
-      if (htmx) return c.html(<AccessRequestForm page={page} values={values} error={error.message} pending={pending} />);
-      return c.html(<DeniedPage page={page} address={address} pending={pending} values={values} error={error.message} />, 400);
+      if (htmx) return c.html(<AccessRequestForm page={page} values={values} error={publicMessage(error, page.t)} pending={pending} />);
+      return c.html(<DeniedPage page={page} address={address} pending={pending} values={values} error={publicMessage(error, page.t)} />, 400);
     }
   });
   return app;

@@ -2,7 +2,7 @@
 // `5gfm user set` (UserStore), refusals shown beside the field they concern. Behind requireAdmin().
 import { Hono } from "hono";
 import { type AccountValues, UserEditor, type UserEditorOutcome, UserPage } from "../../../views/admin/user-page";
-import { PublicError } from "../../errors";
+import { PublicError, publicMessage } from "../../errors";
 import { formFields } from "../../http/form-body";
 import { type UserChanges, UserFieldError, type UserRecord } from "../../users/user-store";
 import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
@@ -36,7 +36,7 @@ async function change(c: GatewayContext, user: UserRecord, changes: UserChanges,
     return answer(c, updated, { message: success });
   } catch (error) {
     if (!(error instanceof PublicError) || error.status >= 500) throw error;
-    const outcome: UserEditorOutcome = error instanceof UserFieldError ? { fieldErrors: { [error.field]: error.message } } : { error: error.message };
+    const outcome: UserEditorOutcome = error instanceof UserFieldError ? { fieldErrors: { [error.field]: publicMessage(error, c.get("t")) } } : { error: publicMessage(error, c.get("t")) };
     return answer(c, (await users.getById(user.id)) ?? user, { ...outcome, values });
   }
 }

@@ -15,7 +15,7 @@ import {
 import type { Actor } from "../../audit";
 import type { InstancePool, PoolUser } from "../../instances/instance-pool";
 import type { UserStore } from "../../users/user-store";
-import { PublicError } from "../../errors";
+import { PublicError, publicMessage } from "../../errors";
 import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
 import { requireAdmin } from "../identity";
 import { isHtmx } from "../../http/htmx";
@@ -68,7 +68,7 @@ export function adminRoutes() {
       );
       return usersAnswer(c, { message: pageContext(c).t("admin.users.added", { name: user.name }) });
     } catch (error) {
-      if (error instanceof PublicError && error.status < 500) return usersAnswer(c, { error: error.message, values });
+      if (error instanceof PublicError && error.status < 500) return usersAnswer(c, { error: publicMessage(error, c.get("t")), values });
       throw error;
     }
   });
@@ -87,7 +87,7 @@ export function adminRoutes() {
       try {
         await run(users, user.name, actorOf(c));
       } catch (error) {
-        if (error instanceof PublicError && error.status < 500) return usersAnswer(c, { error: error.message });
+        if (error instanceof PublicError && error.status < 500) return usersAnswer(c, { error: publicMessage(error, c.get("t")) });
         throw error;
       }
       const { t } = pageContext(c);
@@ -130,7 +130,7 @@ export function adminRoutes() {
     try {
       await accessRequests.approve(id, { userName: String(body.userName ?? ""), role }, actorOf(c));
     } catch (error) {
-      if (error instanceof PublicError && error.status < 500) return requestsAnswer(c, { error: error.message });
+      if (error instanceof PublicError && error.status < 500) return requestsAnswer(c, { error: publicMessage(error, c.get("t")) });
       throw error;
     }
     const { t } = pageContext(c);
@@ -144,7 +144,7 @@ export function adminRoutes() {
     try {
       await accessRequests.reject(id, actorOf(c));
     } catch (error) {
-      if (error instanceof PublicError && error.status < 500) return requestsAnswer(c, { error: error.message });
+      if (error instanceof PublicError && error.status < 500) return requestsAnswer(c, { error: publicMessage(error, c.get("t")) });
       throw error;
     }
     return requestsAnswer(c, { message: pageContext(c).t("admin.requests.rejected", { address: request?.address ?? "" }) });

@@ -3,7 +3,7 @@ import { formFields } from "../../http/form-body";
 import { Hono } from "hono";
 import { NoticePage } from "../../../views/notice-page";
 import { SetupPage, type SetupValues } from "../../../views/setup-page";
-import { PublicError } from "../../errors";
+import { PublicError, publicMessage } from "../../errors";
 import { isThisMachine, parseRule, ruleMatches } from "../../net/ip";
 import { type GatewayContext, type GatewayEnv, pageContext } from "../context";
 import { setSessionCookie } from "../identity";
@@ -66,7 +66,7 @@ export function setupRoutes() {
       const admin = await users.addFirstAdmin({ name: values.name, displayName: values.displayName, ips, password }, actor);
       userId = admin.id;
     } catch (error) {
-      if (error instanceof PublicError && error.status < 500) return fail(error.message);
+      if (error instanceof PublicError && error.status < 500) return fail(publicMessage(error, page.t));
       throw error;
     }
     const created = await sessions.create(userId, actor.address, c.req.header("user-agent") ?? "", "password", actor);
