@@ -1,6 +1,7 @@
 // The ways to one and the same feature-app instance that the HTTP and WebSocket sections compare:
 // direct (the limit), through 5gfm's gateway with a real signed-in user, through nginx, through
-// configurable-http-proxy, and (HTTP only) through a bare Bun fetch relay, the floor of any Bun proxy.
+// configurable-http-proxy, and through a bare Bun relay (fetch for HTTP, Bun.serve's websocket and
+// a WebSocket client for WebSockets), the floor of any Bun proxy.
 import { TOKEN_HEADER } from "../../../feature-app/instance-token";
 import { type BenchGateway, type Upstream, loadApp, startGateway, upstreamOf, visitorFor } from "./gateway";
 import { join } from "node:path";
@@ -11,8 +12,6 @@ import { type RunningProxy, startChp, startNginx } from "./rival-proxies";
 export interface Path {
   name: "direct" | "5gfm" | "nginx" | "chp" | "bun-fetch";
   url: string;
-  /** The bare relay passes no WebSocket upgrades. */
-  websocket: boolean;
   /** What a client of this path sends besides the request itself. */
   headers: Record<string, string>;
 }
@@ -46,9 +45,9 @@ export async function startProxyPaths(command: string[]): Promise<ProxyPaths> {
     await loadApp(visitor);
     const upstream = await upstreamOf(visitor);
     const paths: Path[] = [
-      { name: "direct", url: `http://127.0.0.1:${upstream.port}`, websocket: true, headers: { [TOKEN_HEADER]: upstream.token } },
+      { name: "direct", url: `http://127.0.0.1:${upstream.port}`, headers: { [TOKEN_HEADER]: upstream.token } },
       // Origin as a browser sends it: the gateway refuses cross-site uploads and WebSockets.
-      { name: "5gfm", url: gateway.url, websocket: true, headers: { cookie: visitor.cookieHeader(), origin: gateway.url } },
+      { name: "5gfm", url: gateway.url, headers: { cookie: visitor.cookieHeader(), origin: gateway.url } },
     ];
     const missing: string[] = [];
     for (const [name, start] of [
@@ -58,12 +57,12 @@ export async function startProxyPaths(command: string[]): Promise<ProxyPaths> {
       const proxy = await start(upstream);
       if (proxy) {
         started.push(proxy);
-        paths.push({ name, url: proxy.url, websocket: true, headers: {} });
+        paths.push({ name, url: proxy.url, headers: {} });
       } else missing.push(name);
     }
     const bare = await startBareBunProxy(upstream);
     started.push(bare);
-    paths.push({ name: "bun-fetch", url: bare.url, websocket: false, headers: {} });
+    paths.push({ name: "bun-fetch", url: bare.url, headers: {} });
     return {
       paths,
       missing,
