@@ -1,6 +1,7 @@
 // The ways to one and the same feature-app instance that the HTTP and WebSocket sections compare:
 // direct (the limit), through 5gfm's gateway with a real signed-in user, through nginx, through
-// configurable-http-proxy, and (HTTP only) through a bare Bun fetch relay, the floor of any Bun proxy.
+// configurable-http-proxy, and through a bare Bun relay (fetch for HTTP, Bun.serve's websocket and
+// a WebSocket client for WebSockets), the floor of any Bun proxy.
 import { TOKEN_HEADER } from "../../../feature-app/instance-token";
 import { type BenchGateway, type Upstream, loadApp, startGateway, upstreamOf, visitorFor } from "./gateway";
 import { join } from "node:path";
@@ -11,8 +12,6 @@ import { type RunningProxy, startChp, startNginx } from "./rival-proxies";
 export interface Path {
   name: "direct" | "5gfm" | "nginx" | "chp" | "bun-fetch";
   url: string;
-  /** The bare relay passes no WebSocket upgrades. */
-  websocket: boolean;
   /** What a client of this path sends besides the request itself. */
   headers: Record<string, string>;
   /** The processes doing the relaying, whose CPU time is the proxy's cost (none for direct). */
@@ -48,12 +47,11 @@ export async function startProxyPaths(command: string[]): Promise<ProxyPaths> {
     await loadApp(visitor);
     const upstream = await upstreamOf(visitor);
     const paths: Path[] = [
-      { name: "direct", url: `http://127.0.0.1:${upstream.port}`, websocket: true, headers: { [TOKEN_HEADER]: upstream.token }, relayPids: [] },
+      { name: "direct", url: `http://127.0.0.1:${upstream.port}`, headers: { [TOKEN_HEADER]: upstream.token }, relayPids: [] },
       // Origin as a browser sends it: the gateway refuses cross-site uploads and WebSockets.
       {
         name: "5gfm",
         url: gateway.url,
-        websocket: true,
         headers: { cookie: visitor.cookieHeader(), origin: gateway.url },
         relayPids: [gateway.pid],
       },
@@ -67,12 +65,12 @@ export async function startProxyPaths(command: string[]): Promise<ProxyPaths> {
       if (proxy) {
         started.push(proxy);
         // nginx relays in its worker, a child of the master.
-        paths.push({ name, url: proxy.url, websocket: true, headers: {}, relayPids: [proxy.pid, ...childPids(proxy.pid)] });
+        paths.push({ name, url: proxy.url, headers: {}, relayPids: [proxy.pid, ...childPids(proxy.pid)] });
       } else missing.push(name);
     }
     const bare = await startBareBunProxy(upstream);
     started.push(bare);
-    paths.push({ name: "bun-fetch", url: bare.url, websocket: false, headers: {}, relayPids: [bare.pid] });
+    paths.push({ name: "bun-fetch", url: bare.url, headers: {}, relayPids: [bare.pid] });
     return {
       paths,
       missing,

@@ -9,16 +9,15 @@ export const websocketSection: Section = {
   name: "websocket",
   async run(options: BenchOptions) {
     await using stack = await startProxyPaths(options.command);
-    const paths = stack.paths.filter((path) => path.websocket);
     const rows: Cell[][] = [];
     for (const connections of [1, 32]) {
       const results = new Map<string, PingPongResult>();
-      for (const path of paths) {
+      for (const path of stack.paths) {
         const url = `${path.url.replace(/^http/, "ws")}/app/ws`;
         results.set(path.name, await pingPong(url, connections, options.seconds, path.headers));
       }
       const rate = (name: string) => results.get(name)?.roundTripsPerSecond;
-      for (const path of paths) {
+      for (const path of stack.paths) {
         const result = results.get(path.name)!;
         rows.push([
           connections,
@@ -30,6 +29,7 @@ export const websocketSection: Section = {
           ratio(result.roundTripsPerSecond, rate("direct")),
           ratio(result.roundTripsPerSecond, rate("nginx")),
           ratio(result.roundTripsPerSecond, rate("chp")),
+          ratio(result.roundTripsPerSecond, rate("bun-fetch")),
         ]);
       }
     }
@@ -37,10 +37,11 @@ export const websocketSection: Section = {
       title: "WebSocket relay (ping/pong)",
       notes: [
         `A Bun client: each socket sends a ping, waits for its pong, sends the next; 1 s warm-up, then ${options.seconds} s measured.`,
+        "bun-fetch: a bare Bun.serve websocket + WebSocket client relay (tests/bench/lib/bare-bun-proxy.ts), the floor of any Bun-based relay.",
         "The 5gfm socket carries the user's session cookie and the page's Origin, as a browser's does.",
         ...stack.missing.map((name) => `${name} is not installed here: its figures are missing.`),
       ],
-      columns: ["sockets", "path", "round trips/s", "p50 ms", "p99 ms", "errors", "× direct", "× nginx", "× chp"],
+      columns: ["sockets", "path", "round trips/s", "p50 ms", "p99 ms", "errors", "× direct", "× nginx", "× chp", "× bun-fetch"],
       rows,
     };
   },
