@@ -43,6 +43,8 @@ function addonFile(pkg: string): string {
 
 function libsqlAddonPlugin(addon: string): BunPlugin {
   const loader = join(ROOT, "src", "db", "native-addon.ts");
+  const bytes = readFileSync(addon);
+  const hash = Bun.hash(bytes).toString(16);
   return {
     name: "libsql-embedded-addon",
     setup(build) {
@@ -52,7 +54,7 @@ function libsqlAddonPlugin(addon: string): BunPlugin {
         contents: [
           `import embedded from ${JSON.stringify(addon)} with { type: "file" };`,
           `import { materializeAddon } from ${JSON.stringify(loader)};`,
-          `export default materializeAddon(embedded, ${JSON.stringify(packageJson.version)});`,
+          `export default materializeAddon(embedded, ${JSON.stringify(packageJson.version)}, ${JSON.stringify(hash)}, ${bytes.length});`,
         ].join("\n"),
       }));
       build.onLoad({ filter: /[\\/]node_modules[\\/]libsql[\\/]index\.js$/ }, async (args) => {
