@@ -2,18 +2,19 @@
 // needs a real file on disk (Bun's in-memory extraction failed on Windows under Wine), so the
 // embedded copy is written once to a per-version cache folder and required from there.
 // build/build.ts routes libsql's own `require("@libsql/<platform>")` through this function.
+// The build passes the addon's hash and size: reading the embedded copy to hash it at every start
+// would pull its ~10 MB into each process's resident memory, where it stays.
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export function materializeAddon(embeddedPath: string, version: string): string {
-  const bytes = new Uint8Array(require("node:fs").readFileSync(embeddedPath));
-  const hash = Bun.hash(bytes).toString(16);
+export function materializeAddon(embeddedPath: string, version: string, hash: string, size: number): string {
   const folder = join(tmpdir(), `5gfm-${version}`);
   const target = join(folder, `libsql-${hash}.node`);
   // Another 5gfm process (a feature-app child) may already have it loaded; Windows forbids
   // overwriting a loaded DLL, so an identical file is reused rather than rewritten.
-  if (existsSync(target) && statSync(target).size === bytes.length) return target;
+  if (existsSync(target) && statSync(target).size === size) return target;
+  const bytes = new Uint8Array(require("node:fs").readFileSync(embeddedPath));
   mkdirSync(folder, { recursive: true });
   const partial = `${target}.${process.pid}.tmp`;
   writeFileSync(partial, bytes);
