@@ -67,16 +67,18 @@ export async function runCli(argv: string[]): Promise<number> {
     return 2;
   }
   const args = explicit ? rest : argv;
-  const command = await entry.load();
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(command.usage);
-    return 0;
-  }
+  let command: Command | undefined;
   try {
+    // Loading can fail too: the database addon is prepared when its module loads.
+    command = await entry.load();
+    if (args.includes("--help") || args.includes("-h")) {
+      console.log(command.usage);
+      return 0;
+    }
     return await command.run(args);
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`5gfm ${entry.name}: ${error.message}\n\n${command.usage}`);
+      console.error(`5gfm ${entry.name}: ${error.message}\n\n${command?.usage ?? ""}`);
       return 2;
     }
     if (error instanceof PublicError) {

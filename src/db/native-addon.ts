@@ -7,15 +7,17 @@
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PublicError } from "../errors";
 
 export function materializeAddon(embeddedPath: string, version: string, hash: string, size: number): string {
   const folder = join(tmpdir(), `5gfm-${version}`);
   const target = join(folder, `libsql-${hash}.node`);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  assertPrivate(folder);
   // Another 5gfm process (a feature-app child) may already have it loaded; Windows forbids
   // overwriting a loaded DLL, so an identical file is reused rather than rewritten.
   if (existsSync(target) && statSync(target).size === size) return target;
   const bytes = new Uint8Array(require("node:fs").readFileSync(embeddedPath));
-  mkdirSync(folder, { recursive: true });
   const partial = `${target}.${process.pid}.tmp`;
   writeFileSync(partial, bytes);
   try {
@@ -25,4 +27,17 @@ export function materializeAddon(embeddedPath: string, version: string, hash: st
     if (!existsSync(target)) throw error;
   }
   return target;
+}
+
+/**
+ * A shared /tmp lets any local user create this folder first and plant a library in it that we
+ * would then load. Only a folder that is ours and that no one else may write to is used. (Windows' temp
+ * folder is the user's own.)
+ */
+function assertPrivate(folder: string): void {
+  if (process.platform === "win32") return;
+  const info = statSync(folder);
+  if (info.uid !== process.getuid?.() || (info.mode & 0o022) !== 0) {
+    throw new PublicError(`${folder} belongs to another user or others may write to it; remove it (or set TMPDIR to a private folder) and start again`);
+  }
 }
