@@ -102,7 +102,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
 export type GatewayFetch = (request: Request, server: Server<unknown>) => Response | Promise<Response>;
 
 /** Every request: the fast lane for a known user's app traffic, the router for all the rest. */
-export function createGatewayApp(deps: GatewayDeps): GatewayFetch {
+export function createGatewayFetch(deps: GatewayDeps): GatewayFetch {
   const app = new Hono<GatewayEnv>();
   const hostCheck = createHostCheck(() => deps.live.config.publicHosts);
   const clientAddress = createClientAddressResolver(() => deps.live.config.trustedProxies);

@@ -7,7 +7,7 @@ import type { RotatingLog } from "../instances/rotating-log";
 import { DwellTracker } from "../monitoring/dwell-tracker";
 import { MetricsSampler } from "../monitoring/sampler";
 import { createLogger } from "../log";
-import { createGatewayApp } from "./app";
+import { createGatewayFetch } from "./app";
 import { type RelayData, createWebSocketRelay } from "./websocket-relay";
 import { daysLeft, loadTls } from "./tls";
 import { allowedHostNames, hostOf } from "../http/host-check";
@@ -102,7 +102,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
           },
         })
       : undefined;
-  const handle = createGatewayApp({
+  const handle = createGatewayFetch({
     live,
     db: database.db,
     client: database.client,
