@@ -88,12 +88,10 @@ export function upstreamHeaders(incoming: Headers, target: ProxyTarget, identity
  * passing that response on saves a second Response and Headers around the body on every request.
  */
 function cleanDownstreamHeaders(headers: Headers): void {
-  const dropped = connectionListed(headers);
-  const unwanted: string[] = [];
-  for (const name of headers.keys()) if (HOP_BY_HOP.has(name) || dropped.has(name)) unwanted.push(name);
-  for (const name of unwanted) headers.delete(name);
+  for (const name of connectionListed(headers)) headers.delete(name);
+  for (const name of HOP_BY_HOP) headers.delete(name);
+  if (!headers.has("set-cookie")) return;
   const cookies = headers.getSetCookie();
-  if (cookies.length === 0) return;
   headers.delete("set-cookie");
   for (const cookie of cookies) {
     // The app may set its own cookies, never the gateway's session cookie.
