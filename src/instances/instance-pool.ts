@@ -96,6 +96,8 @@ export class InstancePool {
   private readonly spares: Instance[] = [];
   private readonly startSlots: Semaphore;
   private readonly logs = new Map<string, RotatingLog>();
+  /** Ports being checked for a start right now: two starts at once must not both choose one. */
+  private readonly probing = new Set<number>();
   private timers: Timer[] = [];
   private spareSeq = 0;
   private closing = false;
@@ -270,7 +272,7 @@ export class InstancePool {
     const release = await this.startSlots.acquire();
     try {
       if (this.closing) return;
-      instance.port = await this.pickPort(instance);
+      await this.assignPort(instance);
       instance.token = randomBytes(32).toString("base64url");
       const started = performance.now();
       instance.startedAt = new Date();
@@ -408,17 +410,32 @@ export class InstancePool {
     await this.persistActivity();
   }
 
-  private async pickPort(instance: Instance): Promise<number> {
+  /** Gives the instance a free port; the choice is made and recorded in one step, after the check. */
+  private async assignPort(instance: Instance): Promise<void> {
     const { first, last } = this.options.ports;
-    const taken = new Set([...this.byUser.values(), ...this.spares].filter((i) => i !== instance && i.state !== "stopped").map((i) => i.port));
     const candidates: number[] = [];
     if (instance.user?.role === "admin") candidates.push(first);
     if (instance.port) candidates.push(instance.port); // a user keeps their port while it is free
     for (let port = first + 1; port <= last; port++) candidates.push(port);
     for (const port of candidates) {
-      if (!taken.has(port) && (await isPortFree(port))) return port;
+      if (this.portTaken(port, instance)) continue;
+      this.probing.add(port);
+      const free = await isPortFree(port).finally(() => this.probing.delete(port));
+      // Asked again after the wait: another start may have chosen it meanwhile.
+      if (free && !this.portTaken(port, instance)) {
+        instance.port = port;
+        return;
+      }
     }
     throw new PoolFullError(`no free port in ${first}-${last}`);
+  }
+
+  private portTaken(port: number, instance: Instance): boolean {
+    if (this.probing.has(port)) return true;
+    for (const other of [...this.byUser.values(), ...this.spares]) {
+      if (other !== instance && other.state !== "stopped" && other.port === port) return true;
+    }
+    return false;
   }
 
   private logPath(key: string): string {

@@ -210,6 +210,23 @@ describe("limits, idleness and failure", () => {
     expect(second).not.toBe(first);
   });
 
+  test("spares started together each get their own port and all become ready", async () => {
+    using dir = tempDir();
+    await addUsers(dir.path, [["owner", "127.0.0.1"]]);
+    await runCli(["user", "set", "owner", "--role", "admin", "--data", dir.path]);
+    await using _gateway = await startServe(dir.path, ["--spare-instances", "3", "--instance-start-concurrency", "3"]);
+    const spares = await waitFor(
+      "three ready spares",
+      async () => {
+        const rows = await query(dir.path, "SELECT port, pid, state FROM instance_records WHERE user_id IS NULL");
+        return rows.length === 3 && rows.every((row) => row.state === "running") ? rows : undefined;
+      },
+      30_000,
+    );
+    expect(new Set(spares.map((row) => row.port)).size).toBe(3);
+    expect(new Set(spares.map((row) => row.pid)).size).toBe(3);
+  });
+
   test("past the instance limit a clear page says the server is busy", async () => {
     using dir = tempDir();
     await addUsers(dir.path, [["owner", "127.0.0.1"], ["alice", "127.0.0.2"], ["bob", "127.0.0.4"]]);
