@@ -29,6 +29,9 @@ describe("users in the console", () => {
     expect(added.status).toBe(200);
     expect(added.body).toContain("Added mina.");
     expect(added.body).toContain("Mina &lt;Park&gt;");
+    const noAddress = await boss.post("/admin/users", { name: "other", displayName: "", role: "user", addresses: " ", password: "" });
+    expect(noAddress.body).toContain("give at least one address");
+    expect(await userId("other")).toBeUndefined();
     const clash = await boss.post("/admin/users", { name: "other", displayName: "", role: "user", addresses: "10.9.1.1", password: "" });
     expect(clash.body).toContain("10.9.1.1 overlaps 10.9.0.0/16, which belongs to mina");
     expect(clash.body).toContain('value="other"');

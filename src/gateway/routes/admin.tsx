@@ -55,13 +55,16 @@ export function adminRoutes() {
       role: body.role === "admin" ? "admin" : "user",
       addresses: body.addresses ?? "",
     };
+    const ips = values.addresses.split(/[\s,]+/).filter(Boolean);
+    // The command line may add a user before their address is known; the console asks for it.
+    if (ips.length === 0) return usersAnswer(c, { error: c.get("t")("user.error.noAddress"), values });
     try {
       const user = await c.get("services").users.add(
         {
           name: values.name,
           displayName: values.displayName,
           role: values.role,
-          ips: values.addresses.split(/[\s,]+/).filter(Boolean),
+          ips,
           password: body.password ? body.password : undefined,
         },
         actorOf(c),
