@@ -24,9 +24,19 @@ export function detectFormat(bytes: Uint8Array): FileFormat {
   return start.startsWith("{") || start.startsWith("[") ? "json" : "csv";
 }
 
-export async function readCatalogFile(bytes: Uint8Array): Promise<ReadCatalogFile> {
+/** What the file's name says it is; only used to explain a file whose content says otherwise. */
+function namedFormat(fileName: string): FileFormat | undefined {
+  const extension = fileName.toLowerCase().split(".").at(-1);
+  return extension === "csv" || extension === "xlsx" || extension === "json" ? extension : undefined;
+}
+
+export async function readCatalogFile(bytes: Uint8Array, fileName = ""): Promise<ReadCatalogFile> {
   if (bytes.byteLength === 0) throw new CatalogFileError("the file is empty");
   const format = detectFormat(bytes);
+  const named = namedFormat(fileName);
+  // Read as CSV, a damaged .json or .xlsx file would be reported as a table without rows.
+  if (named === "json" && format !== "json") throw new CatalogFileError("the file is named .json but does not hold JSON");
+  if (named === "xlsx" && format !== "xlsx") throw new CatalogFileError("the file is named .xlsx but is not an XLSX workbook (it may be damaged)");
   if (format === "json") return readJson(bytes);
   const table = format === "csv" ? readCsv(bytes) : await readXlsx(bytes);
   if (table.rows.length > IMPORT_MAX_ROWS) throw new CatalogFileError(`the file has ${table.rows.length} rows; at most ${IMPORT_MAX_ROWS} can be imported`);

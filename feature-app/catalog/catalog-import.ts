@@ -38,7 +38,7 @@ export class CatalogImports {
 
   /** Keeps the upload as a draft after checking it can be read at all (throws CatalogFileError otherwise). */
   async createDraft(user: string, fileName: string, bytes: Uint8Array): Promise<ImportDraft> {
-    const file = await readCatalogFile(bytes);
+    const file = await readCatalogFile(bytes, fileName);
     const mapping = file.format === "json" ? null : JSON.stringify(guessMapping(file.headers));
     await this.db.delete(importDrafts).where(lt(importDrafts.createdAt, new Date(Date.now() - DRAFT_LIFETIME_MS)));
     const [draft] = await this.db

@@ -21,8 +21,14 @@ export function catalogRoutes() {
     const version = await catalog.current();
     if (!version) return c.text("no catalog loaded", 503);
     const parsed = parseFeatureQuery(c.req.query());
-    const query = parsed.ok ? parsed.query : DEFAULT_QUERY;
-    const found = parsed.ok ? await catalog.search(version.id, query) : { items: [], total: 0 };
+    let query = parsed.ok ? parsed.query : DEFAULT_QUERY;
+    let found = parsed.ok ? await catalog.search(version.id, query) : { items: [], total: 0 };
+    const lastPage = Math.max(1, Math.ceil(found.total / query.pageSize));
+    // A page past the end (an old link, a shrunken filter) shows the last one instead of nothing.
+    if (query.page > lastPage) {
+      query = { ...query, page: lastPage };
+      found = await catalog.search(version.id, query);
+    }
     const view: CatalogView = { version, facets: await catalog.facets(version.id), query, ...found, error: parsed.ok ? undefined : parsed.error };
     const page = appPage(c);
     const status = parsed.ok ? 200 : 400;

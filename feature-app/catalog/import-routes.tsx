@@ -28,7 +28,8 @@ export async function uploadedFile(c: Context<AppEnv>): Promise<{ name: string; 
     return { error: "the upload could not be read (send a multipart form with a field named file)", status: 400 };
   }
   const file = body.file;
-  if (!(file instanceof File) || file.size === 0) return { error: "choose a file to import", status: 400 };
+  if (!(file instanceof File) || (file.size === 0 && !file.name)) return { error: "choose a file to import", status: 400 };
+  if (file.size === 0) return { error: `${file.name}: the file is empty`, status: 400 };
   if (file.size > IMPORT_MAX_BYTES) return { error: TOO_LARGE, status: 413 };
   return { name: file.name || "upload", bytes: new Uint8Array(await file.arrayBuffer()) };
 }

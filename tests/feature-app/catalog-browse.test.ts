@@ -39,6 +39,12 @@ describe("catalog browsing", () => {
     expect(last.items.length).toBe(88 - 75);
   });
 
+  test("a page number past the end shows the last page", async () => {
+    const page = await (await get("/app/?pageSize=25&page=999", { accept: "text/html" })).text();
+    expect(page).toContain("76–88");
+    expect(page).toContain("Page 4 of 4");
+  });
+
   test("filters and sorting combine", async () => {
     const rel18 = await json("/app/api/features?release=Rel-18&pageSize=1000");
     expect(rel18.total).toBeGreaterThan(0);

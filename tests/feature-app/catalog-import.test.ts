@@ -104,7 +104,9 @@ describe("catalog import and export through the gateway", () => {
       ["broken.json", '{"features": [', 422, "not valid JSON"],
       ["object.json", '{"items": []}', 422, 'an object with a "features" array'],
       ["latin1.csv", new Uint8Array([0x69, 0x64, 0x0a, 0xe9, 0xff]), 422, "not UTF-8"],
-      ["empty.csv", "", 400, "choose a file"],
+      ["empty.csv", "", 400, "empty.csv: the file is empty"],
+      ["words.json", "not json", 422, "named .json but does not hold JSON"],
+      ["damaged.xlsx", "not a workbook", 422, "named .xlsx but is not an XLSX workbook"],
       ["header-only.csv", "id,name\n", 422, "no features"],
     ];
     for (const [name, content, status, reason] of cases) {
