@@ -42,6 +42,7 @@ import { loginRoutes } from "./routes/login";
 import { metricsRoutes } from "./routes/metrics";
 import { setupRoutes } from "./routes/setup";
 import { isHtmx } from "../http/htmx";
+import { wantsJson } from "../http/wants-json";
 
 const log = createLogger("gateway");
 
@@ -159,7 +160,7 @@ export function createGatewayFetch(deps: GatewayDeps): GatewayFetch {
     const t = c.get("t");
     let message = t ? t("error.generic") : "internal error";
     if (error instanceof PublicError && status < 500) message = t ? publicMessage(error, t) : error.message;
-    if (!t || c.req.header("accept")?.includes("application/json")) return c.json({ error: message }, status);
+    if (!t || wantsJson(c)) return c.json({ error: message }, status);
     if (isHtmx(c)) return c.html(<p class="notice bad card">{message}</p>, status);
     return c.html(<ErrorPage page={pageContext(c)} message={message} />, status);
   });

@@ -87,3 +87,23 @@ describe("a remembered identity still passes every guard", () => {
     await waitFor("alice's instance again", async () => (await alice.get("/app/_health")).status === 200, 30_000);
   });
 });
+
+describe("scripts calling the app's API get JSON refusals", () => {
+  test("a change without Origin is refused as JSON, and nothing is created", async () => {
+    const cookie = await confirmed();
+    const response = await raw(site, ADDR.alice, "POST", "/app/api/feature-sets", [`Cookie: ${cookie}`, "Content-Type: application/json"], '{"name":"x"}');
+    expectRefused(response, "POST without Origin", [403]);
+    expect(JSON.parse(response.body).error).toContain("another site");
+    const list = await raw(site, ADDR.alice, "GET", "/app/api/feature-sets", [`Cookie: ${cookie}`]);
+    expect(JSON.parse(list.body).items).toEqual([]);
+  });
+
+  test("an unregistered address and an account that needs a password are told so in JSON", async () => {
+    const stranger = await raw(site, ADDR.stranger, "GET", "/app/api/features");
+    expectRefused(stranger, "unregistered", [403]);
+    expect(JSON.parse(stranger.body).error).toBe("this address is not registered");
+    const carol = await raw(site, ADDR.carol, "GET", "/app/api/features");
+    expectRefused(carol, "needs a password", [401]);
+    expect(JSON.parse(carol.body).error).toContain("sign in first");
+  });
+});

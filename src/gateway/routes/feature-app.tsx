@@ -9,8 +9,21 @@ import { UpstreamError, proxyHttp, upstreamHeaders } from "../proxy";
 import { connectUpstream } from "../websocket-relay";
 import { turnAway } from "./home";
 import { appPathClosed, decodedPath } from "../app-paths";
+import { wantsJson } from "../../http/wants-json";
 
 const log = createLogger("proxy");
+
+/** Why a script is not let in, as JSON with the status a browser's page would have had. */
+function refusedScript(c: GatewayContext, kind: "not-set-up" | "needs-password" | "disabled" | "unknown") {
+  const answers = {
+    "not-set-up": [503, "this server is not set up yet"],
+    "needs-password": [401, "sign in first: this account needs a password"],
+    disabled: [403, "this account is disabled"],
+    unknown: [403, "this address is not registered"],
+  } as const;
+  const [status, error] = answers[kind];
+  return c.json({ error }, status);
+}
 
 function poolUser(c: GatewayContext): PoolUser {
   const { user } = c.get("identity")!;
@@ -63,7 +76,7 @@ export function featureAppRoutes() {
     const path = decodedPath(url.pathname);
     if (path === undefined) return c.json({ error: "malformed path" }, 400);
     const admission = await admit(c);
-    if (admission.kind !== "in") return turnAway(c, admission, path);
+    if (admission.kind !== "in") return wantsJson(c) ? refusedScript(c, admission.kind) : turnAway(c, admission, path);
     if (appPathClosed(path, c.get("services").config.diagnostics)) return c.notFound();
     const { pool } = c.get("services");
     const user = poolUser(c);
