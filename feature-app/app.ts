@@ -17,7 +17,7 @@ import type { FeatureDatabase } from "./db/connection";
 import { diagRoutes } from "./diag-routes";
 import { requireInstanceToken } from "./instance-token";
 import { createLiveSockets } from "./live-sockets";
-import { appTranslator } from "./messages";
+import { type AppTranslate, appTranslator } from "./messages";
 import { setsApi } from "./sets/sets-api";
 import { setsRoutes } from "./sets/sets-routes";
 
@@ -108,7 +108,12 @@ export function createFeatureApp(options: FeatureAppOptions) {
   app.route("/app/sets", setsRoutes());
   app.route("/app/api", setsApi());
 
-  app.notFound((c) => c.json({ error: "not found" }, 404));
+  app.notFound((c) => {
+    // Set only under /app/* once the instance is assigned: there a browser gets a page.
+    const t = c.var.appT as AppTranslate | undefined;
+    const browser = (c.req.header("accept") ?? "").includes("text/html");
+    return t && browser ? errorAnswer(c, 404, t("common.notFound")) : c.json({ error: "not found" }, 404);
+  });
   app.onError((error, c) => {
     const status = error instanceof PublicError ? (error.status as ContentfulStatusCode) : 500;
     if (status >= 500) log.error("request failed", { path: c.req.path, error });

@@ -39,7 +39,7 @@ export function SetEditor(props: { page: AppPage; view: SetView }) {
                 <input id={`field-site-name-${i}`} name={`site-name-${i}`} value={site.name} maxlength={64} {...validation(set, `site-name-${i}`)} />
               </ValidatedField>
               <ValidatedField set={set} field={`site-overrides-${i}`} label={t("sets.overrides")} error={errors[`site-overrides-${i}`]}>
-                <textarea id={`field-site-overrides-${i}`} name={`site-overrides-${i}`} rows={3} placeholder="FGR-CA0001.maxCcDl = 4" {...validation(set, `site-overrides-${i}`)}>
+                <textarea id={`field-site-overrides-${i}`} name={`site-overrides-${i}`} rows={3} placeholder="FGR-CA0001.scellDeactivationTimer = ms80" {...validation(set, `site-overrides-${i}`)}>
                   {site.overrides}
                 </textarea>
               </ValidatedField>

@@ -51,6 +51,9 @@ describe("feature-app access", () => {
       expect(`${path} ${response.status}`).toBe(`${path} 404`);
       expect(await response.json()).toEqual({ error: "not found" });
     }
+    const browser = await fetch(`${app.url}/app/feature-sets`, { headers: { ...app.auth, accept: "text/html" } });
+    expect(browser.status).toBe(404);
+    expect(await browser.text()).toContain("This page does not exist.");
     const plain = await fetch(`${app.url}/app/ws`, { headers: app.auth });
     expect(plain.status).toBe(426);
   });
