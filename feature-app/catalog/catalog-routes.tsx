@@ -20,7 +20,7 @@ export function catalogRoutes() {
     const { catalog } = c.var.services;
     const version = await catalog.current();
     if (!version) return c.text("no catalog loaded", 503);
-    const parsed = parseFeatureQuery(c.req.query());
+    const parsed = parseFeatureQuery(c.req.query(), c.var.locale);
     let query = parsed.ok ? parsed.query : DEFAULT_QUERY;
     let found = parsed.ok ? await catalog.search(version.id, query) : { items: [], total: 0 };
     const lastPage = Math.max(1, Math.ceil(found.total / query.pageSize));

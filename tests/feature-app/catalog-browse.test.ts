@@ -63,7 +63,7 @@ describe("catalog browsing", () => {
       ["status=retired", "status must be one of planned, trial, active, deprecated"],
       ["page=0", "page must be at least 1"],
       ["pageSize=abc", "pageSize must be a whole number"],
-      ["dir=up", "dir must be asc or desc"],
+      ["dir=up", "dir must be one of asc, desc"],
     ] as const) {
       const api = await get(`/app/api/features?${query}`);
       expect(`${query} ${api.status}`).toBe(`${query} 400`);
@@ -72,6 +72,10 @@ describe("catalog browsing", () => {
       expect(page.status).toBe(400);
       expect(await page.text()).toContain(message);
     }
+    // The page speaks the reader's language; the API stays in English.
+    const korean = await get("/app/?page=abc", { "accept-language": "ko" });
+    expect(korean.status).toBe(400);
+    expect(await korean.text()).toContain("page는(은) 정수여야 합니다");
   });
 
   test("htmx gets only the results section; the page keeps the query in its links", async () => {
