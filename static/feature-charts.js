@@ -7,6 +7,9 @@ function size(element) {
   return { width: Math.max(280, element.clientWidth), height: 260 };
 }
 
+/** A long name cut short under its bar; the table below the chart has it whole. */
+const short = (name) => (name.length > 20 ? `${name.slice(0, 19)}…` : name);
+
 function draw(element) {
   const labels = JSON.parse(element.dataset.labels);
   const values = JSON.parse(element.dataset.values);
@@ -15,8 +18,10 @@ function draw(element) {
     {
       ...size(element),
       scales: { x: { time: false, range: [-0.5, labels.length - 0.5] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
+      // Slanted names run to the right of their bar: room for the last one.
+      padding: [null, labels.length > 6 ? 90 : null, null, null],
       axes: [
-        { values: (_u, ticks) => ticks.map((tick) => labels[tick] ?? ""), splits: () => positions, rotate: labels.length > 6 ? -30 : 0, size: labels.length > 6 ? 90 : 40 },
+        { values: (_u, ticks) => ticks.map((tick) => short(labels[tick] ?? "")), splits: () => positions, rotate: labels.length > 6 ? -30 : 0, size: labels.length > 6 ? 140 : 40 },
         { size: 50 },
       ],
       legend: { show: false },

@@ -10,6 +10,9 @@ async function load(url) {
   return response.json();
 }
 
+/** A long name cut short under its bar; the legend shows it whole. */
+const short = (name) => (name.length > 20 ? `${name.slice(0, 19)}…` : name);
+
 /** Bars over named categories: x is the position, the axis shows the name. */
 function draw(element, labels, series) {
   element.textContent = "";
@@ -23,9 +26,15 @@ function draw(element, labels, series) {
     width: Math.max(280, element.clientWidth),
     height: 320,
     scales: { x: { time: false, range: [-0.5, labels.length - 0.5] } },
-    // Category names are long: slanted, with room below the plot for them.
-    axes: [{ values: (_u, splits) => splits.map((i) => labels[i] ?? ""), space: 20, rotate: -40, size: 110 }, { size: 50 }],
-    series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: palette[i % 2], fill: palette[i % 2], paths: bars, points: { show: false } }))],
+    // Every name shown (not every other one), slanted more steeply when bars are narrow so the
+    // names don't overlap, with room below and to the right (the last one runs past its bar).
+    padding: [null, 90, null, null],
+    axes: [
+      { values: (_u, splits) => splits.map((i) => short(labels[i] ?? "")), splits: () => x, rotate: element.clientWidth / labels.length > 40 ? -30 : -60, size: 150 },
+      { size: 50 },
+    ],
+    // The legend names the category or site under the cursor, not its position.
+    series: [{ label: element.dataset.xLabel, value: (_u, i) => labels[i] ?? "" }, ...series.map((s, i) => ({ label: s.label, stroke: palette[i % 2], fill: palette[i % 2], paths: bars, points: { show: false } }))],
   };
   const chart = new uPlot(options, [x, ...series.map((s) => s.values)], element);
   element.dataset.points = String(labels.length);

@@ -58,11 +58,11 @@ export function SetCharts(props: { page: AppPage; view: SetView }) {
     <section class="card" aria-labelledby="set-charts-title">
       <h2 id="set-charts-title">{t("sets.charts")}</h2>
       <div class="chart-grid" data-set-charts>
-        <figure>
+        <figure class="wide">
           <figcaption>{t("sets.coverage")}</figcaption>
-          <div class="chart" data-set-chart="coverage" data-src={setPath(set, "/charts/coverage")} data-empty={t("sets.noChart")} data-catalog={t("sets.chartCatalog")} data-set={t("sets.chartSet")}></div>
+          <div class="chart" data-set-chart="coverage" data-src={setPath(set, "/charts/coverage")} data-x-label={t("catalog.category")} data-empty={t("sets.noChart")} data-catalog={t("sets.chartCatalog")} data-set={t("sets.chartSet")}></div>
         </figure>
-        <figure>
+        <figure class="wide">
           <figcaption>
             <label for="chart-parameter">{t("sets.parameterChart")}</label>{" "}
             <select id="chart-parameter">
@@ -71,7 +71,7 @@ export function SetCharts(props: { page: AppPage; view: SetView }) {
               ))}
             </select>
           </figcaption>
-          <div class="chart" data-set-chart="parameter" data-src={setPath(set, "/charts/parameter")} data-empty={t("sets.noChart")}></div>
+          <div class="chart" data-set-chart="parameter" data-src={setPath(set, "/charts/parameter")} data-x-label={t("sets.siteName")} data-empty={t("sets.noChart")}></div>
         </figure>
       </div>
     </section>

@@ -12,7 +12,7 @@ import { isHtmx } from "../../http/htmx";
 async function userOf(c: GatewayContext): Promise<UserRecord> {
   const id = Number(c.req.param("id"));
   const user = Number.isSafeInteger(id) && id > 0 ? await c.get("services").users.getById(id) : undefined;
-  if (!user) throw new PublicError("no such user", undefined, 404);
+  if (!user) throw PublicError.of(404, "user.error.noSuchUser");
   return user;
 }
 

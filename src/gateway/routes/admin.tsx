@@ -86,7 +86,7 @@ export function adminRoutes() {
     app.post(`/users/:id/${action}`, async (c) => {
       const { users } = c.get("services");
       const user = await users.getById(idParam(c));
-      if (!user) throw new PublicError("no such user", undefined, 404);
+      if (!user) throw PublicError.of(404, "user.error.noSuchUser");
       try {
         await run(users, user.name, actorOf(c));
       } catch (error) {
@@ -170,7 +170,7 @@ export function adminRoutes() {
   });
   async function instanceUser(c: GatewayContext) {
     const user = await c.get("services").users.getById(idParam(c));
-    if (!user) throw new PublicError("no such user", undefined, 404);
+    if (!user) throw PublicError.of(404, "user.error.noSuchUser");
     return { id: user.id, name: user.name, displayName: user.displayName, role: user.role };
   }
 
