@@ -57,30 +57,40 @@ export function valueFieldError(field: string, text: string, catalog: LoadedCata
 
 const OVERRIDE_LINE = /^\s*(\S+)\.([A-Za-z][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/;
 
-/** A site's override lines as values; the first bad line is the error, named by its number. */
+/** A site's override lines as values, or every bad line's problem, each named by its number. */
 export function parseOverrides(text: string, resolution: Resolution, t: AppTranslate): { overrides: Values } | { error: string } {
   const overrides: Values = {};
-  const lines = text.split(/\r?\n/);
-  for (const [index, line] of lines.entries()) {
+  const problems: string[] = [];
+  const byId = new Map(resolution.features.map((f) => [f.id, f]));
+  for (const [index, line] of text.split(/\r?\n/).entries()) {
     if (line.trim() === "") continue;
-    const fail = (reason: string) => ({ error: t("sets.error.line", { line: index + 1, reason }) });
+    const problem = (reason: string) => problems.push(t("sets.error.line", { line: index + 1, reason }));
     const match = OVERRIDE_LINE.exec(line);
-    if (!match) return fail(t("sets.error.overrideFormat"));
+    if (!match) {
+      problem(t("sets.error.overrideFormat"));
+      continue;
+    }
     const [, featureId = "", name = "", value = ""] = match;
-    const resolved = resolution.features.find((f) => f.id === featureId);
-    if (!resolved) return fail(t("sets.error.notInSet", { id: featureId }));
+    const resolved = byId.get(featureId);
+    if (!resolved) {
+      problem(t("sets.error.notInSet", { id: featureId }));
+      continue;
+    }
     if (!resolved.feature) {
       // The catalog dropped this feature: its lines are kept as they were, to lose nothing.
       overrides[featureId] = { ...overrides[featureId], [name]: untypedValue(value) };
       continue;
     }
     const parameter = resolved.feature.parameters.find((p) => p.name === name);
-    if (!parameter) return fail(t("sets.error.noParameter", { id: featureId, name }));
+    if (!parameter) {
+      problem(t("sets.error.noParameter", { id: featureId, name }));
+      continue;
+    }
     const checked = checkValue(parameter, valueFromText(parameter, value), t);
-    if ("error" in checked) return fail(`${featureId}.${name}: ${checked.error}`);
-    overrides[featureId] = { ...overrides[featureId], [name]: checked.value };
+    if ("error" in checked) problem(`${featureId}.${name}: ${checked.error}`);
+    else overrides[featureId] = { ...overrides[featureId], [name]: checked.value };
   }
-  return { overrides };
+  return problems.length > 0 ? { error: problems.join(" ") } : { overrides };
 }
 
 /** A value whose parameter the catalog no longer defines: true/false and numbers as such, else text. */

@@ -268,6 +268,10 @@ describe("saving", () => {
     expect(await check("value:FGR-VO0003:operatorLabel", "x".repeat(500))).toMatch(/^May have at most \d+ characters\.$/);
     expect(await check("site-overrides-0", "FGR-SA0001.qRxLevMin = -150")).toBe("Line 1: FGR-SA0001.qRxLevMin: Must be between -140 and -44.");
     expect(await check("site-overrides-0", "\nFGR-CA0001.x = 1")).toBe("Line 2: FGR-CA0001 is not in this feature set.");
+    // Every bad line is named, not only the first.
+    expect(await check("site-overrides-0", "FGR-SA0001.qRxLevMin = -150\nFGR-XX.y = 1\ngarbage")).toBe(
+      "Line 1: FGR-SA0001.qRxLevMin: Must be between -140 and -44. Line 2: FGR-XX is not in this feature set. Line 3: write FEATURE.parameter = value",
+    );
     expect(await check("site-name-0", "<b>bad/name</b>")).toContain("A site name starts with a letter or digit");
     expect(await check("value:FGR-SA0001:qRxLevMin", "<script>")).toBe("Must be a whole number.");
 
