@@ -70,7 +70,8 @@ function valueSchema(parameter: Parameter, t: AppTranslate) {
       return v.boolean(t("sets.value.bool"));
     case "int":
     case "float": {
-      const range = t("sets.value.range", { min: parameter.min, max: parameter.max });
+      const range =
+        parameter.min === parameter.max ? t("sets.value.only", { value: parameter.min }) : t("sets.value.range", { min: parameter.min, max: parameter.max });
       const number = v.pipe(v.number(t(`sets.value.${parameter.type}`)), v.finite(t(`sets.value.${parameter.type}`)));
       return v.pipe(
         number,
