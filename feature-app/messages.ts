@@ -1,6 +1,6 @@
 // Every text the feature app's pages show, in English and Korean, in the same shape as the
 // gateway's catalog (src/i18n/messages.ts): a Korean entry missing for an English one is a type error.
-import type { Locale } from "../src/i18n/messages";
+import { type Locale, fillMessage } from "../src/i18n/messages";
 
 const en = {
   "app.name": "5G Feature Manager",
@@ -20,7 +20,7 @@ const en = {
   "common.loading": "Loading…",
   "common.error": "Something went wrong",
   "common.notFound": "This page does not exist.",
-  "catalog.versionLine": "{name} — catalog version {version}, {count} features. Export:",
+  "catalog.versionLine": "{name} — catalog version {version}, {count} {count|feature|features}. Export:",
   "catalog.search": "Search",
   "query.wholeNumber": "{field} must be a whole number",
   "query.atLeast": "{field} must be at least {min}",
@@ -31,7 +31,7 @@ const en = {
   "catalog.all": "All",
   "catalog.pageSize": "Per page",
   "catalog.apply": "Apply",
-  "catalog.showing": "{first}–{last} of {total} features",
+  "catalog.showing": "{first}–{last} of {total} {total|feature|features}",
   "catalog.noMatch": "No feature matches these filters.",
   "catalog.pages": "Pages",
   "catalog.previous": "← Previous",
@@ -75,20 +75,20 @@ const en = {
   "import.mapping.taken": "column \"{header}\" is already used for {other}",
   "import.applyMapping": "Apply",
   "import.previewTitle": "Preview: the first {shown} of {total} features",
-  "import.reportTitle": "{count} problems — nothing has been imported",
+  "import.reportTitle": "{count} {count|problem|problems} — nothing has been imported",
   "import.reportHint": "Fix these in the file and upload it again.",
   "import.row": "Row",
   "import.column": "Column",
   "import.value": "Value",
   "import.reason": "Reason",
   "import.reportCut": "Only the first {shown} problems are listed.",
-  "import.commit": "Import {count} features as a new catalog version",
+  "import.commit": "Import {count} {count|feature|features} as a new catalog version",
   "import.progress": "Import progress",
   "import.fixFirst": "The file can be imported once every problem is fixed.",
   "import.mapFirst": "Choose a column for every required field.",
   "import.discard": "Discard",
   "import.notImported": "Nothing was imported: the file has problems.",
-  "import.done": "Imported as catalog version {version} with {count} features.",
+  "import.done": "Imported as catalog version {version} with {count} {count|feature|features}.",
   "import.openCatalog": "Open the catalog",
   "import.compareWithPrevious": "Compare with the previous version",
   "import.draftMissingTitle": "Import not found",
@@ -239,7 +239,7 @@ const en = {
   "sets.error.unknownFeature": "The catalog has no feature {id}.",
   "sets.error.notInSet": "{id} is not in this feature set.",
   "sets.error.noParameter": "{id} has no parameter {name}.",
-  "sets.error.stillNeeded": "{id} cannot be removed: {ids} in this set require it.",
+  "sets.error.stillNeeded": "{id} cannot be removed: {ids} in this set {count|requires|require} it.",
   "sets.error.noRevision": "There is no revision {revision}.",
   "sets.error.noSite": "This feature set has no site {name}.",
   "sets.error.line": "Line {line}: {reason}",
@@ -563,6 +563,5 @@ export const APP_CATALOG: Record<Locale, Record<AppMessageKey, string>> = { en, 
 
 export function appTranslator(locale: Locale): AppTranslate {
   const messages = APP_CATALOG[locale];
-  return (key, params) =>
-    messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (params && name in params ? String(params[name]) : whole));
+  return (key, params) => fillMessage(messages[key], params);
 }

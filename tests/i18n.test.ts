@@ -33,6 +33,13 @@ describe("message catalog", () => {
     }
   });
 
+  test("English plurals follow the count", () => {
+    const en = translator("en");
+    expect(en("login.failed", { left: 1 })).toContain("1 attempt left");
+    expect(en("login.failed", { left: 3 })).toContain("3 attempts left");
+    expect(translator("ko")("login.failed", { left: 1 })).not.toContain("|");
+  });
+
   test("placeholders are filled in", () => {
     expect(translator("ko")("footer.version", { version: "1.2.3" })).toBe("버전 1.2.3");
     expect(translator("en")("login.locked", { address: "10.0.0.1", until: "9:30" })).toBe("Too many wrong passwords. Sign-in from 10.0.0.1 is locked until 9:30.");

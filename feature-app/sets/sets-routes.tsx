@@ -192,7 +192,7 @@ export function setsRoutes() {
       const id = String(body.feature ?? "");
       const catalog = await catalogOf(c);
       const neededBy = resolveSet(set.content, catalog).features.find((f) => f.id === id)?.requiredBy ?? [];
-      if (neededBy.length > 0) return render(c, set, { problems: [t("sets.error.stillNeeded", { id, ids: neededBy.join(", ") })] }, 422);
+      if (neededBy.length > 0) return render(c, set, { problems: [t("sets.error.stillNeeded", { id, ids: neededBy.join(", "), count: neededBy.length })] }, 422);
       const features = set.content.features.filter((f) => f !== id);
       // Values of features that leave the set go with them.
       const kept = new Set(resolveSet({ ...set.content, features }, catalog).features.map((f) => f.id));

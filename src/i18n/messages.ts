@@ -40,7 +40,7 @@ const en = {
   "login.name": "User name",
   "login.password": "Password",
   "login.submit": "Sign in",
-  "login.failed": "Wrong user name or password. {left} attempts left before sign-in from this address is locked.",
+  "login.failed": "Wrong user name or password. {left} {left|attempt|attempts} left before sign-in from this address is locked.",
   "login.locked": "Too many wrong passwords. Sign-in from {address} is locked until {until}.",
   "signedOut.title": "Signed out",
   "signedOut.body": "You are signed out. Close the browser or sign in again.",
@@ -695,10 +695,21 @@ export type MessageParams = Record<string, string | number>;
 
 export type Translate = (key: MessageKey, params?: MessageParams) => string;
 
+/**
+ * Fills a catalog text: {name} is the parameter's value; {name|one|other} is "one" when the
+ * value is 1 and "other" otherwise (English plurals; Korean needs none).
+ */
+export function fillMessage(text: string, params?: MessageParams): string {
+  return text.replace(/\{(\w+)(?:\|([^|}]*)\|([^}]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
+    if (!params || !(name in params)) return whole;
+    if (one === undefined) return String(params[name]);
+    return Number(params[name]) === 1 ? one : (other ?? "");
+  });
+}
+
 export function translator(locale: Locale): Translate {
   const messages = CATALOG[locale];
-  return (key, params) =>
-    messages[key].replace(/\{(\w+)\}/g, (whole, name: string) => (params && name in params ? String(params[name]) : whole));
+  return (key, params) => fillMessage(messages[key], params);
 }
 
 /** For the logs, the CLI and API answers, which are in English whatever the reader's language. */

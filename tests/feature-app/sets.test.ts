@@ -74,7 +74,7 @@ describe("choosing features", () => {
     const { id } = await createSet(alice, "Both CA", { features: ["FGR-CA0001", "FGR-CA0002"] });
     const refused = await postForm(alice, `/app/sets/${id}/features/remove`, { revision: "1", feature: "FGR-CA0001" });
     expect(refused.status).toBe(422);
-    expect(refused.body).toContain("FGR-CA0001 cannot be removed: FGR-CA0002 in this set require it.");
+    expect(refused.body).toContain("FGR-CA0001 cannot be removed: FGR-CA0002 in this set requires it.");
     const after = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
     expect(after.revision).toBe(1);
     expect(after.content.features).toEqual(["FGR-CA0001", "FGR-CA0002"]);
