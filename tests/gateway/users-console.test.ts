@@ -1,6 +1,7 @@
 // Managing users from the admin console: the same rules as the command line, with inline errors.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type RunningServe, runCli, startServe } from "../helpers/cli";
+import { isAlive, waitFor } from "../helpers/database";
 import { Visitor } from "../helpers/http-from";
 import { tempDir } from "../helpers/temp-dir";
 
@@ -59,7 +60,13 @@ describe("users in the console", () => {
     const id = await userId("mina");
     const mina = new Visitor("127.0.0.2", gateway.url);
     await mina.get("/");
+    const pid = await waitFor("mina's app", async () => {
+      const health = await mina.get("/app/_health", { accept: "application/json" });
+      return health.status === 200 ? (JSON.parse(health.body).pid as number) : undefined;
+    });
     expect((await boss.post(`/admin/users/${id}/disable`, {})).body).toContain("mina is disabled; their sessions have ended.");
+    // Their app stops with their sessions.
+    await waitFor("mina's app to stop", () => !isAlive(pid));
     const refused = await mina.get("/app/");
     expect(refused.status).toBe(403);
     expect(refused.body).toContain("The account mina is disabled");

@@ -93,6 +93,8 @@ export function adminRoutes() {
         if (error instanceof PublicError && error.status < 500) return usersAnswer(c, { error: publicMessage(error, c.get("t")) });
         throw error;
       }
+      // Their sessions have ended; their app (and any WebSocket to it) ends with them.
+      if (action !== "enable") await c.get("services").pool.stop(user.id, `user ${action}d by the administrator`);
       const { t } = pageContext(c);
       return usersAnswer(c, { message: t(`admin.users.done.${action as keyof typeof userActions}`, { name: user.name }) });
     });
