@@ -207,6 +207,27 @@ const en = {
   "audit.detail": "Detail",
   "audit.when": "When",
   "audit.filter": "Filter",
+  "auditAction.login": "signed in with a password",
+  "auditAction.login.failed": "wrong password",
+  "auditAction.login.lockout": "sign-in locked",
+  "auditAction.login.refused-locked": "sign-in refused while locked",
+  "auditAction.logout": "signed out",
+  "auditAction.session.start": "session started by address",
+  "auditAction.session.revoke": "session ended by an administrator",
+  "auditAction.user.add": "user added",
+  "auditAction.user.update": "user changed",
+  "auditAction.user.remove": "user removed",
+  "auditAction.access-request.submit": "access requested",
+  "auditAction.access-request.approve": "access request approved",
+  "auditAction.access-request.reject": "access request rejected",
+  "auditAction.setting.change": "setting changed",
+  "auditAction.setting.reset": "setting reset",
+  "auditAction.backup": "backup made",
+  "auditAction.backup.restore-scheduled": "restore scheduled",
+  "auditAction.backup.restore-cancelled": "restore cancelled",
+  "auditAction.instance.start": "feature app started",
+  "auditAction.instance.stop": "feature app stopped",
+  "auditAction.instance.restart": "feature app restarted",
   "audit.none": "No entries match.",
   "audit.latest": "The latest 500 matching entries.",
   "yourAddress": "Your address",
@@ -551,6 +572,27 @@ const ko: Record<MessageKey, string> = {
   "audit.detail": "내용",
   "audit.when": "언제",
   "audit.filter": "필터",
+  "auditAction.login": "비밀번호로 로그인",
+  "auditAction.login.failed": "비밀번호 틀림",
+  "auditAction.login.lockout": "로그인 잠김",
+  "auditAction.login.refused-locked": "잠긴 동안 로그인 거부",
+  "auditAction.logout": "로그아웃",
+  "auditAction.session.start": "주소로 세션 시작",
+  "auditAction.session.revoke": "관리자가 세션 종료",
+  "auditAction.user.add": "사용자 추가",
+  "auditAction.user.update": "사용자 변경",
+  "auditAction.user.remove": "사용자 삭제",
+  "auditAction.access-request.submit": "접근 요청",
+  "auditAction.access-request.approve": "접근 요청 승인",
+  "auditAction.access-request.reject": "접근 요청 거절",
+  "auditAction.setting.change": "설정 변경",
+  "auditAction.setting.reset": "설정 초기화",
+  "auditAction.backup": "백업 생성",
+  "auditAction.backup.restore-scheduled": "복원 예약",
+  "auditAction.backup.restore-cancelled": "복원 취소",
+  "auditAction.instance.start": "기능 앱 시작",
+  "auditAction.instance.stop": "기능 앱 중지",
+  "auditAction.instance.restart": "기능 앱 재시작",
   "audit.none": "조건에 맞는 기록이 없습니다.",
   "audit.latest": "조건에 맞는 최근 기록 500개입니다.",
   "yourAddress": "접속 주소",
@@ -718,4 +760,10 @@ export const inEnglish = translator("en");
 /** A catalog key as a valibot schema's message: the error thrown from the issue words it per reader. */
 export function messageKey(key: MessageKey): MessageKey {
   return key;
+}
+
+/** An audit action's description in the reader's language; an action the catalog does not know shows its code. */
+export function auditActionText(t: Translate, action: string): string {
+  const key = `auditAction.${action}`;
+  return key in en ? t(key as MessageKey) : action;
 }

@@ -107,6 +107,10 @@ describe("users in the console", () => {
     expect((await new Visitor("127.0.0.4", gateway.url).get("/")).location).toBe("/app/");
     const audit = await boss.get("/admin/audit?action=user.update");
     expect(audit.body).toContain("ips=127.0.0.3,127.0.0.4");
+    expect(audit.body).toContain('user changed <span class="muted">user.update</span>');
+    const korean = new Visitor("127.0.0.1", gateway.url, { "accept-language": "ko" });
+    await korean.get("/");
+    expect((await korean.get("/admin/audit?action=user.update")).body).toContain('사용자 변경 <span class="muted">user.update</span>');
   });
 
   test("set, use and remove a password from the console", async () => {

@@ -1,4 +1,5 @@
 import { formatDateTime } from "../../src/i18n/format";
+import { auditActionText } from "../../src/i18n/messages";
 import { TableHead } from "../form";
 import type { PageContext } from "../layout";
 import { ConsoleLayout } from "./console-layout";
@@ -41,7 +42,9 @@ export function AuditPage(props: { page: PageContext; filter: AuditFilter; entri
                   <td>{formatDateTime(entry.at, locale)}</td>
                   <td>{entry.actor}</td>
                   <td class="address">{entry.address}</td>
-                  <td>{entry.action}</td>
+                  <td>
+                    {auditActionText(t, entry.action)} <span class="muted">{entry.action}</span>
+                  </td>
                   <td>{entry.target}</td>
                   <td>{entry.detail}</td>
                 </tr>
