@@ -5,13 +5,28 @@ import Papa from "papaparse";
 import { canonicalJson } from "../canonical-json";
 import type { Feature } from "./feature-schema";
 import { FIELDS, featureToRow } from "./tabular";
+import { type AppMessageKey, type AppTranslate, appTranslator } from "../messages";
 
 export type FileFormat = "csv" | "xlsx" | "json";
 
 export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 100_000;
 
-export class CatalogFileError extends Error {}
+const english = appTranslator("en");
+
+/** Why a file cannot be read at all: English in its message (the API), worded per reader on pages. */
+export class CatalogFileError extends Error {
+  constructor(
+    readonly key: AppMessageKey,
+    readonly params: Record<string, string | number> = {},
+  ) {
+    super(english(key, params));
+  }
+
+  in(t: AppTranslate): string {
+    return t(this.key, this.params);
+  }
+}
 
 export type ReadCatalogFile =
   | { format: "csv" | "xlsx"; headers: string[]; rows: { row: number; cells: Record<string, string> }[] }
@@ -31,16 +46,16 @@ function namedFormat(fileName: string): FileFormat | undefined {
 }
 
 export async function readCatalogFile(bytes: Uint8Array, fileName = ""): Promise<ReadCatalogFile> {
-  if (bytes.byteLength === 0) throw new CatalogFileError("the file is empty");
+  if (bytes.byteLength === 0) throw new CatalogFileError("file.empty");
   const format = detectFormat(bytes);
   const named = namedFormat(fileName);
   // Read as CSV, a damaged .json or .xlsx file would be reported as a table without rows.
-  if (named === "json" && format !== "json") throw new CatalogFileError("the file is named .json but does not hold JSON");
-  if (named === "xlsx" && format !== "xlsx") throw new CatalogFileError("the file is named .xlsx but is not an XLSX workbook (it may be damaged)");
+  if (named === "json" && format !== "json") throw new CatalogFileError("file.notJson");
+  if (named === "xlsx" && format !== "xlsx") throw new CatalogFileError("file.notXlsx");
   if (format === "json") return readJson(bytes);
   const table = format === "csv" ? readCsv(bytes) : await readXlsx(bytes);
-  if (table.rows.length > IMPORT_MAX_ROWS) throw new CatalogFileError(`the file has ${table.rows.length} rows; at most ${IMPORT_MAX_ROWS} can be imported`);
-  if (table.rows.length === 0) throw new CatalogFileError("the file has a header row but no features");
+  if (table.rows.length > IMPORT_MAX_ROWS) throw new CatalogFileError("file.tooManyRows", { count: table.rows.length, max: IMPORT_MAX_ROWS });
+  if (table.rows.length === 0) throw new CatalogFileError("file.noRows");
   return { format, ...table };
 }
 
@@ -48,7 +63,7 @@ function text(bytes: Uint8Array): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes).replace(/^\uFEFF/, "");
   } catch {
-    throw new CatalogFileError("the file is not UTF-8 text (save it as CSV UTF-8, XLSX or JSON)");
+    throw new CatalogFileError("file.notUtf8");
   }
 }
 
@@ -57,27 +72,27 @@ function readJson(bytes: Uint8Array): ReadCatalogFile {
   try {
     data = JSON.parse(text(bytes));
   } catch (error) {
-    throw new CatalogFileError(`the file is not valid JSON: ${(error as Error).message}`);
+    throw new CatalogFileError("file.badJson", { error: (error as Error).message });
   }
   if (Array.isArray(data)) return { format: "json", features: data };
   const object = data as { name?: unknown; features?: unknown };
-  if (!Array.isArray(object?.features)) throw new CatalogFileError('a JSON catalog must be an array of features or an object with a "features" array');
-  if (object.features.length > IMPORT_MAX_ROWS) throw new CatalogFileError(`the file has ${object.features.length} features; at most ${IMPORT_MAX_ROWS} can be imported`);
+  if (!Array.isArray(object?.features)) throw new CatalogFileError("file.jsonShape");
+  if (object.features.length > IMPORT_MAX_ROWS) throw new CatalogFileError("file.tooManyFeatures", { count: object.features.length, max: IMPORT_MAX_ROWS });
   return { format: "json", name: typeof object.name === "string" ? object.name : undefined, features: object.features };
 }
 
 function headersOf(first: string[]): string[] {
   const headers = first.map((h) => h.trim());
-  if (headers.every((h) => h === "")) throw new CatalogFileError("the first row must hold the column headers");
+  if (headers.every((h) => h === "")) throw new CatalogFileError("file.noHeaders");
   const duplicate = headers.find((h, i) => h !== "" && headers.indexOf(h) !== i);
-  if (duplicate) throw new CatalogFileError(`the header row names the column "${duplicate}" twice`);
+  if (duplicate) throw new CatalogFileError("file.duplicateHeader", { name: duplicate });
   return headers;
 }
 
 /** Rows keep their spreadsheet numbers (header = 1) even when blank rows are skipped. */
 function tableOf(records: string[][]): { headers: string[]; rows: { row: number; cells: Record<string, string> }[] } {
   const [first, ...rest] = records;
-  if (!first) throw new CatalogFileError("the file has no header row");
+  if (!first) throw new CatalogFileError("file.noHeaderRow");
   const headers = headersOf(first);
   const rows: { row: number; cells: Record<string, string> }[] = [];
   rest.forEach((record, index) => {
@@ -94,7 +109,7 @@ function tableOf(records: string[][]): { headers: string[]; rows: { row: number;
 function readCsv(bytes: Uint8Array) {
   const parsed = Papa.parse<string[]>(text(bytes), { skipEmptyLines: false });
   const fatal = parsed.errors.find((e) => e.type === "Quotes");
-  if (fatal) throw new CatalogFileError(`the CSV is malformed at row ${(fatal.row ?? 0) + 1}: ${fatal.message}`);
+  if (fatal) throw new CatalogFileError("file.badCsv", { row: (fatal.row ?? 0) + 1, error: fatal.message });
   return tableOf(parsed.data);
 }
 
@@ -107,10 +122,10 @@ async function readXlsx(bytes: Uint8Array) {
   try {
     await workbook.xlsx.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   } catch (error) {
-    throw new CatalogFileError(`the file is not a readable XLSX workbook: ${(error as Error).message}`);
+    throw new CatalogFileError("file.badXlsx", { error: (error as Error).message });
   }
   const sheet = workbook.worksheets[0];
-  if (!sheet) throw new CatalogFileError("the workbook has no worksheet");
+  if (!sheet) throw new CatalogFileError("file.noSheet");
   const records: string[][] = [];
   for (let r = 1; r <= sheet.rowCount; r++) {
     const row = sheet.getRow(r);

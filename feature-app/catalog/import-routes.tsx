@@ -54,7 +54,7 @@ export function importRoutes(imports: CatalogImports) {
       }
       return c.redirect(next, 303);
     } catch (error) {
-      if (error instanceof CatalogFileError) return fail(`${upload.name}: ${error.message}`, 422);
+      if (error instanceof CatalogFileError) return fail(`${upload.name}: ${error.in(c.var.appT)}`, 422);
       throw error;
     }
   });

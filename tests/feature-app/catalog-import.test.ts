@@ -95,6 +95,9 @@ describe("catalog import and export through the gateway", () => {
     expect(page).toContain("알 수 없는 기능 NOPE-9");
     expect(page).toContain("중복된 ID K-1 (2행에도 있음)");
     expect(page).not.toContain("unknown feature");
+    const unreadable = await call("/app/import", { method: "POST", headers: { "accept-language": "ko-KR" }, body: upload("words.json", "not json") });
+    expect(unreadable.status).toBe(422);
+    expect(await unreadable.text()).toContain("words.json: 파일 이름은 .json이지만 JSON이 아닙니다");
   });
 
   test("files that cannot be read at all get one clear reason and change nothing", async () => {
