@@ -1,5 +1,6 @@
 // IP addresses and CIDR rules as numbers, so that matching is exact arithmetic rather than
 // string comparison ("::ffff:10.0.0.1", "10.0.0.1" and "0:0:0:0:0:ffff:a00:1" are one client).
+import { networkInterfaces } from "node:os";
 import { type MessageKey, type MessageParams, inEnglish } from "../i18n/messages";
 
 export type Family = 4 | 6;
@@ -165,10 +166,27 @@ export function rulesOverlap(a: IpRule, b: IpRule): boolean {
   return ruleMatches(shorter, { family: longer.family, value: longer.network });
 }
 
+/** The addresses of this machine's own network interfaces (its LAN address, say). */
+export function interfaceAddresses(): Address[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .flatMap((entry) => {
+      const address = entry ? parseAddress(entry.address) : null;
+      return address ? [address] : [];
+    });
+}
+
 /**
- * The server machine itself, as a browser on it connects: 127.0.0.1 or ::1. Other 127/8
- * addresses are not counted, so tests (and odd setups) can stand in for other machines with them.
+ * The server machine itself, as a browser on it connects: 127.0.0.1, ::1, or one of its own
+ * interface addresses (someone on the server who opened it by its network name). No other host can
+ * complete a TCP connection from those. Other 127/8 addresses are not counted, so tests (and odd
+ * setups) can stand in for other machines with them.
  */
-export function isThisMachine(address: Address): boolean {
-  return address.family === 4 ? address.value === 0x7f000001n : address.value === 1n;
+export function isThisMachine(address: Address, own: Address[] = interfaceAddresses()): boolean {
+  if (address.family === 4 ? address.value === 0x7f000001n : address.value === 1n) return true;
+  return own.some((mine) => mine.family === address.family && mine.value === address.value && !isLoopback(mine));
+}
+
+function isLoopback(address: Address): boolean {
+  return address.family === 4 ? address.value >> 24n === 127n : address.value === 1n;
 }

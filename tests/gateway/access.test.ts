@@ -1,6 +1,7 @@
 // The gateway's front door, against the real server over real sockets; each 127.0.0.N is a machine.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createClient } from "@libsql/client";
+import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { type RunningServe, runCli, startServe } from "../helpers/cli";
 import { Visitor, requestFrom } from "../helpers/http-from";
@@ -24,8 +25,23 @@ async function signIn(visitor: Visitor, name: string, password: string) {
   return response;
 }
 
+/** This machine's own non-loopback IPv4 address, if it has one (its LAN address). */
+const LAN_ADDRESS = Object.values(networkInterfaces())
+  .flat()
+  .find((entry) => entry && entry.family === "IPv4" && !entry.internal)?.address;
+
 describe("first run", () => {
-  test("setup is reachable from 127.0.0.1 only; everyone else sees 'not set up yet'", async () => {
+  test.skipIf(!LAN_ADDRESS)("on the server, opened by its own network address, setup is reachable too", async () => {
+    using dir = tempDir();
+    await using gateway = await startServe(dir.path);
+    const self = new Visitor(LAN_ADDRESS!, gateway.url);
+    expect((await self.get("/")).location).toBe("/setup");
+    const form = await self.get("/setup");
+    expect(form.status).toBe(200);
+    expect(form.body).toContain(LAN_ADDRESS!);
+  });
+
+  test("setup is reachable from 127.0.0.1 but not from other machines; they see 'not set up yet'", async () => {
     using dir = tempDir();
     await using gateway = await startServe(dir.path);
     const remote = new Visitor("127.0.0.2", gateway.url);

@@ -83,11 +83,20 @@ describe("matching", () => {
     expect(rulesOverlap(rule("10.0.0.1"), rule("::1"))).toBe(false);
   });
 
-  test("this machine is 127.0.0.1 and ::1 only, so other 127/8 addresses can stand for other machines", () => {
+  test("of the loopback addresses only 127.0.0.1 and ::1 are this machine, so other 127/8 addresses can stand for other machines", () => {
     expect(isThisMachine(addr("127.0.0.1"))).toBe(true);
     expect(isThisMachine(addr("::1"))).toBe(true);
     expect(isThisMachine(addr("::ffff:127.0.0.1"))).toBe(true);
     expect(isThisMachine(addr("127.0.0.2"))).toBe(false);
-    expect(isThisMachine(addr("10.0.0.1"))).toBe(false);
+    expect(isThisMachine(addr("10.0.0.1"), [])).toBe(false);
+  });
+
+  test("an address of one of this machine's own interfaces is this machine too", () => {
+    const own = [addr("127.0.0.1"), addr("192.0.2.2"), addr("fd00::2")];
+    expect(isThisMachine(addr("192.0.2.2"), own)).toBe(true);
+    expect(isThisMachine(addr("fd00::2"), own)).toBe(true);
+    expect(isThisMachine(addr("192.0.2.3"), own)).toBe(false);
+    // The loopback network as an interface still leaves 127.0.0.2 to stand for another machine.
+    expect(isThisMachine(addr("127.0.0.2"), [...own, addr("127.0.0.2")])).toBe(false);
   });
 });
