@@ -6,6 +6,8 @@ import type { Actor } from "../audit";
 import { CONSOLE_SETTING_KEYS, type ConsoleSettingKey, checkCandidate, consoleMayChange, settingSpec } from "../config";
 import type { Database } from "../db/open";
 import { loadTls } from "../gateway/tls";
+import type { Translate } from "../i18n/messages";
+import { parseRule } from "../net/ip";
 import type { LiveSettings } from "./live-settings";
 import { type SettingWrite, readStoredSettings, writeStoredSettings } from "./stored-settings";
 
@@ -41,7 +43,22 @@ function auditText(key: ConsoleSettingKey, value: unknown): string {
   return (Array.isArray(value) ? value.join(", ") : valueText(value)) || "(none)";
 }
 
-export async function saveSettingsForm(live: LiveSettings, db: Database, fields: Record<string, string>, actor: Actor): Promise<SettingsOutcome> {
+/** Which entry of an address list is wrong, and why, in the reader's language. */
+function badRuleReason(list: unknown, t: Translate): string | undefined {
+  for (const entry of Array.isArray(list) ? list : []) {
+    const parsed = parseRule(String(entry));
+    if (!parsed.ok) return t(parsed.key, parsed.params);
+  }
+  return undefined;
+}
+
+export async function saveSettingsForm(
+  live: LiveSettings,
+  db: Database,
+  fields: Record<string, string>,
+  actor: Actor,
+  t: Translate,
+): Promise<SettingsOutcome> {
   const errors: SettingErrors = {};
   const changes: Partial<Record<ConsoleSettingKey, unknown>> = {};
   const typed: Record<string, string> = {};
@@ -57,7 +74,7 @@ export async function saveSettingsForm(live: LiveSettings, db: Database, fields:
     const raw = rawValue(key, fields[key]);
     const parsed = v.safeParse(spec.schema, raw ?? undefined);
     if (!parsed.success) {
-      errors[key] = {};
+      errors[key] = { detail: key === "trustedProxies" ? badRuleReason(raw, t) : undefined };
       continue;
     }
     if (valueText(parsed.output) !== valueText(live.desired[key])) changes[key] = raw;

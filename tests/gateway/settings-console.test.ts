@@ -57,6 +57,8 @@ describe("settings in the console", () => {
     expect(refused.body).toContain('id="setting-maxInstances-error" role="alert">An integer from 1 to 1000.');
     expect(refused.body).toContain('id="setting-alertWebhookUrl-error"');
     expect(refused.body).toContain('id="setting-trustedProxies-error"');
+    // The wrong entry is named, not only what is expected.
+    expect(refused.body).toContain("(&quot;not-an-address&quot; is not an IPv4 or IPv6 address or CIDR range)");
     expect(refused.body).not.toContain('id="setting-sessionIdleMinutes-error"');
     expect(refused.body).toContain('value="many"');
     expect(refused.body).toContain("10.0.0.1\nnot-an-address</textarea>");

@@ -70,8 +70,8 @@ export function adminSettingsRoutes() {
 
   app.post("/settings", async (c) => {
     const { live, db } = c.get("services");
-    const outcome = await saveSettingsForm(live, db, await formFields(c), actorOf(c));
     const { t } = pageContext(c);
+    const outcome = await saveSettingsForm(live, db, await formFields(c), actorOf(c), t);
     if (Object.keys(outcome.errors).length > 0) {
       return answer(c, settingsView(c, { errors: outcome.errors, typed: outcome.typed, error: t("settings.invalid") }), 400);
     }
