@@ -595,3 +595,6 @@ export function appTranslator(locale: Locale): AppTranslate {
   const messages = APP_CATALOG[locale];
   return (key, params) => fillMessage(messages[key], params);
 }
+
+/** For the API and messages kept for it, which are in English whatever the reader's language. */
+export const appInEnglish = appTranslator("en");

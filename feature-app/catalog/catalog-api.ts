@@ -2,7 +2,7 @@
 // schema, the same import checks (an import either becomes a version or is refused whole).
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../context";
-import { appTranslator } from "../messages";
+import { appInEnglish } from "../messages";
 import { compareCatalogs } from "./catalog-compare";
 import { CatalogFileError, catalogToCsv, catalogToJson, catalogToXlsx } from "./catalog-file";
 import type { CatalogImports } from "./catalog-import";
@@ -92,12 +92,11 @@ export function catalogApi(imports: CatalogImports) {
     if ("version" in outcome) return c.json({ version: outcome.version }, 201);
     await imports.discard(draft);
     const { checked } = outcome;
-    const english = appTranslator("en");
     const mappingErrors = Object.values(checked.mappingProblems).map((problem) => ({
       row: 1,
       column: problem.field,
       value: problem.header,
-      reason: english(`import.mapping.${problem.code}`, { ...problem }),
+      reason: appInEnglish(`import.mapping.${problem.code}`, { ...problem }),
     }));
     const errors = [...mappingErrors, ...checked.errors];
     return c.json({ error: `the file has ${errors.length} problems; nothing was imported`, errors }, 422);

@@ -5,14 +5,12 @@ import Papa from "papaparse";
 import { canonicalJson } from "../canonical-json";
 import type { Feature } from "./feature-schema";
 import { FIELDS, featureToRow } from "./tabular";
-import { type AppMessageKey, type AppTranslate, appTranslator } from "../messages";
+import { type AppMessageKey, type AppTranslate, appInEnglish } from "../messages";
 
 export type FileFormat = "csv" | "xlsx" | "json";
 
 export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 100_000;
-
-const english = appTranslator("en");
 
 /** Why a file cannot be read at all: English in its message (the API), worded per reader on pages. */
 export class CatalogFileError extends Error {
@@ -20,7 +18,7 @@ export class CatalogFileError extends Error {
     readonly key: AppMessageKey,
     readonly params: Record<string, string | number> = {},
   ) {
-    super(english(key, params));
+    super(appInEnglish(key, params));
   }
 
   in(t: AppTranslate): string {

@@ -5,6 +5,7 @@ import { type AppPage, AppLayout } from "../views/app-layout";
 import type { Feature } from "./feature-schema";
 import { queryString } from "./feature-query";
 import { PAGE_SIZES } from "./feature-query";
+import { SearchField } from "../views/search-field";
 
 export interface CatalogView {
   version: CatalogVersion;
@@ -52,15 +53,7 @@ export function CatalogPage(props: { page: AppPage; view: CatalogView }) {
         hx-trigger="input changed delay:250ms from:#field-q, change, submit"
         hx-indicator="#catalog-loading"
       >
-        <div class="field grow">
-          <label for="field-q">
-            {t("catalog.search")}{" "}
-            <span id="catalog-loading" class="htmx-indicator muted" aria-hidden="true">
-              {t("common.loading")}
-            </span>
-          </label>
-          <input id="field-q" name="q" type="search" value={query.q} placeholder={t("catalog.searchHint")} maxlength={200} autocomplete="off" />
-        </div>
+        <SearchField page={props.page} id="field-q" indicatorId="catalog-loading" value={query.q} class="grow" />
         <Filter label={t("catalog.category")} name="category" value={query.category} all={t("catalog.all")} options={facets.categories} />
         <Filter label={t("catalog.release")} name="release" value={query.release} all={t("catalog.all")} options={facets.releases} />
         <Filter

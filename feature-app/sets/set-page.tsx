@@ -14,6 +14,7 @@ import type { SetForm } from "./set-form";
 import { GenerationHistory, RevisionHistory } from "./set-history";
 import { ExportCard, SetCharts } from "./set-outputs";
 import { Errors, When } from "./sets-list-page";
+import { SearchField } from "../views/search-field";
 
 export interface SetView {
   set: FeatureSet;
@@ -152,15 +153,7 @@ function FeatureSearch(props: { page: AppPage; set: FeatureSet; search: SetView[
           hx-trigger="input changed delay:300ms from:#set-search-q, submit"
           hx-indicator="#set-search-loading"
         >
-          <div class="field">
-            <label for="set-search-q">
-              {t("catalog.search")}{" "}
-              <span id="set-search-loading" class="htmx-indicator muted" aria-hidden="true">
-                {t("common.loading")}
-              </span>
-            </label>
-            <input id="set-search-q" name="q" type="search" value={props.search.q} placeholder={t("catalog.searchHint")} maxlength={200} autocomplete="off" />
-          </div>
+          <SearchField page={props.page} id="set-search-q" indicatorId="set-search-loading" value={props.search.q} />
         </form>
       </search>
       <SearchResults page={props.page} set={set} search={props.search} />

@@ -4,7 +4,7 @@
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../context";
-import { appTranslator } from "../messages";
+import { appInEnglish } from "../messages";
 import { documentJsonSchema } from "./document";
 import { type FeatureSet, FeatureSetStore } from "./feature-set-store";
 import { GenerationStore } from "./generation-store";
@@ -16,7 +16,7 @@ import { revisionNote } from "./revision-note";
 import { idParam } from "../id-param";
 
 // Scripts read English; the pages pass the reader's language.
-const t = appTranslator("en");
+const t = appInEnglish;
 
 const updateSchema = v.object({
   revision: v.pipe(v.number("revision must be the number of the revision you started from"), v.integer("revision must be a whole number")),

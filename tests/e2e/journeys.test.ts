@@ -10,7 +10,7 @@ import { catalogToCsv } from "../../feature-app/catalog/catalog-file";
 import { demoCatalog } from "../../feature-app/catalog/demo-catalog";
 import { APP_CATALOG } from "../../feature-app/messages";
 import { CATALOG } from "../../src/i18n/messages";
-import { CHROMIUM, launchBrowser } from "../helpers/browser";
+import { CHROMIUM, launchBrowser, textBecomes } from "../helpers/browser";
 import { type RunningServe, REPO, startServe } from "../helpers/cli";
 import { tempDir } from "../helpers/temp-dir";
 import { type Person, builtExecutable, personAt, step } from "./harness";
@@ -189,8 +189,7 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
     });
     await step(kim, "edit parameters with inline validation and a site", async () => {
       const input = page.locator('[id="field-value:FGR-CA0001:scellAdditionA4ThresholdRsrp"]');
-      const errorIs = (text: string) =>
-        page.waitForFunction((text) => document.getElementById("error-value:FGR-CA0001:scellAdditionA4ThresholdRsrp")?.textContent === text, text);
+      const errorIs = (text: string) => textBecomes(page, "error-value:FGR-CA0001:scellAdditionA4ThresholdRsrp", text);
       await input.fill("abc");
       await errorIs("Must be a whole number.");
       await input.fill("-100");

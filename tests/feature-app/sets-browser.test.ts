@@ -2,50 +2,37 @@
 // find a feature with the search box and add it (its prerequisites come along), see a bad value
 // refused as it is typed and the error go away when corrected, save a site, and see the charts.
 import { expect, test } from "bun:test";
-import { CHROMIUM, consoleProblems, launchBrowser } from "../helpers/browser";
-import { runCli, startServe } from "../helpers/cli";
-import { tempDir } from "../helpers/temp-dir";
+import { CHROMIUM, adminInBrowser, textBecomes } from "../helpers/browser";
 
 test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("the feature set page works in a browser", async () => {
-  using dir = tempDir();
-  await runCli(["user", "add", "owner", "--role", "admin", "--ip", "127.0.0.1", "--ip", "::1", "--data", dir.path]);
-  await using gateway = await startServe(dir.path, ["--spare-instances", "0"]);
-  const browser = await launchBrowser();
-  try {
-    const page = await (await browser.newContext({ locale: "en-US" })).newPage();
-    const problems = consoleProblems(page);
+  await using session = await adminInBrowser();
+  const { page, problems } = session;
 
-    await page.goto(`${gateway.url}/app/sets`);
-    await page.fill("#field-name", "Browser set");
-    await page.click("#create-set button");
-    await page.waitForURL(/\/app\/sets\/\d+$/);
+  await page.goto(`${session.url}/app/sets`);
+  await page.fill("#field-name", "Browser set");
+  await page.click("#create-set button");
+  await page.waitForURL(/\/app\/sets\/\d+$/);
 
-    await page.fill("#set-search-q", "3CC");
-    await page.locator('button[aria-label="Add FGR-CA0002"]').click();
-    await page.waitForSelector("#set-feature-FGR-CA0001");
-    expect(await page.locator("#set-feature-FGR-CA0001").textContent()).toContain("required by FGR-CA0002");
+  await page.fill("#set-search-q", "3CC");
+  await page.locator('button[aria-label="Add FGR-CA0002"]').click();
+  await page.waitForSelector("#set-feature-FGR-CA0001");
+  expect(await page.locator("#set-feature-FGR-CA0001").textContent()).toContain("required by FGR-CA0002");
 
-    const input = page.locator('[id="field-value:FGR-CA0001:scellAdditionA4ThresholdRsrp"]');
-    const errorIs = (text: string) =>
-      page.waitForFunction((text) => document.getElementById("error-value:FGR-CA0001:scellAdditionA4ThresholdRsrp")?.textContent === text, text, {
-        timeout: 5000,
-      });
-    await input.fill("abc");
-    await errorIs("Must be a whole number.");
-    await input.fill("-100");
-    await errorIs("");
+  const input = page.locator('[id="field-value:FGR-CA0001:scellAdditionA4ThresholdRsrp"]');
+  const errorIs = (text: string) => textBecomes(page, "error-value:FGR-CA0001:scellAdditionA4ThresholdRsrp", text, 5000);
+  await input.fill("abc");
+  await errorIs("Must be a whole number.");
+  await input.fill("-100");
+  await errorIs("");
 
-    await page.fill("#field-site-name-0", "Gangnam");
-    await page.fill("#field-site-overrides-0", "FGR-CA0001.scellActivationBufferThreshold = 75");
-    await page.click('#set-editor button[type="submit"]');
-    await page.waitForSelector("text=Saved as revision 3.");
-    expect(await input.inputValue()).toBe("-100");
+  await page.fill("#field-site-name-0", "Gangnam");
+  await page.fill("#field-site-overrides-0", "FGR-CA0001.scellActivationBufferThreshold = 75");
+  await page.click('#set-editor button[type="submit"]');
+  await page.waitForSelector("text=Saved as revision 3.");
+  expect(await input.inputValue()).toBe("-100");
 
-    await page.waitForSelector('[data-set-chart="coverage"] canvas');
-    await page.selectOption("#chart-parameter", "FGR-CA0001.scellActivationBufferThreshold");
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-set-chart="parameter"]')?.dataset.points === "1");
-    expect(problems).toEqual([]);
-  } finally {
-    await browser.close();
-  }
+  await page.waitForSelector('[data-set-chart="coverage"] canvas');
+  await page.selectOption("#chart-parameter", "FGR-CA0001.scellActivationBufferThreshold");
+  await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-set-chart="parameter"]')?.dataset.points === "1");
+  expect(problems).toEqual([]);
 });

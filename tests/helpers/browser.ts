@@ -1,6 +1,8 @@
 // Debian's Chromium driven by playwright-core, with the flags this machine needs.
 import { existsSync } from "node:fs";
 import { type Browser, type Page, chromium } from "playwright-core";
+import { runCli, startServe } from "./cli";
+import { tempDir } from "./temp-dir";
 
 export const CHROMIUM = [process.env.FGM_TEST_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
   (path) => path && existsSync(path),
@@ -25,4 +27,42 @@ export function consoleProblems(page: Page, ignore?: RegExp): string[] {
   });
   page.on("pageerror", (error) => problems.push(error.message));
   return problems;
+}
+
+export interface AdminInBrowser {
+  dataDir: string;
+  url: string;
+  page: Page;
+  /** What consoleProblems collects on `page`. */
+  problems: string[];
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * A fresh data folder whose one user is an admin on this machine (127.0.0.1 and ::1), its gateway
+ * without spares, and an English Chromium page; disposing closes all three.
+ */
+export async function adminInBrowser(): Promise<AdminInBrowser> {
+  const dir = tempDir();
+  await runCli(["user", "add", "owner", "--role", "admin", "--ip", "127.0.0.1", "--ip", "::1", "--data", dir.path]);
+  const gateway = await startServe(dir.path, ["--spare-instances", "0"]);
+  const close = async (browser?: Browser) => {
+    await browser?.close();
+    await gateway[Symbol.asyncDispose]();
+    dir[Symbol.dispose]();
+  };
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser();
+    const page = await (await browser.newContext({ locale: "en-US" })).newPage();
+    return { dataDir: dir.path, url: gateway.url, page, problems: consoleProblems(page), [Symbol.asyncDispose]: () => close(browser) };
+  } catch (error) {
+    await close(browser);
+    throw error;
+  }
+}
+
+/** Waits until the element with this id holds exactly `text` (an inline error appearing or clearing). */
+export function textBecomes(page: Page, id: string, text: string, timeoutMs?: number) {
+  return page.waitForFunction(([id, text]) => document.getElementById(id)?.textContent === text, [id, text] as const, { timeout: timeoutMs });
 }
