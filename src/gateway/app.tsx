@@ -15,7 +15,7 @@ import type { DwellTracker } from "../monitoring/dwell-tracker";
 import type { MetricsSampler } from "../monitoring/sampler";
 import { Statistics } from "../monitoring/statistics";
 import { PublicError, publicMessage } from "../errors";
-import { clientAddressMiddleware, createClientAddressResolver } from "../http/client-address";
+import { clientAddressMiddleware, createClientAddressResolver, createPeerResolver } from "../http/client-address";
 import { createHostCheck, hostCheckMiddleware } from "../http/host-check";
 import { sameOriginMiddleware } from "../http/same-origin";
 import { securityHeaders } from "../http/security-headers";
@@ -25,7 +25,8 @@ import { createLogger } from "../log";
 import type { LiveSettings } from "../settings/live-settings";
 import { UserStore } from "../users/user-store";
 import { type GatewayEnv, type GatewayServices, pageContext } from "./context";
-import { sessionMiddleware } from "./identity";
+import { confirmIdentity, sessionMiddleware } from "./identity";
+import { type LaneChooser, createFrontLane } from "./front/front-lane";
 import { IdentityCache } from "./identity-cache";
 import { createFastLane } from "./app-fast-lane";
 import type { Server } from "bun";
@@ -61,6 +62,8 @@ export interface GatewayDeps {
   /** The last lines of the gateway's log file. */
   logTail: (lines: number) => string[];
   startedAt: number;
+  /** Behind the front door: the client each of its connections carries, by the connection's port. */
+  carried?: Map<number, string>;
 }
 
 export function createServices(deps: GatewayDeps): GatewayServices {
@@ -102,11 +105,19 @@ export function createServices(deps: GatewayDeps): GatewayServices {
 
 export type GatewayFetch = (request: Request, server: Server<unknown>) => Response | Promise<Response>;
 
-/** Every request: the fast lane for a known user's app traffic, the router for all the rest. */
-export function createGatewayFetch(deps: GatewayDeps): GatewayFetch {
+export interface GatewayHandlers {
+  /** Bun.serve's handler: the fast lane for a known user's app traffic, the router for all the rest. */
+  fetch: GatewayFetch;
+  /** What the front door relays itself, with the same checks. */
+  chooseLane: LaneChooser;
+}
+
+export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
   const app = new Hono<GatewayEnv>();
   const hostCheck = createHostCheck(() => deps.live.config.publicHosts);
-  const clientAddress = createClientAddressResolver(() => deps.live.config.trustedProxies);
+  const trustedProxies = () => deps.live.config.trustedProxies;
+  const carried = deps.carried;
+  const clientAddress = createClientAddressResolver(trustedProxies, carried && ((port) => carried.get(port)));
   const identities = new IdentityCache();
   const services = createServices(deps);
   const formLimit = bodyLimit({
@@ -174,5 +185,18 @@ export function createGatewayFetch(deps: GatewayDeps): GatewayFetch {
     diagnostics: () => deps.live.config.diagnostics,
     fullRoute,
   });
-  return (request, server) => fastLane(request, server) ?? fullRoute(request, server);
+  const chooseLane = createFrontLane({
+    hostCheck,
+    clientAddress: createPeerResolver(trustedProxies),
+    rememberedIdentity: (token, address) => identities.get(token, address),
+    identity: async (token, address) => {
+      const found = await confirmIdentity(services, identities, token, address);
+      return found.ok ? found.identity : undefined;
+    },
+    pool: deps.pool,
+    requests: deps.sampler.requests,
+    dwell: deps.dwell,
+    diagnostics: () => deps.live.config.diagnostics,
+  });
+  return { fetch: (request, server) => fastLane(request, server) ?? fullRoute(request, server), chooseLane };
 }

@@ -3,7 +3,8 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { PublicError } from "../errors";
 import type { UserRecord } from "../users/user-store";
-import { type GatewayContext, type GatewayEnv, actorOf } from "./context";
+import type { SessionLookup } from "../auth/session-store";
+import { type GatewayContext, type GatewayEnv, type GatewayServices, type Identity, actorOf } from "./context";
 import { IdentityCache } from "./identity-cache";
 import { isHtmx } from "../http/htmx";
 
@@ -25,6 +26,27 @@ export function clearSessionCookie(c: GatewayContext): void {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+export type IdentityLookup = { ok: true; identity: Identity } | Extract<SessionLookup, { ok: false }>;
+
+/** Who a session cookie belongs to, from the cache if it was confirmed a moment ago. */
+export async function confirmIdentity(
+  services: Pick<GatewayServices, "sessions" | "users">,
+  cache: IdentityCache,
+  token: string,
+  address: string,
+): Promise<IdentityLookup> {
+  const cached = cache.get(token, address);
+  if (cached) return { ok: true, identity: cached };
+  const version = cache.version;
+  const found = await services.sessions.lookup(token, address);
+  if (!found.ok) return found;
+  const user = await services.users.getById(found.session.userId);
+  if (!user) return { ok: false, reason: "unknown" };
+  const identity = { user, session: found.session };
+  cache.set(token, address, identity, version);
+  return { ok: true, identity };
+}
+
 /**
  * Resolves the session cookie into c.var.identity; a cookie that no longer works is removed.
  * Confirmed identities are cached briefly (identity-cache.ts). Every state-changing request to
@@ -38,23 +60,12 @@ export function sessionMiddleware(cache = new IdentityCache()) {
     c.set("sessionEnded", null);
     const token = getCookie(c, SESSION_COOKIE);
     const address = c.get("clientAddressText");
-    const cached = token ? cache.get(token, address) : undefined;
-    if (cached) c.set("identity", cached);
-    else if (token) {
-      const { sessions, users } = c.get("services");
-      const version = cache.version;
-      const found = await sessions.lookup(token, address);
-      if (found.ok) {
-        const user = await users.getById(found.session.userId);
-        if (user) {
-          c.set("identity", { user, session: found.session });
-          cache.set(token, address, { user, session: found.session }, version);
-        }
-      } else if (found.reason !== "other-address") {
-        clearSessionCookie(c);
-        if (found.reason === "revoked" || found.reason === "idle" || found.reason === "expired" || found.reason === "ended") {
-          c.set("sessionEnded", found.reason);
-        }
+    const found = token ? await confirmIdentity(c.get("services"), cache, token, address) : undefined;
+    if (found?.ok) c.set("identity", found.identity);
+    else if (found && found.reason !== "other-address") {
+      clearSessionCookie(c);
+      if (found.reason === "revoked" || found.reason === "idle" || found.reason === "expired" || found.reason === "ended") {
+        c.set("sessionEnded", found.reason);
       }
     }
     const changesState = !SAFE_METHODS.has(c.req.method) && !c.req.path.startsWith("/app/");

@@ -5,7 +5,7 @@
 import { TOKEN_HEADER } from "../../feature-app/instance-token";
 import { SESSION_COOKIE } from "./identity";
 
-const HOP_BY_HOP = new Set([
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   "connection",
   "keep-alive",
   "proxy-authenticate",
@@ -59,14 +59,35 @@ export function withoutSessionCookie(cookieHeader: string): string {
     .join("; ");
 }
 
+/**
+ * Whether a request header the client sent goes on to the app as it is. The cookie goes on
+ * without the gateway's session cookie (withoutSessionCookie); `listed` are the headers the
+ * client's Connection header names, which are hop-by-hop too.
+ */
+export function passedToApp(lowerName: string, listed: ReadonlySet<string>): boolean {
+  if (HOP_BY_HOP.has(lowerName) || listed.has(lowerName) || lowerName === "host" || lowerName === "forwarded") return false;
+  if (lowerName.startsWith("x-forwarded-") || lowerName.startsWith("x-fgm-")) return false;
+  return !lowerName.startsWith("sec-websocket-");
+}
+
+/** What the gateway adds to every request it relays: who is asking, and the instance's token. */
+export function identityFields(target: ProxyTarget, identity: ForwardedIdentity): [string, string][] {
+  return [
+    ["x-forwarded-for", identity.clientAddress],
+    ["x-forwarded-proto", identity.proto],
+    ["x-forwarded-host", identity.host],
+    [TOKEN_HEADER, target.token],
+    ["x-fgm-user", identity.userName],
+    ["x-fgm-role", identity.role],
+  ];
+}
+
 export function upstreamHeaders(incoming: Headers, target: ProxyTarget, identity: ForwardedIdentity): Headers {
   const dropped = connectionListed(incoming);
   const headers = new Headers();
   for (const [name, value] of incoming) {
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || dropped.has(lower) || lower === "host" || lower === "forwarded") continue;
-    if (lower.startsWith("x-forwarded-") || lower.startsWith("x-fgm-")) continue;
-    if (lower.startsWith("sec-websocket-")) continue;
+    if (!passedToApp(lower, dropped)) continue;
     if (lower === "cookie") {
       const kept = withoutSessionCookie(value);
       if (kept) headers.set("cookie", kept);
@@ -74,13 +95,17 @@ export function upstreamHeaders(incoming: Headers, target: ProxyTarget, identity
     }
     headers.append(name, value);
   }
-  headers.set("x-forwarded-for", identity.clientAddress);
-  headers.set("x-forwarded-proto", identity.proto);
-  headers.set("x-forwarded-host", identity.host);
-  headers.set(TOKEN_HEADER, target.token);
-  headers.set("x-fgm-user", identity.userName);
-  headers.set("x-fgm-role", identity.role);
+  for (const [name, value] of identityFields(target, identity)) headers.set(name, value);
   return headers;
+}
+
+/** Whether a response header from the app reaches the browser: the app may never set the session cookie. */
+export function passedToBrowser(lowerName: string, value: string): boolean {
+  return lowerName !== "set-cookie" || !setsSessionCookie(value);
+}
+
+function setsSessionCookie(setCookie: string): boolean {
+  return setCookie.split("=")[0]?.trim() === SESSION_COOKIE;
 }
 
 /**
@@ -95,7 +120,7 @@ function cleanDownstreamHeaders(headers: Headers): void {
   headers.delete("set-cookie");
   for (const cookie of cookies) {
     // The app may set its own cookies, never the gateway's session cookie.
-    if (cookie.split("=")[0]?.trim() !== SESSION_COOKIE) headers.append("set-cookie", cookie);
+    if (!setsSessionCookie(cookie)) headers.append("set-cookie", cookie);
   }
 }
 

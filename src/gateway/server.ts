@@ -7,7 +7,8 @@ import type { RotatingLog } from "../instances/rotating-log";
 import { DwellTracker } from "../monitoring/dwell-tracker";
 import { MetricsSampler } from "../monitoring/sampler";
 import { createLogger } from "../log";
-import { createGatewayFetch } from "./app";
+import { createGatewayHandlers } from "./app";
+import { startFrontDoor } from "./front/front-door";
 import { type RelayData, createWebSocketRelay } from "./websocket-relay";
 import { daysLeft, loadTls } from "./tls";
 import { allowedHostNames, hostOf } from "../http/host-check";
@@ -102,7 +103,10 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
           },
         })
       : undefined;
-  const handle = createGatewayFetch({
+  // Plain HTTP goes through the front door (front/front-door.ts); under TLS, Bun.serve takes the
+  // connections itself and relays everything through the router.
+  const carried = tls ? undefined : new Map<number, string>();
+  const handlers = createGatewayHandlers({
     live,
     db: database.db,
     client: database.client,
@@ -112,8 +116,10 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
     backups,
     logTail: (lines) => logFile?.tail(lines) ?? [],
     startedAt: Date.now(),
+    carried,
   });
-  let server: ReturnType<typeof Bun.serve<RelayData>>;
+  let server: ReturnType<typeof Bun.serve<RelayData>> | undefined;
+  let frontDoor: ReturnType<typeof startFrontDoor> | undefined;
   try {
     server = Bun.serve<RelayData>({
       // Never Bun's development error page (it shows source code and paths).
@@ -122,11 +128,11 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
       // A client that stops sending or reading for this long is cut off (slow-client protection);
       // streamed bodies keep the connection active, so long downloads are not affected.
       idleTimeout: SLOW_CLIENT_SECONDS,
-      port: config.port,
-      hostname: config.host,
+      port: carried ? 0 : config.port,
+      hostname: carried ? "127.0.0.1" : config.host,
       // CONNECT carries no path, which the router cannot take; it is no proxy, so it says so.
       fetch: (request, server) =>
-        request.method === "CONNECT" ? new Response("CONNECT is not supported\n", { status: 405 }) : handle(request, server),
+        request.method === "CONNECT" ? new Response("CONNECT is not supported\n", { status: 405 }) : handlers.fetch(request, server),
       websocket: createWebSocketRelay({
         opened: ({ userId, sessionId }) => {
           pool.socketOpened(userId);
@@ -138,15 +144,26 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
         },
       }),
     });
+    if (carried) {
+      frontDoor = startFrontDoor({
+        hostname: config.host,
+        port: config.port,
+        routerPort: server.port!,
+        chooseLane: handlers.chooseLane,
+        carried,
+        idleSeconds: SLOW_CLIENT_SECONDS,
+      });
+    }
   } catch (error) {
+    await server?.stop(true);
     await pool.shutdown();
     sampler.stop();
     throw error;
   }
   sampler.start();
   backups?.start();
-  const redirect = tls && config.httpRedirectPort ? startHttpRedirect(live, server.port ?? config.port) : undefined;
-  const port = server.port ?? config.port;
+  const port = frontDoor?.port ?? server.port ?? config.port;
+  const redirect = tls && config.httpRedirectPort ? startHttpRedirect(live, port) : undefined;
   const wildcard = config.host === "0.0.0.0" || config.host === "::";
   const url = `${tls ? "https" : "http"}://${wildcard ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/`;
   log.info("listening", { url, host: config.host, port, data: config.data, database: database.kind });
@@ -160,7 +177,8 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
       // Instances first (their WebSockets close with them), then whatever connections remain.
       sampler.stop();
       await pool.shutdown();
-      await server.stop(true);
+      frontDoor?.stop(true);
+      await server!.stop(true);
       await dwell.flush();
     },
   };

@@ -37,10 +37,11 @@ export interface ClientAddress {
 }
 
 /**
- * Who sent a request, as a function of the server and the request.
- * `trustedProxies` is asked on every request, so the console can change the list while running.
+ * Who sent a request, from its connection's peer address and its X-Forwarded-For header (read
+ * only when asked for, and only if there are trusted proxies). `trustedProxies` is asked on every
+ * request, so the console can change the list while running.
  */
-export function createClientAddressResolver(trustedProxies: () => string[]): (server: Server<unknown> | undefined, request: Request) => ClientAddress {
+export function createPeerResolver(trustedProxies: () => string[]): (raw: string | undefined, forwardedFor: () => string | undefined) => ClientAddress {
   let parsedFrom: string[] | undefined;
   let trusted: IpRule[] = [];
   const currentRules = () => {
@@ -67,15 +68,33 @@ export function createClientAddressResolver(trustedProxies: () => string[]): (se
     }
     return known;
   };
-  const unknown: ClientAddress = { address: null, text: "unknown" };
-  return (server, request) => {
-    const raw = server?.requestIP(request)?.address;
-    const peer = raw === undefined ? unknown : peerOf(raw);
+  return (raw, forwardedFor) => {
+    const peer = raw === undefined ? UNKNOWN : peerOf(raw);
     const rules = currentRules();
-    const forwardedFor = rules.length > 0 ? (request.headers.get("x-forwarded-for") ?? undefined) : undefined;
-    if (!forwardedFor) return peer;
-    const address = resolveClientAddress(peer.address, forwardedFor, rules);
+    const chain = rules.length > 0 ? forwardedFor() : undefined;
+    if (!chain) return peer;
+    const address = resolveClientAddress(peer.address, chain, rules);
     return address === peer.address ? peer : { address, text: address ? formatAddress(address) : "unknown" };
+  };
+}
+
+const UNKNOWN: ClientAddress = { address: null, text: "unknown" };
+
+/**
+ * Who sent a request, as a function of the server and the request. Behind the front door
+ * (front-door.ts) every connection comes from it, and `carried` names the client each of its
+ * connections carries, by the connection's port; a connection it does not name is nobody's.
+ */
+export function createClientAddressResolver(
+  trustedProxies: () => string[],
+  carried?: (port: number) => string | undefined,
+): (server: Server<unknown> | undefined, request: Request) => ClientAddress {
+  const resolve = createPeerResolver(trustedProxies);
+  const forwardedFor = (request: Request) => () => request.headers.get("x-forwarded-for") ?? undefined;
+  return (server, request) => {
+    const socket = server?.requestIP(request);
+    const raw = carried ? (socket ? carried(socket.port) : undefined) : socket?.address;
+    return resolve(raw, forwardedFor(request));
   };
 }
 

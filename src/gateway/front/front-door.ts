@@ -1,0 +1,390 @@
+// The gateway's public port when it speaks plain HTTP. Bun.serve answers a request only after
+// building a Request, a Response and their headers, which made relaying a user's app traffic
+// cost twice nginx's CPU. The front door takes the TCP connections itself: a request the front
+// lane (front-lane.ts) accepts is relayed to the user's instance as bytes, over a kept-alive
+// connection, and a WebSocket it accepts is piped both ways after the app's 101. Every other
+// request — and the rest of that connection, whatever comes next — is handed byte for byte to the
+// gateway's Bun.serve (the router) on a loopback port, which answers it exactly as it would have
+// with no front door; `carried` tells the router which client each of those connections carries.
+import type { Socket, SocketHandler, TCPSocketListener } from "bun";
+import { type Lane, type LaneChooser } from "./front-lane";
+import { BodyFraming, connectionOptions, headEnd, parseRequestHead, parseResponseHead } from "./http1";
+
+/** A request head longer than this is left to the router, whose own limit then applies. */
+const MAX_REQUEST_HEAD = 16 * 1024;
+const MAX_RESPONSE_HEAD = 64 * 1024;
+/** How long the app may take to start answering before the router is asked instead. */
+const RESPONSE_HEAD_SECONDS = 60;
+/** What a client may send ahead of the answer it waits for before the front door stops reading. */
+const MAX_AHEAD = 64 * 1024;
+/** Kept-alive connections to one instance, waiting for the next request. */
+const MAX_IDLE_PER_PORT = 64;
+
+/** Bytes accepted for a socket that it could not take yet, and the reader paused until it does. */
+interface Flow {
+  queue: Uint8Array[];
+  paused?: Socket<Flow>;
+  endWhenDrained?: boolean;
+}
+
+interface ClientState extends Flow {
+  /** The socket's peer address, as the OS gives it. */
+  peer: string;
+  phase: "head" | "deciding" | "exchange" | "piped" | "closed";
+  /** Received and not handled yet. */
+  pending?: Buffer;
+  /** The app during an exchange or a WebSocket; the router once handed over. */
+  upstream?: Socket<UpstreamState>;
+  closeAfter: boolean;
+  /** The client sent its FIN: nothing more will come from it. */
+  ended: boolean;
+}
+
+interface UpstreamState extends Flow {
+  to: "app" | "router";
+  port: number;
+  /** The router connection's own port, by which the router asks whose it is. */
+  localPort?: number;
+  client?: Socket<ClientState>;
+  phase: "connecting" | "waiting" | "body" | "idle" | "piped";
+  lane?: Lane;
+  method?: string;
+  /** The client's request as it came, sent to the router instead if the app does not answer. */
+  request?: Buffer;
+  /** The app's response head as far as it has arrived. */
+  head?: Buffer;
+  framing?: BodyFraming;
+  status: number;
+  reusable: boolean;
+  sentToClient: boolean;
+}
+
+export interface FrontDoorOptions {
+  hostname: string;
+  port: number;
+  routerPort: number;
+  chooseLane: LaneChooser;
+  /** The client carried by each of the front door's connections to the router, by their local port. */
+  carried: Map<number, string>;
+  /** A client that sends no complete request for this long is disconnected. */
+  idleSeconds: number;
+}
+
+function append(pending: Buffer | undefined, chunk: Buffer): Buffer {
+  return pending ? Buffer.concat([pending, chunk]) : chunk;
+}
+
+/** Writes what the socket takes now and queues the rest, pausing `from` until the socket drains. */
+function send(to: Socket<Flow>, bytes: Uint8Array, from?: Socket<Flow>): void {
+  if (bytes.length === 0) return;
+  if (to.data.queue.length === 0) {
+    const written = to.write(bytes);
+    if (written < 0 || written === bytes.length) return;
+    bytes = bytes.subarray(written);
+  }
+  // A copy: the socket's chunk is not kept past its callback.
+  to.data.queue.push(new Uint8Array(bytes));
+  if (from) {
+    from.pause();
+    to.data.paused = from;
+  }
+}
+
+function drained(socket: Socket<Flow>): void {
+  const { queue } = socket.data;
+  while (queue.length > 0) {
+    const next = queue[0]!;
+    const written = socket.write(next);
+    if (written < 0) return;
+    if (written < next.length) {
+      queue[0] = next.subarray(written);
+      return;
+    }
+    queue.shift();
+  }
+  socket.data.paused?.resume();
+  socket.data.paused = undefined;
+  if (socket.data.endWhenDrained) socket.end();
+}
+
+function endWhenDrained(socket: Socket<Flow>): void {
+  if (socket.data.queue.length === 0) socket.end();
+  else socket.data.endWhenDrained = true;
+}
+
+export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<ClientState> {
+  const idle = new Map<number, Socket<UpstreamState>[]>();
+
+  function upstreamState(to: UpstreamState["to"], port: number, client: Socket<ClientState>): UpstreamState {
+    return { to, port, client, phase: "connecting", queue: [], status: 0, reusable: true, sentToClient: false };
+  }
+
+  /** The rest of this connection goes to the router, starting with what has not been handled. */
+  function handOver(client: Socket<ClientState>): void {
+    client.data.phase = "piped";
+    client.timeout(0);
+    client.resume();
+    Bun.connect<UpstreamState>({
+      hostname: "127.0.0.1",
+      port: options.routerPort,
+      data: upstreamState("router", options.routerPort, client),
+      socket: upstreamHandlers,
+    }).catch(() => client.terminate());
+  }
+
+  function nextRequest(client: Socket<ClientState>): void {
+    const state = client.data;
+    const pending = state.pending;
+    if (state.phase !== "head" || !pending) return;
+    const end = headEnd(pending);
+    if (end < 0) {
+      if (pending.length > MAX_REQUEST_HEAD) handOver(client);
+      return;
+    }
+    const head = parseRequestHead(pending, end);
+    if (!head) return handOver(client);
+    const chosen = options.chooseLane(head, state.peer);
+    const go = (lane: Lane | undefined) => {
+      if (state.phase === "closed") return;
+      if (!lane) return handOver(client);
+      const received = state.pending!;
+      state.pending = end < received.length ? received.subarray(end) : undefined;
+      state.closeAfter = state.ended || connectionOptions(head).has("close");
+      startExchange(client, lane, head.method, received.subarray(0, end));
+    };
+    if (!(chosen instanceof Promise)) return go(chosen);
+    // More may arrive while the identity is looked up; it is appended to state.pending.
+    state.phase = "deciding";
+    client.timeout(0);
+    chosen.then(
+      (lane) => {
+        if (state.phase !== "deciding") return;
+        state.phase = "head";
+        go(lane);
+      },
+      () => {
+        if (state.phase === "deciding") handOver(client);
+      },
+    );
+  }
+
+  function startExchange(client: Socket<ClientState>, lane: Lane, method: string, request: Buffer): void {
+    client.data.phase = "exchange";
+    client.timeout(0);
+    const fresh = (upstream: Socket<UpstreamState>) => {
+      Object.assign(upstream.data, { lane, method, request, phase: "waiting", head: undefined, framing: undefined, sentToClient: false });
+      client.data.upstream = upstream;
+      upstream.timeout(RESPONSE_HEAD_SECONDS);
+      send(upstream, Buffer.from(lane.head, "latin1"));
+    };
+    const kept = lane.websocket ? undefined : idle.get(lane.port)?.pop();
+    if (kept) {
+      kept.data.client = client;
+      kept.resume();
+      return fresh(kept);
+    }
+    const data = upstreamState("app", lane.port, client);
+    Object.assign(data, { lane, method, request });
+    Bun.connect<UpstreamState>({ hostname: "127.0.0.1", port: lane.port, data, socket: upstreamHandlers }).then(
+      (upstream) => {
+        if (data.client) fresh(upstream);
+        else upstream.end();
+      },
+      () => appFailed(data),
+    );
+  }
+
+  /** The app did not answer well before anything reached the client: the router takes the request. */
+  function appFailed(state: UpstreamState, upstream?: Socket<UpstreamState>): void {
+    const { client, request } = state;
+    state.client = undefined;
+    upstream?.terminate();
+    if (!client || client.data.phase === "closed") return;
+    if (state.sentToClient) return client.terminate();
+    client.data.upstream = undefined;
+    client.data.pending = request ? append(request, client.data.pending ?? Buffer.alloc(0)) : client.data.pending;
+    handOver(client);
+  }
+
+  function finishExchange(upstream: Socket<UpstreamState>): void {
+    const state = upstream.data;
+    const client = state.client!;
+    state.lane!.finished(state.status);
+    Object.assign(state, { client: undefined, lane: undefined, request: undefined, head: undefined, phase: "idle" });
+    // A client still taking the last answer keeps this connection paused: it is not lent to another.
+    const pool = idle.get(state.port) ?? [];
+    if (state.reusable && !state.framing!.untilClose && client.data.queue.length === 0 && pool.length < MAX_IDLE_PER_PORT) {
+      idle.set(state.port, pool);
+      pool.push(upstream);
+    } else upstream.end();
+    client.data.upstream = undefined;
+    if (client.data.closeAfter) return endWhenDrained(client);
+    client.data.phase = "head";
+    client.timeout(options.idleSeconds);
+    client.resume();
+    nextRequest(client);
+  }
+
+  function responseHead(upstream: Socket<UpstreamState>, chunk: Buffer): void {
+    const state = upstream.data;
+    const bytes = append(state.head, chunk);
+    const end = headEnd(bytes);
+    if (end < 0) {
+      if (bytes.length > MAX_RESPONSE_HEAD) return appFailed(state, upstream);
+      state.head = bytes;
+      return;
+    }
+    const response = parseResponseHead(bytes, end);
+    const lane = state.lane!;
+    const client = state.client!;
+    if (!response) return appFailed(state, upstream);
+    const rest = bytes.subarray(end);
+    upstream.timeout(0);
+    if (lane.websocket) {
+      if (response.status !== 101) return appFailed(state, upstream);
+      state.phase = "piped";
+      client.data.phase = "piped";
+      state.sentToClient = true;
+      lane.opened();
+      send(client, Buffer.concat([Buffer.from(`${lane.answer(response)}\r\n\r\n`, "latin1"), rest]), upstream);
+      const early = client.data.pending;
+      client.data.pending = undefined;
+      if (early) send(upstream, early, client);
+      return;
+    }
+    const framing = BodyFraming.of(response, state.method!);
+    if (!framing || response.status < 200) return appFailed(state, upstream);
+    state.framing = framing;
+    state.status = response.status;
+    state.reusable = !connectionOptions(response).has("close");
+    state.phase = "body";
+    state.sentToClient = true;
+    const close = client.data.closeAfter || framing.untilClose ? "\r\nconnection: close" : "";
+    if (framing.untilClose) client.data.closeAfter = true;
+    const taken = framing.feed(rest);
+    if (taken < 0) return brokenBody(upstream);
+    if (taken < rest.length) state.reusable = false;
+    send(client, Buffer.concat([Buffer.from(`${lane.answer(response)}${close}\r\n\r\n`, "latin1"), rest.subarray(0, taken)]), upstream);
+    if (framing.complete) finishExchange(upstream);
+  }
+
+  function brokenBody(upstream: Socket<UpstreamState>): void {
+    const client = upstream.data.client;
+    upstream.data.client = undefined;
+    upstream.terminate();
+    client?.terminate();
+  }
+
+  const upstreamHandlers: SocketHandler<UpstreamState> = {
+    open(upstream) {
+      const state = upstream.data;
+      if (state.to !== "router") return;
+      const client = state.client;
+      if (!client || client.data.phase === "closed") return void upstream.end();
+      state.phase = "piped";
+      state.localPort = upstream.localPort;
+      options.carried.set(upstream.localPort, client.data.peer);
+      client.data.upstream = upstream;
+      const pending = client.data.pending;
+      client.data.pending = undefined;
+      if (pending) send(upstream, pending, client);
+      if (client.data.ended) upstream.shutdown();
+    },
+    data(upstream, chunk) {
+      const state = upstream.data;
+      const client = state.client;
+      if (!client) return;
+      if (state.phase === "piped") return send(client, chunk, upstream);
+      if (state.phase === "waiting") return responseHead(upstream, chunk);
+      if (state.phase !== "body") return;
+      const taken = state.framing!.feed(chunk);
+      if (taken < 0) return brokenBody(upstream);
+      if (taken < chunk.length) state.reusable = false;
+      send(client, chunk.subarray(0, taken), upstream);
+      if (state.framing!.complete) finishExchange(upstream);
+    },
+    drain: drained,
+    timeout(upstream) {
+      if (upstream.data.phase === "waiting") appFailed(upstream.data, upstream);
+    },
+    close(upstream) {
+      const state = upstream.data;
+      if (state.localPort !== undefined) options.carried.delete(state.localPort);
+      if (state.phase === "idle") {
+        const pool = idle.get(state.port);
+        const at = pool?.indexOf(upstream) ?? -1;
+        if (at >= 0) pool!.splice(at, 1);
+        return;
+      }
+      const client = state.client;
+      state.client = undefined;
+      if (!client || client.data.phase === "closed") return;
+      if (state.phase === "connecting" || state.phase === "waiting") {
+        state.client = client;
+        return appFailed(state);
+      }
+      client.data.upstream = undefined;
+      if (state.phase === "piped") {
+        if (state.lane) state.lane.closed();
+        state.lane = undefined;
+        return endWhenDrained(client);
+      }
+      // The body ends with the connection, or was cut short.
+      if (state.framing?.untilClose) {
+        state.lane?.finished(state.status);
+        return endWhenDrained(client);
+      }
+      client.terminate();
+    },
+    connectError(upstream) {
+      const client = upstream.data.client;
+      if (upstream.data.to === "router") return client?.terminate();
+      appFailed(upstream.data);
+    },
+  };
+
+  return Bun.listen<ClientState>({
+    hostname: options.hostname,
+    port: options.port,
+    // A client may send its request and its FIN at once (half-close) and still wait for the answer.
+    allowHalfOpen: true,
+    socket: {
+      open(client) {
+        client.data = { peer: client.remoteAddress, phase: "head", queue: [], closeAfter: false, ended: false };
+        client.setNoDelay(true);
+        client.timeout(options.idleSeconds);
+      },
+      data(client, chunk) {
+        const state = client.data;
+        if (state.phase === "piped" && state.upstream) return send(state.upstream, chunk, client);
+        state.pending = append(state.pending, chunk);
+        if (state.phase === "head") return nextRequest(client);
+        if (state.phase !== "piped" && state.pending.length > MAX_AHEAD) client.pause();
+      },
+      drain: drained,
+      end(client) {
+        const state = client.data;
+        state.ended = true;
+        if (state.phase === "piped") return void state.upstream?.shutdown();
+        if (state.phase === "head") return endWhenDrained(client);
+        state.closeAfter = true;
+      },
+      timeout(client) {
+        if (client.data.phase === "head") client.end();
+      },
+      close(client) {
+        const state = client.data;
+        state.phase = "closed";
+        const upstream = state.upstream;
+        state.upstream = undefined;
+        if (!upstream) return;
+        upstream.data.client = undefined;
+        if (upstream.data.phase === "piped") {
+          upstream.data.lane?.closed();
+          upstream.data.lane = undefined;
+          upstream.end();
+        } else upstream.terminate();
+      },
+    },
+  });
+}

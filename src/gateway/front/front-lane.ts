@@ -1,0 +1,150 @@
+// Which requests the front door (front-door.ts) relays to a user's app itself, and the heads it
+// sends each way. The same decision as app-fast-lane.ts, made on a request head: a GET or HEAD
+// without a body to /app/… from a signed-in person whose instance runs, or their app's WebSocket
+// from a page of this server. It makes the full route's checks (Host, client address, session,
+// the paths closed to browsers, same origin for WebSockets) and adds the same headers both ways;
+// anything else is left to the full route.
+import { parse as parseCookies } from "hono/utils/cookie";
+import type { ClientAddress } from "../../http/client-address";
+import { securityHeaderList } from "../../http/security-headers";
+import type { InstancePool } from "../../instances/instance-pool";
+import type { DwellTracker } from "../../monitoring/dwell-tracker";
+import type { RequestStats } from "../../monitoring/request-stats";
+import { appPathClosed } from "../app-paths";
+import type { Identity } from "../context";
+import { SESSION_COOKIE } from "../identity";
+import { HOP_BY_HOP, identityFields, passedToApp, passedToBrowser, withoutSessionCookie } from "../proxy";
+import { type RequestHead, type ResponseHead, connectionOptions, single } from "./http1";
+
+export interface Lane {
+  /** The user's instance, on 127.0.0.1. */
+  port: number;
+  /** The request head for the app, its closing empty line included. */
+  head: string;
+  websocket: boolean;
+  /** The browser's response head for the app's: status line and fields, without the closing empty line. */
+  answer(response: ResponseHead): string;
+  /** An HTTP exchange is over, with this status. */
+  finished(status: number): void;
+  /** A WebSocket opened and, later, closed. */
+  opened(): void;
+  closed(): void;
+}
+
+export type LaneChooser = (head: RequestHead, peer: string) => Lane | undefined | Promise<Lane | undefined>;
+
+export interface FrontLaneDeps {
+  hostCheck: (sent: string) => Response | undefined;
+  clientAddress: (raw: string, forwardedFor: () => string | undefined) => ClientAddress;
+  /** The identity of a session cookie sent from this address, if it is valid. */
+  identity: (token: string, address: string) => Promise<Identity | undefined>;
+  /** The same, from memory only: undefined when it would take a lookup. */
+  rememberedIdentity: (token: string, address: string) => Identity | undefined;
+  pool: InstancePool;
+  requests: RequestStats;
+  dwell: DwellTracker;
+  diagnostics: () => boolean;
+}
+
+/**
+ * Paths the app would read the same as written: no percent-encoding, backslash or dot segment,
+ * which a URL parser would turn into another path than the one checked here.
+ */
+const PLAIN_APP_PATH = /^\/app\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
+const PLAIN_QUERY = /^[\x21-\x7e]*$/;
+
+function sameOrigin(head: RequestHead, host: string): boolean {
+  const source = single(head, "origin") ?? single(head, "referer");
+  if (!source || source === "null") return false;
+  try {
+    return new URL(source).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export function createFrontLane(deps: FrontLaneDeps): LaneChooser {
+  return (head, peer) => {
+    const started = performance.now();
+    if (!head.http11 || (head.method !== "GET" && head.method !== "HEAD")) return undefined;
+    const queryAt = head.target.indexOf("?");
+    const path = queryAt < 0 ? head.target : head.target.slice(0, queryAt);
+    if (queryAt >= 0 && !PLAIN_QUERY.test(head.target.slice(queryAt))) return undefined;
+    if (!PLAIN_APP_PATH.test(path) || DOT_SEGMENT.test(path) || appPathClosed(path, deps.diagnostics())) return undefined;
+    for (const name of ["content-length", "transfer-encoding", "expect"]) if (single(head, name) !== undefined) return undefined;
+    const host = single(head, "host");
+    if (!host || deps.hostCheck(host)) return undefined;
+    const upgrade = single(head, "upgrade");
+    const websocket = upgrade !== undefined;
+    if (websocket && (upgrade?.toLowerCase() !== "websocket" || !connectionOptions(head).has("upgrade") || !sameOrigin(head, host))) {
+      return undefined;
+    }
+    const cookie = single(head, "cookie");
+    const token = cookie ? parseCookies(cookie, SESSION_COOKIE)[SESSION_COOKIE] : undefined;
+    const forwardedFor = single(head, "x-forwarded-for");
+    if (!token || forwardedFor === null) return undefined;
+    const client = deps.clientAddress(peer, () => forwardedFor);
+    const toLane = (identity: Identity | undefined) => identity && laneFor(head, host, websocket, client.text, identity, started);
+    const remembered = deps.rememberedIdentity(token, client.text);
+    return remembered ? toLane(remembered) : deps.identity(token, client.text).then(toLane);
+  };
+
+  function laneFor(head: RequestHead, host: string, websocket: boolean, clientAddress: string, identity: Identity, started: number): Lane | undefined {
+    const { user, session } = identity;
+    const target = deps.pool.target(user.id);
+    if (!target) return undefined;
+    const listed = connectionOptions(head);
+    let text = `${head.method} ${head.target} HTTP/1.1\r\nhost: 127.0.0.1:${target.port}\r\n`;
+    for (const [name, value] of head.fields) {
+      if (name === "cookie") {
+        const kept = withoutSessionCookie(value);
+        if (kept) text += `cookie: ${kept}\r\n`;
+      } else if (passedToApp(name, listed) || (websocket && name.startsWith("sec-websocket-"))) {
+        text += `${name}: ${value}\r\n`;
+      }
+    }
+    if (websocket) text += "upgrade: websocket\r\nconnection: upgrade\r\n";
+    const forwarded = { clientAddress, proto: "http" as const, host, userName: user.name, role: user.role };
+    for (const [name, value] of identityFields(target, forwarded)) text += `${name}: ${value}\r\n`;
+    return {
+      port: target.port,
+      head: `${text}\r\n`,
+      websocket,
+      answer: (response) => answerHead(response, websocket),
+      finished(status) {
+        if (status < 500) deps.pool.touch(user.id);
+        deps.requests.record(performance.now() - started, true);
+      },
+      opened() {
+        deps.pool.touch(user.id);
+        deps.pool.socketOpened(user.id);
+        deps.dwell.opened(session.id);
+      },
+      closed() {
+        deps.pool.socketClosed(user.id);
+        deps.dwell.closed(session.id);
+      },
+    };
+  }
+}
+
+/**
+ * The app's response head as the browser gets it: hop-by-hop fields dropped except the framing
+ * (the body is relayed as the app framed it) and, for a WebSocket, the upgrade; the gateway's
+ * security headers in place of any the app set.
+ */
+function answerHead(response: ResponseHead, websocket: boolean): string {
+  const listed = connectionOptions(response);
+  const security = securityHeaderList(false, single(response, "content-type") ?? null);
+  let text = response.statusLine;
+  for (const [name, value] of response.fields) {
+    const framing = name === "transfer-encoding" || name === "content-length";
+    const upgrade = websocket && response.status === 101 && (name === "upgrade" || name === "connection");
+    if (!framing && !upgrade && (HOP_BY_HOP.has(name) || listed.has(name))) continue;
+    if (!passedToBrowser(name, value) || security.some(([own]) => own === name)) continue;
+    text += `\r\n${name}: ${value}`;
+  }
+  for (const [name, value] of security) text += `\r\n${name}: ${value}`;
+  return text;
+}
