@@ -38,6 +38,12 @@ interface ClientState extends Flow {
   closeAfter: boolean;
   /** The client sent its FIN: nothing more will come from it. */
   ended: boolean;
+  /**
+   * The last request head relayed, and its lane. A browser or a script sends the same head again
+   * and again on a kept-alive connection; the same bytes need no second reading while the lane
+   * still holds (Lane.stillValid).
+   */
+  last?: { head: Buffer; lane: Lane; method: string; close: boolean };
 }
 
 interface UpstreamState extends Flow {
@@ -49,6 +55,7 @@ interface UpstreamState extends Flow {
   phase: "connecting" | "waiting" | "body" | "idle" | "piped";
   lane?: Lane;
   method?: string;
+  startedAt: number;
   /** The client's request as it came, sent to the router instead if the app does not answer. */
   request?: Buffer;
   /** The app's response head as far as it has arrived. */
@@ -57,6 +64,18 @@ interface UpstreamState extends Flow {
   status: number;
   reusable: boolean;
   sentToClient: boolean;
+  /** The last response head from the app on this connection, and what the client got for it. */
+  answered?: Answered;
+}
+
+interface Answered {
+  head: Buffer;
+  method: string;
+  /** The client's head, closing empty line included. */
+  answer: Buffer;
+  framing: BodyFraming;
+  status: number;
+  reusable: boolean;
 }
 
 export interface FrontDoorOptions {
@@ -68,6 +87,28 @@ export interface FrontDoorOptions {
   carried: Map<number, string>;
   /** A client that sends no complete request for this long is disconnected. */
   idleSeconds: number;
+}
+
+/** What the client gets for the app's response head `head` (a copy is kept), or undefined if it is unusable. */
+function answerFor(head: Buffer, method: string, lane: Lane): Answered | undefined {
+  const response = parseResponseHead(head, head.length);
+  if (!response || response.status < 200) return undefined;
+  const framing = BodyFraming.of(response, method);
+  if (!framing) return undefined;
+  return {
+    head: Buffer.from(head),
+    method,
+    answer: Buffer.from(`${lane.answer(response)}\r\n\r\n`, "latin1"),
+    framing,
+    status: response.status,
+    reusable: !connectionOptions(response).has("close"),
+  };
+}
+
+const CLOSE_FIELD = Buffer.from("connection: close\r\n\r\n", "latin1");
+
+function withConnectionClose(answer: Buffer): Buffer {
+  return Buffer.concat([answer.subarray(0, answer.length - 2), CLOSE_FIELD]);
 }
 
 function append(pending: Buffer | undefined, chunk: Buffer): Buffer {
@@ -116,7 +157,7 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
   const idle = new Map<number, Socket<UpstreamState>[]>();
 
   function upstreamState(to: UpstreamState["to"], port: number, client: Socket<ClientState>): UpstreamState {
-    return { to, port, client, phase: "connecting", queue: [], status: 0, reusable: true, sentToClient: false };
+    return { to, port, client, phase: "connecting", queue: [], status: 0, reusable: true, sentToClient: false, startedAt: 0 };
   }
 
   /** The rest of this connection goes to the router, starting with what has not been handled. */
@@ -141,6 +182,14 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
       if (pending.length > MAX_REQUEST_HEAD) handOver(client);
       return;
     }
+    const startedAt = performance.now();
+    const request = pending.subarray(0, end);
+    const last = state.last;
+    if (last && request.equals(last.head) && last.lane.stillValid()) {
+      state.pending = end < pending.length ? pending.subarray(end) : undefined;
+      state.closeAfter = state.ended || last.close;
+      return startExchange(client, last.lane, last.method, request, startedAt);
+    }
     const head = parseRequestHead(pending, end);
     if (!head) return handOver(client);
     const chosen = options.chooseLane(head, state.peer);
@@ -149,8 +198,10 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
       if (!lane) return handOver(client);
       const received = state.pending!;
       state.pending = end < received.length ? received.subarray(end) : undefined;
-      state.closeAfter = state.ended || connectionOptions(head).has("close");
-      startExchange(client, lane, head.method, received.subarray(0, end));
+      const close = connectionOptions(head).has("close");
+      state.last = lane.websocket ? undefined : { head: Buffer.from(request), lane, method: head.method, close };
+      state.closeAfter = state.ended || close;
+      startExchange(client, lane, head.method, request, startedAt);
     };
     if (!(chosen instanceof Promise)) return go(chosen);
     // More may arrive while the identity is looked up; it is appended to state.pending.
@@ -168,26 +219,34 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     );
   }
 
-  function startExchange(client: Socket<ClientState>, lane: Lane, method: string, request: Buffer): void {
+  function startExchange(client: Socket<ClientState>, lane: Lane, method: string, request: Buffer, startedAt: number): void {
     client.data.phase = "exchange";
     client.timeout(0);
-    const fresh = (upstream: Socket<UpstreamState>) => {
-      Object.assign(upstream.data, { lane, method, request, phase: "waiting", head: undefined, framing: undefined, sentToClient: false });
+    const begin = (upstream: Socket<UpstreamState>) => {
+      const state = upstream.data;
+      state.client = client;
+      state.lane = lane;
+      state.method = method;
+      state.request = request;
+      state.startedAt = startedAt;
+      state.phase = "waiting";
+      state.head = undefined;
+      state.framing = undefined;
+      state.sentToClient = false;
       client.data.upstream = upstream;
       upstream.timeout(RESPONSE_HEAD_SECONDS);
-      send(upstream, Buffer.from(lane.head, "latin1"));
+      send(upstream, lane.head);
     };
     const kept = lane.websocket ? undefined : idle.get(lane.port)?.pop();
     if (kept) {
-      kept.data.client = client;
       kept.resume();
-      return fresh(kept);
+      return begin(kept);
     }
     const data = upstreamState("app", lane.port, client);
-    Object.assign(data, { lane, method, request });
+    data.request = request;
     Bun.connect<UpstreamState>({ hostname: "127.0.0.1", port: lane.port, data, socket: upstreamHandlers }).then(
       (upstream) => {
-        if (data.client) fresh(upstream);
+        if (data.client) begin(upstream);
         else upstream.end();
       },
       () => appFailed(data),
@@ -209,8 +268,12 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
   function finishExchange(upstream: Socket<UpstreamState>): void {
     const state = upstream.data;
     const client = state.client!;
-    state.lane!.finished(state.status);
-    Object.assign(state, { client: undefined, lane: undefined, request: undefined, head: undefined, phase: "idle" });
+    state.lane!.finished(state.status, state.startedAt);
+    state.client = undefined;
+    state.lane = undefined;
+    state.request = undefined;
+    state.head = undefined;
+    state.phase = "idle";
     // A client still taking the last answer keeps this connection paused: it is not lent to another.
     const pool = idle.get(state.port) ?? [];
     if (state.reusable && !state.framing!.untilClose && client.data.queue.length === 0 && pool.length < MAX_IDLE_PER_PORT) {
@@ -234,38 +297,44 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
       state.head = bytes;
       return;
     }
-    const response = parseResponseHead(bytes, end);
-    const lane = state.lane!;
-    const client = state.client!;
-    if (!response) return appFailed(state, upstream);
-    const rest = bytes.subarray(end);
     upstream.timeout(0);
-    if (lane.websocket) {
-      if (response.status !== 101) return appFailed(state, upstream);
-      state.phase = "piped";
-      client.data.phase = "piped";
-      state.sentToClient = true;
-      lane.opened();
-      send(client, Buffer.concat([Buffer.from(`${lane.answer(response)}\r\n\r\n`, "latin1"), rest]), upstream);
-      const early = client.data.pending;
-      client.data.pending = undefined;
-      if (early) send(upstream, early, client);
-      return;
-    }
-    const framing = BodyFraming.of(response, state.method!);
-    if (!framing || response.status < 200) return appFailed(state, upstream);
+    const lane = state.lane!;
+    const rest = bytes.subarray(end);
+    if (lane.websocket) return webSocketAnswer(upstream, bytes, end);
+    const head = bytes.subarray(0, end);
+    const known = state.answered;
+    const answered = known && known.method === state.method && head.equals(known.head) ? known : answerFor(head, state.method!, lane);
+    if (!answered) return appFailed(state, upstream);
+    state.answered = answered;
+    const client = state.client!;
+    const framing = answered.framing.again();
     state.framing = framing;
-    state.status = response.status;
-    state.reusable = !connectionOptions(response).has("close");
+    state.status = answered.status;
+    state.reusable = answered.reusable;
     state.phase = "body";
     state.sentToClient = true;
-    const close = client.data.closeAfter || framing.untilClose ? "\r\nconnection: close" : "";
     if (framing.untilClose) client.data.closeAfter = true;
+    const answer = client.data.closeAfter ? withConnectionClose(answered.answer) : answered.answer;
     const taken = framing.feed(rest);
     if (taken < 0) return brokenBody(upstream);
     if (taken < rest.length) state.reusable = false;
-    send(client, Buffer.concat([Buffer.from(`${lane.answer(response)}${close}\r\n\r\n`, "latin1"), rest.subarray(0, taken)]), upstream);
+    send(client, taken > 0 ? Buffer.concat([answer, rest.subarray(0, taken)]) : answer, upstream);
     if (framing.complete) finishExchange(upstream);
+  }
+
+  function webSocketAnswer(upstream: Socket<UpstreamState>, bytes: Buffer, end: number): void {
+    const state = upstream.data;
+    const response = parseResponseHead(bytes, end);
+    if (response?.status !== 101) return appFailed(state, upstream);
+    const client = state.client!;
+    state.phase = "piped";
+    client.data.phase = "piped";
+    state.sentToClient = true;
+    state.lane!.opened();
+    send(client, Buffer.concat([Buffer.from(`${state.lane!.answer(response)}\r\n\r\n`, "latin1"), bytes.subarray(end)]), upstream);
+    const early = client.data.pending;
+    client.data.pending = undefined;
+    if (early) send(upstream, early, client);
   }
 
   function brokenBody(upstream: Socket<UpstreamState>): void {
@@ -331,7 +400,7 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
       }
       // The body ends with the connection, or was cut short.
       if (state.framing?.untilClose) {
-        state.lane?.finished(state.status);
+        state.lane?.finished(state.status, state.startedAt);
         return endWhenDrained(client);
       }
       client.terminate();

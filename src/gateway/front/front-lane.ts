@@ -13,19 +13,24 @@ import type { RequestStats } from "../../monitoring/request-stats";
 import { appPathClosed } from "../app-paths";
 import type { Identity } from "../context";
 import { SESSION_COOKIE } from "../identity";
-import { HOP_BY_HOP, identityFields, passedToApp, passedToBrowser, withoutSessionCookie } from "../proxy";
+import { HOP_BY_HOP, type ProxyTarget, identityFields, passedToApp, passedToBrowser, withoutSessionCookie } from "../proxy";
 import { type RequestHead, type ResponseHead, connectionOptions, single } from "./http1";
 
 export interface Lane {
   /** The user's instance, on 127.0.0.1. */
-  port: number;
+  readonly port: number;
   /** The request head for the app, its closing empty line included. */
-  head: string;
-  websocket: boolean;
+  readonly head: Buffer;
+  readonly websocket: boolean;
   /** The browser's response head for the app's: status line and fields, without the closing empty line. */
   answer(response: ResponseHead): string;
-  /** An HTTP exchange is over, with this status. */
-  finished(status: number): void;
+  /**
+   * Whether the very same request head may take this lane again: the identity is still the one
+   * remembered, the instance the same, and the Host still one the server answers to.
+   */
+  stillValid(): boolean;
+  /** An HTTP exchange that began at `startedAt` (performance.now()) is over, with this status. */
+  finished(status: number, startedAt: number): void;
   /** A WebSocket opened and, later, closed. */
   opened(): void;
   closed(): void;
@@ -64,9 +69,59 @@ function sameOrigin(head: RequestHead, host: string): boolean {
   }
 }
 
+class AppLane implements Lane {
+  readonly head: Buffer;
+
+  constructor(
+    private readonly deps: FrontLaneDeps,
+    private readonly request: { token: string; address: string; host: string; path: string },
+    private readonly identity: Identity,
+    private readonly target: ProxyTarget,
+    head: string,
+    readonly websocket: boolean,
+  ) {
+    this.head = Buffer.from(head, "latin1");
+  }
+
+  get port(): number {
+    return this.target.port;
+  }
+
+  answer(response: ResponseHead): string {
+    return answerHead(response, this.websocket);
+  }
+
+  stillValid(): boolean {
+    const { deps, request, identity } = this;
+    const target = deps.pool.target(identity.user.id);
+    return (
+      deps.rememberedIdentity(request.token, request.address) === identity &&
+      target?.port === this.target.port &&
+      target.token === this.target.token &&
+      !deps.hostCheck(request.host) &&
+      !appPathClosed(request.path, deps.diagnostics())
+    );
+  }
+
+  finished(status: number, startedAt: number): void {
+    if (status < 500) this.deps.pool.touch(this.identity.user.id);
+    this.deps.requests.record(performance.now() - startedAt, true);
+  }
+
+  opened(): void {
+    this.deps.pool.touch(this.identity.user.id);
+    this.deps.pool.socketOpened(this.identity.user.id);
+    this.deps.dwell.opened(this.identity.session.id);
+  }
+
+  closed(): void {
+    this.deps.pool.socketClosed(this.identity.user.id);
+    this.deps.dwell.closed(this.identity.session.id);
+  }
+}
+
 export function createFrontLane(deps: FrontLaneDeps): LaneChooser {
   return (head, peer) => {
-    const started = performance.now();
     if (!head.http11 || (head.method !== "GET" && head.method !== "HEAD")) return undefined;
     const queryAt = head.target.indexOf("?");
     const path = queryAt < 0 ? head.target : head.target.slice(0, queryAt);
@@ -84,14 +139,15 @@ export function createFrontLane(deps: FrontLaneDeps): LaneChooser {
     const token = cookie ? parseCookies(cookie, SESSION_COOKIE)[SESSION_COOKIE] : undefined;
     const forwardedFor = single(head, "x-forwarded-for");
     if (!token || forwardedFor === null) return undefined;
-    const client = deps.clientAddress(peer, () => forwardedFor);
-    const toLane = (identity: Identity | undefined) => identity && laneFor(head, host, websocket, client.text, identity, started);
-    const remembered = deps.rememberedIdentity(token, client.text);
-    return remembered ? toLane(remembered) : deps.identity(token, client.text).then(toLane);
+    const address = deps.clientAddress(peer, () => forwardedFor).text;
+    const request = { token, address, host, path };
+    const toLane = (identity: Identity | undefined) => identity && laneFor(head, request, websocket, identity);
+    const remembered = deps.rememberedIdentity(token, address);
+    return remembered ? toLane(remembered) : deps.identity(token, address).then(toLane);
   };
 
-  function laneFor(head: RequestHead, host: string, websocket: boolean, clientAddress: string, identity: Identity, started: number): Lane | undefined {
-    const { user, session } = identity;
+  function laneFor(head: RequestHead, request: AppLane["request"], websocket: boolean, identity: Identity): Lane | undefined {
+    const { user } = identity;
     const target = deps.pool.target(user.id);
     if (!target) return undefined;
     const listed = connectionOptions(head);
@@ -105,27 +161,9 @@ export function createFrontLane(deps: FrontLaneDeps): LaneChooser {
       }
     }
     if (websocket) text += "upgrade: websocket\r\nconnection: upgrade\r\n";
-    const forwarded = { clientAddress, proto: "http" as const, host, userName: user.name, role: user.role };
+    const forwarded = { clientAddress: request.address, proto: "http" as const, host: request.host, userName: user.name, role: user.role };
     for (const [name, value] of identityFields(target, forwarded)) text += `${name}: ${value}\r\n`;
-    return {
-      port: target.port,
-      head: `${text}\r\n`,
-      websocket,
-      answer: (response) => answerHead(response, websocket),
-      finished(status) {
-        if (status < 500) deps.pool.touch(user.id);
-        deps.requests.record(performance.now() - started, true);
-      },
-      opened() {
-        deps.pool.touch(user.id);
-        deps.pool.socketOpened(user.id);
-        deps.dwell.opened(session.id);
-      },
-      closed() {
-        deps.pool.socketClosed(user.id);
-        deps.dwell.closed(session.id);
-      },
-    };
+    return new AppLane(deps, request, identity, target, `${text}\r\n`, websocket);
   }
 }
 

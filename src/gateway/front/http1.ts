@@ -109,7 +109,10 @@ export class BodyFraming {
   private line = "";
   private done: boolean;
 
-  private constructor(kind: "none" | "length" | "chunked" | "close", length = 0) {
+  private constructor(
+    private readonly kind: "none" | "length" | "chunked" | "close",
+    private readonly length = 0,
+  ) {
     this.chunked = kind === "chunked";
     this.remaining = kind === "close" ? Number.POSITIVE_INFINITY : length;
     this.done = kind === "none" || (kind === "length" && length === 0);
@@ -125,6 +128,11 @@ export class BodyFraming {
     if (encoding !== undefined) return encoding.toLowerCase() === "chunked" ? new BodyFraming("chunked") : undefined;
     if (length !== undefined) return /^\d{1,15}$/.test(length) ? new BodyFraming("length", Number(length)) : undefined;
     return new BodyFraming("close");
+  }
+
+  /** The same framing for another response with the same head, from its first byte. */
+  again(): BodyFraming {
+    return new BodyFraming(this.kind, this.length);
   }
 
   get complete(): boolean {
