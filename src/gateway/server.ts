@@ -9,6 +9,7 @@ import { MetricsSampler } from "../monitoring/sampler";
 import { createLogger } from "../log";
 import { createGatewayHandlers } from "./app";
 import { startFrontDoor } from "./front/front-door";
+import { MAX_REQUEST_BODY_BYTES } from "./front/front-lane";
 import { type RelayData, createWebSocketRelay } from "./websocket-relay";
 import { daysLeft, loadTls } from "./tls";
 import { allowedHostNames, hostOf } from "../http/host-check";
@@ -128,6 +129,8 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
       // A client that stops sending or reading for this long is cut off (slow-client protection);
       // streamed bodies keep the connection active, so long downloads are not affected.
       idleTimeout: SLOW_CLIENT_SECONDS,
+      // The front door relays app bodies up to the same size, so both ways in refuse the same ones.
+      maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
       port: carried ? 0 : config.port,
       hostname: carried ? "127.0.0.1" : config.host,
       // CONNECT carries no path, which the router cannot take; it is no proxy, so it says so.

@@ -36,6 +36,8 @@ interface ClientState extends Flow {
   /** The app during an exchange or a WebSocket; the router once handed over. */
   upstream?: Socket<UpstreamState>;
   closeAfter: boolean;
+  /** Request body bytes still to come from the client and go to the app. */
+  bodyLeft: number;
   /** The client sent its FIN: nothing more will come from it. */
   ended: boolean;
   /**
@@ -106,6 +108,10 @@ function answerFor(head: Buffer, method: string, lane: Lane): Answered | undefin
 }
 
 const CLOSE_FIELD = Buffer.from("connection: close\r\n\r\n", "latin1");
+const BAD_GATEWAY = Buffer.from(
+  'HTTP/1.1 502 Bad Gateway\r\ncontent-type: application/json\r\ncontent-length: 23\r\nx-content-type-options: nosniff\r\nconnection: close\r\n\r\n{"error":"unavailable"}',
+  "latin1",
+);
 
 function withConnectionClose(answer: Buffer): Buffer {
   return Buffer.concat([answer.subarray(0, answer.length - 2), CLOSE_FIELD]);
@@ -234,10 +240,14 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
       state.framing = undefined;
       state.sentToClient = false;
       client.data.upstream = upstream;
+      client.data.bodyLeft = lane.bodyLength;
       upstream.timeout(RESPONSE_HEAD_SECONDS);
       send(upstream, lane.head);
+      forwardBody(client);
     };
-    const kept = lane.websocket ? undefined : idle.get(lane.port)?.pop();
+    // A request with a body goes on a new connection: one kept alive may have been closed by the
+    // app meanwhile, and a body already sent cannot be sent again through the router.
+    const kept = lane.websocket || lane.bodyLength > 0 ? undefined : idle.get(lane.port)?.pop();
     if (kept) {
       kept.resume();
       return begin(kept);
@@ -253,13 +263,35 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     );
   }
 
-  /** The app did not answer well before anything reached the client: the router takes the request. */
+  /** Passes on as much of the request body as has arrived; the rest of `pending` is the next request. */
+  function forwardBody(client: Socket<ClientState>): void {
+    const state = client.data;
+    const pending = state.pending;
+    if (state.bodyLeft === 0 || !pending || !state.upstream) return;
+    const part = Math.min(state.bodyLeft, pending.length);
+    state.bodyLeft -= part;
+    state.pending = part < pending.length ? pending.subarray(part) : undefined;
+    send(state.upstream, pending.subarray(0, part), client);
+    // Reading may have paused while the app's connection opened (MAX_AHEAD); the body now flows,
+    // and only the app's own backpressure may hold it.
+    if (state.upstream.data.paused !== client) client.resume();
+  }
+
+  /**
+   * The app did not answer well before anything reached the client: the router takes the request,
+   * unless part of its body went to the app already; then the client is told the app did not answer.
+   */
   function appFailed(state: UpstreamState, upstream?: Socket<UpstreamState>): void {
     const { client, request } = state;
     state.client = undefined;
     upstream?.terminate();
     if (!client || client.data.phase === "closed") return;
     if (state.sentToClient) return client.terminate();
+    if (state.lane && state.lane.bodyLength > 0 && state.phase !== "connecting") {
+      client.data.closeAfter = true;
+      send(client, BAD_GATEWAY);
+      return endWhenDrained(client);
+    }
     client.data.upstream = undefined;
     client.data.pending = request ? append(request, client.data.pending ?? Buffer.alloc(0)) : client.data.pending;
     handOver(client);
@@ -281,7 +313,9 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
       pool.push(upstream);
     } else upstream.end();
     client.data.upstream = undefined;
-    if (client.data.closeAfter) return endWhenDrained(client);
+    // An app that answered before taking the whole body leaves the rest of it unread: the next
+    // request cannot be told from it, so the connection ends with this answer.
+    if (client.data.closeAfter || client.data.bodyLeft > 0) return endWhenDrained(client);
     client.data.phase = "head";
     client.timeout(options.idleSeconds);
     client.resume();
@@ -419,7 +453,7 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     allowHalfOpen: true,
     socket: {
       open(client) {
-        client.data = { peer: client.remoteAddress, phase: "head", queue: [], closeAfter: false, ended: false };
+        client.data = { peer: client.remoteAddress, phase: "head", queue: [], closeAfter: false, ended: false, bodyLeft: 0 };
         client.setNoDelay(true);
         client.timeout(options.idleSeconds);
       },
@@ -427,6 +461,7 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
         const state = client.data;
         if (state.phase === "piped" && state.upstream) return send(state.upstream, chunk, client);
         state.pending = append(state.pending, chunk);
+        if (state.bodyLeft > 0) return forwardBody(client);
         if (state.phase === "head") return nextRequest(client);
         if (state.phase !== "piped" && state.pending.length > MAX_AHEAD) client.pause();
       },

@@ -1,9 +1,9 @@
 // Which requests the front door (front-door.ts) relays to a user's app itself, and the heads it
-// sends each way. The same decision as app-fast-lane.ts, made on a request head: a GET or HEAD
-// without a body to /app/… from a signed-in person whose instance runs, or their app's WebSocket
-// from a page of this server. It makes the full route's checks (Host, client address, session,
-// the paths closed to browsers, same origin for WebSockets) and adds the same headers both ways;
-// anything else is left to the full route.
+// sends each way: a request to /app/… from a signed-in person whose instance runs — a GET or HEAD
+// without a body, a POST, PUT, PATCH or DELETE with a Content-Length from a page of this server,
+// or their app's WebSocket from a page of this server. It makes the full route's checks (Host,
+// client address, session, the paths closed to browsers, same origin) and adds the same headers
+// both ways; anything else is left to the full route.
 import { parse as parseCookies } from "hono/utils/cookie";
 import type { ClientAddress } from "../../http/client-address";
 import { securityHeaderList } from "../../http/security-headers";
@@ -22,6 +22,8 @@ export interface Lane {
   /** The request head for the app, its closing empty line included. */
   readonly head: Buffer;
   readonly websocket: boolean;
+  /** Bytes of request body that follow the head (its Content-Length). */
+  readonly bodyLength: number;
   /** The browser's response head for the app's: status line and fields, without the closing empty line. */
   answer(response: ResponseHead): string;
   /**
@@ -58,6 +60,12 @@ export interface FrontLaneDeps {
 const PLAIN_APP_PATH = /^\/app\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
 const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
 const PLAIN_QUERY = /^[\x21-\x7e]*$/;
+/** The largest request body the gateway takes (Bun.serve's default, made explicit). */
+export const MAX_REQUEST_BODY_BYTES = 128 * 1024 * 1024;
+/** Methods relayed with a body; a form post or script call to the app must come from its own pages. */
+const WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/** Answered by the gateway itself (retrying a failed instance), never by the app. */
+const GATEWAY_APP_PATH = "/app/_retry";
 
 function sameOrigin(head: RequestHead, host: string): boolean {
   const source = single(head, "origin") ?? single(head, "referer");
@@ -79,6 +87,7 @@ class AppLane implements Lane {
     private readonly target: ProxyTarget,
     head: string,
     readonly websocket: boolean,
+    readonly bodyLength: number,
   ) {
     this.head = Buffer.from(head, "latin1");
   }
@@ -122,14 +131,19 @@ class AppLane implements Lane {
 
 export function createFrontLane(deps: FrontLaneDeps): LaneChooser {
   return (head, peer) => {
-    if (!head.http11 || (head.method !== "GET" && head.method !== "HEAD")) return undefined;
+    const safe = head.method === "GET" || head.method === "HEAD";
+    if (!head.http11 || (!safe && !WITH_BODY.has(head.method))) return undefined;
     const queryAt = head.target.indexOf("?");
     const path = queryAt < 0 ? head.target : head.target.slice(0, queryAt);
     if (queryAt >= 0 && !PLAIN_QUERY.test(head.target.slice(queryAt))) return undefined;
     if (!PLAIN_APP_PATH.test(path) || DOT_SEGMENT.test(path) || appPathClosed(path, deps.diagnostics())) return undefined;
-    for (const name of ["content-length", "transfer-encoding", "expect"]) if (single(head, name) !== undefined) return undefined;
+    if (single(head, "transfer-encoding") !== undefined || single(head, "expect") !== undefined) return undefined;
+    const length = single(head, "content-length");
+    const bodyLength = length === undefined ? 0 : length && /^\d{1,10}$/.test(length) ? Number(length) : Number.NaN;
+    if (!(bodyLength <= (safe ? 0 : MAX_REQUEST_BODY_BYTES)) || (safe && length !== undefined)) return undefined;
     const host = single(head, "host");
     if (!host || deps.hostCheck(host)) return undefined;
+    if (!safe && (path === GATEWAY_APP_PATH || !sameOrigin(head, host))) return undefined;
     const upgrade = single(head, "upgrade");
     const websocket = upgrade !== undefined;
     if (websocket && (upgrade?.toLowerCase() !== "websocket" || !connectionOptions(head).has("upgrade") || !sameOrigin(head, host))) {
@@ -141,12 +155,12 @@ export function createFrontLane(deps: FrontLaneDeps): LaneChooser {
     if (!token || forwardedFor === null) return undefined;
     const address = deps.clientAddress(peer, () => forwardedFor).text;
     const request = { token, address, host, path };
-    const toLane = (identity: Identity | undefined) => identity && laneFor(head, request, websocket, identity);
+    const toLane = (identity: Identity | undefined) => identity && laneFor(head, request, websocket, bodyLength, identity);
     const remembered = deps.rememberedIdentity(token, address);
     return remembered ? toLane(remembered) : deps.identity(token, address).then(toLane);
   };
 
-  function laneFor(head: RequestHead, request: AppLane["request"], websocket: boolean, identity: Identity): Lane | undefined {
+  function laneFor(head: RequestHead, request: AppLane["request"], websocket: boolean, bodyLength: number, identity: Identity): Lane | undefined {
     const { user } = identity;
     const target = deps.pool.target(user.id);
     if (!target) return undefined;
@@ -163,7 +177,7 @@ export function createFrontLane(deps: FrontLaneDeps): LaneChooser {
     if (websocket) text += "upgrade: websocket\r\nconnection: upgrade\r\n";
     const forwarded = { clientAddress: request.address, proto: "http" as const, host: request.host, userName: user.name, role: user.role };
     for (const [name, value] of identityFields(target, forwarded)) text += `${name}: ${value}\r\n`;
-    return new AppLane(deps, request, identity, target, `${text}\r\n`, websocket);
+    return new AppLane(deps, request, identity, target, `${text}\r\n`, websocket, bodyLength);
   }
 }
 
