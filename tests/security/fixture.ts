@@ -137,11 +137,11 @@ export interface RawResponse {
   raw: string;
 }
 
-function findHeadEnd(buffer: Buffer): number {
+export function findHeadEnd(buffer: Buffer): number {
   return buffer.indexOf("\r\n\r\n");
 }
 
-function dechunk(body: Buffer): Buffer | undefined {
+export function dechunk(body: Buffer): Buffer | undefined {
   const parts: Buffer[] = [];
   let at = 0;
   for (;;) {
@@ -157,7 +157,7 @@ function dechunk(body: Buffer): Buffer | undefined {
   }
 }
 
-function parseHead(head: string): Pick<RawResponse, "status" | "statusText" | "headers" | "setCookies"> {
+export function parseHead(head: string): Pick<RawResponse, "status" | "statusText" | "headers" | "setCookies"> {
   const [statusLine = "", ...lines] = head.split("\r\n");
   const match = /^HTTP\/1\.[01] (\d{3}) ?(.*)$/.exec(statusLine);
   const headers: Record<string, string> = {};

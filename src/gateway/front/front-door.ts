@@ -7,7 +7,7 @@
 // gateway's Bun.serve (the router) on a loopback port, which answers it exactly as it would have
 // with no front door; `carried` tells the router which client each of those connections carries.
 import type { Socket, SocketHandler, TCPSocketListener } from "bun";
-import { type Lane, type LaneChooser } from "./front-lane";
+import type { Lane, LaneChooser } from "./front-lane";
 import { BodyFraming, connectionOptions, headEnd, parseRequestHead, parseResponseHead } from "./http1";
 
 /** A request head longer than this is left to the router, whose own limit then applies. */
@@ -194,10 +194,14 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     if (last && request.equals(last.head) && last.lane.stillValid()) {
       state.pending = end < pending.length ? pending.subarray(end) : undefined;
       state.closeAfter = state.ended || last.close;
-      return startExchange(client, last.lane, last.method, request, startedAt);
+      startExchange(client, last.lane, last.method, request, startedAt);
+      return;
     }
     const head = parseRequestHead(pending, end);
-    if (!head) return handOver(client);
+    if (!head) {
+      handOver(client);
+      return;
+    }
     const chosen = options.chooseLane(head, state.peer);
     const go = (lane: Lane | undefined) => {
       if (state.phase === "closed") return;
@@ -209,7 +213,10 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
       state.closeAfter = state.ended || close;
       startExchange(client, lane, head.method, request, startedAt);
     };
-    if (!(chosen instanceof Promise)) return go(chosen);
+    if (!(chosen instanceof Promise)) {
+      go(chosen);
+      return;
+    }
     // More may arrive while the identity is looked up; it is appended to state.pending.
     state.phase = "deciding";
     client.timeout(0);
@@ -250,7 +257,8 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     const kept = lane.websocket || lane.bodyLength > 0 ? undefined : idle.get(lane.port)?.pop();
     if (kept) {
       kept.resume();
-      return begin(kept);
+      begin(kept);
+      return;
     }
     const data = upstreamState("app", lane.port, client);
     data.request = request;
@@ -286,11 +294,15 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     state.client = undefined;
     upstream?.terminate();
     if (!client || client.data.phase === "closed") return;
-    if (state.sentToClient) return client.terminate();
+    if (state.sentToClient) {
+      client.terminate();
+      return;
+    }
     if (state.lane && state.lane.bodyLength > 0 && state.phase !== "connecting") {
       client.data.closeAfter = true;
       send(client, BAD_GATEWAY);
-      return endWhenDrained(client);
+      endWhenDrained(client);
+      return;
     }
     client.data.upstream = undefined;
     client.data.pending = request ? append(request, client.data.pending ?? Buffer.alloc(0)) : client.data.pending;
@@ -315,7 +327,10 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     client.data.upstream = undefined;
     // An app that answered before taking the whole body leaves the rest of it unread: the next
     // request cannot be told from it, so the connection ends with this answer.
-    if (client.data.closeAfter || client.data.bodyLeft > 0) return endWhenDrained(client);
+    if (client.data.closeAfter || client.data.bodyLeft > 0) {
+      endWhenDrained(client);
+      return;
+    }
     client.data.phase = "head";
     client.timeout(options.idleSeconds);
     client.resume();
@@ -327,18 +342,27 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     const bytes = append(state.head, chunk);
     const end = headEnd(bytes);
     if (end < 0) {
-      if (bytes.length > MAX_RESPONSE_HEAD) return appFailed(state, upstream);
+      if (bytes.length > MAX_RESPONSE_HEAD) {
+        appFailed(state, upstream);
+        return;
+      }
       state.head = bytes;
       return;
     }
     upstream.timeout(0);
     const lane = state.lane!;
     const rest = bytes.subarray(end);
-    if (lane.websocket) return webSocketAnswer(upstream, bytes, end);
+    if (lane.websocket) {
+      webSocketAnswer(upstream, bytes, end);
+      return;
+    }
     const head = bytes.subarray(0, end);
     const known = state.answered;
     const answered = known && known.method === state.method && head.equals(known.head) ? known : answerFor(head, state.method!, lane);
-    if (!answered) return appFailed(state, upstream);
+    if (!answered) {
+      appFailed(state, upstream);
+      return;
+    }
     state.answered = answered;
     const client = state.client!;
     const framing = answered.framing.again();
@@ -350,7 +374,10 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     if (framing.untilClose) client.data.closeAfter = true;
     const answer = client.data.closeAfter ? withConnectionClose(answered.answer) : answered.answer;
     const taken = framing.feed(rest);
-    if (taken < 0) return brokenBody(upstream);
+    if (taken < 0) {
+      brokenBody(upstream);
+      return;
+    }
     if (taken < rest.length) state.reusable = false;
     send(client, taken > 0 ? Buffer.concat([answer, rest.subarray(0, taken)]) : answer, upstream);
     if (framing.complete) finishExchange(upstream);
@@ -359,7 +386,10 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
   function webSocketAnswer(upstream: Socket<UpstreamState>, bytes: Buffer, end: number): void {
     const state = upstream.data;
     const response = parseResponseHead(bytes, end);
-    if (response?.status !== 101) return appFailed(state, upstream);
+    if (response?.status !== 101) {
+      appFailed(state, upstream);
+      return;
+    }
     const client = state.client!;
     state.phase = "piped";
     client.data.phase = "piped";
