@@ -22,6 +22,7 @@ export interface FastLaneDeps {
   pool: InstancePool;
   requests: RequestStats;
   diagnostics: () => boolean;
+  https: boolean;
   /** The full route, for a request the fast lane started but cannot finish well. */
   fullRoute: (request: Request, server: Server<unknown>) => Response | Promise<Response>;
 }
@@ -50,7 +51,7 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
     if (!target) return undefined;
     const forwarded: ForwardedIdentity = {
       clientAddress: client.text,
-      proto: url.protocol === "https:" ? "https" : "http",
+      proto: deps.https ? "https" : "http",
       host: url.host,
       userName: user.name,
       role: user.role,

@@ -62,8 +62,10 @@ export interface GatewayDeps {
   /** The last lines of the gateway's log file. */
   logTail: (lines: number) => string[];
   startedAt: number;
-  /** Behind the front door: the client each of its connections carries, by the connection's port. */
-  carried?: Map<number, string>;
+  /** The client each of the front door's connections to the router carries, by the connection's port. */
+  carried: Map<number, string>;
+  /** Browsers reach the gateway over HTTPS. */
+  https: boolean;
 }
 
 export function createServices(deps: GatewayDeps): GatewayServices {
@@ -72,6 +74,7 @@ export function createServices(deps: GatewayDeps): GatewayServices {
     get config() {
       return live.config;
     },
+    https: deps.https,
     live,
     pool,
     sampler,
@@ -116,8 +119,7 @@ export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
   const app = new Hono<GatewayEnv>();
   const hostCheck = createHostCheck(() => deps.live.config.publicHosts);
   const trustedProxies = () => deps.live.config.trustedProxies;
-  const carried = deps.carried;
-  const clientAddress = createClientAddressResolver(trustedProxies, carried && ((port) => carried.get(port)));
+  const clientAddress = createClientAddressResolver(trustedProxies, (port) => deps.carried.get(port));
   const identities = new IdentityCache();
   const services = createServices(deps);
   const formLimit = bodyLimit({
@@ -132,7 +134,7 @@ export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
     await next();
     deps.sampler.requests.record(performance.now() - started, c.req.path.startsWith("/app/"));
   });
-  app.use(securityHeaders());
+  app.use(securityHeaders(deps.https));
   app.use(hostCheckMiddleware(hostCheck));
   app.use(clientAddressMiddleware(clientAddress));
   app.use(localeMiddleware());
@@ -183,6 +185,7 @@ export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
     pool: deps.pool,
     requests: deps.sampler.requests,
     diagnostics: () => deps.live.config.diagnostics,
+    https: deps.https,
     fullRoute,
   });
   const chooseLane = createFrontLane({
@@ -197,6 +200,7 @@ export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
     requests: deps.sampler.requests,
     dwell: deps.dwell,
     diagnostics: () => deps.live.config.diagnostics,
+    https: deps.https,
   });
   return { fetch: (request, server) => fastLane(request, server) ?? fullRoute(request, server), chooseLane };
 }

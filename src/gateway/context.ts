@@ -19,6 +19,8 @@ import type { UserRecord, UserStore } from "../users/user-store";
 export interface GatewayServices {
   /** The running settings; read it on each use, the console can change live ones at any time. */
   readonly config: Config;
+  /** Browsers reach the gateway over HTTPS (TLS ends in the front door, so request URLs say http). */
+  https: boolean;
   live: LiveSettings;
   users: UserStore;
   sessions: SessionStore;

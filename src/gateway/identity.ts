@@ -16,7 +16,7 @@ export function setSessionCookie(c: GatewayContext, token: string): void {
     path: "/",
     httpOnly: true,
     sameSite: "Lax",
-    secure: new URL(c.req.url).protocol === "https:",
+    secure: c.get("services").https,
   });
 }
 

@@ -104,9 +104,9 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
           },
         })
       : undefined;
-  // Plain HTTP goes through the front door (front/front-door.ts); under TLS, Bun.serve takes the
-  // connections itself and relays everything through the router.
-  const carried = tls ? undefined : new Map<number, string>();
+  // The front door (front/front-door.ts) takes the public port, TLS included; the router is Bun.serve
+  // on a loopback port behind it, and learns from `carried` who each of its connections is for.
+  const carried = new Map<number, string>();
   const handlers = createGatewayHandlers({
     live,
     db: database.db,
@@ -118,6 +118,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
     logTail: (lines) => logFile?.tail(lines) ?? [],
     startedAt: Date.now(),
     carried,
+    https: tls !== undefined,
   });
   let server: ReturnType<typeof Bun.serve<RelayData>> | undefined;
   let frontDoor: ReturnType<typeof startFrontDoor> | undefined;
@@ -125,14 +126,13 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
     server = Bun.serve<RelayData>({
       // Never Bun's development error page (it shows source code and paths).
       development: false,
-      tls: tls ? { cert: tls.cert, key: tls.key } : undefined,
       // A client that stops sending or reading for this long is cut off (slow-client protection);
       // streamed bodies keep the connection active, so long downloads are not affected.
       idleTimeout: SLOW_CLIENT_SECONDS,
       // The front door relays app bodies up to the same size, so both ways in refuse the same ones.
       maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
-      port: carried ? 0 : config.port,
-      hostname: carried ? "127.0.0.1" : config.host,
+      port: 0,
+      hostname: "127.0.0.1",
       // CONNECT carries no path, which the router cannot take; it is no proxy, so it says so.
       fetch: (request, server) =>
         request.method === "CONNECT" ? new Response("CONNECT is not supported\n", { status: 405 }) : handlers.fetch(request, server),
@@ -147,16 +147,15 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
         },
       }),
     });
-    if (carried) {
-      frontDoor = startFrontDoor({
-        hostname: config.host,
-        port: config.port,
-        routerPort: server.port!,
-        chooseLane: handlers.chooseLane,
-        carried,
-        idleSeconds: SLOW_CLIENT_SECONDS,
-      });
-    }
+    frontDoor = startFrontDoor({
+      hostname: config.host,
+      port: config.port,
+      tls: tls && { cert: tls.cert, key: tls.key },
+      routerPort: server.port!,
+      chooseLane: handlers.chooseLane,
+      carried,
+      idleSeconds: SLOW_CLIENT_SECONDS,
+    });
   } catch (error) {
     await server?.stop(true);
     await pool.shutdown();
@@ -165,7 +164,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
   }
   sampler.start();
   backups?.start();
-  const port = frontDoor?.port ?? server.port ?? config.port;
+  const port = frontDoor.port;
   const redirect = tls && config.httpRedirectPort ? startHttpRedirect(live, port) : undefined;
   const wildcard = config.host === "0.0.0.0" || config.host === "::";
   const url = `${tls ? "https" : "http"}://${wildcard ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/`;
@@ -180,7 +179,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
       // Instances first (their WebSockets close with them), then whatever connections remain.
       sampler.stop();
       await pool.shutdown();
-      frontDoor?.stop(true);
+      frontDoor.stop(true);
       await server!.stop(true);
       await dwell.flush();
     },

@@ -81,20 +81,19 @@ export function createPeerResolver(trustedProxies: () => string[]): (raw: string
 const UNKNOWN: ClientAddress = { address: null, text: "unknown" };
 
 /**
- * Who sent a request, as a function of the server and the request. Behind the front door
- * (front-door.ts) every connection comes from it, and `carried` names the client each of its
- * connections carries, by the connection's port; a connection it does not name is nobody's.
+ * Who sent a request to the router, as a function of the server and the request. Every connection
+ * to the router comes from the front door (front-door.ts), and `carried` names the client each of
+ * them carries, by the connection's port; a connection it does not name (anyone else on this
+ * machine reaching the router's loopback port) is nobody.
  */
 export function createClientAddressResolver(
   trustedProxies: () => string[],
-  carried?: (port: number) => string | undefined,
+  carried: (port: number) => string | undefined,
 ): (server: Server<unknown> | undefined, request: Request) => ClientAddress {
   const resolve = createPeerResolver(trustedProxies);
-  const forwardedFor = (request: Request) => () => request.headers.get("x-forwarded-for") ?? undefined;
   return (server, request) => {
     const socket = server?.requestIP(request);
-    const raw = carried ? (socket ? carried(socket.port) : undefined) : socket?.address;
-    return resolve(raw, forwardedFor(request));
+    return resolve(socket ? carried(socket.port) : undefined, () => request.headers.get("x-forwarded-for") ?? undefined);
   };
 }
 

@@ -33,9 +33,9 @@ export function securityHeaderList(https: boolean, contentType: string | null): 
   return list;
 }
 
-export function securityHeaders() {
+export function securityHeaders(https: boolean) {
   return createMiddleware(async function securityHeaders(c, next) {
     await next();
-    for (const [name, value] of securityHeaderList(c.req.url.startsWith("https:"), c.res.headers.get("content-type"))) setHeader(c, name, value);
+    for (const [name, value] of securityHeaderList(https, c.res.headers.get("content-type"))) setHeader(c, name, value);
   });
 }

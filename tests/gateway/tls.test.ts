@@ -43,6 +43,16 @@ describe.skipIf(!OPENSSL)("HTTPS", () => {
     expect(redirected.status).toBe(301);
     expect(redirected.headers.get("location")).toBe(`https://127.0.0.1:${gateway.port}/admin?x=1`);
 
+    // The app's own answers, relayed by the front door, carry HSTS too.
+    const session = cookie.split(";")[0]!;
+    let app: Response | undefined;
+    for (let tries = 0; tries < 100 && app?.status !== 200; tries++) {
+      if (tries > 0) await Bun.sleep(200);
+      app = await fetch(`${gateway.url}/app/_health`, { tls: { ca }, headers: { cookie: session, accept: "application/json" } });
+    }
+    expect(app!.status).toBe(200);
+    expect(app!.headers.get("strict-transport-security")).toContain("max-age=");
+
     const socket = new WebSocket(`wss://127.0.0.1:${gateway.port}/app/ws`, {
       headers: { cookie: cookie.split(";")[0]!, origin: gateway.url },
       tls: { ca },

@@ -1,4 +1,4 @@
-// The gateway's public port when it speaks plain HTTP. Bun.serve answers a request only after
+// The gateway's public port. Bun.serve answers a request only after
 // building a Request, a Response and their headers, which made relaying a user's app traffic
 // cost twice nginx's CPU. The front door takes the TCP connections itself: a request the front
 // lane (front-lane.ts) accepts is relayed to the user's instance as bytes, over a kept-alive
@@ -83,6 +83,8 @@ interface Answered {
 export interface FrontDoorOptions {
   hostname: string;
   port: number;
+  /** HTTPS: TLS ends here, and the router behind is told (GatewayServices.https). */
+  tls?: { cert: string; key: string };
   routerPort: number;
   chooseLane: LaneChooser;
   /** The client carried by each of the front door's connections to the router, by their local port. */
@@ -479,6 +481,7 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
   return Bun.listen<ClientState>({
     hostname: options.hostname,
     port: options.port,
+    tls: options.tls,
     // A client may send its request and its FIN at once (half-close) and still wait for the answer.
     allowHalfOpen: true,
     socket: {

@@ -51,6 +51,7 @@ export interface FrontLaneDeps {
   requests: RequestStats;
   dwell: DwellTracker;
   diagnostics: () => boolean;
+  https: boolean;
 }
 
 /**
@@ -97,7 +98,7 @@ class AppLane implements Lane {
   }
 
   answer(response: ResponseHead): string {
-    return answerHead(response, this.websocket);
+    return answerHead(response, this.websocket, this.deps.https);
   }
 
   stillValid(): boolean {
@@ -175,7 +176,8 @@ export function createFrontLane(deps: FrontLaneDeps): LaneChooser {
       }
     }
     if (websocket) text += "upgrade: websocket\r\nconnection: upgrade\r\n";
-    const forwarded = { clientAddress: request.address, proto: "http" as const, host: request.host, userName: user.name, role: user.role };
+    const proto = deps.https ? ("https" as const) : ("http" as const);
+    const forwarded = { clientAddress: request.address, proto, host: request.host, userName: user.name, role: user.role };
     for (const [name, value] of identityFields(target, forwarded)) text += `${name}: ${value}\r\n`;
     return new AppLane(deps, request, identity, target, `${text}\r\n`, websocket, bodyLength);
   }
@@ -186,9 +188,9 @@ export function createFrontLane(deps: FrontLaneDeps): LaneChooser {
  * (the body is relayed as the app framed it) and, for a WebSocket, the upgrade; the gateway's
  * security headers in place of any the app set.
  */
-function answerHead(response: ResponseHead, websocket: boolean): string {
+function answerHead(response: ResponseHead, websocket: boolean, https: boolean): string {
   const listed = connectionOptions(response);
-  const security = securityHeaderList(false, single(response, "content-type") ?? null);
+  const security = securityHeaderList(https, single(response, "content-type") ?? null);
   let text = response.statusLine;
   for (const [name, value] of response.fields) {
     const framing = name === "transfer-encoding" || name === "content-length";

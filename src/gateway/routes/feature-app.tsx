@@ -98,7 +98,7 @@ export function featureAppRoutes() {
     if (!target) return unavailable(c, "starting");
     const identity = {
       clientAddress: c.get("clientAddressText"),
-      proto: url.protocol === "https:" ? ("https" as const) : ("http" as const),
+      proto: c.get("services").https ? ("https" as const) : ("http" as const),
       host: url.host,
       userName: user.name,
       role: user.role,
