@@ -92,8 +92,11 @@ export function createClientAddressResolver(
 ): (server: Server<unknown> | undefined, request: Request) => ClientAddress {
   const resolve = createPeerResolver(trustedProxies);
   return (server, request) => {
+    // Only the front door's own connections come from 127.0.0.1 with a port it names: another
+    // local process could use the same port number from another loopback address, not this one.
     const socket = server?.requestIP(request);
-    return resolve(socket ? carried(socket.port) : undefined, () => request.headers.get("x-forwarded-for") ?? undefined);
+    const raw = socket?.address === "127.0.0.1" ? carried(socket.port) : undefined;
+    return resolve(raw, () => request.headers.get("x-forwarded-for") ?? undefined);
   };
 }
 

@@ -200,3 +200,104 @@ describe("how a client ends", () => {
     expect(answer).toContain('"user":"alice"');
   });
 });
+
+/** Raw bytes from an address, and whatever comes back until the server closes or `ms` pass. */
+async function exchange(text: string, options: { address: string; port?: number; localPort?: number; ms?: number; read?: boolean }) {
+  return new Promise<{ text: string; closedByServer: boolean }>((resolve, reject) => {
+    const socket = createConnection(
+      { host: "127.0.0.1", port: options.port ?? site.port, localAddress: options.address, localPort: options.localPort },
+      () => socket.write(text),
+    );
+    if (options.read === false) socket.pause();
+    let received = "";
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ text: received, closedByServer: false });
+    }, options.ms ?? 5000);
+    socket.on("data", (chunk: Buffer) => {
+      received += chunk.toString("latin1");
+    });
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve({ text: received, closedByServer: true });
+    });
+    socket.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "ECONNRESET") reject(error);
+    });
+  });
+}
+
+describe("found in review", () => {
+  test("an app that answers before the whole body came: the answer ends the connection, and the app's connection is never lent to the next request", async () => {
+    const cookie = alice.cookieHeader();
+    await alice.get("/app/_health");
+    // Had the app's connection been kept, this head would be read as the rest of the first body,
+    // and the request line hidden in X-A would run with the gateway's token.
+    const prefix = "GET /app/_health HTTP/1.1\r\nhost: 127.0.0.1:12345\r\nx-a: ".length;
+    const early = await exchange(
+      `POST /app/no-such-page HTTP/1.1\r\nHost: 127.0.0.1:${site.port}\r\nCookie: ${cookie}\r\nOrigin: ${site.url}\r\n` +
+        `Accept: application/json\r\nContent-Length: ${10 + prefix}\r\n\r\n${"x".repeat(10)}`,
+      { address: ADDR.alice, ms: 3000 },
+    );
+    expect(early.text).toStartWith("HTTP/1.1 404");
+    expect(early.text.toLowerCase()).toContain("connection: close");
+    const next = await exchange(
+      `GET /app/_health HTTP/1.1\r\nX-A: GET /xx/app/_diag/download?bytes=7 HTTP/1.0\r\nHost: 127.0.0.1:${site.port}\r\n` +
+        `Cookie: ${cookie}\r\nAccept: application/json\r\nConnection: close\r\n\r\n`,
+      { address: ADDR.alice },
+    );
+    expect(next.text).toStartWith("HTTP/1.1 200");
+    expect(next.text).toContain('"user":"alice"');
+    expect(next.text).not.toContain("application/octet-stream");
+  });
+
+  test("a client that stops reading a download is cut off instead of held open", async () => {
+    const stalled = await exchange(
+      `GET /app/_diag/download?bytes=200000000 HTTP/1.1\r\nHost: 127.0.0.1:${site.port}\r\nCookie: ${alice.cookieHeader()}\r\n\r\n`,
+      { address: ADDR.alice, read: false, ms: 30_000 },
+    );
+    expect(stalled.closedByServer).toBe(true);
+  }, 40_000);
+
+  test("WebSockets whose browsers left before the app was reached leave no socket open at the app", async () => {
+    const openAtApp = async () => JSON.parse((await alice.get("/app/_health")).body).openWebSockets as number;
+    for (let i = 0; i < 5; i++) {
+      await alice.get("/app/_health");
+      const socket = createConnection({ host: "127.0.0.1", port: site.port, localAddress: ADDR.alice }, () => {
+        socket.write(
+          `GET /app/ws HTTP/1.1\r\nHost: 127.0.0.1:${site.port}\r\nCookie: ${alice.cookieHeader()}\r\nOrigin: ${site.url}\r\n` +
+            "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        );
+        socket.resetAndDestroy();
+      });
+      socket.on("error", () => undefined);
+    }
+    await waitFor("no WebSocket left at the app", async () => (await openAtApp()) === 0, 5000);
+  });
+
+  test.skipIf(!Bun.which("ss"))("a local process reusing the port of a front-door connection to the router is nobody there", async () => {
+    const carrier = await KeptAlive.open(ADDR.alice);
+    try {
+      // A gateway page: this connection now goes on to the router.
+      carrier.send(`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:${site.port}\r\n\r\n`);
+      expect((await carrier.next()).status).toBe(200);
+      const pid = site.gateway.child.pid;
+      const ss = (args: string) => Bun.spawnSync(["sh", "-c", `ss -Htnp ${args} | grep 'pid=${pid},'`]).stdout.toString();
+      const routerPort = Number([...ss("-l").matchAll(/127\.0\.0\.1:(\d+)/g)].map((m) => m[1]).find((port) => Number(port) !== site.port));
+      expect(routerPort).toBeGreaterThan(0);
+      const carried = [...ss(`state established '( dport = :${routerPort} )'`).matchAll(/127\.0\.0\.1:(\d+)\s+127\.0\.0\.1:\d+/g)].map((m) => Number(m[1]));
+      expect(carried.length).toBeGreaterThan(0);
+      for (const localPort of carried) {
+        const spoofed = await exchange(
+          `GET /app/_health HTTP/1.1\r\nHost: 127.0.0.1:${site.port}\r\nAccept: application/json\r\nConnection: close\r\n\r\n`,
+          { address: ADDR.stranger, port: routerPort, localPort },
+        );
+        expect(spoofed.text).toStartWith("HTTP/1.1 403");
+        expect(spoofed.text).not.toContain('"user":"alice"');
+      }
+    } finally {
+      carrier.close();
+    }
+  });
+});
+

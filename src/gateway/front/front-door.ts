@@ -25,6 +25,8 @@ interface Flow {
   queue: Uint8Array[];
   paused?: Socket<Flow>;
   endWhenDrained?: boolean;
+  /** A client that takes none of its queued bytes for this long is cut off (its timeout handler). */
+  stallSeconds?: number;
 }
 
 interface ClientState extends Flow {
@@ -133,6 +135,7 @@ function send(to: Socket<Flow>, bytes: Uint8Array, from?: Socket<Flow>): void {
   }
   // A copy: the socket's chunk is not kept past its callback.
   to.data.queue.push(new Uint8Array(bytes));
+  if (to.data.stallSeconds) to.timeout(to.data.stallSeconds);
   if (from) {
     from.pause();
     to.data.paused = from;
@@ -147,6 +150,8 @@ function drained(socket: Socket<Flow>): void {
     if (written < 0) return;
     if (written < next.length) {
       queue[0] = next.subarray(written);
+      // Progress: the stall timer starts over.
+      if (written > 0 && socket.data.stallSeconds) socket.timeout(socket.data.stallSeconds);
       return;
     }
     queue.shift();
@@ -171,7 +176,6 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
   /** The rest of this connection goes to the router, starting with what has not been handled. */
   function handOver(client: Socket<ClientState>): void {
     client.data.phase = "piped";
-    client.timeout(0);
     client.resume();
     Bun.connect<UpstreamState>({
       hostname: "127.0.0.1",
@@ -183,11 +187,17 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
 
   function nextRequest(client: Socket<ClientState>): void {
     const state = client.data;
+    if (state.phase !== "head") return;
     const pending = state.pending;
-    if (state.phase !== "head" || !pending) return;
-    const end = headEnd(pending);
-    if (end < 0) {
-      if (pending.length > MAX_REQUEST_HEAD) handOver(client);
+    const end = pending ? headEnd(pending) : -1;
+    if (!pending || end < 0) {
+      // A client that sent its FIN has nothing more to ask once its whole requests are answered.
+      if (state.ended) endWhenDrained(client);
+      else if (pending && pending.length > MAX_REQUEST_HEAD) handOver(client);
+      return;
+    }
+    if (end > MAX_REQUEST_HEAD) {
+      handOver(client);
       return;
     }
     const startedAt = performance.now();
@@ -195,7 +205,7 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     const last = state.last;
     if (last && request.equals(last.head) && last.lane.stillValid()) {
       state.pending = end < pending.length ? pending.subarray(end) : undefined;
-      state.closeAfter = state.ended || last.close;
+      state.closeAfter = last.close;
       startExchange(client, last.lane, last.method, request, startedAt);
       return;
     }
@@ -212,7 +222,7 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
       state.pending = end < received.length ? received.subarray(end) : undefined;
       const close = connectionOptions(head).has("close");
       state.last = lane.websocket ? undefined : { head: Buffer.from(request), lane, method: head.method, close };
-      state.closeAfter = state.ended || close;
+      state.closeAfter = close;
       startExchange(client, lane, head.method, request, startedAt);
     };
     if (!(chosen instanceof Promise)) {
@@ -221,7 +231,6 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     }
     // More may arrive while the identity is looked up; it is appended to state.pending.
     state.phase = "deciding";
-    client.timeout(0);
     chosen.then(
       (lane) => {
         if (state.phase !== "deciding") return;
@@ -236,7 +245,6 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
 
   function startExchange(client: Socket<ClientState>, lane: Lane, method: string, request: Buffer, startedAt: number): void {
     client.data.phase = "exchange";
-    client.timeout(0);
     const begin = (upstream: Socket<UpstreamState>) => {
       const state = upstream.data;
       state.client = client;
@@ -266,7 +274,7 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     data.request = request;
     Bun.connect<UpstreamState>({ hostname: "127.0.0.1", port: lane.port, data, socket: upstreamHandlers }).then(
       (upstream) => {
-        if (data.client) begin(upstream);
+        if (data.client && data.client.data.phase !== "closed") begin(upstream);
         else upstream.end();
       },
       () => appFailed(data),
@@ -321,14 +329,17 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     state.head = undefined;
     state.phase = "idle";
     // A client still taking the last answer keeps this connection paused: it is not lent to another.
+    // An app that answered before the whole body arrived still waits for the rest of it: that
+    // connection would read the next request as body, so it is never lent again (nor is the client's
+    // connection kept: the next request cannot be told from the rest of the body either).
     const pool = idle.get(state.port) ?? [];
-    if (state.reusable && !state.framing!.untilClose && client.data.queue.length === 0 && pool.length < MAX_IDLE_PER_PORT) {
+    const clean = state.reusable && !state.framing!.untilClose && client.data.bodyLeft === 0;
+    if (clean && client.data.queue.length === 0 && pool.length < MAX_IDLE_PER_PORT) {
       idle.set(state.port, pool);
       pool.push(upstream);
-    } else upstream.end();
+    } else upstream.terminate();
     client.data.upstream = undefined;
-    // An app that answered before taking the whole body leaves the rest of it unread: the next
-    // request cannot be told from it, so the connection ends with this answer.
+    if (client.data.phase === "closed") return;
     if (client.data.closeAfter || client.data.bodyLeft > 0) {
       endWhenDrained(client);
       return;
@@ -373,7 +384,7 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     state.reusable = answered.reusable;
     state.phase = "body";
     state.sentToClient = true;
-    if (framing.untilClose) client.data.closeAfter = true;
+    if (framing.untilClose || client.data.bodyLeft > 0) client.data.closeAfter = true;
     const answer = client.data.closeAfter ? withConnectionClose(answered.answer) : answered.answer;
     const taken = framing.feed(rest);
     if (taken < 0) {
@@ -451,6 +462,10 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
         if (at >= 0) pool!.splice(at, 1);
         return;
       }
+      if (state.phase === "piped") {
+        state.lane?.closed();
+        state.lane = undefined;
+      }
       const client = state.client;
       state.client = undefined;
       if (!client || client.data.phase === "closed") return;
@@ -459,11 +474,7 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
         return appFailed(state);
       }
       client.data.upstream = undefined;
-      if (state.phase === "piped") {
-        if (state.lane) state.lane.closed();
-        state.lane = undefined;
-        return endWhenDrained(client);
-      }
+      if (state.phase === "piped") return endWhenDrained(client);
       // The body ends with the connection, or was cut short.
       if (state.framing?.untilClose) {
         state.lane?.finished(state.status, state.startedAt);
@@ -486,7 +497,15 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     allowHalfOpen: true,
     socket: {
       open(client) {
-        client.data = { peer: client.remoteAddress, phase: "head", queue: [], closeAfter: false, ended: false, bodyLeft: 0 };
+        client.data = {
+          peer: client.remoteAddress,
+          phase: "head",
+          queue: [],
+          stallSeconds: options.idleSeconds,
+          closeAfter: false,
+          ended: false,
+          bodyLeft: 0,
+        };
         client.setNoDelay(true);
         client.timeout(options.idleSeconds);
       },
@@ -502,12 +521,13 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
       end(client) {
         const state = client.data;
         state.ended = true;
-        if (state.phase === "piped") return void state.upstream?.shutdown();
-        if (state.phase === "head") return endWhenDrained(client);
-        state.closeAfter = true;
+        if (state.phase === "piped") state.upstream?.shutdown();
+        else nextRequest(client);
       },
+      // Fires once per timeout() call; what it means depends on where the connection is now.
       timeout(client) {
-        if (client.data.phase === "head") client.end();
+        if (client.data.queue.length > 0) client.terminate();
+        else if (client.data.phase === "head") client.end();
       },
       close(client) {
         const state = client.data;

@@ -8,6 +8,8 @@ const CRLF_CRLF = Buffer.from("\r\n\r\n");
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Visible characters, spaces and tabs: no CR, LF, NUL or other control character in a value. */
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Spaces and tabs around a field value, the only whitespace HTTP strips there. */
+const OPTIONAL_WHITESPACE = /^[\t ]+|[\t ]+$/g;
 const REQUEST_LINE = /^([A-Z]+) (\S+) HTTP\/1\.([01])$/;
 const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})(?: [\t\x20-\x7e\x80-\xff]*)?$/;
 
@@ -43,9 +45,9 @@ function parseFields(lines: string[]): [string, string][] | undefined {
     // No colon, an empty name, or a name with spaces or folding before the colon: not relayed.
     if (colon <= 0) return undefined;
     const name = line.slice(0, colon);
-    const value = line.slice(colon + 1).trim();
+    const value = line.slice(colon + 1);
     if (!TOKEN.test(name) || !FIELD_VALUE.test(value)) return undefined;
-    fields.push([name.toLowerCase(), value]);
+    fields.push([name.toLowerCase(), value.replace(OPTIONAL_WHITESPACE, "")]);
   }
   return fields;
 }
