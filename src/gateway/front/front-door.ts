@@ -423,6 +423,7 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
 
   const upstreamHandlers: SocketHandler<UpstreamState> = {
     open(upstream) {
+      upstream.setNoDelay(true);
       const state = upstream.data;
       if (state.to !== "router") return;
       const client = state.client;
