@@ -90,6 +90,8 @@ export function catalogApi(imports: CatalogImports) {
     const { live } = c.var.services;
     const outcome = await imports.commit(draft, "en", (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }));
     if ("version" in outcome) return c.json({ version: outcome.version }, 201);
+    // Nothing new: the current version already has exactly these features.
+    if ("unchanged" in outcome) return c.json({ version: outcome.unchanged, unchanged: true }, 200);
     await imports.discard(draft);
     const { checked } = outcome;
     const mappingErrors = Object.values(checked.mappingProblems).map((problem) => ({

@@ -8,7 +8,7 @@ import type { FeatureDatabase } from "../db/connection";
 import { appTranslator } from "../messages";
 import { importDrafts } from "../db/schema";
 import { type CatalogError, type SourceRow, checkCatalog } from "./catalog-rules";
-import type { CatalogStore, CatalogVersion, ProgressReport } from "./catalog-store";
+import { type CatalogStore, type CatalogVersion, type ProgressReport, catalogHash } from "./catalog-store";
 import { type ReadCatalogFile, readCatalogFile } from "./catalog-file";
 import type { Feature } from "./feature-schema";
 import { type ColumnMapping, type Field, type MappingProblem, guessMapping, mappingProblems, rowToFeatureInput } from "./tabular";
@@ -99,14 +99,22 @@ export class CatalogImports {
     return { draft, file, mapping, mappingProblems: {}, errors, features: errors.length > 0 ? [] : checked.features, rowCount: rows.length };
   }
 
-  /** Writes the draft as a new catalog version, or returns the problems and writes nothing. */
+  /**
+   * Writes the draft as a new catalog version, or returns the problems and writes nothing. A file
+   * with exactly the current version's features makes no new version: it says which one it matches.
+   */
   async commit(
     draft: ImportDraft,
     locale: Locale,
     progress?: (phase: "check" | "write", done: number, total: number) => void,
-  ): Promise<{ version: CatalogVersion } | { checked: CheckedImport }> {
+  ): Promise<{ version: CatalogVersion } | { unchanged: CatalogVersion } | { checked: CheckedImport }> {
     const checked = await this.check(draft, locale, (done, total) => progress?.("check", done, total));
     if (checked.errors.length > 0 || Object.keys(checked.mappingProblems).length > 0 || checked.features.length === 0) return { checked };
+    const current = await this.catalog.current();
+    if (current?.contentHash === catalogHash(checked.features)) {
+      await this.discard(draft);
+      return { unchanged: current };
+    }
     const name = (checked.file.format === "json" && checked.file.name) || draft.fileName.replace(/\.(csv|xlsx|json)$/i, "");
     const version = await this.catalog.addVersion(
       { name, source: draft.fileName, format: draft.format, importedBy: draft.user, features: checked.features },

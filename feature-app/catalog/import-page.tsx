@@ -239,12 +239,14 @@ function Report(props: { page: AppPage; errors: CatalogError[] }) {
   );
 }
 
-export function ImportDone(props: { page: AppPage; version: CatalogVersion; previous?: number }) {
+/** After a commit: the new version, or the current one when the file had exactly its features. */
+export function ImportDone(props: { page: AppPage; version: CatalogVersion; previous?: number; unchanged?: boolean }) {
   const { t } = props.page;
+  const done = props.unchanged ? "import.unchanged" : "import.done";
   return (
     <div id="draft-check">
-      <p class="notice ok card" role="status" id="import-done">
-        {t("import.done", { version: props.version.id, count: props.version.featureCount })}{" "}
+      <p class={`notice ${props.unchanged ? "info" : "ok"} card`} role="status" id="import-done">
+        {t(done, { version: props.version.id, count: props.version.featureCount })}{" "}
         <a href="/app/">{t("import.openCatalog")}</a>
         {props.previous !== undefined && (
           <>

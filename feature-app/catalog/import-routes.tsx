@@ -95,6 +95,7 @@ export function importRoutes(imports: CatalogImports) {
       return c.html(<DraftPage page={page} checked={outcome.checked} />, 422);
     }
     if (!isHtmx(c)) return c.redirect("/app/versions", 303);
+    if ("unchanged" in outcome) return c.html(<ImportDone page={appPage(c)} version={outcome.unchanged} unchanged />);
     return c.html(<ImportDone page={appPage(c)} version={outcome.version} previous={previous?.id} />);
   });
 

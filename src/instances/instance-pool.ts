@@ -179,10 +179,14 @@ export class InstancePool {
     if (instance) await this.stopInstance(instance, reason);
   }
 
+  /** The admin's restart counts as one, like a crash's (a spare may take over, on its own port). */
   async restart(user: PoolUser, reason: string): Promise<void> {
+    const restarts = this.byUser.get(user.id)?.restarts ?? 0;
     await this.stop(user.id, reason);
     const instance = this.launch(user);
     await instance.ready;
+    instance.restarts = restarts + 1;
+    await this.persist(instance);
   }
 
   /** After "failed": forget the crashes and try again. */

@@ -178,6 +178,7 @@ describe("per-user instances behind the gateway", () => {
     expect(restarted.body).toContain("carol&#39;s feature app was restarted.");
     const after = JSON.parse((await carol.get("/app/_health")).body).pid as number;
     expect(after).not.toBe(before);
+    expect((await instanceOf(dir.path, "carol")).restarts).toBe(1);
     const stopped = await owner.post(`/admin/instances/${id}/stop`, {}, { "hx-request": "true" });
     expect(stopped.body).toContain("carol&#39;s feature app was stopped.");
     await waitFor("carol's process to exit", () => !isAlive(after));

@@ -77,10 +77,15 @@ export const featureAppSection: Section = {
     const rows: Cell[][] = [];
     try {
       const features = generatedCatalog(catalogSize);
-      const csv = new TextEncoder().encode(catalogToCsv(features));
+      // Each run's file differs in one feature's name: a file identical to the current version adds none.
+      const csvs = Array.from({ length: RUNS }, (_, run) =>
+        new TextEncoder().encode(catalogToCsv(features.map((f, i) => (i === 0 && run > 0 ? { ...f, name: `${f.name} (run ${run + 1})` } : f)))),
+      );
+      const csv = csvs[0]!;
+      let runs = 0;
       const form = () => {
         const body = new FormData();
-        body.append("file", new File([csv], "generated.csv", { type: "text/csv" }));
+        body.append("file", new File([csvs[runs++ % RUNS]!], "generated.csv", { type: "text/csv" }));
         return body;
       };
       const uploadMs = await medianMs(RUNS, async () => void (await app.call("/app/_diag/upload", { method: "POST", body: csv })));
