@@ -87,6 +87,8 @@ export function ActionButton(props: {
   formId?: string;
   /** Asked before anything irreversible. */
   confirm?: string;
+  /** Sent with the post as hidden fields. */
+  fields?: Record<string, string>;
 }) {
   return (
     <form
@@ -98,6 +100,9 @@ export function ActionButton(props: {
       hx-swap="outerHTML"
       hx-confirm={props.confirm}
     >
+      {Object.entries(props.fields ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
       <button type="submit" class={props.secondary ? "secondary" : undefined}>
         {props.label}
       </button>

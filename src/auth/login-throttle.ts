@@ -1,6 +1,6 @@
 // Wrong passwords are counted per user and address, and per address across all names, in the
 // database; past the limit, sign-in is refused until the lockout ends, even with the right password.
-import { and, count, desc, eq, gt } from "drizzle-orm";
+import { and, count, desc, eq, gt, max } from "drizzle-orm";
 import type { Database } from "../db/open";
 import { loginFailures } from "../db/schema";
 
@@ -11,6 +11,14 @@ export interface ThrottlePolicy {
 
 /** One address guessing many names is locked at this multiple of the per-user limit. */
 const ADDRESS_FACTOR = 3;
+
+export interface Lockout {
+  /** The name tried, or undefined when the address is locked for every name. */
+  name?: string;
+  address: string;
+  failures: number;
+  until: Date;
+}
 
 export class LoginThrottle {
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -69,6 +77,30 @@ export class LoginThrottle {
       .from(loginFailures)
       .where(and(eq(loginFailures.name, key), eq(loginFailures.address, address), gt(loginFailures.at, since)));
     return Math.max(0, this.policy.maxFailures - n);
+  }
+
+  /** Every lockout in force: a name at an address, or an address for all names. */
+  async lockouts(): Promise<Lockout[]> {
+    const since = new Date(Date.now() - this.policy.lockoutMs);
+    const recent = gt(loginFailures.at, since);
+    const columns = { address: loginFailures.address, failures: count(), latest: max(loginFailures.at) };
+    const byName = await this.db
+      .select({ name: loginFailures.name, ...columns })
+      .from(loginFailures)
+      .where(recent)
+      .groupBy(loginFailures.name, loginFailures.address);
+    const byAddress = await this.db.select(columns).from(loginFailures).where(recent).groupBy(loginFailures.address);
+    const until = (latest: Date | null) => new Date((latest?.getTime() ?? 0) + this.policy.lockoutMs);
+    return [
+      ...byAddress.filter((row) => row.failures >= this.policy.maxFailures * ADDRESS_FACTOR).map((row) => ({ ...row, until: until(row.latest) })),
+      ...byName.filter((row) => row.failures >= this.policy.maxFailures).map((row) => ({ ...row, until: until(row.latest) })),
+    ].map(({ latest: _latest, ...lockout }) => lockout);
+  }
+
+  /** Lifts a lockout: the name's failures at the address, or, without a name, all of the address's. */
+  async lift(address: string, name?: string): Promise<void> {
+    if (name === undefined) await this.db.delete(loginFailures).where(eq(loginFailures.address, address));
+    else await this.clear(name, address);
   }
 
   async clear(name: string, address: string): Promise<void> {

@@ -143,3 +143,33 @@ describe("parallel guesses", () => {
     expect(answers.every((a) => a.status === 401 || a.status === 429)).toBe(true);
   });
 });
+
+describe("the administrator sees and lifts lockouts", () => {
+  test("the console lists dave's lock and carol's address lock; lifting each lets the right password in again", async () => {
+    const boss = await signIn(site.visitor(ADDR.boss), "boss", BOSS_PASSWORD);
+    const page = await boss.get("/admin/sessions");
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/<td>dave<\/td>\s*<td class="address">127\.0\.0\.6<\/td>/);
+    expect(page.body).toMatch(/every name \(too many tried from this address\)<\/span><\/td>\s*<td class="address">127\.0\.0\.5<\/td>/);
+
+    // Someone who is no admin cannot lift anything.
+    const alice = site.visitor(ADDR.alice);
+    const refused = await alice.post("/admin/lockouts/lift", { address: DAVE, name: "dave" });
+    expect(refused.status).not.toBe(200);
+    expect(await failures(DAVE)).toBeGreaterThan(0);
+
+    const lifted = await boss.post("/admin/lockouts/lift", { address: DAVE, name: "dave" }, { "hx-request": "true" });
+    expect(lifted.status).toBe(200);
+    expect(lifted.body).toContain("Sign-in is open again for dave at 127.0.0.6.");
+    expect(lifted.body).not.toMatch(/<td>dave<\/td>/);
+    await signIn(site.visitor(DAVE), "dave", DAVE_PASSWORD);
+
+    await boss.post("/admin/lockouts/lift", { address: ADDR.carol }, { "hx-request": "true" });
+    await signIn(site.visitor(ADDR.carol), "carol", CAROL_PASSWORD);
+    const audit = await query(site.dir, "SELECT target, detail FROM audit_log WHERE action = 'login.unlock' ORDER BY id");
+    expect(audit).toEqual([
+      { target: "dave", detail: `address=${DAVE}` },
+      { target: "*", detail: `address=${ADDR.carol}` },
+    ]);
+  });
+});

@@ -90,6 +90,14 @@ const routes: Route[] = [
     cookie: () => boss.cookieHeader(),
     form: {},
   },
+  {
+    name: "POST admin lift a lockout",
+    site: () => site,
+    address: ADDR.boss,
+    path: () => "/admin/lockouts/lift",
+    cookie: () => boss.cookieHeader(),
+    form: { address: ADDR.stranger },
+  },
   ...(["start", "stop", "restart"] as const).map((action) => ({
     name: `POST admin instance ${action}`,
     site: () => site,

@@ -1,5 +1,6 @@
 import type { AccessRequest } from "../../src/access/access-request-store";
 import { suggestUserName } from "../../src/access/access-request-store";
+import type { Lockout } from "../../src/auth/login-throttle";
 import type { ActiveSession } from "../../src/auth/session-store";
 import type { InstanceInfo } from "../../src/instances/instance-pool";
 import { formatDateTime } from "../../src/i18n/format";
@@ -105,6 +106,43 @@ export function SessionsSection(props: { page: PageContext; sessions: OpenSessio
                       secondary
                     />
                   )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** Sign-in lockouts in force, each with a button that lifts it before its time. */
+export function LockoutsSection(props: { page: PageContext; lockouts: Lockout[]; message?: string }) {
+  const { t, locale, adminPath } = props.page;
+  return (
+    <section class="card" id="lockouts">
+      <h2>{t("admin.lockouts.title")}</h2>
+      <StatusNotice message={props.message} />
+      {props.lockouts.length === 0 ? (
+        <p class="muted">{t("admin.lockouts.none")}</p>
+      ) : (
+        <table>
+          <TableHead labels={[t("admin.lockouts.name"), t("admin.sessions.address"), t("admin.lockouts.failures"), t("admin.lockouts.until"), ""]} />
+          <tbody>
+            {props.lockouts.map((lockout) => (
+              <tr>
+                <td>{lockout.name ?? <span class="muted">{t("admin.lockouts.anyName")}</span>}</td>
+                <td class="address">{lockout.address}</td>
+                <td>{lockout.failures}</td>
+                <td>{formatDateTime(lockout.until, locale)}</td>
+                <td class="actions">
+                  <ActionButton
+                    action={`${adminPath}/lockouts/lift`}
+                    target="#lockouts"
+                    label={t("admin.lockouts.lift")}
+                    fields={lockout.name === undefined ? { address: lockout.address } : { address: lockout.address, name: lockout.name }}
+                    secondary
+                  />
                 </td>
               </tr>
             ))}
@@ -300,10 +338,11 @@ export function AccessPage(props: { page: PageContext; requests: AccessRequest[]
   );
 }
 
-export function SessionsPage(props: { page: PageContext; sessions: OpenSession[]; currentSessionId: number }) {
+export function SessionsPage(props: { page: PageContext; sessions: OpenSession[]; currentSessionId: number; lockouts: Lockout[] }) {
   return (
     <ConsoleLayout page={props.page} tab="sessions">
       <SessionsSection page={props.page} sessions={props.sessions} currentSessionId={props.currentSessionId} />
+      <LockoutsSection page={props.page} lockouts={props.lockouts} />
     </ConsoleLayout>
   );
 }

@@ -8,6 +8,7 @@ import {
   type NewUserValues,
   InstanceLogPage,
   InstancesSection,
+  LockoutsSection,
   SessionsPage,
   SessionsSection,
   UsersSection,
@@ -101,10 +102,31 @@ export function adminRoutes() {
   }
 
   app.get("/sessions", async (c) => {
-    const { sessions } = c.get("services");
+    const { sessions, throttle } = c.get("services");
     return c.html(
-      <SessionsPage page={pageContext(c)} sessions={await sessions.listOpen()} currentSessionId={c.get("identity")!.session.id} />,
+      <SessionsPage
+        page={pageContext(c)}
+        sessions={await sessions.listOpen()}
+        currentSessionId={c.get("identity")!.session.id}
+        lockouts={await throttle.lockouts()}
+      />,
     );
+  });
+
+  app.post("/lockouts/lift", async (c) => {
+    const body = await formFields(c);
+    const address = String(body.address ?? "").trim();
+    const name = body.name === undefined ? undefined : String(body.name).trim().toLowerCase();
+    if (!address || address.length > 100 || (name !== undefined && (!name || name.length > 100))) {
+      throw new PublicError("a lockout is named by its address (and name)", undefined, 400, "admin.lockouts.bad");
+    }
+    const { throttle, config, audit } = c.get("services");
+    await throttle.lift(address, name);
+    await audit(actorOf(c), "login.unlock", name ?? "*", `address=${address}`);
+    if (!isHtmx(c)) return c.redirect(`${config.adminPath}/sessions`, 303);
+    const page = pageContext(c);
+    const who = name ?? page.t("admin.lockouts.anyName");
+    return c.html(<LockoutsSection page={page} lockouts={await throttle.lockouts()} message={page.t("admin.lockouts.lifted", { who, address })} />);
   });
 
   const requestsAnswer = async (c: GatewayContext, outcome: { message?: string; error?: string }) => {
