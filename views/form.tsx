@@ -75,6 +75,24 @@ export function TableHead(props: { labels: string[] }) {
   );
 }
 
+/** A card with a title, an optional notice, and a table of rows, or a line saying there are none. */
+export function TableCard(props: { id: string; title: string; message?: string; none: string; labels: string[]; rows: Child[] }) {
+  return (
+    <section class="card" id={props.id}>
+      <h2>{props.title}</h2>
+      <StatusNotice message={props.message} />
+      {props.rows.length === 0 ? (
+        <p class="muted">{props.none}</p>
+      ) : (
+        <table>
+          <TableHead labels={props.labels} />
+          <tbody>{props.rows}</tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
 /**
  * One button that posts to `action`: with htmx it replaces the `target` section with the answer,
  * without JavaScript it is a plain form post.

@@ -5,7 +5,7 @@ import type { ActiveSession } from "../../src/auth/session-store";
 import type { InstanceInfo } from "../../src/instances/instance-pool";
 import { formatDateTime } from "../../src/i18n/format";
 import type { UserRecord } from "../../src/users/user-store";
-import { ActionButton, Field, FormError, StatusNotice, TableHead } from "../form";
+import { ActionButton, Field, FormError, StatusNotice, TableCard, TableHead } from "../form";
 import { Layout, type PageContext } from "../layout";
 import { ConsoleLayout } from "./console-layout";
 
@@ -80,39 +80,28 @@ export function AccessRequestsSection(props: {
 export function SessionsSection(props: { page: PageContext; sessions: OpenSession[]; currentSessionId?: number; message?: string }) {
   const { t, locale, adminPath } = props.page;
   return (
-    <section class="card" id="sessions">
-      <h2>{t("admin.sessions.title")}</h2>
-      <StatusNotice message={props.message} />
-      {props.sessions.length === 0 ? (
-        <p class="muted">{t("admin.sessions.none")}</p>
-      ) : (
-        <table>
-          <TableHead labels={[t("admin.sessions.user"), t("admin.sessions.address"), t("admin.sessions.since"), t("admin.sessions.lastSeen"), t("admin.sessions.method"), ""]} />
-          <tbody>
-            {props.sessions.map((session) => (
-              <tr id={`session-${session.id}`}>
-                <td>{session.userName}</td>
-                <td class="address">{session.address}</td>
-                <td>{formatDateTime(session.createdAt, locale)}</td>
-                <td>{formatDateTime(session.lastSeenAt, locale)}</td>
-                <td>{t(`admin.sessions.method.${session.method}`)}</td>
-                <td class="actions">
-                  {session.id === props.currentSessionId && <span class="muted">{t("admin.sessions.current")}</span>}
-                  {session.id !== props.currentSessionId && (
-                    <ActionButton
-                      action={`${adminPath}/sessions/${session.id}/revoke`}
-                      target="#sessions"
-                      label={t("admin.sessions.revoke")}
-                      secondary
-                    />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <TableCard
+      id="sessions"
+      title={t("admin.sessions.title")}
+      message={props.message}
+      none={t("admin.sessions.none")}
+      labels={[t("admin.sessions.user"), t("admin.sessions.address"), t("admin.sessions.since"), t("admin.sessions.lastSeen"), t("admin.sessions.method"), ""]}
+      rows={props.sessions.map((session) => (
+        <tr id={`session-${session.id}`}>
+          <td>{session.userName}</td>
+          <td class="address">{session.address}</td>
+          <td>{formatDateTime(session.createdAt, locale)}</td>
+          <td>{formatDateTime(session.lastSeenAt, locale)}</td>
+          <td>{t(`admin.sessions.method.${session.method}`)}</td>
+          <td class="actions">
+            {session.id === props.currentSessionId && <span class="muted">{t("admin.sessions.current")}</span>}
+            {session.id !== props.currentSessionId && (
+              <ActionButton action={`${adminPath}/sessions/${session.id}/revoke`} target="#sessions" label={t("admin.sessions.revoke")} secondary />
+            )}
+          </td>
+        </tr>
+      ))}
+    />
   );
 }
 
@@ -120,36 +109,30 @@ export function SessionsSection(props: { page: PageContext; sessions: OpenSessio
 export function LockoutsSection(props: { page: PageContext; lockouts: Lockout[]; message?: string }) {
   const { t, locale, adminPath } = props.page;
   return (
-    <section class="card" id="lockouts">
-      <h2>{t("admin.lockouts.title")}</h2>
-      <StatusNotice message={props.message} />
-      {props.lockouts.length === 0 ? (
-        <p class="muted">{t("admin.lockouts.none")}</p>
-      ) : (
-        <table>
-          <TableHead labels={[t("admin.lockouts.name"), t("admin.sessions.address"), t("admin.lockouts.failures"), t("admin.lockouts.until"), ""]} />
-          <tbody>
-            {props.lockouts.map((lockout) => (
-              <tr>
-                <td>{lockout.name ?? <span class="muted">{t("admin.lockouts.anyName")}</span>}</td>
-                <td class="address">{lockout.address}</td>
-                <td>{lockout.failures}</td>
-                <td>{formatDateTime(lockout.until, locale)}</td>
-                <td class="actions">
-                  <ActionButton
-                    action={`${adminPath}/lockouts/lift`}
-                    target="#lockouts"
-                    label={t("admin.lockouts.lift")}
-                    fields={lockout.name === undefined ? { address: lockout.address } : { address: lockout.address, name: lockout.name }}
-                    secondary
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <TableCard
+      id="lockouts"
+      title={t("admin.lockouts.title")}
+      message={props.message}
+      none={t("admin.lockouts.none")}
+      labels={[t("admin.lockouts.name"), t("admin.sessions.address"), t("admin.lockouts.failures"), t("admin.lockouts.until"), ""]}
+      rows={props.lockouts.map((lockout) => (
+        <tr>
+          <td>{lockout.name ?? <span class="muted">{t("admin.lockouts.anyName")}</span>}</td>
+          <td class="address">{lockout.address}</td>
+          <td>{lockout.failures}</td>
+          <td>{formatDateTime(lockout.until, locale)}</td>
+          <td class="actions">
+            <ActionButton
+              action={`${adminPath}/lockouts/lift`}
+              target="#lockouts"
+              label={t("admin.lockouts.lift")}
+              fields={lockout.name === undefined ? { address: lockout.address } : { address: lockout.address, name: lockout.name }}
+              secondary
+            />
+          </td>
+        </tr>
+      ))}
+    />
   );
 }
 
