@@ -28,6 +28,7 @@ import { type GatewayEnv, type GatewayServices, pageContext } from "./context";
 import { confirmIdentity, sessionMiddleware } from "./identity";
 import { type LaneChooser, createFrontLane } from "./front/front-lane";
 import { IdentityCache } from "./identity-cache";
+import { SessionSockets } from "./session-sockets";
 import { createFastLane } from "./app-fast-lane";
 import type { Server } from "bun";
 import { accessRequestRoutes } from "./routes/access-request";
@@ -113,6 +114,8 @@ export interface GatewayHandlers {
   fetch: GatewayFetch;
   /** What the front door relays itself, with the same checks. */
   chooseLane: LaneChooser;
+  /** Open WebSockets, closed when their session ends. */
+  sockets: SessionSockets;
 }
 
 export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
@@ -122,6 +125,8 @@ export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
   const clientAddress = createClientAddressResolver(trustedProxies, (port) => deps.carried.get(port));
   const identities = new IdentityCache();
   const services = createServices(deps);
+  const sockets = new SessionSockets(async (token, address) => (await confirmIdentity(services, identities, token, address)).ok);
+  identities.onClear = () => void sockets.recheck();
   const formLimit = bodyLimit({
     maxSize: FORM_LIMIT_BYTES,
     onError: () => {
@@ -199,8 +204,9 @@ export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
     pool: deps.pool,
     requests: deps.sampler.requests,
     dwell: deps.dwell,
+    sockets,
     diagnostics: () => deps.live.config.diagnostics,
     https: deps.https,
   });
-  return { fetch: (request, server) => fastLane(request, server) ?? fullRoute(request, server), chooseLane };
+  return { fetch: (request, server) => fastLane(request, server) ?? fullRoute(request, server), chooseLane, sockets };
 }

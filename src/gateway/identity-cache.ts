@@ -44,8 +44,12 @@ export class IdentityCache {
     this.entries.set(token, { identity, address, until: now + this.ttlMs });
   }
 
+  /** Called after every clear(): what else depends on identities may look again. */
+  onClear?: () => void;
+
   clear(): void {
     this.generation++;
     this.entries.clear();
+    this.onClear?.();
   }
 }

@@ -18,6 +18,8 @@ import { parseAddress } from "../net/ip";
 const log = createLogger("gateway");
 
 export const SLOW_CLIENT_SECONDS = 10;
+/** How often open WebSockets' sessions are checked again, besides after every change made here. */
+const SESSION_CHECK_SECONDS = 10;
 
 export interface RunningGateway {
   url: string;
@@ -137,11 +139,14 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
       fetch: (request, server) =>
         request.method === "CONNECT" ? new Response("CONNECT is not supported\n", { status: 405 }) : handlers.fetch(request, server),
       websocket: createWebSocketRelay({
-        opened: ({ userId, sessionId }) => {
+        opened: (ws) => {
+          const { userId, sessionId, token, address } = ws.data;
           pool.socketOpened(userId);
           dwell.opened(sessionId);
+          if (token) ws.data.forget = handlers.sockets.add(token, address, () => ws.close(1008, "session ended"));
         },
-        closed: ({ userId, sessionId }) => {
+        closed: ({ userId, sessionId, forget }) => {
+          forget?.();
           pool.socketClosed(userId);
           dwell.closed(sessionId);
         },
@@ -164,6 +169,8 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
   }
   sampler.start();
   backups?.start();
+  // Changes made from outside this gateway (the CLI, another gateway) reach open sockets this way.
+  const stopSocketChecks = handlers.sockets.every(SESSION_CHECK_SECONDS * 1000);
   const port = frontDoor.port;
   const redirect = tls && config.httpRedirectPort ? startHttpRedirect(live, port) : undefined;
   const wildcard = config.host === "0.0.0.0" || config.host === "::";
@@ -176,6 +183,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
     async stop() {
       redirect?.stop(true);
       backups?.stop();
+      stopSocketChecks();
       // Instances first (their WebSockets close with them), then whatever connections remain.
       sampler.stop();
       await pool.shutdown();

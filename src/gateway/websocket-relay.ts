@@ -17,6 +17,10 @@ export interface RelayData {
   userId: number;
   /** The gateway session this socket belongs to, for dwell time. */
   sessionId: number;
+  /** The session cookie and address that opened it, to close it when the session ends. */
+  token?: string;
+  address: string;
+  forget?: () => void;
   upstream: WebSocket;
   /** Messages from the app that arrived before the browser's side was open. */
   early: Payload[];
@@ -24,7 +28,7 @@ export interface RelayData {
 }
 
 export interface RelayHooks {
-  opened(data: RelayData): void;
+  opened(ws: ServerWebSocket<RelayData>): void;
   closed(data: RelayData): void;
 }
 
@@ -72,7 +76,7 @@ export function createWebSocketRelay(hooks: RelayHooks): WebSocketHandler<RelayD
     idleTimeout: 120,
     open(ws: ServerWebSocket<RelayData>) {
       const { upstream, early } = ws.data;
-      hooks.opened(ws.data);
+      hooks.opened(ws);
       for (const message of early) ws.send(message);
       early.length = 0;
       upstream.onmessage = (event) => {

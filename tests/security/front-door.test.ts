@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createConnection, type Socket } from "node:net";
 import { hashToken } from "../../src/auth/session-store";
 import { query, waitFor } from "../helpers/database";
-import type { Visitor } from "../helpers/http-from";
+import { type Visitor, openWebSocketFrom } from "../helpers/http-from";
 import { ADDR, BOSS_PASSWORD, CAROL_PASSWORD, type RawResponse, type Site, arrive, dechunk, findHeadEnd, openSite, parseHead, signIn } from "./fixture";
 
 let site: Site;
@@ -179,6 +179,46 @@ describe("one kept-alive connection", () => {
       expect(refused.body).not.toContain("sha256");
     } finally {
       connection.close();
+    }
+  });
+});
+
+describe("an open WebSocket outlives the request that checked it, not its session", () => {
+  /** carol's socket to her app, open, and a promise that settles when the gateway closes it. */
+  async function carolsSocket() {
+    const carol = await signIn(site.visitor(ADDR.carol), "carol", CAROL_PASSWORD);
+    await waitFor("carol's instance", async () => (await carol.get("/app/_health")).status === 200, 30_000);
+    const socket = await openWebSocketFrom(ADDR.carol, `${site.url}/app/ws`, carol.cookieHeader());
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    socket.on("error", () => undefined);
+    // Reading, as a browser does: only a socket that reads sees the server end it.
+    socket.resume();
+    return { carol, socket, closed };
+  }
+
+  test("revoking the session in the console closes the socket", async () => {
+    const { carol, socket, closed } = await carolsSocket();
+    try {
+      const token = /fgm_session=([^;]+)/.exec(carol.cookieHeader())![1]!;
+      const [session] = await query(site.dir, "SELECT id FROM sessions WHERE token_hash = ?", [hashToken(token)]);
+      const boss = await signIn(site.visitor(ADDR.boss), "boss", BOSS_PASSWORD);
+      expect((await boss.post(`/admin/sessions/${session!.id}/revoke`, {})).status).toBe(303);
+      expect(await Promise.race([closed.then(() => "closed"), Bun.sleep(5000).then(() => "still open")])).toBe("closed");
+    } finally {
+      socket.destroy();
+    }
+  });
+
+  test("signing out closes the socket; a socket whose session holds stays open", async () => {
+    const { carol, socket, closed } = await carolsSocket();
+    const other = await carolsSocket();
+    try {
+      expect((await carol.post("/logout", {})).status).toBe(303);
+      expect(await Promise.race([closed.then(() => "closed"), Bun.sleep(5000).then(() => "still open")])).toBe("closed");
+      expect(await Promise.race([other.closed.then(() => "closed"), Bun.sleep(500).then(() => "still open")])).toBe("still open");
+    } finally {
+      socket.destroy();
+      other.socket.destroy();
     }
   });
 });

@@ -407,7 +407,9 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     state.phase = "piped";
     client.data.phase = "piped";
     state.sentToClient = true;
-    state.lane!.opened();
+    // A session that ends cuts the socket off at once (a close frame could land inside one of the
+    // app's frames); the client's close then ends the app's side too.
+    state.lane!.opened(() => client.terminate());
     send(client, Buffer.concat([Buffer.from(`${state.lane!.answer(response)}\r\n\r\n`, "latin1"), bytes.subarray(end)]), upstream);
     const early = client.data.pending;
     client.data.pending = undefined;

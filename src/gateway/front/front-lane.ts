@@ -10,6 +10,7 @@ import { securityHeaderList } from "../../http/security-headers";
 import type { InstancePool } from "../../instances/instance-pool";
 import type { DwellTracker } from "../../monitoring/dwell-tracker";
 import type { RequestStats } from "../../monitoring/request-stats";
+import type { SessionSockets } from "../session-sockets";
 import { appPathClosed } from "../app-paths";
 import type { Identity } from "../context";
 import { SESSION_COOKIE } from "../identity";
@@ -33,8 +34,8 @@ export interface Lane {
   stillValid(): boolean;
   /** An HTTP exchange that began at `startedAt` (performance.now()) is over, with this status. */
   finished(status: number, startedAt: number): void;
-  /** A WebSocket opened and, later, closed. */
-  opened(): void;
+  /** A WebSocket opened (`close` ends it) and, later, closed. */
+  opened(close: () => void): void;
   closed(): void;
 }
 
@@ -50,6 +51,7 @@ export interface FrontLaneDeps {
   pool: InstancePool;
   requests: RequestStats;
   dwell: DwellTracker;
+  sockets: SessionSockets;
   diagnostics: () => boolean;
   https: boolean;
 }
@@ -80,6 +82,8 @@ function sameOrigin(head: RequestHead, host: string): boolean {
 
 class AppLane implements Lane {
   readonly head: Buffer;
+  /** A WebSocket lane's registration with SessionSockets, undone when it closes. */
+  private forget?: () => void;
 
   constructor(
     private readonly deps: FrontLaneDeps,
@@ -118,13 +122,15 @@ class AppLane implements Lane {
     this.deps.requests.record(performance.now() - startedAt, true);
   }
 
-  opened(): void {
+  opened(close: () => void): void {
     this.deps.pool.touch(this.identity.user.id);
     this.deps.pool.socketOpened(this.identity.user.id);
     this.deps.dwell.opened(this.identity.session.id);
+    this.forget = this.deps.sockets.add(this.request.token, this.request.address, close);
   }
 
   closed(): void {
+    this.forget?.();
     this.deps.pool.socketClosed(this.identity.user.id);
     this.deps.dwell.closed(this.identity.session.id);
   }

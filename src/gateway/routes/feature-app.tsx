@@ -4,7 +4,8 @@ import { NoticePage } from "../../../views/notice-page";
 import { InstanceFailedError, InstanceStartingError, PoolFullError, type PoolUser } from "../../instances/instance-pool";
 import { createLogger } from "../../log";
 import { type GatewayContext, type GatewayEnv, pageContext } from "../context";
-import { admit } from "../identity";
+import { getCookie } from "hono/cookie";
+import { SESSION_COOKIE, admit } from "../identity";
 import { UpstreamError, proxyHttp, upstreamHeaders } from "../proxy";
 import { connectUpstream } from "../websocket-relay";
 import { turnAway } from "./home";
@@ -117,6 +118,8 @@ export function featureAppRoutes() {
         data: {
           userId: user.id,
           sessionId: c.get("identity")!.session.id,
+          token: getCookie(c, SESSION_COOKIE),
+          address: c.get("clientAddressText"),
           upstream: upstream.socket,
           early: upstream.early,
           closed: false,
