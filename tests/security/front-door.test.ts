@@ -341,3 +341,15 @@ describe("found in review", () => {
   });
 });
 
+
+describe("a body that stops arriving", () => {
+  test("is answered 408 once the app gives up waiting for it, not 502 as if the app had failed", async () => {
+    const stalled = await exchange(
+      `POST /app/_diag/upload HTTP/1.1\r\nHost: 127.0.0.1:${site.port}\r\nCookie: ${alice.cookieHeader()}\r\nOrigin: ${site.url}\r\n` +
+        "Content-Length: 1000\r\n\r\n12345678",
+      { address: ADDR.alice, ms: 30_000 },
+    );
+    expect(stalled.text).toStartWith("HTTP/1.1 408");
+    expect(stalled.closedByServer).toBe(true);
+  }, 40_000);
+});

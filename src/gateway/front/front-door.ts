@@ -17,6 +17,8 @@ const MAX_RESPONSE_HEAD = 64 * 1024;
 const RESPONSE_HEAD_SECONDS = 60;
 /** What a client may send ahead of the answer it waits for before the front door stops reading. */
 const MAX_AHEAD = 64 * 1024;
+/** A client silent this long in the middle of its body, when the app gives up on it, stalled. */
+const STALLED_BODY_MS = 5000;
 /** Kept-alive connections to one instance, waiting for the next request. */
 const MAX_IDLE_PER_PORT = 64;
 
@@ -40,6 +42,8 @@ interface ClientState extends Flow {
   closeAfter: boolean;
   /** Request body bytes still to come from the client and go to the app. */
   bodyLeft: number;
+  /** When the client last sent anything (performance.now()). */
+  heardAt: number;
   /** The client sent its FIN: nothing more will come from it. */
   ended: boolean;
   /**
@@ -112,10 +116,16 @@ function answerFor(head: Buffer, method: string, lane: Lane): Answered | undefin
 }
 
 const CLOSE_FIELD = Buffer.from("connection: close\r\n\r\n", "latin1");
-const BAD_GATEWAY = Buffer.from(
-  'HTTP/1.1 502 Bad Gateway\r\ncontent-type: application/json\r\ncontent-length: 23\r\nx-content-type-options: nosniff\r\nconnection: close\r\n\r\n{"error":"unavailable"}',
-  "latin1",
-);
+function closingAnswer(statusLine: string, error: string): Buffer {
+  const body = JSON.stringify({ error });
+  return Buffer.from(
+    `HTTP/1.1 ${statusLine}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nx-content-type-options: nosniff\r\nconnection: close\r\n\r\n${body}`,
+    "latin1",
+  );
+}
+const BAD_GATEWAY = closingAnswer("502 Bad Gateway", "unavailable");
+/** The app gave up waiting for a body the client stopped sending. */
+const REQUEST_TIMEOUT = closingAnswer("408 Request Timeout", "the request body stopped arriving");
 
 function withConnectionClose(answer: Buffer): Buffer {
   return Buffer.concat([answer.subarray(0, answer.length - 2), CLOSE_FIELD]);
@@ -310,7 +320,9 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
     }
     if (state.lane && state.lane.bodyLength > 0 && state.phase !== "connecting") {
       client.data.closeAfter = true;
-      send(client, BAD_GATEWAY);
+      // The app ends a request whose body stopped coming (its idle timeout): that is the client's doing.
+      const stalled = client.data.bodyLeft > 0 && performance.now() - client.data.heardAt > STALLED_BODY_MS;
+      send(client, stalled ? REQUEST_TIMEOUT : BAD_GATEWAY);
       endWhenDrained(client);
       return;
     }
@@ -508,12 +520,14 @@ export function startFrontDoor(options: FrontDoorOptions): TCPSocketListener<Cli
           closeAfter: false,
           ended: false,
           bodyLeft: 0,
+          heardAt: performance.now(),
         };
         client.setNoDelay(true);
         client.timeout(options.idleSeconds);
       },
       data(client, chunk) {
         const state = client.data;
+        state.heardAt = performance.now();
         if (state.phase === "piped" && state.upstream) return send(state.upstream, chunk, client);
         state.pending = append(state.pending, chunk);
         if (state.bodyLeft > 0) return forwardBody(client);
