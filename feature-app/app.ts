@@ -1,5 +1,6 @@
 // Builds one instance's Hono app: the token check first, then the gate that keeps a spare shut
 // until the gateway assigns it a user, then the routes.
+import type { Server } from "bun";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { localeMiddleware } from "../src/i18n/locale";
@@ -120,5 +121,17 @@ export function createFeatureApp(options: FeatureAppOptions) {
     return errorAnswer(c, status, error instanceof PublicError ? error.message : "internal error");
   });
 
-  return { fetch: app.fetch, websocket: sockets.handler, closeSockets: sockets.closeAll };
+  /**
+   * HEAD answers as GET would, with the length its body would have: Hono drops the body of a HEAD
+   * answer, and Bun would then announce a length of 0. The body is read to count it; HEAD is rare.
+   */
+  const fetch = async (request: Request, server: Server<unknown>): Promise<Response> => {
+    if (request.method !== "HEAD") return app.fetch(request, server);
+    const response = await app.fetch(new Request(request, { method: "GET" }), server);
+    const headers = new Headers(response.headers);
+    if (response.body && !headers.has("content-length")) headers.set("content-length", String((await response.arrayBuffer()).byteLength));
+    return new Response(null, { status: response.status, statusText: response.statusText, headers });
+  };
+
+  return { fetch, websocket: sockets.handler, closeSockets: sockets.closeAll };
 }

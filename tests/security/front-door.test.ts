@@ -165,6 +165,23 @@ describe("one kept-alive connection", () => {
     }
   });
 
+  test("HEAD announces the length GET sends, and the GET after it on the connection is read right", async () => {
+    const connection = await KeptAlive.open(ADDR.alice);
+    try {
+      const page = (method: string) => `${method} /app/ HTTP/1.1\r\nHost: 127.0.0.1:${site.port}\r\nCookie: ${alice.cookieHeader()}\r\nAccept: text/html\r\n\r\n`;
+      connection.send(page("HEAD") + page("GET"));
+      const head = await connection.next("HEAD");
+      const get = await connection.next();
+      expect(head.status).toBe(200);
+      expect(head.body).toBe("");
+      expect(get.status).toBe(200);
+      expect(Number(head.headers["content-length"])).toBe(Buffer.byteLength(get.body));
+      expect(Number(head.headers["content-length"])).toBeGreaterThan(1000);
+    } finally {
+      connection.close();
+    }
+  });
+
   test("a post to the app from another site's page is refused, and the app never sees it", async () => {
     const connection = await KeptAlive.open(ADDR.alice);
     try {
