@@ -3,6 +3,7 @@ import type { LiveSettings } from "../settings/live-settings";
 import type { OpenedDatabase } from "../db/open";
 import { BackupScheduler } from "../db/backup-schedule";
 import { InstancePool } from "../instances/instance-pool";
+import { UserStore } from "../users/user-store";
 import type { RotatingLog } from "../instances/rotating-log";
 import { DwellTracker } from "../monitoring/dwell-tracker";
 import { MetricsSampler } from "../monitoring/sampler";
@@ -169,8 +170,12 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
   }
   sampler.start();
   backups?.start();
-  // Changes made from outside this gateway (the CLI, another gateway) reach open sockets this way.
+  // Changes made from outside this gateway (the CLI, another gateway) reach open sockets this way,
+  // and the app of a user disabled or removed there is stopped, as the console does at once.
   const stopSocketChecks = handlers.sockets.every(SESSION_CHECK_SECONDS * 1000);
+  const users = new UserStore(database.db);
+  const userCheck = setInterval(() => void stopAppsOfGoneUsers(pool, users).catch((error) => log.warn("checking users failed", { error })), SESSION_CHECK_SECONDS * 1000);
+  userCheck.unref();
   const port = frontDoor.port;
   const redirect = tls && config.httpRedirectPort ? startHttpRedirect(live, port) : undefined;
   const wildcard = config.host === "0.0.0.0" || config.host === "::";
@@ -184,6 +189,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
       redirect?.stop(true);
       backups?.stop();
       stopSocketChecks();
+      clearInterval(userCheck);
       // Instances first (their WebSockets close with them), then whatever connections remain.
       sampler.stop();
       await pool.shutdown();
@@ -192,6 +198,15 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
       await dwell.flush();
     },
   };
+}
+
+/** Stops the running app of each user who is now disabled or removed. */
+async function stopAppsOfGoneUsers(pool: InstancePool, users: UserStore): Promise<void> {
+  for (const { userId, state } of pool.list()) {
+    if (userId === null || state !== "running") continue;
+    const user = await users.getById(userId);
+    if (!user?.enabled) await pool.stop(userId, user ? "user disabled" : "user removed");
+  }
 }
 
 /**

@@ -211,6 +211,18 @@ describe("limits, idleness and failure", () => {
     expect(second).not.toBe(first);
   });
 
+  test("a user disabled from the command line while the gateway runs loses their app within seconds", async () => {
+    using dir = tempDir();
+    await addUsers(dir.path, [["owner", "127.0.0.1"], ["alice", "127.0.0.2"]]);
+    await runCli(["user", "set", "owner", "--role", "admin", "--data", dir.path]);
+    await using gateway = await startServe(dir.path, ["--spare-instances", "0"]);
+    const alice = await signedIn("127.0.0.2", gateway.url);
+    const pid = JSON.parse((await alice.get("/app/_health")).body).pid as number;
+    expect((await runCli(["user", "set", "alice", "--disable", "--data", dir.path])).code).toBe(0);
+    await waitFor("alice's app to stop", async () => (await instanceOf(dir.path, "alice")).state === "stopped", 30_000);
+    await waitFor("its process to exit", () => !isAlive(pid));
+  });
+
   test("spares started together each get their own port and all become ready", async () => {
     using dir = tempDir();
     await addUsers(dir.path, [["owner", "127.0.0.1"]]);
