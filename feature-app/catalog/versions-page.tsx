@@ -1,5 +1,6 @@
 // Catalog versions: every import, newest first, and the comparison of any two.
 import { type AppPage, AppLayout } from "../views/app-layout";
+import { When } from "../views/when";
 import type { CatalogComparison } from "./catalog-compare";
 import type { CatalogVersion } from "./catalog-store";
 import type { Feature } from "./feature-schema";
@@ -45,7 +46,7 @@ export function VersionsPage(props: { page: AppPage; versions: CatalogVersion[];
                 </td>
                 <td>{version.importedBy}</td>
                 <td>
-                  <time datetime={version.importedAt.toISOString()}>{version.importedAt.toLocaleString(page.locale)}</time>
+                  <When date={version.importedAt} locale={page.locale} />
                 </td>
                 <td>{version.featureCount}</td>
                 <td class="mono" title={version.contentHash}>

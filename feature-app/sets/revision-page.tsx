@@ -3,7 +3,7 @@ import { canonicalJson } from "../canonical-json";
 import { type AppPage, AppLayout } from "../views/app-layout";
 import type { FeatureSet, Revision } from "./feature-set-store";
 import { RestoreButton } from "./set-history";
-import { When } from "./sets-list-page";
+import { When } from "../views/when";
 import { noteText } from "./revision-note";
 
 export function RevisionPage(props: { page: AppPage; set: FeatureSet; revision: Revision; editable: boolean }) {

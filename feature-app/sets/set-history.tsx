@@ -6,7 +6,7 @@ import type { FeatureSet } from "./feature-set-store";
 import type { GenerationSummary } from "./generation-store";
 import { SetWriteButton, setPath } from "./set-controls";
 import type { SetView } from "./set-page";
-import { When } from "./sets-list-page";
+import { When } from "../views/when";
 import { noteText } from "./revision-note";
 
 export function GenerationHistory(props: { page: AppPage; set: FeatureSet; generations: GenerationSummary[] }) {

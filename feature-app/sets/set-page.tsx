@@ -13,7 +13,8 @@ import { SetEditor } from "./set-editor";
 import type { SetForm } from "./set-form";
 import { GenerationHistory, RevisionHistory } from "./set-history";
 import { ExportCard, SetCharts } from "./set-outputs";
-import { Errors, When } from "./sets-list-page";
+import { When } from "../views/when";
+import { Errors } from "./sets-list-page";
 import { SearchField } from "../views/search-field";
 
 export interface SetView {

@@ -2,6 +2,7 @@
 // (which they may open, view and clone).
 import { Field, FormError, TableHead } from "../../views/form";
 import { type AppPage, AppLayout } from "../views/app-layout";
+import { When } from "../views/when";
 import type { FeatureSet } from "./feature-set-store";
 
 export function SetsListPage(props: { page: AppPage; sets: FeatureSet[]; name?: string; error?: string }) {
@@ -51,10 +52,6 @@ function SetTable(props: { page: AppPage; sets: FeatureSet[]; id: string; showOw
       </table>
     </div>
   );
-}
-
-export function When(props: { date: Date; locale: string }) {
-  return <time datetime={props.date.toISOString()}>{props.date.toLocaleString(props.locale, { timeZone: "UTC", dateStyle: "medium", timeStyle: "medium" })} UTC</time>;
 }
 
 export function Errors(props: { messages: string[]; id?: string }) {
