@@ -158,6 +158,16 @@ describe("the administrator sees and lifts lockouts", () => {
     expect(refused.status).not.toBe(200);
     expect(await failures(DAVE)).toBeGreaterThan(0);
 
+    // A lift that names no lockout is refused with its reason and changes nothing.
+    const auditBefore = await query(site.dir, "SELECT id FROM audit_log");
+    for (const form of [{}, { address: "" }, { address: DAVE, name: "" }, { address: "x".repeat(101) }]) {
+      const bad = await boss.post("/admin/lockouts/lift", form, { "hx-request": "true" });
+      expect(bad.status, JSON.stringify(form)).toBe(400);
+      expect(bad.body).toContain("A lockout is named by its address, and its name if it has one.");
+    }
+    expect(await query(site.dir, "SELECT id FROM audit_log")).toEqual(auditBefore);
+    expect(await failures(DAVE)).toBeGreaterThan(0);
+
     const lifted = await boss.post("/admin/lockouts/lift", { address: DAVE, name: "dave" }, { "hx-request": "true" });
     expect(lifted.status).toBe(200);
     expect(lifted.body).toContain("Sign-in is open again for dave at 127.0.0.6.");
