@@ -202,10 +202,12 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
 
 /** Stops the running app of each user who is now disabled or removed. */
 async function stopAppsOfGoneUsers(pool: InstancePool, users: UserStore): Promise<void> {
-  for (const { userId, state } of pool.list()) {
-    if (userId === null || state !== "running") continue;
-    const user = await users.getById(userId);
-    if (!user?.enabled) await pool.stop(userId, user ? "user disabled" : "user removed");
+  const running = pool.list().filter((instance) => instance.userId !== null && instance.state === "running");
+  if (running.length === 0) return;
+  const byId = new Map((await users.list()).map((user) => [user.id, user]));
+  for (const { userId } of running) {
+    const user = byId.get(userId!);
+    if (!user?.enabled) await pool.stop(userId!, user ? "user disabled" : "user removed");
   }
 }
 

@@ -10,7 +10,7 @@ import { catalogToCsv } from "../../feature-app/catalog/catalog-file";
 import { demoCatalog } from "../../feature-app/catalog/demo-catalog";
 import { APP_CATALOG } from "../../feature-app/messages";
 import { CATALOG } from "../../src/i18n/messages";
-import { CHROMIUM, launchBrowser, textBecomes } from "../helpers/browser";
+import { CHROMIUM, editSetValueAndSite, launchBrowser } from "../helpers/browser";
 import { type RunningServe, REPO, startServe } from "../helpers/cli";
 import { tempDir } from "../helpers/temp-dir";
 import { type Person, builtExecutable, personAt, step } from "./harness";
@@ -188,15 +188,7 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
       expect(await page.locator("#set-conflicts").count()).toBe(0);
     });
     await step(kim, "edit parameters with inline validation and a site", async () => {
-      const input = page.locator('[id="field-value:FGR-CA0001:scellAdditionA4ThresholdRsrp"]');
-      const errorIs = (text: string) => textBecomes(page, "error-value:FGR-CA0001:scellAdditionA4ThresholdRsrp", text);
-      await input.fill("abc");
-      await errorIs("Must be a whole number.");
-      await input.fill("-100");
-      await errorIs("");
-      await page.fill("#field-site-name-0", "Gangnam");
-      await page.fill("#field-site-overrides-0", "FGR-CA0001.scellActivationBufferThreshold = 75");
-      await page.click('#set-editor button[type="submit"]');
+      const input = await editSetValueAndSite(page);
       await page.waitForSelector("#set-meta");
       expect(await input.inputValue()).toBe("-100");
     });

@@ -2,7 +2,7 @@
 // find a feature with the search box and add it (its prerequisites come along), see a bad value
 // refused as it is typed and the error go away when corrected, save a site, and see the charts.
 import { expect, test } from "bun:test";
-import { CHROMIUM, adminInBrowser, textBecomes } from "../helpers/browser";
+import { CHROMIUM, adminInBrowser, editSetValueAndSite } from "../helpers/browser";
 
 test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("the feature set page works in a browser", async () => {
   await using session = await adminInBrowser();
@@ -18,16 +18,7 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("the feature
   await page.waitForSelector("#set-feature-FGR-CA0001");
   expect(await page.locator("#set-feature-FGR-CA0001").textContent()).toContain("required by FGR-CA0002");
 
-  const input = page.locator('[id="field-value:FGR-CA0001:scellAdditionA4ThresholdRsrp"]');
-  const errorIs = (text: string) => textBecomes(page, "error-value:FGR-CA0001:scellAdditionA4ThresholdRsrp", text, 5000);
-  await input.fill("abc");
-  await errorIs("Must be a whole number.");
-  await input.fill("-100");
-  await errorIs("");
-
-  await page.fill("#field-site-name-0", "Gangnam");
-  await page.fill("#field-site-overrides-0", "FGR-CA0001.scellActivationBufferThreshold = 75");
-  await page.click('#set-editor button[type="submit"]');
+  const input = await editSetValueAndSite(page, 5000);
   await page.waitForSelector("text=Saved as revision 3.");
   expect(await input.inputValue()).toBe("-100");
 

@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core, with the flags this machine needs.
 import { existsSync } from "node:fs";
-import { type Browser, type Page, chromium } from "playwright-core";
+import { type Browser, type Locator, type Page, chromium } from "playwright-core";
 import { runCli, startServe } from "./cli";
 import { tempDir } from "./temp-dir";
 
@@ -62,7 +62,24 @@ export async function adminInBrowser(): Promise<AdminInBrowser> {
   }
 }
 
+/**
+ * On a feature set's page: a wrong and then a right value for one of FGR-CA0001's parameters, each
+ * checked inline as typed, and a site with an override; then saves. Returns the value's input.
+ */
+export async function editSetValueAndSite(page: Page, errorTimeoutMs?: number): Promise<Locator> {
+  const input = page.locator('[id="field-value:FGR-CA0001:scellAdditionA4ThresholdRsrp"]');
+  const errorIs = (text: string) => textBecomes(page, "error-value:FGR-CA0001:scellAdditionA4ThresholdRsrp", text, errorTimeoutMs);
+  await input.fill("abc");
+  await errorIs("Must be a whole number.");
+  await input.fill("-100");
+  await errorIs("");
+  await page.fill("#field-site-name-0", "Gangnam");
+  await page.fill("#field-site-overrides-0", "FGR-CA0001.scellActivationBufferThreshold = 75");
+  await page.click('#set-editor button[type="submit"]');
+  return input;
+}
+
 /** Waits until the element with this id holds exactly `text` (an inline error appearing or clearing). */
-export function textBecomes(page: Page, id: string, text: string, timeoutMs?: number) {
+function textBecomes(page: Page, id: string, text: string, timeoutMs?: number) {
   return page.waitForFunction(([id, text]) => document.getElementById(id)?.textContent === text, [id, text] as const, { timeout: timeoutMs });
 }

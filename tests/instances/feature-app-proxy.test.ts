@@ -13,6 +13,12 @@ async function addUsers(data: string, users: [string, string][]) {
   }
 }
 
+/** The admin "owner" at 127.0.0.1 and these users, each at their address. */
+async function addOwnerAndUsers(data: string, users: [string, string][]) {
+  await addUsers(data, [["owner", "127.0.0.1"], ...users]);
+  await runCli(["user", "set", "owner", "--role", "admin", "--data", data]);
+}
+
 /** A browser-like client at one address with a session, able to open WebSockets through the gateway. */
 async function signedIn(address: string, url: string): Promise<Visitor> {
   const visitor = new Visitor(address, url);
@@ -41,13 +47,11 @@ describe("per-user instances behind the gateway", () => {
   let gateway: RunningServe;
 
   beforeAll(async () => {
-    await addUsers(dir.path, [
-      ["owner", "127.0.0.1"],
+    await addOwnerAndUsers(dir.path, [
       ["alice", "127.0.0.2"],
       ["bob", "127.0.0.4"],
       ["carol", "127.0.0.5"],
     ]);
-    await runCli(["user", "set", "owner", "--role", "admin", "--data", dir.path]);
     gateway = await startServe(dir.path, ["--spare-instances", "1", "--diagnostics"]);
   });
   afterAll(async () => {
@@ -200,8 +204,7 @@ describe("per-user instances behind the gateway", () => {
 describe("limits, idleness and failure", () => {
   test("an idle instance is stopped after the idle time and starts again on the next visit", async () => {
     using dir = tempDir();
-    await addUsers(dir.path, [["owner", "127.0.0.1"], ["alice", "127.0.0.2"]]);
-    await runCli(["user", "set", "owner", "--role", "admin", "--data", dir.path]);
+    await addOwnerAndUsers(dir.path, [["alice", "127.0.0.2"]]);
     await using gateway = await startServe(dir.path, ["--instance-idle-minutes", "0.05", "--spare-instances", "0"]);
     const alice = await signedIn("127.0.0.2", gateway.url);
     const first = JSON.parse((await alice.get("/app/_health")).body).pid as number;
@@ -213,8 +216,7 @@ describe("limits, idleness and failure", () => {
 
   test("a user disabled from the command line while the gateway runs loses their app within seconds", async () => {
     using dir = tempDir();
-    await addUsers(dir.path, [["owner", "127.0.0.1"], ["alice", "127.0.0.2"]]);
-    await runCli(["user", "set", "owner", "--role", "admin", "--data", dir.path]);
+    await addOwnerAndUsers(dir.path, [["alice", "127.0.0.2"]]);
     await using gateway = await startServe(dir.path, ["--spare-instances", "0"]);
     const alice = await signedIn("127.0.0.2", gateway.url);
     const pid = JSON.parse((await alice.get("/app/_health")).body).pid as number;
@@ -225,8 +227,7 @@ describe("limits, idleness and failure", () => {
 
   test("spares started together each get their own port and all become ready", async () => {
     using dir = tempDir();
-    await addUsers(dir.path, [["owner", "127.0.0.1"]]);
-    await runCli(["user", "set", "owner", "--role", "admin", "--data", dir.path]);
+    await addOwnerAndUsers(dir.path, []);
     await using _gateway = await startServe(dir.path, ["--spare-instances", "3", "--instance-start-concurrency", "3"]);
     const spares = await waitFor(
       "three ready spares",
@@ -242,8 +243,7 @@ describe("limits, idleness and failure", () => {
 
   test("past the instance limit a clear page says the server is busy", async () => {
     using dir = tempDir();
-    await addUsers(dir.path, [["owner", "127.0.0.1"], ["alice", "127.0.0.2"], ["bob", "127.0.0.4"]]);
-    await runCli(["user", "set", "owner", "--role", "admin", "--data", dir.path]);
+    await addOwnerAndUsers(dir.path, [["alice", "127.0.0.2"], ["bob", "127.0.0.4"]]);
     await using gateway = await startServe(dir.path, ["--max-instances", "1", "--spare-instances", "0"]);
     const alice = await signedIn("127.0.0.2", gateway.url);
     expect((await alice.get("/app/_health")).status).toBe(200);
@@ -255,8 +255,7 @@ describe("limits, idleness and failure", () => {
 
   test("repeated crashes mark the instance failed; the user can retry", async () => {
     using dir = tempDir();
-    await addUsers(dir.path, [["owner", "127.0.0.1"], ["alice", "127.0.0.2"]]);
-    await runCli(["user", "set", "owner", "--role", "admin", "--data", dir.path]);
+    await addOwnerAndUsers(dir.path, [["alice", "127.0.0.2"]]);
     await using gateway = await startServe(dir.path, ["--spare-instances", "0"]);
     const alice = await signedIn("127.0.0.2", gateway.url);
     let pid = JSON.parse((await alice.get("/app/_health")).body).pid as number;
@@ -280,8 +279,7 @@ describe("limits, idleness and failure", () => {
 
   test.skipIf(process.platform !== "linux")("a feature app recorded by a previous run is stopped at start", async () => {
     using dir = tempDir();
-    await addUsers(dir.path, [["owner", "127.0.0.1"]]);
-    await runCli(["user", "set", "owner", "--role", "admin", "--data", dir.path]);
+    await addOwnerAndUsers(dir.path, []);
     // A previous gateway's instance that did not die with it (as if its stdin were not a pipe).
     const port = await freePort();
     const leftover = Bun.spawn([process.execPath, `${import.meta.dir}/../../src/main.ts`, "feature-app", "--port", String(port), "--user", "owner"], {
@@ -306,8 +304,7 @@ describe("limits, idleness and failure", () => {
 
   test("kill -9 of the gateway leaves no feature-app process alive 5 s later", async () => {
     using dir = tempDir();
-    await addUsers(dir.path, [["owner", "127.0.0.1"], ["alice", "127.0.0.2"]]);
-    await runCli(["user", "set", "owner", "--role", "admin", "--data", dir.path]);
+    await addOwnerAndUsers(dir.path, [["alice", "127.0.0.2"]]);
     const gateway = await startServe(dir.path, ["--spare-instances", "1"]);
     const alice = await signedIn("127.0.0.2", gateway.url);
     await alice.get("/app/_health");
@@ -333,8 +330,7 @@ describe("resources", () => {
 
   test.skipIf(process.platform !== "linux")("opening and closing 1,000 WebSockets leaves no sockets or memory behind", async () => {
     using dir = tempDir();
-    await addUsers(dir.path, [["owner", "127.0.0.1"]]);
-    await runCli(["user", "set", "owner", "--role", "admin", "--data", dir.path]);
+    await addOwnerAndUsers(dir.path, []);
     await using gateway = await startServe(dir.path, ["--spare-instances", "0"]);
     const owner = await signedIn("127.0.0.1", gateway.url);
     const cookie = owner.cookieHeader();

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { instanceOf, waitFor } from "../helpers/database";
 import type { Visitor } from "../helpers/http-from";
-import { ADDR, type Site, arrive, expectRefused, openSite, raw } from "./fixture";
+import { ADDR, type Site, appRunning, arrive, expectRefused, openSite, raw } from "./fixture";
 
 let site: Site;
 let alice: Visitor;
@@ -20,7 +20,7 @@ async function confirmed(): Promise<string> {
 beforeAll(async () => {
   site = await openSite();
   alice = await arrive(site.visitor(ADDR.alice));
-  await waitFor("alice's instance", async () => (await alice.get("/app/_health")).status === 200, 30_000);
+  await appRunning(alice, "alice");
 });
 afterAll(async () => {
   await site.close();

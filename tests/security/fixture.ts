@@ -4,7 +4,7 @@
 import { expect } from "bun:test";
 import { createConnection } from "node:net";
 import { type RunningServe, runCli, startServe } from "../helpers/cli";
-import { query } from "../helpers/database";
+import { query, waitFor } from "../helpers/database";
 import { Visitor } from "../helpers/http-from";
 import { tempDir } from "../helpers/temp-dir";
 
@@ -120,6 +120,11 @@ export async function arrive(visitor: Visitor): Promise<Visitor> {
     throw new Error(`${visitor.address} was not let in: ${response.status} ${response.body.slice(0, 300)}`);
   }
   return visitor;
+}
+
+/** Waits until `visitor`'s own feature app answers (the first visit starts it). */
+export async function appRunning(visitor: Visitor, who: string): Promise<void> {
+  await waitFor(`${who}'s instance`, async () => (await visitor.get("/app/_health")).status === 200, 30_000);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { createConnection, type Socket } from "node:net";
 import { hashToken } from "../../src/auth/session-store";
 import { query, waitFor } from "../helpers/database";
 import { type Visitor, openWebSocketFrom } from "../helpers/http-from";
-import { ADDR, BOSS_PASSWORD, CAROL_PASSWORD, type RawResponse, type Site, arrive, dechunk, findHeadEnd, openSite, parseHead, signIn } from "./fixture";
+import { ADDR, BOSS_PASSWORD, CAROL_PASSWORD, type RawResponse, type Site, appRunning, arrive, dechunk, findHeadEnd, openSite, parseHead, signIn } from "./fixture";
 
 let site: Site;
 let alice: Visitor;
@@ -89,7 +89,7 @@ function get(path: string, cookie: string, extra = ""): string {
 beforeAll(async () => {
   site = await openSite({ args: ["--diagnostics"] });
   alice = await arrive(site.visitor(ADDR.alice));
-  await waitFor("alice's instance", async () => (await alice.get("/app/_health")).status === 200, 30_000);
+  await appRunning(alice, "alice");
 });
 afterAll(async () => {
   await site.close();
@@ -119,7 +119,7 @@ describe("one kept-alive connection", () => {
   test("a session revoked in the console stops the very next identical request on the same connection", async () => {
     // carol needs a password: without her session she is not let in again by her address alone.
     const carol = await signIn(site.visitor(ADDR.carol), "carol", CAROL_PASSWORD);
-    await waitFor("carol's instance", async () => (await carol.get("/app/_health")).status === 200, 30_000);
+    await appRunning(carol, "carol");
     const cookie = carol.cookieHeader();
     const connection = await KeptAlive.open(ADDR.carol);
     try {
@@ -204,7 +204,7 @@ describe("an open WebSocket outlives the request that checked it, not its sessio
   /** carol's socket to her app, open, and a promise that settles when the gateway closes it. */
   async function carolsSocket() {
     const carol = await signIn(site.visitor(ADDR.carol), "carol", CAROL_PASSWORD);
-    await waitFor("carol's instance", async () => (await carol.get("/app/_health")).status === 200, 30_000);
+    await appRunning(carol, "carol");
     const socket = await openWebSocketFrom(ADDR.carol, `${site.url}/app/ws`, carol.cookieHeader());
     const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
     socket.on("error", () => undefined);

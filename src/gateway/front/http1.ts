@@ -52,27 +52,23 @@ function parseFields(lines: string[]): [string, string][] | undefined {
   return fields;
 }
 
-function splitHead(bytes: Buffer, length: number): string[] {
-  return bytes.toString("latin1", 0, length - 4).split("\r\n");
+/** The head's first line, matched by `firstLine`, and its fields; undefined if either is unusual. */
+function readHead(bytes: Buffer, length: number, firstLine: RegExp): { line: string; parts: RegExpExecArray; fields: [string, string][] } | undefined {
+  const lines = bytes.toString("latin1", 0, length - 4).split("\r\n");
+  const parts = firstLine.exec(lines[0]!);
+  const fields = parts ? parseFields(lines) : undefined;
+  return parts && fields ? { line: lines[0]!, parts, fields } : undefined;
 }
 
 /** The request head that `bytes` starts with (`length` from headEnd), or undefined if it is unusual. */
 export function parseRequestHead(bytes: Buffer, length: number): RequestHead | undefined {
-  const lines = splitHead(bytes, length);
-  const line = REQUEST_LINE.exec(lines[0]!);
-  if (!line) return undefined;
-  const fields = parseFields(lines);
-  if (!fields) return undefined;
-  return { method: line[1]!, target: line[2]!, http11: line[3] === "1", fields, length };
+  const head = readHead(bytes, length, REQUEST_LINE);
+  return head && { method: head.parts[1]!, target: head.parts[2]!, http11: head.parts[3] === "1", fields: head.fields, length };
 }
 
 export function parseResponseHead(bytes: Buffer, length: number): ResponseHead | undefined {
-  const lines = splitHead(bytes, length);
-  const line = STATUS_LINE.exec(lines[0]!);
-  if (!line) return undefined;
-  const fields = parseFields(lines);
-  if (!fields) return undefined;
-  return { status: Number(line[1]), statusLine: lines[0]!, fields, length };
+  const head = readHead(bytes, length, STATUS_LINE);
+  return head && { status: Number(head.parts[1]), statusLine: head.line, fields: head.fields, length };
 }
 
 /** The value of the one field named `name`; undefined if absent, null if sent more than once. */
