@@ -160,7 +160,8 @@ describe("the administrator sees and lifts lockouts", () => {
 
     // A lift that names no lockout is refused with its reason and changes nothing.
     const auditBefore = await query(site.dir, "SELECT id FROM audit_log");
-    for (const form of [{}, { address: "" }, { address: DAVE, name: "" }, { address: "x".repeat(101) }]) {
+    const forms: Record<string, string>[] = [{}, { address: "" }, { address: DAVE, name: "" }, { address: "x".repeat(101) }];
+    for (const form of forms) {
       const bad = await boss.post("/admin/lockouts/lift", form, { "hx-request": "true" });
       expect(bad.status, JSON.stringify(form)).toBe(400);
       expect(bad.body).toContain("A lockout is named by its address, and its name if it has one.");
