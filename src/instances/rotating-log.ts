@@ -40,13 +40,17 @@ export class RotatingLog {
 
   /** Continues in another file: what was written so far is appended to it (or becomes it). */
   moveTo(target: string): void {
-    if (existsSync(this.path)) {
-      if (existsSync(target)) {
-        appendFileSync(target, readFileSync(this.path));
-        rmSync(this.path);
-      } else {
-        renameSync(this.path, target);
+    try {
+      if (existsSync(this.path)) {
+        if (existsSync(target)) {
+          appendFileSync(target, readFileSync(this.path));
+          rmSync(this.path);
+        } else {
+          renameSync(this.path, target);
+        }
       }
+    } catch {
+      // Held open by a reader: its lines stay where they are, and new ones go to the new file.
     }
     this.path = target;
     this.size = existsSync(target) ? statSync(target).size : 0;
