@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_FILE_NAME, type Config, printableConfig, resolveConfig, settingOptions } from "../config";
-import { cancelPendingRestore, pendingRestore, recordFailedRestore, restoreDatabase } from "../db/restore";
+import { cancelPendingRestore, dismissFailedRestore, pendingRestore, recordFailedRestore, restoreDatabase } from "../db/restore";
 import { DataFolderInUse, type DataFolderLock, lockDataFolder } from "../data-lock";
 import { PublicError, UsageError } from "../errors";
 import { type RunningGateway, startGateway } from "../gateway/server";
@@ -88,6 +88,8 @@ async function restoreIfScheduled(config: Config): Promise<void> {
   try {
     const result = await restoreDatabase(config.data, config.databaseUrl, pending.file);
     log.warn("restored a backup chosen in the console", { file: pending.file, by: pending.requestedBy, keptAs: result.keptAs });
+    // An earlier failure no longer describes the database.
+    dismissFailedRestore(config.data);
   } catch (error) {
     const reason = (error as Error).message;
     log.error("the restore chosen in the console failed; the database is unchanged", { file: pending.file, error: reason });
