@@ -6,7 +6,7 @@
 // operating system drops when the process ends, however it ends. `gateway.pid` only says who holds
 // it (pid, address), for messages and for opening the browser at a running server.
 import { Database } from "bun:sqlite";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PublicError } from "./errors";
 
@@ -53,6 +53,7 @@ function tryLock(dataDir: string): Database | undefined {
 
 /** Whether a gateway (or a restore) holds this data folder now, and who. Changes nothing. */
 export function lockState(dataDir: string): LockState {
+  if (!existsSync(join(dataDir, LOCK_FILE))) return { held: false, stale: readHolder(dataDir) };
   let probe: Database | undefined;
   try {
     probe = tryLock(dataDir);

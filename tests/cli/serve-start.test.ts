@@ -80,6 +80,14 @@ describe("one gateway per data folder, decided by the lock", () => {
     writeFileSync(join(dir.path, "gateway.pid"), String(process.pid));
     const doctor = await runCli(["doctor", "--data", dir.path, "--port", String(await freePort())]);
     expect(doctor.stdout).toContain(`WARN gateway lock: stale: gateway.pid was left by a gateway that did not stop cleanly (killed or power cut); pid ${process.pid} is now another program (a foreign lock)`);
+    await runCli(["user", "add", "boss", "--role", "admin", "--ip", "127.0.0.1", "--data", dir.path]);
+    const backup = join(dir.path, "copy.db");
+    expect((await runCli(["backup", "--out", backup, "--data", dir.path])).code).toBe(0);
+    writeFileSync(join(dir.path, "gateway.pid"), String(process.pid));
+    const restored = await runCli(["restore", backup, "--data", dir.path]);
+    expect(restored.stderr).toBe("");
+    expect(restored.code).toBe(0);
+    writeFileSync(join(dir.path, "gateway.pid"), String(process.pid));
     await using gateway = await startServe(dir.path, ["--spare-instances", "0"]);
     expect((await fetch(`${gateway.url}/healthz`)).ok).toBe(true);
     const running = await runCli(["doctor", "--data", dir.path, "--port", String(await freePort())]);
@@ -109,6 +117,16 @@ describe("one gateway per data folder, decided by the lock", () => {
     expect(restore.code).toBe(1);
     expect(restore.stderr).toContain(`is already serving ${dir.path} at ${url}; stop it first`);
   });
+});
+
+test("a gateway killed outright (kill -9, taskkill /f, power cut) leaves nothing that blocks the next start", async () => {
+  using dir = tempDir();
+  const first = await startServe(dir.path, ["--spare-instances", "0"]);
+  first.child.kill("SIGKILL");
+  await first.child.exited;
+  expect(existsSync(join(dir.path, "gateway.pid"))).toBe(true);
+  await using second = await startServe(dir.path, ["--spare-instances", "0"]);
+  expect((await fetch(`${second.url}/healthz`)).ok).toBe(true);
 });
 
 describe("the console window", () => {

@@ -27,6 +27,18 @@ describeWindows("starting the gateway on Windows (the exe under Wine)", () => {
     expect((await fetch(`${gateway.url}/healthz`)).ok).toBe(true);
   });
 
+  test("a gateway ended with taskkill /f leaves nothing that blocks the next start", async () => {
+    using folder = windowsFolder();
+    const first = await startWindowsServe(folder.data, ["--spare-instances", "0"]);
+    const { pid } = JSON.parse(readFileSync(join(folder.dataLinux, "gateway.pid"), "utf8"));
+    const killed = await runExe(["/f", "/pid", String(pid)], { exe: "taskkill" });
+    expect(killed.code).toBe(0);
+    await first.child.exited;
+    expect(existsSync(join(folder.dataLinux, "gateway.pid"))).toBe(true);
+    await using second = await startWindowsServe(folder.data, ["--spare-instances", "0"]);
+    expect((await fetch(`${second.url}/healthz`)).ok).toBe(true);
+  });
+
   test("a port in use: one line naming the port and 5gfm-data\\5gfm.json, exit 1, no database created", async () => {
     using folder = windowsFolder();
     const blocker = Bun.serve({ port: 0, hostname: "0.0.0.0", fetch: () => new Response("x") });
