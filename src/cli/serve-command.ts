@@ -131,10 +131,10 @@ function portInUse(config: Config): PublicError {
  * A second start on a folder a gateway already serves: a double-click then opens the browser at
  * the running one (and that is not a failure); a scheduled task or script gets exit code 1.
  */
-function alreadyRunning(error: DataFolderInUse, config: Config): number {
+async function alreadyRunning(error: DataFolderInUse, config: Config): Promise<number> {
   const url = error.holder?.url;
   if (!config.open || !url) throw error;
-  openBrowser(url);
+  await openBrowser(url);
   console.log(`5G Feature Manager is already running on this computer (pid ${error.holder?.pid}) at ${url}; opened it in your browser.`);
   return 0;
 }
@@ -180,7 +180,7 @@ export const serveCommand: Command = {
       try {
         lock = lockDataFolder(config.data);
       } catch (error) {
-        if (error instanceof DataFolderInUse) return alreadyRunning(error, config);
+        if (error instanceof DataFolderInUse) return await alreadyRunning(error, config);
         throw error;
       }
       await assertPortFree(config);
@@ -201,7 +201,7 @@ export const serveCommand: Command = {
     }
     lock.announce(gateway.url);
     console.log(startBanner(gateway.url, config));
-    if (config.open) openBrowser(gateway.url);
+    if (config.open) void openBrowser(gateway.url);
 
     const running = gateway;
     const opened = database;

@@ -25,6 +25,18 @@ describeWindows("starting the gateway on Windows (the exe under Wine)", () => {
     expect(second.code).toBe(1);
     expect(second.stderr.trim()).toBe(`5gfm serve: another 5gfm gateway (pid ${holder.pid}) is already serving ${folder.data} at ${holder.url}`);
     expect((await fetch(`${gateway.url}/healthz`)).ok).toBe(true);
+
+    // A second double-click (no arguments) opens the browser at the running server: Windows'
+    // url.dll hands the address to Wine's winebrowser, which calls xdg-open, here one that notes it.
+    const bin = join(folder.path, "bin");
+    mkdirSync(bin);
+    const opened = join(folder.path, "opened.txt");
+    writeFileSync(join(bin, "xdg-open"), `#!/bin/sh\necho "$1" > '${opened}'\n`, { mode: 0o755 });
+    const clicked = await runExe([], { env: { FGM_DATA: folder.data, PATH: `${bin}:${process.env.PATH}` } });
+    expect(clicked.code).toBe(0);
+    expect(clicked.stdout).toContain(`5G Feature Manager is already running on this computer (pid ${holder.pid}) at ${holder.url}; opened it in your browser.`);
+    for (let i = 0; i < 100 && !existsSync(opened); i++) await Bun.sleep(100);
+    expect(readFileSync(opened, "utf8").trim()).toBe(holder.url);
   });
 
   test("a gateway ended with taskkill /f leaves nothing that blocks the next start", async () => {

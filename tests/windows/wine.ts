@@ -4,7 +4,7 @@
 // `FGM_WINDOWS_EXE=$PWD/dist/5gfm-windows-x64.exe bun test tests/windows`; .ci/run does this after
 // `bash .ci/wine-setup.sh`), so a plain `npm test` is unaffected.
 import { describe } from "bun:test";
-import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, linkSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { type CliResult, REPO, type RunningServe, runCli, startServe } from "../helpers/cli";
@@ -66,7 +66,7 @@ let holdOpenExe: string | undefined;
 function holdOpen(): string {
   if (holdOpenExe && existsSync(holdOpenExe)) return holdOpenExe;
   const folder = mkdtempSync(join(tmpdir(), "5gfm-hold-open-"));
-  mkdirSync(folder, { recursive: true });
+  process.once("exit", () => rmSync(folder, { recursive: true, force: true }));
   const out = join(folder, "hold-open.exe");
   const source = join(REPO, "build", "wine", "hold-open.c");
   const built = Bun.spawnSync(["x86_64-w64-mingw32-gcc", "-municode", "-O2", "-o", out, source], { stderr: "pipe" });
