@@ -18,7 +18,10 @@ export async function openBrowser(url: string): Promise<void> {
         : ["xdg-open", url];
   try {
     const child = Bun.spawn(command, { stdio: ["ignore", "ignore", "ignore"] });
-    const code = await Promise.race([child.exited, Bun.sleep(5000).then(() => 0)]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const enough = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(0), 5000)));
+    const code = await Promise.race([child.exited, enough]);
+    clearTimeout(timer);
     if (code !== 0) log.warn("could not open a browser; open the address yourself", { url });
   } catch {
     log.warn("could not open a browser; open the address yourself", { url });
