@@ -93,8 +93,13 @@ export interface DataFolderLock {
 }
 
 export function lockDataFolder(dataDir: string, command = "serve"): DataFolderLock {
-  mkdirSync(dataDir, { recursive: true });
-  const db = tryLock(dataDir);
+  let db: Database | undefined;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    db = tryLock(dataDir);
+  } catch (error) {
+    throw new PublicError(`cannot lock the data folder ${dataDir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check that it may be written`);
+  }
   if (!db) throw new DataFolderInUse(dataDir, readHolder(dataDir));
   const write = (holder: LockHolder) => writeFileSync(join(dataDir, HOLDER_FILE), JSON.stringify(holder));
   write({ pid: process.pid, command });

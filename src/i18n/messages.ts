@@ -754,7 +754,7 @@ const ko: Record<MessageKey, string> = {
   // Windows operations (issue 15): a restore chosen in the console that failed at start.
   "backups.failed": "{by}이(가) 선택한 {name} 복원이 서버 시작 시({at}) 실패했습니다. 데이터베이스는 바뀌지 않았습니다. 원인: {reason}",
   "backups.failedSeeBackups": "백업 페이지를 확인하세요.",
-  "backups.dismiss": "확인(닫기)",
+  "backups.dismiss": "알림 닫기",
   "auditAction.backup.restore-failure-dismissed": "복원 실패 알림 닫음",
 };
 

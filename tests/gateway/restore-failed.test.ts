@@ -10,6 +10,7 @@ import { tempDir } from "../helpers/temp-dir";
 test("a failed restore at start is shown on the Backups page and the dashboard until dismissed", async () => {
   using dir = tempDir();
   await runCli(["user", "add", "boss", "--role", "admin", "--ip", "127.0.0.1", "--data", dir.path]);
+  await runCli(["user", "add", "alice", "--role", "user", "--ip", "127.0.0.2", "--data", dir.path]);
   const quiet = ["--backup-interval-minutes", "0", "--spare-instances", "0"];
   let name: string | undefined;
   {
@@ -40,6 +41,11 @@ test("a failed restore at start is shown on the Backups page and the dashboard u
   await using third = await startServe(dir.path, quiet);
   const admin = new Visitor("127.0.0.1", third.url, { "hx-request": "true" });
   await admin.get("/");
+  expect((await admin.get("/admin/backups")).body).toContain('id="restore-failed"');
+  // Only an administrator may dismiss it.
+  const alice = new Visitor("127.0.0.2", third.url, { "hx-request": "true" });
+  await alice.get("/");
+  expect((await alice.post("/admin/backups-restore/dismiss", {})).status).toBe(403);
   expect((await admin.get("/admin/backups")).body).toContain('id="restore-failed"');
   const dismissed = await admin.post("/admin/backups-restore/dismiss", {});
   expect(dismissed.status).toBe(200);
