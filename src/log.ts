@@ -28,14 +28,30 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/**
+ * Local time with its offset (2026-12-06T05:34:53+09:00): the time on the wall of the person
+ * reading the log, as the pages show it, and still one unambiguous instant.
+ */
+export function localTimestamp(date = new Date()): string {
+  const pad = (n: number) => String(Math.abs(n)).padStart(2, "0");
+  const offset = -date.getTimezoneOffset();
+  const zone = `${offset < 0 ? "-" : "+"}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}${zone}`;
+}
+
+/** One line as every logger writes it (also used to write a line straight to a log file). */
+export function formatLogLine(level: LogLevel, component: string, message: string, fields: Record<string, unknown> = {}): string {
+  const parts = [localTimestamp(), level.toUpperCase().padEnd(5), component, message];
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined) parts.push(`${key}=${formatValue(key, value)}`);
+  }
+  return parts.join(" ");
+}
+
 export function createLogger(component: string): Logger {
   const write = (level: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
     if (RANK[level] < RANK[threshold]) return;
-    const parts = [new Date().toISOString(), level.toUpperCase().padEnd(5), component, message];
-    for (const [key, value] of Object.entries(fields)) {
-      if (value !== undefined) parts.push(`${key}=${formatValue(key, value)}`);
-    }
-    sink(parts.join(" "));
+    sink(formatLogLine(level, component, message, fields));
   };
   return {
     debug: (m, f) => write("debug", m, f),

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { gatewayPid } from "../data-lock";
+import { DataFolderInUse, lockDataFolder } from "../data-lock";
 import { newBackupPath, writeBackup } from "../db/backups";
 import { connectDatabase } from "../db/open";
 import { restoreDatabase } from "../db/restore";
@@ -60,9 +60,20 @@ ${COMMON_USAGE}`,
     }
     const source = resolve(file);
     if (!existsSync(source)) throw new PublicError(`no such file: ${source}`, undefined, 400);
-    const running = gatewayPid(config.data);
-    if (running) throw new PublicError(`the gateway (pid ${running}) is running on this data folder; stop it first`);
-    const result = await restoreDatabase(config.data, config.databaseUrl, source);
+    // Held while restoring: a gateway started meanwhile waits its turn instead of opening a half-copied file.
+    let lock: ReturnType<typeof lockDataFolder>;
+    try {
+      lock = lockDataFolder(config.data, "restore");
+    } catch (error) {
+      if (error instanceof DataFolderInUse) throw new PublicError(`${error.message}; stop it first`);
+      throw error;
+    }
+    let result: Awaited<ReturnType<typeof restoreDatabase>>;
+    try {
+      result = await restoreDatabase(config.data, config.databaseUrl, source);
+    } finally {
+      lock.release();
+    }
     console.log(`restored ${source}${result.upgradedBy ? ` (upgraded by ${result.upgradedBy} migration(s))` : ""}`);
     if (result.keptAs) console.log(`the previous database is kept as ${result.keptAs}`);
     return 0;

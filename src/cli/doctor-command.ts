@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { demoCatalog } from "../../feature-app/catalog/demo-catalog";
 import { BUILD_TARGET, COMMIT, VERSION } from "../build-info";
 import { type Config, type ConfigLayers, resolveConfig } from "../config";
-import { gatewayPid } from "../data-lock";
+import { gatewayPid, lockState } from "../data-lock";
 import { bundledMigrations } from "../db/migrations";
 import { type Connection, connectDatabase, migrationState } from "../db/open";
 import { UsageError } from "../errors";
@@ -77,6 +77,7 @@ ${COMMON_USAGE}`,
       settingsCheck,
       checkDiskSpace(config.data),
       checkBackupAge(config),
+      checkGatewayLock(config.data),
       await checkGatewayPort(config),
       await checkAppPorts(config),
       ...checkCertificate(config),
@@ -215,6 +216,33 @@ function checkDiskSpace(dir: string): Check {
   } catch (error) {
     return { status: "WARN", name: "disk space", detail: `could not read (${(error as Error).message})` };
   }
+}
+
+function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Decided by the lock itself; a gateway.pid left by a hard stop is reported, never believed. */
+function checkGatewayLock(dataDir: string): Check {
+  const name = "gateway lock";
+  const state = lockState(dataDir);
+  if (state.held) {
+    const who = state.holder ? `pid ${state.holder.pid}${state.holder.url ? ` at ${state.holder.url}` : ""}` : "a process";
+    return { status: "OK", name, detail: `held by the running gateway (${who})` };
+  }
+  if (!state.stale) return { status: "OK", name, detail: "free (no gateway is running on this data folder)" };
+  const pid = state.stale.pid;
+  const now = pidExists(pid) ? `pid ${pid} is now another program (a foreign lock)` : `pid ${pid} has ended`;
+  return {
+    status: "WARN",
+    name,
+    detail: `stale: gateway.pid was left by a gateway that did not stop cleanly (killed or power cut); ${now}. Nothing holds the lock; the next start takes it over`,
+  };
 }
 
 async function checkGatewayPort(config: Config): Promise<Check> {

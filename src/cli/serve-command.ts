@@ -1,16 +1,19 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Config, printableConfig, resolveConfig, settingOptions } from "../config";
-import { cancelPendingRestore, pendingRestore, restoreDatabase } from "../db/restore";
-import { lockDataFolder } from "../data-lock";
-import { UsageError } from "../errors";
+import { CONFIG_FILE_NAME, type Config, printableConfig, resolveConfig, settingOptions } from "../config";
+import { cancelPendingRestore, dismissFailedRestore, pendingRestore, recordFailedRestore, restoreDatabase } from "../db/restore";
+import { DataFolderInUse, type DataFolderLock, lockDataFolder } from "../data-lock";
+import { PublicError, UsageError } from "../errors";
 import { type RunningGateway, startGateway } from "../gateway/server";
 import type { OpenedDatabase } from "../db/open";
+import { isPortFree } from "../instances/port-check";
 import { RotatingLog } from "../instances/rotating-log";
 import { createLogger, setLogLevel, setLogSink } from "../log";
 import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
 import { openBrowser } from "./open-browser";
 import { configLayersFromArgs, effectiveConfig, openConfiguredDatabase } from "./open-config";
+import { reportStartFailure } from "./start-failure";
+import { startBanner } from "./start-banner";
 import { LiveSettings } from "../settings/live-settings";
 import { readStoredSettings } from "../settings/stored-settings";
 
@@ -85,9 +88,55 @@ async function restoreIfScheduled(config: Config): Promise<void> {
   try {
     const result = await restoreDatabase(config.data, config.databaseUrl, pending.file);
     log.warn("restored a backup chosen in the console", { file: pending.file, by: pending.requestedBy, keptAs: result.keptAs });
+    // An earlier failure no longer describes the database.
+    dismissFailedRestore(config.data);
   } catch (error) {
-    log.error("the restore chosen in the console failed; the database is unchanged", { file: pending.file, error });
+    const reason = (error as Error).message;
+    log.error("the restore chosen in the console failed; the database is unchanged", { file: pending.file, error: reason });
+    // Kept until an administrator dismisses it in the console (Backups page and dashboard).
+    recordFailedRestore(config.data, { ...pending, failedAt: new Date().toISOString(), reason });
   }
+}
+
+/**
+ * The data folder exists and can be written (the exe's folder under C:\Program Files cannot be
+ * without elevation; a read-only disk cannot at all): one clear line instead of a stack trace.
+ */
+function prepareDataFolder(dir: string): void {
+  const probe = join(dir, `.write-test-${process.pid}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(probe, "");
+    rmSync(probe, { force: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new PublicError(
+      `cannot write to the data folder ${dir} (${code}); put 5gfm in a folder you may write to, or choose one with --data`,
+    );
+  }
+}
+
+/** "Port in use" is found before a database is created or an app started. */
+async function assertPortFree(config: Config): Promise<void> {
+  if (await isPortFree(config.port, config.host)) return;
+  throw portInUse(config);
+}
+
+function portInUse(config: Config): PublicError {
+  const file = config.configFile ?? join(config.data, CONFIG_FILE_NAME);
+  return new PublicError(`port ${config.port} is already in use by another program; choose another "port" in ${file} (or start with --port)`);
+}
+
+/**
+ * A second start on a folder a gateway already serves: a double-click then opens the browser at
+ * the running one (and that is not a failure); a scheduled task or script gets exit code 1.
+ */
+async function alreadyRunning(error: DataFolderInUse, config: Config): Promise<number> {
+  const url = error.holder?.url;
+  if (!config.open || !url) throw error;
+  await openBrowser(url);
+  console.log(`5G Feature Manager is already running on this computer (pid ${error.holder?.pid}) at ${url}; opened it in your browser.`);
+  return 0;
 }
 
 export const serveCommand: Command = {
@@ -112,17 +161,29 @@ export const serveCommand: Command = {
     // Where the data and database are cannot come from the database, so this is final for them.
     let config = resolveConfig(layers).config;
     setLogLevel(config.logLevel);
-    mkdirSync(config.data, { recursive: true });
+    try {
+      prepareDataFolder(config.data);
+    } catch (error) {
+      reportStartFailure((error as Error).message);
+      throw error;
+    }
     // Every log line goes to the console window and to a rotating file in the data folder.
     const logFile = new RotatingLog(join(config.data, "logs", "gateway.log"), 10 * 1024 * 1024, 5);
     setLogSink((line) => {
       process.stderr.write(`${line}\n`);
       logFile.write(`${line}\n`);
     });
-    const unlock = lockDataFolder(config.data);
+    let lock: DataFolderLock | undefined;
     let database: OpenedDatabase | undefined;
     let gateway: RunningGateway;
     try {
+      try {
+        lock = lockDataFolder(config.data);
+      } catch (error) {
+        if (error instanceof DataFolderInUse) return await alreadyRunning(error, config);
+        throw error;
+      }
+      await assertPortFree(config);
       await restoreIfScheduled(config);
       database = await openConfiguredDatabase(config);
       const live = new LiveSettings(layers, await readStoredSettings(database.client));
@@ -131,19 +192,20 @@ export const serveCommand: Command = {
       setLogLevel(config.logLevel);
       live.onChange((changed) => setLogLevel(changed.logLevel));
       gateway = await startGateway(live, database, logFile);
-    } catch (error) {
+    } catch (caught) {
       database?.close();
-      unlock();
-      if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
-        throw new UsageError(`port ${config.port} is already in use; choose another with --port`);
-      }
+      lock?.release();
+      const error = (caught as NodeJS.ErrnoException).code === "EADDRINUSE" ? portInUse(config) : caught;
+      reportStartFailure((error as Error).message, logFile);
       throw error;
     }
-    console.log(`5G Feature Manager is running at ${gateway.url} (data: ${config.data}). Press Ctrl+C to stop.`);
-    if (config.open) openBrowser(gateway.url);
+    lock.announce(gateway.url);
+    console.log(startBanner(gateway.url, config));
+    if (config.open) void openBrowser(gateway.url);
 
     const running = gateway;
     const opened = database;
+    const held = lock;
     return new Promise<number>((resolve) => {
       let stopping = false;
       const shutdown = async (signal: string) => {
@@ -152,7 +214,7 @@ export const serveCommand: Command = {
         log.info("stopping", { signal });
         await running.stop();
         opened.close();
-        unlock();
+        held.release();
         log.info("stopped");
         resolve(0);
       };

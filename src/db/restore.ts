@@ -1,37 +1,55 @@
 // Restoring a backup: checked first (integrity, a 5gfm database, not from a newer version), the
 // current database kept aside, the copy put in place and upgraded if it is older. Used by
 // `5gfm restore` and, for a restore chosen in the console, by serve before it opens the database.
-import { type Client, createClient } from "@libsql/client";
+//
+// Windows refuses to rename a file that is still open, and a libsql connection that ever prepared a
+// statement keeps its file open after close() until garbage collection (tursodatabase/libsql-js
+// #228, #230). So the backup is inspected, and the current database folded and released, through
+// bun:sqlite, whose close() finalizes every statement and closes the file at once.
+import { Database as SqliteFile } from "bun:sqlite";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { PublicError } from "../errors";
 import { bundledMigrations } from "./migrations";
-import { applyMigrations, connectDatabase, databaseFilePath, migrationState } from "./open";
+import { applyMigrations, connectDatabase, databaseFilePath } from "./open";
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
 }
 
-export async function checkBackup(file: string): Promise<void> {
-  let client: Client | undefined;
-  let integrity: unknown;
+/** Opens a SQLite file, runs `use`, and closes it for certain: nothing of it stays open afterwards. */
+function withSqliteFile<T>(file: string, use: (db: SqliteFile) => T, options: { readonly?: boolean } = {}): T {
+  const db = new SqliteFile(file, options.readonly ? { readonly: true } : { readwrite: true });
   try {
-    client = createClient({ url: `file:${file}` });
-    integrity = (await client.execute("PRAGMA integrity_check")).rows[0]?.[0];
+    return use(db);
+  } finally {
+    db.close(false);
+  }
+}
+
+export async function checkBackup(file: string): Promise<void> {
+  let check: { integrity: unknown; hasUsers: boolean; appliedAt: number[] };
+  try {
+    check = withSqliteFile(
+      file,
+      (db) => {
+        const integrity = Object.values(db.query("PRAGMA integrity_check").get() ?? {})[0];
+        const table = (name: string) => db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== null;
+        const appliedAt = table("__drizzle_migrations")
+          ? db.query<{ created_at: number }, []>("SELECT created_at FROM __drizzle_migrations").all().map((r) => Number(r.created_at))
+          : [];
+        return { integrity, hasUsers: table("users"), appliedAt };
+      },
+      { readonly: true },
+    );
   } catch (error) {
-    client?.close();
     throw new PublicError(`${file} is not a 5gfm database (${(error as Error).message})`, undefined, 400);
   }
-  try {
-    if (integrity !== "ok") throw new PublicError(`${file} failed its integrity check: ${integrity}`, undefined, 400);
-    const tables = await client.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'users'");
-    if (tables.rows.length === 0) throw new PublicError(`${file} is not a 5gfm database (no users table)`, undefined, 400);
-    const state = await migrationState(client, bundledMigrations());
-    if (state.newerThanThisBuild) {
-      throw new PublicError(`${file} was written by a newer 5gfm; restore it with that version`, undefined, 400);
-    }
-  } finally {
-    client.close();
+  if (check.integrity !== "ok") throw new PublicError(`${file} failed its integrity check: ${check.integrity}`, undefined, 400);
+  if (!check.hasUsers) throw new PublicError(`${file} is not a 5gfm database (no users table)`, undefined, 400);
+  const known = new Set(bundledMigrations().map((m) => m.when));
+  if (check.appliedAt.some((when) => !known.has(when))) {
+    throw new PublicError(`${file} was written by a newer 5gfm; restore it with that version`, undefined, 400);
   }
 }
 
@@ -50,9 +68,7 @@ export async function restoreDatabase(dataDir: string, databaseUrl: string | und
   const aside = `${target}.before-restore-${timestamp()}`;
   if (existsSync(target)) {
     // Fold the write-ahead log into the file first, so the copy kept aside is complete on its own.
-    const current = createClient({ url: `file:${target}` });
-    await current.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-    current.close();
+    withSqliteFile(target, (db) => db.run("PRAGMA wal_checkpoint(TRUNCATE)"));
     renameSync(target, aside);
     for (const suffix of ["-wal", "-shm"]) if (existsSync(target + suffix)) renameSync(target + suffix, aside + suffix);
   }
@@ -98,4 +114,28 @@ export function schedulePendingRestore(dataDir: string, restore: PendingRestore)
 
 export function cancelPendingRestore(dataDir: string): void {
   rmSync(join(dataDir, PENDING_FILE), { force: true });
+}
+
+/** A restore chosen in the console that failed at start: shown in the console until dismissed. */
+const FAILED_FILE = "restore-failed.json";
+
+export interface FailedRestore extends PendingRestore {
+  failedAt: string;
+  reason: string;
+}
+
+export function recordFailedRestore(dataDir: string, failed: FailedRestore): void {
+  writeFileSync(join(dataDir, FAILED_FILE), JSON.stringify(failed, null, 2));
+}
+
+export function failedRestore(dataDir: string): FailedRestore | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, FAILED_FILE), "utf8")) as FailedRestore;
+  } catch {
+    return undefined;
+  }
+}
+
+export function dismissFailedRestore(dataDir: string): void {
+  rmSync(join(dataDir, FAILED_FILE), { force: true });
 }

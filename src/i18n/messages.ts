@@ -371,6 +371,11 @@ const en = {
   "setting.metricsToken.expected": "At least 16 characters; /metrics is off while none is set.",
   "setting.logLevel": "Log level",
   "setting.logLevel.expected": "One of debug, info, warn, error.",
+  // Windows operations (issue 15): a restore chosen in the console that failed at start.
+  "backups.failed": "The restore of {name} chosen by {by} failed when the server started ({at}); the database was left unchanged. Reason: {reason}",
+  "backups.failedSeeBackups": "See the Backups page.",
+  "backups.dismiss": "Dismiss",
+  "auditAction.backup.restore-failure-dismissed": "failed restore notice dismissed",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -746,6 +751,11 @@ const ko: Record<MessageKey, string> = {
   "setting.metricsToken.expected": "16자 이상. 설정되지 않은 동안 /metrics는 꺼져 있습니다.",
   "setting.logLevel": "로그 수준",
   "setting.logLevel.expected": "debug, info, warn, error 중 하나.",
+  // Windows operations (issue 15): a restore chosen in the console that failed at start.
+  "backups.failed": "{by}이(가) 선택한 {name} 복원이 서버 시작 시({at}) 실패했습니다. 데이터베이스는 바뀌지 않았습니다. 원인: {reason}",
+  "backups.failedSeeBackups": "백업 페이지를 확인하세요.",
+  "backups.dismiss": "알림 닫기",
+  "auditAction.backup.restore-failure-dismissed": "복원 실패 알림 닫음",
 };
 
 export const LOCALES = ["en", "ko"] as const;

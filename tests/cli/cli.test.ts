@@ -155,7 +155,7 @@ describe("serve", () => {
     const blocker = Bun.serve({ port: 0, hostname: "0.0.0.0", fetch: () => new Response("x") });
     try {
       const result = await runCli(["serve", "--data", dir.path, "--port", String(blocker.port), "--no-open"]);
-      expect(result.code).toBe(2);
+      expect(result.code).toBe(1);
       expect(result.stderr).toContain(`port ${blocker.port} is already in use`);
     } finally {
       blocker.stop(true);

@@ -21,9 +21,9 @@ const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([key]) 
 
 export async function runCli(
   args: string[],
-  options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {},
+  options: { stdin?: string; env?: Record<string, string>; cwd?: string; command?: string[] } = {},
 ): Promise<CliResult> {
-  const child = Bun.spawn([...cliCommand(), ...args], {
+  const child = Bun.spawn([...(options.command ?? cliCommand()), ...args], {
     stdin: options.stdin === undefined ? "ignore" : new Blob([options.stdin]),
     stdout: "pipe",
     stderr: "pipe",

@@ -178,6 +178,14 @@ const routes: Route[] = [
     cookie: () => boss.cookieHeader(),
     form: {},
   },
+  {
+    name: "POST admin dismiss a failed restore",
+    site: () => site,
+    address: ADDR.boss,
+    path: () => "/admin/backups-restore/dismiss",
+    cookie: () => boss.cookieHeader(),
+    form: {},
+  },
   { name: "POST /app/_retry", site: () => site, address: ADDR.alice, path: () => "/app/_retry", cookie: () => alice.cookieHeader(), form: {} },
   {
     name: "POST /app/_diag/upload (relayed to the app)",

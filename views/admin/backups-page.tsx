@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import type { BackupFile } from "../../src/db/backups";
-import type { PendingRestore } from "../../src/db/restore";
+import type { FailedRestore, PendingRestore } from "../../src/db/restore";
 import { formatDateTime } from "../../src/i18n/format";
 import { ActionButton, StatusNotice, TableHead } from "../form";
 import type { PageContext } from "../layout";
@@ -12,11 +12,26 @@ export interface BackupPolicy {
   keep: number;
 }
 
+/** Stays on the Backups page and the dashboard until an administrator dismisses it here. */
+export function FailedRestoreNotice(props: { page: PageContext; failed: FailedRestore; children: unknown }) {
+  const { t, locale } = props.page;
+  const { failed } = props;
+  return (
+    <div class="notice bad card" id="restore-failed" role="alert">
+      <p>
+        {t("backups.failed", { name: basename(failed.file), by: failed.requestedBy, at: formatDateTime(new Date(failed.failedAt), locale), reason: failed.reason })}
+      </p>
+      {props.children}
+    </div>
+  );
+}
+
 export function BackupsSection(props: {
   page: PageContext;
   backups: BackupFile[];
   policy: BackupPolicy;
   pending?: PendingRestore;
+  failed?: FailedRestore;
   message?: string;
 }) {
   const { t, locale, adminPath } = props.page;
@@ -32,6 +47,11 @@ export function BackupsSection(props: {
             : t("backups.off")}
       </p>
       <StatusNotice message={props.message} />
+      {props.failed && (
+        <FailedRestoreNotice page={props.page} failed={props.failed}>
+          <ActionButton action={`${adminPath}/backups-restore/dismiss`} target="#backups" label={t("backups.dismiss")} secondary />
+        </FailedRestoreNotice>
+      )}
       {props.pending && (
         <div class="notice warn card" id="restore-pending" role="status">
           <p>{t("backups.pending", { name: basename(props.pending.file), by: props.pending.requestedBy })}</p>
@@ -71,7 +91,13 @@ export function BackupsSection(props: {
   );
 }
 
-export function BackupsPage(props: { page: PageContext; backups: BackupFile[]; policy: BackupPolicy; pending?: PendingRestore }) {
+export function BackupsPage(props: {
+  page: PageContext;
+  backups: BackupFile[];
+  policy: BackupPolicy;
+  pending?: PendingRestore;
+  failed?: FailedRestore;
+}) {
   return (
     <ConsoleLayout page={props.page} tab="backups">
       <BackupsSection {...props} />

@@ -6,6 +6,8 @@ import type { PageContext } from "../layout";
 import { ConsoleLayout } from "./console-layout";
 import { InstancesSection, megabytes } from "./console-page";
 import { RestartPendingNotice } from "./settings-page";
+import { FailedRestoreNotice } from "./backups-page";
+import type { FailedRestore } from "../../src/db/restore";
 
 export interface Summary {
   online: number;
@@ -67,12 +69,18 @@ export function DashboardPage(props: {
   refreshMs: number;
   /** Labels of saved settings that wait for a restart. */
   pendingRestart: string[];
+  failedRestore?: FailedRestore;
 }) {
   const { t, adminPath } = props.page;
   return (
     <ConsoleLayout page={props.page} tab="dashboard" charts>
       <RestartPendingNotice page={props.page} names={props.pendingRestart} linkToSettings />
       <AlertBanner page={props.page} alerts={props.alerts} />
+      {props.failedRestore && (
+        <FailedRestoreNotice page={props.page} failed={props.failedRestore}>
+          <a href={`${adminPath}/backups`}>{t("backups.failedSeeBackups")}</a>
+        </FailedRestoreNotice>
+      )}
       <SummaryCards page={props.page} summary={props.summary} />
       <section class="chart-grid">
         {(["cpu", "memory"] as const).map((series) => (

@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import { Hono } from "hono";
 import { type BackupPolicy, BackupsPage, BackupsSection } from "../../../views/admin/backups-page";
 import { listBackups } from "../../db/backups";
-import { cancelPendingRestore, checkBackup, pendingRestore, schedulePendingRestore } from "../../db/restore";
+import { cancelPendingRestore, checkBackup, dismissFailedRestore, failedRestore, pendingRestore, schedulePendingRestore } from "../../db/restore";
 import { PublicError } from "../../errors";
 import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
 import { requireAdmin } from "../identity";
@@ -20,7 +20,9 @@ export function adminBackupRoutes() {
 
   app.get("/backups", (c) => {
     const { data } = c.get("services").config;
-    return c.html(<BackupsPage page={pageContext(c)} backups={listBackups(data)} policy={policy(c)} pending={pendingRestore(data)} />);
+    return c.html(
+      <BackupsPage page={pageContext(c)} backups={listBackups(data)} policy={policy(c)} pending={pendingRestore(data)} failed={failedRestore(data)} />,
+    );
   });
 
   /** The backups section after a change: the fragment for htmx, else back to the page. */
@@ -33,6 +35,7 @@ export function adminBackupRoutes() {
         backups={listBackups(config.data)}
         policy={policy(c)}
         pending={pendingRestore(config.data)}
+        failed={failedRestore(config.data)}
         message={message}
       />,
     );
@@ -56,6 +59,15 @@ export function adminBackupRoutes() {
     const pending = pendingRestore(config.data);
     cancelPendingRestore(config.data);
     if (pending) await audit(actorOf(c), "backup.restore-cancelled", basename(pending.file));
+    return answer(c);
+  });
+
+  // A restore that failed at start stays on show until an administrator has seen it.
+  app.post("/backups-restore/dismiss", async (c) => {
+    const { config, audit } = c.get("services");
+    const failed = failedRestore(config.data);
+    dismissFailedRestore(config.data);
+    if (failed) await audit(actorOf(c), "backup.restore-failure-dismissed", basename(failed.file));
     return answer(c);
   });
 

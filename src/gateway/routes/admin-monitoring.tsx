@@ -7,6 +7,7 @@ import { AuditPage, LogTail, LogsPage } from "../../../views/admin/audit-page";
 import { InstancesSection } from "../../../views/admin/console-page";
 import { StatisticsPage } from "../../../views/admin/statistics-page";
 import { listAudit } from "../../audit";
+import { failedRestore } from "../../db/restore";
 import type { DateRange } from "../../monitoring/statistics";
 import { toCsv } from "../../monitoring/statistics";
 import { type GatewayContext, type GatewayEnv, pageContext } from "../context";
@@ -63,6 +64,7 @@ export function adminMonitoringRoutes() {
         summary={await summary(c)}
         instances={pool.list()}
         refreshMs={config.sampleSeconds * 1000}
+        failedRestore={failedRestore(config.data)}
       />,
     );
   });
