@@ -12,6 +12,7 @@ import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./
 import { openBrowser } from "./open-browser";
 import { configLayersFromArgs, effectiveConfig, openConfiguredDatabase } from "./open-config";
 import { LiveSettings } from "../settings/live-settings";
+import { watchStopRequest } from "../service/stop-request";
 import { readStoredSettings } from "../settings/stored-settings";
 
 const log = createLogger("serve");
@@ -149,6 +150,7 @@ export const serveCommand: Command = {
       const shutdown = async (signal: string) => {
         if (stopping) return;
         stopping = true;
+        stopWatching();
         log.info("stopping", { signal });
         await running.stop();
         opened.close();
@@ -156,6 +158,8 @@ export const serveCommand: Command = {
         log.info("stopped");
         resolve(0);
       };
+      // `5gfm service stop` (Windows cannot send a signal that asks a process to stop).
+      const stopWatching = watchStopRequest(config.data, () => void shutdown("stop request"));
       for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const) {
         try {
           process.on(signal, () => void shutdown(signal));
