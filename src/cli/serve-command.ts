@@ -12,7 +12,7 @@ import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./
 import { openBrowser } from "./open-browser";
 import { configLayersFromArgs, effectiveConfig, openConfiguredDatabase } from "./open-config";
 import { LiveSettings } from "../settings/live-settings";
-import { watchStopRequest } from "../service/stop-request";
+import { recordCleanStop, watchStopRequest } from "../service/stop-request";
 import { readStoredSettings } from "../settings/stored-settings";
 
 const log = createLogger("serve");
@@ -156,6 +156,7 @@ export const serveCommand: Command = {
         opened.close();
         unlock();
         log.info("stopped");
+        recordCleanStop(config.data);
         resolve(0);
       };
       // `5gfm service stop` (Windows cannot send a signal that asks a process to stop).

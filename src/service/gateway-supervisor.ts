@@ -1,13 +1,13 @@
 // `5gfm service run`: what the Windows task starts. Task Scheduler's "restart on failure" only
 // retries a task that failed to START (MS-TSCH 2.5.4.2: a start condition not met or an action that
 // could not be launched), not a program that crashes hours later, so this small parent process
-// keeps the gateway running: it starts `5gfm serve`, and when the gateway exits with an error or is
-// killed, starts it again after a pause that doubles up to a minute (back to a second once a run
-// lasted a minute). A gateway that exits cleanly (Ctrl+C, `service stop`) ends the supervisor too.
+// keeps the gateway running: it starts `5gfm serve`, and when the gateway ends without having
+// stopped gracefully (it leaves a mark then: see recordCleanStop), starts it again after a pause that doubles up to a minute (back to a second once a run
+// lasted a minute). A gateway that stopped gracefully (Ctrl+C, `service stop`) ends the supervisor too.
 // On Windows the gateway is in the supervisor's job object, so ending the task ends both.
 import type { Subprocess } from "bun";
 import type { Logger } from "../log";
-import { requestStop, stopPending, takeStopRequest } from "./stop-request";
+import { requestStop, takeCleanStop, takeStopRequest } from "./stop-request";
 
 export interface Backoff {
   firstMs: number;
@@ -42,20 +42,22 @@ export function superviseGateway(options: SupervisorOptions): Supervisor {
     let pause = backoff.firstMs;
     for (;;) {
       const started = Date.now();
+      takeCleanStop(options.dataDir);
       child = Bun.spawn(options.command, { stdin: "ignore", stdout: "inherit", stderr: "inherit" });
       options.log.info("started the gateway", { pid: child.pid });
       const code = await child.exited;
       const ranMs = Date.now() - started;
-      if (stopping || code === 0) {
+      if (takeCleanStop(options.dataDir) || stopping) {
         options.log.info("the gateway stopped", { pid: child.pid, code });
         return 0;
       }
       if (ranMs >= backoff.stableMs) pause = backoff.firstMs;
       options.log.warn("the gateway ended unexpectedly; starting it again", { pid: child.pid, code, signal: child.signalCode ?? undefined, ranSeconds: Math.round(ranMs / 1000), inSeconds: pause / 1000 });
-      // While waiting, a `service stop` has no gateway to take its request: the supervisor takes it.
+      // Until the next start, a `service stop` has no gateway to take its request: the supervisor takes it.
       const asked = await new Promise<boolean>((resolve) => {
+        if (takeStopRequest(options.dataDir)) return resolve(true);
         const poll = setInterval(() => {
-          if (stopPending(options.dataDir)) finish(takeStopRequest(options.dataDir));
+          if (takeStopRequest(options.dataDir)) finish(true);
         }, 250);
         const timer = setTimeout(() => finish(false), pause);
         const finish = (stop: boolean) => {

@@ -7,6 +7,7 @@ import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const STOP_FILE = "stop-request";
+const CLEAN_STOP_FILE = "gateway.stopped";
 const POLL_MS = 500;
 
 export function stopRequestFile(dataDir: string): string {
@@ -42,4 +43,20 @@ export function watchStopRequest(dataDir: string, onStop: () => void): () => voi
   }, POLL_MS);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * The gateway leaves this mark at the very end of a graceful stop, so its supervisor can tell a stop
+ * from a crash. The exit code cannot: under Wine a process killed from outside exits with 0.
+ */
+export function recordCleanStop(dataDir: string): void {
+  writeFileSync(join(dataDir, CLEAN_STOP_FILE), `${new Date().toISOString()} pid ${process.pid}\n`);
+}
+
+/** Whether the gateway stopped gracefully since the last call (the mark is removed). */
+export function takeCleanStop(dataDir: string): boolean {
+  const file = join(dataDir, CLEAN_STOP_FILE);
+  if (!existsSync(file)) return false;
+  rmSync(file, { force: true });
+  return true;
 }

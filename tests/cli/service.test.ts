@@ -158,6 +158,26 @@ describe("the supervisor (service run)", () => {
     }
   }, 90_000);
 
+  test("a gateway that ends without a graceful stop is a crash even with exit code 0 (as under Wine when killed)", async () => {
+    using dir = tempDir();
+    const lines: string[] = [];
+    setLogSink((line) => lines.push(line));
+    try {
+      const supervisor = superviseGateway({
+        command: ["bash", "-c", "exit 0"],
+        dataDir: dir.path,
+        log: createLogger("service"),
+        backoff: { firstMs: 50, maxMs: 50, stableMs: 60_000 },
+      });
+      await until(() => lines.filter((line) => line.includes("started the gateway")).length >= 2, "a second start");
+      requestStop(dir.path);
+      expect(await supervisor.done).toBe(0);
+      expect(lines.find((line) => line.includes("ended unexpectedly"))).toContain("code=0");
+    } finally {
+      setLogSink((line) => process.stderr.write(`${line}\n`));
+    }
+  }, 30_000);
+
   test("a gateway that keeps failing is retried with a doubling pause, capped, and a stop request ends the waiting", async () => {
     using dir = tempDir();
     const lines: string[] = [];
