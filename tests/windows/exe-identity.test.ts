@@ -20,10 +20,13 @@ const RT_ICON = 3;
 const RT_GROUP_ICON = 14;
 const RT_MANIFEST = 24;
 
+/** Runs the exe to its end; output through files, since a Wine service it wakes may inherit a pipe and hold it open. */
 async function wine(exe: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = Bun.spawn(["bash", join(REPO, ".ci", "wine-run.sh"), exe, ...args], { stdin: "ignore", stdout: "pipe", stderr: "pipe", cwd: REPO });
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-  return { code, stdout, stderr };
+  using dir = tempDir("5gfm-wine-out-");
+  const [out, err] = [join(dir.path, "out"), join(dir.path, "err")];
+  const child = Bun.spawn(["bash", join(REPO, ".ci", "wine-run.sh"), exe, ...args], { stdin: "ignore", stdout: Bun.file(out), stderr: Bun.file(err), cwd: REPO });
+  const code = await child.exited;
+  return { code, stdout: readFileSync(out, "utf8"), stderr: readFileSync(err, "utf8") };
 }
 
 /** The images of an .ico file, in its order. */
