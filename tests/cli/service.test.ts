@@ -154,6 +154,9 @@ describe("the supervisor (service run)", () => {
       expect(serviceLog()).toMatch(/INFO +service the gateway stopped pid=\d+ code=0/);
       expect(gatewayPids()).toHaveLength(2);
     } finally {
+      // Killed outright, a supervisor on Linux leaves its gateway behind (systemd's cgroup would not): end both.
+      requestStop(dir.path);
+      await Promise.race([supervisor.exited, Bun.sleep(10_000)]);
       supervisor.kill("SIGKILL");
     }
   }, 90_000);
