@@ -77,7 +77,7 @@ function selfCommand(): string[] {
 }
 
 function schtasks(argv: string[]): { code: number; output: string } {
-  const result = Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  const result = Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe", stdin: "ignore", timeout: 60_000 });
   return { code: result.exitCode, output: `${result.stdout.toString()}${result.stderr.toString()}`.trim() };
 }
 

@@ -66,7 +66,7 @@ export function taskRegistered(): boolean {
 export function taskState(): string | undefined {
   const query = `(Get-ScheduledTask -TaskName '${TASK_NAME}' -ErrorAction Stop).State`;
   try {
-    const result = Bun.spawnSync(["powershell", "-NoProfile", "-NonInteractive", "-Command", query], { stdout: "pipe", stderr: "ignore", stdin: "ignore" });
+    const result = Bun.spawnSync(["powershell", "-NoProfile", "-NonInteractive", "-Command", query], { stdout: "pipe", stderr: "ignore", stdin: "ignore", timeout: 15_000 });
     const state = result.stdout.toString().trim();
     return result.exitCode === 0 && /^\w+$/.test(state) ? state : undefined;
   } catch {

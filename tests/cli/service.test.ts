@@ -109,6 +109,20 @@ describe("service stop and status against a real gateway", () => {
     expect(again.code).toBe(0);
   }, 60_000);
 
+  test("a server that does not take the stop request: stop says so after --wait-seconds, exits 1 and withdraws the request", async () => {
+    using dir = tempDir();
+    // Answers /healthz like a gateway but never looks for the stop request (a hung gateway).
+    const hung = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => Response.json({ status: "ok", version: "0", uptimeSeconds: 1 }) });
+    try {
+      const result = await runCli(["service", "stop", "--data", dir.path, "--port", String(hung.port), "--wait-seconds", "1"]);
+      expect(result.stderr).toContain(`the gateway did not stop within 1 s; see ${join(dir.path, "logs", "gateway.log")}`);
+      expect(result.code).toBe(1);
+      expect(stopPending(dir.path)).toBe(false);
+    } finally {
+      hung.stop(true);
+    }
+  });
+
   test("a stop asked for while nothing ran does not stop the next start", async () => {
     using dir = tempDir();
     requestStop(dir.path);
