@@ -13,7 +13,7 @@ import { RotatingLog } from "../instances/rotating-log";
 import { createLogger, setLogSink } from "../log";
 import { gatewayHealth, healthUrl, waitFor } from "../service/gateway-health";
 import { superviseGateway } from "../service/gateway-supervisor";
-import { requestStop, stopPending, takeStopRequest } from "../service/stop-request";
+import { requestStop, withdrawStopRequest } from "../service/stop-request";
 import { TASK_NAME, quoteWindows, schtasksCommands, taskRegistered, taskState, taskXml } from "../service/windows-task";
 import { COMMON_OPTIONS, COMMON_USAGE, type Command, parseCommandArgs } from "./command";
 import { configLayersFromArgs, effectiveConfig } from "./open-config";
@@ -126,12 +126,12 @@ async function stop(context: Context, commands: ReturnType<typeof schtasksComman
   }
   requestStop(data);
   console.log("asked the gateway to stop: stopping the feature apps, saving dwell time, closing the database…");
-  const stopped = await waitFor(async () => !stopPending(data) && !(await stillRunning(context)), context.waitMs);
+  const stopped = await waitFor(async () => !(await stillRunning(context)), context.waitMs);
   if (stopped) {
     console.log("stopped");
     return 0;
   }
-  takeStopRequest(data);
+  withdrawStopRequest(data);
   const seconds = context.waitMs / 1000;
   if (process.platform === "win32" && taskRegistered()) {
     schtasks(commands.end);

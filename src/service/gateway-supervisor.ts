@@ -55,9 +55,10 @@ export function superviseGateway(options: SupervisorOptions): Supervisor {
       options.log.warn("the gateway ended unexpectedly; starting it again", { pid: child.pid, code, signal: child.signalCode ?? undefined, ranSeconds: Math.round(ranMs / 1000), inSeconds: pause / 1000 });
       // Until the next start, a `service stop` has no gateway to take its request: the supervisor takes it.
       const asked = await new Promise<boolean>((resolve) => {
-        if (takeStopRequest(options.dataDir)) return resolve(true);
+        // Asked while this gateway ran, and it ended before taking the request: taken here.
+        if (takeStopRequest(options.dataDir, started)) return resolve(true);
         const poll = setInterval(() => {
-          if (takeStopRequest(options.dataDir)) finish(true);
+          if (takeStopRequest(options.dataDir, started)) finish(true);
         }, 250);
         const timer = setTimeout(() => finish(false), pause);
         const finish = (stop: boolean) => {

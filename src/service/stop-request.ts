@@ -3,7 +3,9 @@
 // leaves a file in the data folder and the gateway, which looks for it twice a second, shuts down as
 // on Ctrl+C: feature apps stopped, dwell time flushed, database closed. Only those who may write the
 // data folder (the service account, administrators) can ask, and they could change the database anyway.
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+// A request is judged by its time, not by whether it could be removed: on Windows an antivirus or
+// indexer may hold the file for a moment, and a left-over request must never stop a later start.
+import { existsSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const STOP_FILE = "stop-request";
@@ -18,26 +20,37 @@ export function requestStop(dataDir: string): void {
   writeFileSync(stopRequestFile(dataDir), `${new Date().toISOString()} pid ${process.pid}\n`);
 }
 
-/** Whether a stop was asked for and not yet taken by a gateway (or a supervisor between gateways). */
-export function stopPending(dataDir: string): boolean {
-  return existsSync(stopRequestFile(dataDir));
+/** Removes the request if it can; one that stays is harmless, being older than whatever starts next. */
+function removeQuietly(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // Held open for a moment by another program: see the header.
+  }
 }
 
-/** Takes a pending stop request: true if there was one. */
-export function takeStopRequest(dataDir: string): boolean {
-  if (!stopPending(dataDir)) return false;
-  rmSync(stopRequestFile(dataDir), { force: true });
-  return true;
+/** Takes a stop request made at or after `since` (ms since the epoch): true if there is one. Older ones are removed, never obeyed. */
+export function takeStopRequest(dataDir: string, since: number): boolean {
+  let madeAt: number;
+  try {
+    madeAt = statSync(stopRequestFile(dataDir)).mtimeMs;
+  } catch {
+    return false;
+  }
+  removeQuietly(stopRequestFile(dataDir));
+  return madeAt >= since;
 }
 
-/**
- * Calls onStop once when a stop is requested. A request left from before (nothing was running to
- * take it) is dropped first, so it cannot stop a later start. Returns the function that stops watching.
- */
+/** Withdraws a request nobody took (`service stop` gave up waiting). */
+export function withdrawStopRequest(dataDir: string): void {
+  removeQuietly(stopRequestFile(dataDir));
+}
+
+/** Calls onStop once when a stop is requested after now. Returns the function that stops watching. */
 export function watchStopRequest(dataDir: string, onStop: () => void): () => void {
-  takeStopRequest(dataDir);
+  const since = Date.now();
   const timer = setInterval(() => {
-    if (!takeStopRequest(dataDir)) return;
+    if (!takeStopRequest(dataDir, since)) return;
     clearInterval(timer);
     onStop();
   }, POLL_MS);
@@ -50,13 +63,17 @@ export function watchStopRequest(dataDir: string, onStop: () => void): () => voi
  * from a crash. The exit code cannot: under Wine a process killed from outside exits with 0.
  */
 export function recordCleanStop(dataDir: string): void {
-  writeFileSync(join(dataDir, CLEAN_STOP_FILE), `${new Date().toISOString()} pid ${process.pid}\n`);
+  try {
+    writeFileSync(join(dataDir, CLEAN_STOP_FILE), `${new Date().toISOString()} pid ${process.pid}\n`);
+  } catch {
+    // Without the mark a supervisor starts the gateway again: the safe side of a stop that was asked for.
+  }
 }
 
 /** Whether the gateway stopped gracefully since the last call (the mark is removed). */
 export function takeCleanStop(dataDir: string): boolean {
   const file = join(dataDir, CLEAN_STOP_FILE);
   if (!existsSync(file)) return false;
-  rmSync(file, { force: true });
+  removeQuietly(file);
   return true;
 }

@@ -5,7 +5,7 @@ import { firewallRuleCommand } from "../../src/cli/doctor-command";
 import { NOT_ANSWERING, systemdUnit } from "../../src/cli/service-command";
 import { createLogger, setLogSink } from "../../src/log";
 import { superviseGateway } from "../../src/service/gateway-supervisor";
-import { requestStop, stopPending } from "../../src/service/stop-request";
+import { requestStop, stopRequestFile } from "../../src/service/stop-request";
 import { TASK_NAME, schtasksCommands, taskXml } from "../../src/service/windows-task";
 import { cliCommand, freePort, runCli, startServe } from "../helpers/cli";
 import { tempDir } from "../helpers/temp-dir";
@@ -99,7 +99,7 @@ describe("service stop and status against a real gateway", () => {
     expect(log).toMatch(/INFO +serve stopped\n/);
     expect(alive(sparePid)).toBe(false);
     expect(existsSync(join(dir.path, "gateway.pid"))).toBe(false);
-    expect(stopPending(dir.path)).toBe(false);
+    expect(existsSync(stopRequestFile(dir.path))).toBe(false);
 
     const after = await runCli(["service", "status", "--data", dir.path, "--port", String(serve.port)]);
     expect(after.stdout).toContain(`server: not answering at http://127.0.0.1:${serve.port}/healthz`);
@@ -117,7 +117,7 @@ describe("service stop and status against a real gateway", () => {
       const result = await runCli(["service", "stop", "--data", dir.path, "--port", String(hung.port), "--wait-seconds", "1"]);
       expect(result.stderr).toContain(`the gateway did not stop within 1 s; see ${join(dir.path, "logs", "gateway.log")}`);
       expect(result.code).toBe(1);
-      expect(stopPending(dir.path)).toBe(false);
+      expect(existsSync(stopRequestFile(dir.path))).toBe(false);
     } finally {
       hung.stop(true);
     }
@@ -212,7 +212,7 @@ describe("the supervisor (service run)", () => {
       const pauses = lines.filter((line) => line.includes("ended unexpectedly")).map((line) => /inSeconds=([\d.]+)/.exec(line)![1]);
       expect(pauses.slice(0, 5)).toEqual(["0.1", "0.2", "0.4", "0.4", "0.4"]);
       expect(lines.filter((line) => line.includes("ended unexpectedly"))[0]).toContain("code=3");
-      expect(stopPending(dir.path)).toBe(false);
+      expect(existsSync(stopRequestFile(dir.path))).toBe(false);
     } finally {
       setLogSink((line) => process.stderr.write(`${line}\n`));
     }
