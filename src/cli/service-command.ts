@@ -11,7 +11,7 @@ import { gatewayPid } from "../data-lock";
 import { PublicError, UsageError } from "../errors";
 import { RotatingLog } from "../instances/rotating-log";
 import { createLogger, setLogSink } from "../log";
-import { gatewayHealth, healthUrl, waitFor } from "../service/gateway-health";
+import { type Health, gatewayHealth, healthUrl, waitFor } from "../service/gateway-health";
 import { superviseGateway } from "../service/gateway-supervisor";
 import { requestStop, withdrawStopRequest } from "../service/stop-request";
 import { TASK_NAME, quoteWindows, schtasksCommands, taskRegistered, taskState, taskXml } from "../service/windows-task";
@@ -88,16 +88,18 @@ interface Context {
 }
 
 async function waitUntilAnswering(context: Context, what: string): Promise<number> {
-  const seconds = context.waitMs / 1000;
-  const answered = await waitFor(async () => (await gatewayHealth(context.url)) !== undefined, context.waitMs);
+  let health: Health | undefined;
+  const answered = await waitFor(async () => {
+    health = await gatewayHealth(context.url);
+    return health !== undefined;
+  }, context.waitMs);
   if (!answered) {
     const logs = join(context.config.data, "logs");
     throw new PublicError(
-      `${what}, but the server did not answer at ${context.url} within ${seconds} s: see ${join(logs, "gateway.log")} and ${join(logs, "service.log")}`,
+      `${what}, but the server did not answer at ${context.url} within ${context.waitMs / 1000} s: see ${join(logs, "gateway.log")} and ${join(logs, "service.log")}`,
     );
   }
-  const health = await gatewayHealth(context.url);
-  console.log(`${what}: the server answers at ${context.url} (version ${health?.version ?? "?"})`);
+  console.log(`${what}: the server answers at ${context.url} (version ${health?.version})`);
   return 0;
 }
 

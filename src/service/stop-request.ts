@@ -29,8 +29,14 @@ function removeQuietly(file: string): void {
   }
 }
 
-/** Takes a stop request made at or after `since` (ms since the epoch): true if there is one. Older ones are removed, never obeyed. */
-export function takeStopRequest(dataDir: string, since: number): boolean {
+/**
+ * A request counts for a process if made at most this long before it started: one made while a
+ * supervisor was between two gateways reaches the next gateway; a left-over from an earlier run does not.
+ */
+const HANDOFF_MS = 5000;
+
+/** Takes a stop request meant for a process started at `startedAt` (ms since the epoch): true if there is one. Older ones are removed, never obeyed. */
+export function takeStopRequest(dataDir: string, startedAt: number): boolean {
   let madeAt: number;
   try {
     madeAt = statSync(stopRequestFile(dataDir)).mtimeMs;
@@ -38,7 +44,7 @@ export function takeStopRequest(dataDir: string, since: number): boolean {
     return false;
   }
   removeQuietly(stopRequestFile(dataDir));
-  return madeAt >= since;
+  return madeAt >= startedAt - HANDOFF_MS;
 }
 
 /** Withdraws a request nobody took (`service stop` gave up waiting). */
@@ -46,11 +52,11 @@ export function withdrawStopRequest(dataDir: string): void {
   removeQuietly(stopRequestFile(dataDir));
 }
 
-/** Calls onStop once when a stop is requested after now. Returns the function that stops watching. */
+/** Calls onStop once when a stop is requested. Returns the function that stops watching. */
 export function watchStopRequest(dataDir: string, onStop: () => void): () => void {
-  const since = Date.now();
+  const startedAt = Date.now();
   const timer = setInterval(() => {
-    if (!takeStopRequest(dataDir, since)) return;
+    if (!takeStopRequest(dataDir, startedAt)) return;
     clearInterval(timer);
     onStop();
   }, POLL_MS);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { firewallRuleCommand } from "../../src/cli/doctor-command";
 import { NOT_ANSWERING, systemdUnit } from "../../src/cli/service-command";
@@ -123,9 +123,11 @@ describe("service stop and status against a real gateway", () => {
     }
   });
 
-  test("a stop asked for while nothing ran does not stop the next start", async () => {
+  test("a stop request left from an earlier run does not stop the next start", async () => {
     using dir = tempDir();
     requestStop(dir.path);
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(stopRequestFile(dir.path), aMinuteAgo, aMinuteAgo);
     await using serve = await startServe(dir.path);
     await Bun.sleep(1500);
     expect(await answers(serve.url)).toBe(true);
