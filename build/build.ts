@@ -8,6 +8,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { TOKEN_HEADER } from "../feature-app/instance-token";
 import { readMigrationFolder } from "../src/db/migrations";
+import { setExeIdentity } from "./exe-resources";
+import { ICON_FILE } from "./icon/draw-icon";
+import { signExe, signSettingsFromEnv } from "./sign-exe";
 
 const ROOT = join(import.meta.dir, "..");
 const DIST = join(ROOT, "dist");
@@ -20,6 +23,9 @@ const TARGETS = {
 type TargetName = keyof typeof TARGETS;
 
 const packageJson = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+/** What Explorer, Task Manager, the firewall prompt and SmartScreen show for the Windows exe. */
+const PRODUCT_NAME = "5G Feature Manager";
+const COMPANY_NAME = "5G Feature Manager Project";
 const libsqlVersion = (JSON.parse(readFileSync(join(ROOT, "node_modules", "libsql", "package.json"), "utf8")) as { version: string })
   .version;
 
@@ -89,6 +95,20 @@ async function buildTarget(name: TargetName, commit: string, outfile: string, by
     },
   });
   if (!result.success) throw new AggregateError(result.logs, `build for ${name} failed`);
+  if (name === "windows-x64") {
+    setExeIdentity(outfile, {
+      productName: PRODUCT_NAME,
+      fileDescription: PRODUCT_NAME,
+      companyName: COMPANY_NAME,
+      version: packageJson.version,
+      originalFilename: "5gfm.exe",
+      internalName: "5gfm",
+      legalCopyright: `© ${COMPANY_NAME}`,
+      icon: readFileSync(ICON_FILE),
+    });
+    // The place for Authenticode: last, since any later change to the file would void the signature.
+    console.log(`${outfile}: ${signExe(outfile, signSettingsFromEnv(process.env), PRODUCT_NAME)}`);
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../context";
 import { appInEnglish } from "../messages";
 import { compareCatalogs } from "./catalog-compare";
+import { csvForExcel } from "../../src/http/excel-csv";
 import { CatalogFileError, catalogToCsv, catalogToJson, catalogToXlsx } from "./catalog-file";
 import type { CatalogImports } from "./catalog-import";
 import { dependentsOf, prerequisitesOf } from "./catalog-rules";
@@ -68,7 +69,7 @@ export function catalogApi(imports: CatalogImports) {
     if (typeof catalog === "string") return c.json({ error: catalog }, 404);
     const { version, features } = catalog;
     const body =
-      format === "csv" ? catalogToCsv(features) : format === "xlsx" ? await catalogToXlsx(features) : catalogToJson(version.name, features);
+      format === "csv" ? csvForExcel(catalogToCsv(features)) : format === "xlsx" ? await catalogToXlsx(features) : catalogToJson(version.name, features);
     const fileName = `catalog-v${version.id}.${format}`;
     return c.body(body, 200, {
       "Content-Type": EXPORT_TYPES[format as keyof typeof EXPORT_TYPES],

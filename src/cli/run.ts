@@ -1,6 +1,7 @@
 import { COMMIT, VERSION } from "../build-info";
 import { PublicError, UsageError } from "../errors";
 import type { Command } from "./command";
+import { useConsoleEncoding } from "./console-encoding";
 
 const versionCommand: Command = {
   usage: "Usage: 5gfm version",
@@ -69,6 +70,9 @@ export async function runCli(argv: string[]): Promise<number> {
   const args = explicit ? rest : argv;
   let command: Command | undefined;
   try {
+    // Redirected output readable in the console's code page (console-encoding.ts); the gateway's and
+    // the feature apps' output are logs, which stay UTF-8 like the log files.
+    if (entry.name !== "serve" && entry.name !== "feature-app") await useConsoleEncoding();
     // Loading can fail too: the database addon is prepared when its module loads.
     command = await entry.load();
     if (args.includes("--help") || args.includes("-h")) {

@@ -15,6 +15,7 @@ import { configLayersFromArgs, effectiveConfig, openConfiguredDatabase } from ".
 import { reportStartFailure } from "./start-failure";
 import { startBanner } from "./start-banner";
 import { LiveSettings } from "../settings/live-settings";
+import { recordCleanStop, watchStopRequest } from "../service/stop-request";
 import { readStoredSettings } from "../settings/stored-settings";
 
 const log = createLogger("serve");
@@ -211,13 +212,17 @@ export const serveCommand: Command = {
       const shutdown = async (signal: string) => {
         if (stopping) return;
         stopping = true;
+        stopWatching();
         log.info("stopping", { signal });
         await running.stop();
         opened.close();
         held.release();
         log.info("stopped");
+        recordCleanStop(config.data);
         resolve(0);
       };
+      // `5gfm service stop` (Windows cannot send a signal that asks a process to stop).
+      const stopWatching = watchStopRequest(config.data, () => void shutdown("stop request"));
       for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const) {
         try {
           process.on(signal, () => void shutdown(signal));

@@ -54,6 +54,8 @@ describe("catalog import and export through the gateway", () => {
       expect(exported.status).toBe(200);
       expect(exported.headers.get("content-disposition")).toBe(`attachment; filename="catalog-v1.${format}"`);
       const bytes = new Uint8Array(await exported.arrayBuffer());
+      // CSV starts with the UTF-8 byte-order mark, or Korean Excel reads it as CP949.
+      if (format === "csv") expect([...bytes.subarray(0, 4)]).toEqual([0xef, 0xbb, 0xbf, "i".charCodeAt(0)]);
       const imported = await call("/app/api/catalog/import", { method: "POST", body: upload(`demo.${format}`, bytes) });
       const body = await imported.json();
       // The same content hash as the demo: nothing new, so the answer names the version it matches.

@@ -50,6 +50,8 @@ describe("console monitoring", () => {
     expect(page.body).toContain("alice");
     const csv = await owner.get("/admin/statistics/visits-per-day.csv");
     expect(csv.headers["content-type"]).toContain("text/csv");
+    // The UTF-8 byte-order mark (EF BB BF), or Korean Excel reads the file as CP949.
+    expect(csv.body.startsWith("\uFEFFperiod,user,visits\r\n")).toBe(true);
     const today = (await query(dir.path, "SELECT date('now', 'localtime') AS d"))[0]!.d;
     expect(csv.body).toContain(`${today},alice,1\r\n`);
     expect(csv.body).toContain(`${today},bob,1\r\n`);

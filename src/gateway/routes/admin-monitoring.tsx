@@ -10,6 +10,7 @@ import { listAudit } from "../../audit";
 import { failedRestore } from "../../db/restore";
 import type { DateRange } from "../../monitoring/statistics";
 import { toCsv } from "../../monitoring/statistics";
+import { csvForExcel } from "../../http/excel-csv";
 import { type GatewayContext, type GatewayEnv, pageContext } from "../context";
 import { requireAdmin } from "../identity";
 
@@ -127,7 +128,7 @@ export function adminMonitoringRoutes() {
     if (!Object.hasOwn(CSV_TABLES, table)) return c.notFound();
     const { range } = dateRange(c);
     const csv = await CSV_TABLES[table as keyof typeof CSV_TABLES](c.get("services").statistics, range);
-    return c.body(csv, 200, {
+    return c.body(csvForExcel(csv), 200, {
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="5gfm-${table}-${range.from}-to-${range.to}.csv"`,
     });
