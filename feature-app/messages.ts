@@ -293,6 +293,24 @@ const en = {
   "generation.path": "Path",
   "generation.before": "Before",
   "generation.after": "After",
+  // catalog governance, impact and undo (issue 17)
+  "governance.forbidden": "Only catalog editors and administrators may change the team's catalog (import a file or make a version current). You can browse, compare, export and use it; ask an administrator to mark you as a catalog editor.",
+  "impact.title": "What this changes for the team's feature sets",
+  "impact.summary": "Drops {dropped} {dropped|feature|features} used by {sets} {sets|set|sets} (owners: {owners}); changes parameters of {changed}.",
+  "impact.none": "No feature set uses a feature this version drops or whose parameters it changes.",
+  "impact.set": "Feature set",
+  "impact.owner": "Owner",
+  "impact.dropped": "Dropped",
+  "impact.changed": "Parameters changed",
+  "impact.confirm": "I have checked what this changes for these feature sets: go ahead anyway",
+  "impact.confirmFirst": "This version affects feature sets in use: tick the confirmation to go ahead anyway.",
+  "versions.makeCurrent": "Make current",
+  "versions.makeCurrentTitle": "Make version {version} current",
+  "versions.makeCurrentIntro": "A new version is written with exactly the features of version {version}, so the history stays linear and every step stays in it.",
+  "versions.makeCurrentButton": "Make version {version} current",
+  "versions.madeCurrent": "Version {version} is now current, with the content of version {from}.",
+  "versions.alreadyCurrent": "The current version already has exactly the features of version {version}; nothing was written.",
+  "versions.noSuchVersion": "There is no catalog version {version}.",
 };
 
 const ko: Record<keyof typeof en, string> = {
@@ -586,6 +604,24 @@ const ko: Record<keyof typeof en, string> = {
   "generation.path": "경로",
   "generation.before": "이전 값",
   "generation.after": "새 값",
+  // catalog governance, impact and undo (issue 17)
+  "governance.forbidden": "팀 카탈로그는 카탈로그 편집자와 관리자만 바꿀 수 있습니다(파일 가져오기, 버전을 현재 버전으로 지정). 카탈로그를 찾아보고 비교하고 내보내고 사용하는 것은 누구나 할 수 있습니다. 편집이 필요하면 관리자에게 카탈로그 편집자로 지정해 달라고 요청하세요.",
+  "impact.title": "팀의 기능 세트에 미치는 영향",
+  "impact.summary": "기능 세트 {sets}개에서 쓰는 기능 {dropped}개가 빠지고(소유자: {owners}), 기능 {changed}개의 파라미터가 바뀝니다.",
+  "impact.none": "이 버전에서 빠지거나 파라미터가 바뀌는 기능을 쓰는 기능 세트가 없습니다.",
+  "impact.set": "기능 세트",
+  "impact.owner": "소유자",
+  "impact.dropped": "빠지는 기능",
+  "impact.changed": "파라미터가 바뀌는 기능",
+  "impact.confirm": "이 기능 세트들에 미치는 영향을 확인했으며 그래도 진행합니다",
+  "impact.confirmFirst": "이 버전은 사용 중인 기능 세트에 영향을 줍니다. 그래도 진행하려면 확인란을 선택하세요.",
+  "versions.makeCurrent": "현재 버전으로",
+  "versions.makeCurrentTitle": "버전 {version}을 현재 버전으로 지정",
+  "versions.makeCurrentIntro": "버전 {version}과 똑같은 기능으로 새 버전을 만듭니다. 이력은 한 줄로 이어지고 모든 단계가 남습니다.",
+  "versions.makeCurrentButton": "버전 {version}을 현재 버전으로 지정",
+  "versions.madeCurrent": "버전 {from}의 내용으로 만든 버전 {version}이 현재 버전입니다.",
+  "versions.alreadyCurrent": "현재 버전이 이미 버전 {version}과 똑같은 기능을 갖고 있어 아무것도 쓰지 않았습니다.",
+  "versions.noSuchVersion": "카탈로그 버전 {version}이 없습니다.",
 };
 
 export type AppMessageKey = keyof typeof en;

@@ -2,13 +2,14 @@
 // of the process loses nothing), the person maps columns and sees the preview and every
 // problem, and only a draft with no problem becomes a new catalog version — in one transaction.
 import { randomBytes } from "node:crypto";
-import { and, eq, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Locale } from "../../src/i18n/messages";
 import type { FeatureDatabase } from "../db/connection";
 import { appTranslator } from "../messages";
 import { importDrafts } from "../db/schema";
 import { type CatalogError, type SourceRow, checkCatalog } from "./catalog-rules";
-import { type CatalogStore, type CatalogVersion, type ProgressReport, catalogHash } from "./catalog-store";
+import { type CatalogImpact, catalogImpact, hasImpact } from "./catalog-impact";
+import { type CatalogStore, type CatalogVersion, type ProgressReport, type Transaction, catalogHash } from "./catalog-store";
 import { type ReadCatalogFile, readCatalogFile } from "./catalog-file";
 import type { Feature } from "./feature-schema";
 import { type ColumnMapping, type Field, type MappingProblem, guessMapping, mappingProblems, rowToFeatureInput } from "./tabular";
@@ -17,6 +18,8 @@ export type ImportDraft = typeof importDrafts.$inferSelect;
 
 /** Drafts nobody finished are dropped after a day. */
 const DRAFT_LIFETIME_MS = 24 * 3600_000;
+/** Each draft holds a whole upload (up to 20 MB); beyond this many per person the oldest go. */
+export const MAX_DRAFTS_PER_USER = 3;
 
 export interface CheckedImport {
   draft: ImportDraft;
@@ -28,7 +31,28 @@ export interface CheckedImport {
   features: Feature[];
   /** How many features the file describes (valid or not). */
   rowCount: number;
+  /** For a file that can be imported: what it would do to the team's feature sets. */
+  impact?: CatalogImpact;
 }
+
+export interface CommitOptions {
+  /** The person saw the impact on others' feature sets and imports anyway. */
+  confirmed: boolean;
+  progress?: (phase: "check" | "write", done: number, total: number) => void;
+  /** Runs inside the version's transaction (the audit row). */
+  written?: (tx: Transaction, version: CatalogVersion, impact: CatalogImpact) => Promise<void>;
+}
+
+export type CommitOutcome =
+  | { version: CatalogVersion; impact: CatalogImpact }
+  | { unchanged: CatalogVersion }
+  | { checked: CheckedImport }
+  /** Not written: it affects feature sets and was not confirmed. */
+  | { unconfirmed: CheckedImport & { impact: CatalogImpact } };
+
+/** No mapping problem, no error, at least one feature. */
+export const importable = (checked: CheckedImport) =>
+  checked.errors.length === 0 && Object.keys(checked.mappingProblems).length === 0 && checked.features.length > 0;
 
 export class CatalogImports {
   constructor(
@@ -39,13 +63,33 @@ export class CatalogImports {
   /** Keeps the upload as a draft after checking it can be read at all (throws CatalogFileError otherwise). */
   async createDraft(user: string, fileName: string, bytes: Uint8Array): Promise<ImportDraft> {
     const file = await readCatalogFile(bytes, fileName);
-    const mapping = file.format === "json" ? null : JSON.stringify(guessMapping(file.headers));
+    const mapping = file.format === "json" ? null : JSON.stringify((await this.rememberedMapping(file.headers)) ?? guessMapping(file.headers));
     await this.db.delete(importDrafts).where(lt(importDrafts.createdAt, new Date(Date.now() - DRAFT_LIFETIME_MS)));
-    const [draft] = await this.db
-      .insert(importDrafts)
-      .values({ id: randomBytes(12).toString("base64url"), user, fileName: fileName.slice(0, 200), format: file.format, content: Buffer.from(bytes), mapping })
-      .returning();
-    return draft!;
+    return this.db.transaction(async (tx) => {
+      const [draft] = await tx
+        .insert(importDrafts)
+        .values({ id: randomBytes(12).toString("base64url"), user, fileName: fileName.slice(0, 200), format: file.format, content: Buffer.from(bytes), mapping })
+        .returning();
+      const mine = await tx
+        .select({ id: importDrafts.id })
+        .from(importDrafts)
+        .where(eq(importDrafts.user, user))
+        .orderBy(desc(importDrafts.createdAt), desc(sql`rowid`));
+      const older = mine.slice(MAX_DRAFTS_PER_USER);
+      if (older.length > 0) await tx.delete(importDrafts).where(inArray(importDrafts.id, older.map((d) => d.id)));
+      return draft!;
+    });
+  }
+
+  /** The mapping of the newest import whose file had exactly these headers, in this order. */
+  private async rememberedMapping(headers: string[]): Promise<ColumnMapping | undefined> {
+    const key = JSON.stringify(headers);
+    for (const version of await this.catalog.versions()) {
+      if (!version.columnMapping) continue;
+      const saved = JSON.parse(version.columnMapping) as { headers: string[]; mapping: ColumnMapping };
+      if (JSON.stringify(saved.headers) === key) return saved.mapping;
+    }
+    return undefined;
   }
 
   /** Only the person who uploaded a draft can see or use it. */
@@ -103,24 +147,32 @@ export class CatalogImports {
    * Writes the draft as a new catalog version, or returns the problems and writes nothing. A file
    * with exactly the current version's features makes no new version: it says which one it matches.
    */
-  async commit(
-    draft: ImportDraft,
-    locale: Locale,
-    progress?: (phase: "check" | "write", done: number, total: number) => void,
-  ): Promise<{ version: CatalogVersion } | { unchanged: CatalogVersion } | { checked: CheckedImport }> {
-    const checked = await this.check(draft, locale, (done, total) => progress?.("check", done, total));
-    if (checked.errors.length > 0 || Object.keys(checked.mappingProblems).length > 0 || checked.features.length === 0) return { checked };
+  /** The check, and for a file that can be imported, its impact on the team's feature sets. */
+  async checkWithImpact(draft: ImportDraft, locale: Locale, progress?: ProgressReport): Promise<CheckedImport> {
+    const checked = await this.check(draft, locale, progress);
+    if (!importable(checked)) return checked;
+    return { ...checked, impact: await catalogImpact(this.db, await this.catalog.loadCurrent(), checked.features) };
+  }
+
+  async commit(draft: ImportDraft, locale: Locale, options: CommitOptions): Promise<CommitOutcome> {
+    const { progress } = options;
+    const checked = await this.checkWithImpact(draft, locale, (done, total) => progress?.("check", done, total));
+    if (!importable(checked) || !checked.impact) return { checked };
     const current = await this.catalog.current();
     if (current?.contentHash === catalogHash(checked.features)) {
       await this.discard(draft);
       return { unchanged: current };
     }
+    const impact = checked.impact;
+    if (hasImpact(impact) && !options.confirmed) return { unconfirmed: { ...checked, impact } };
     const name = (checked.file.format === "json" && checked.file.name) || draft.fileName.replace(/\.(csv|xlsx|json)$/i, "");
+    const columnMapping = checked.file.format === "json" ? undefined : JSON.stringify({ headers: checked.file.headers, mapping: checked.mapping });
     const version = await this.catalog.addVersion(
-      { name, source: draft.fileName, format: draft.format, importedBy: draft.user, features: checked.features },
+      { name, source: draft.fileName, format: draft.format, importedBy: draft.user, features: checked.features, columnMapping },
       (done, total) => progress?.("write", done, total),
+      options.written && ((tx, row) => options.written!(tx, row, impact)),
     );
     await this.discard(draft);
-    return { version };
+    return { version, impact };
   }
 }

@@ -6,42 +6,26 @@ import type { CheckedImport } from "./catalog-import";
 import { IMPORT_MAX_BYTES } from "./catalog-file";
 import { type AppPage, AppLayout } from "../views/app-layout";
 import { FIELDS, REQUIRED_FIELDS } from "./tabular";
+import { ImpactConfirm, ImpactReport } from "./impact-view";
 
 const PREVIEW_ROWS = 10;
 /** A report of a 100,000-row file with an error on every row would be unreadable and huge. */
 const REPORT_ROWS = 500;
 
-export function ImportPage(props: { page: AppPage; versions: CatalogVersion[]; error?: string }) {
+/** `canEdit`: whether this person may change the catalog; everyone else is told why not. */
+export function ImportPage(props: { page: AppPage; versions: CatalogVersion[]; canEdit: boolean; error?: string }) {
   const { t } = props.page;
   return (
     <AppLayout page={props.page} title={t("import.title")} section="import">
       <h1>{t("import.title")}</h1>
       <p>{t("import.intro")}</p>
-      <form
-        id="upload-form"
-        class="card"
-        method="post"
-        action="/app/import"
-        enctype="multipart/form-data"
-        hx-post="/app/import"
-        hx-encoding="multipart/form-data"
-        hx-target="#upload-error"
-        hx-indicator="#upload-progress"
-        hx-disabled-elt="find button"
-      >
-        <div class="field">
-          <label for="field-file">{t("import.file")}</label>
-          <input id="field-file" name="file" type="file" accept=".csv,.xlsx,.json,text/csv,application/json" required aria-describedby="field-file-hint" />
-          <small class="muted" id="field-file-hint">
-            {t("import.fileHint", { mb: IMPORT_MAX_BYTES / 1024 / 1024 })}
-          </small>
-        </div>
-        <button type="submit">{t("import.upload")}</button>{" "}
-        <progress id="upload-progress" class="htmx-indicator" data-upload-progress max="100" aria-label={t("import.uploading")}></progress>
-        <div id="upload-error" aria-live="polite">
-          {props.error && <ImportError message={props.error} />}
-        </div>
-      </form>
+      {props.canEdit ? (
+        <UploadForm page={props.page} error={props.error} />
+      ) : (
+        <p class="notice warn card" id="read-only">
+          {t("governance.forbidden")}
+        </p>
+      )}
       <section class="card">
         <h2>{t("import.formatTitle")}</h2>
         <p>{t("import.formatText")}</p>
@@ -54,6 +38,37 @@ export function ImportPage(props: { page: AppPage; versions: CatalogVersion[]; e
         </p>
       )}
     </AppLayout>
+  );
+}
+
+function UploadForm(props: { page: AppPage; error?: string }) {
+  const { t } = props.page;
+  return (
+    <form
+      id="upload-form"
+      class="card"
+      method="post"
+      action="/app/import"
+      enctype="multipart/form-data"
+      hx-post="/app/import"
+      hx-encoding="multipart/form-data"
+      hx-target="#upload-error"
+      hx-indicator="#upload-progress"
+      hx-disabled-elt="find button"
+    >
+      <div class="field">
+        <label for="field-file">{t("import.file")}</label>
+        <input id="field-file" name="file" type="file" accept=".csv,.xlsx,.json,text/csv,application/json" required aria-describedby="field-file-hint" />
+        <small class="muted" id="field-file-hint">
+          {t("import.fileHint", { mb: IMPORT_MAX_BYTES / 1024 / 1024 })}
+        </small>
+      </div>
+      <button type="submit">{t("import.upload")}</button>{" "}
+      <progress id="upload-progress" class="htmx-indicator" data-upload-progress max="100" aria-label={t("import.uploading")}></progress>
+      <div id="upload-error" aria-live="polite">
+        {props.error && <ImportError message={props.error} />}
+      </div>
+    </form>
   );
 }
 
@@ -142,9 +157,11 @@ export function DraftCheck(props: { page: AppPage; checked: CheckedImport; messa
       )}
       {mappingOk && <Preview page={props.page} checked={checked} />}
       {mappingOk && errors.length > 0 && <Report page={props.page} errors={errors} />}
+      {ready && checked.impact && <ImpactReport t={t} impact={checked.impact} />}
       <div class="card actions">
         {ready ? (
           <form method="post" action={`${base}/commit`} hx-post={`${base}/commit`} hx-target="#draft-check" hx-swap="outerHTML" hx-disabled-elt="find button" class="inline">
+            <ImpactConfirm t={t} impact={checked.impact} />{" "}
             <button type="submit" id="import-button">
               {t("import.commit", { count: checked.features.length })}
             </button>{" "}

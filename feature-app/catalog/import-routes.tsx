@@ -6,6 +6,8 @@ import { isHtmx } from "../../src/http/htmx";
 import { type AppEnv, appPage } from "../context";
 import { CatalogFileError, IMPORT_MAX_BYTES } from "./catalog-file";
 import type { CatalogImports } from "./catalog-import";
+import { auditCatalog, canEdit, requireCatalogEditor } from "./catalog-editors";
+import { impactSummary } from "./catalog-impact";
 import { DraftCheck, DraftPage, ImportDone, ImportError, ImportPage } from "./import-page";
 import { type ColumnMapping, FIELDS } from "./tabular";
 import { NoticePage, errorAnswer } from "../views/app-layout";
@@ -34,16 +36,24 @@ export async function uploadedFile(c: Context<AppEnv>): Promise<{ name: string; 
   return { name: file.name || "upload", bytes: new Uint8Array(await file.arrayBuffer()) };
 }
 
+/** The audit trail's words for an import: the file, its size and what it did to others' sets. */
+export function importDetail(fileName: string, features: number, impact: Parameters<typeof impactSummary>[0]): string {
+  return `file=${fileName} features=${features}${impact.sets.length > 0 ? ` confirmed: ${impactSummary(impact)}` : ""}`;
+}
+
 export function importRoutes(imports: CatalogImports) {
   const app = new Hono<AppEnv>();
   const user = (c: Context<AppEnv>) => c.var.services.assignment().user;
 
-  app.get("/", async (c) => c.html(<ImportPage page={appPage(c)} versions={await c.var.services.catalog.versions()} />));
+  app.get("/", async (c) => c.html(<ImportPage page={appPage(c)} versions={await c.var.services.catalog.versions()} canEdit={await canEdit(c)} />));
+
+  // Everything past the page itself changes the catalog or leads to it: editors only.
+  app.use("*", async (c, next) => (c.req.method === "GET" && c.req.path.replace(/\/$/, "") === "/app/import" ? next() : requireCatalogEditor()(c, next)));
 
   app.post("/", uploadLimit(), async (c) => {
     const upload = await uploadedFile(c);
     const fail = async (message: string, status: 400 | 413 | 422) =>
-      isHtmx(c) ? c.html(<ImportError message={message} />, status) : c.html(<ImportPage page={appPage(c)} versions={await c.var.services.catalog.versions()} error={message} />, status);
+      isHtmx(c) ? c.html(<ImportError message={message} />, status) : c.html(<ImportPage page={appPage(c)} versions={await c.var.services.catalog.versions()} canEdit error={message} />, status);
     if ("error" in upload) return fail(upload.error, upload.status);
     try {
       const draft = await imports.createDraft(user(c), upload.name, upload.bytes);
@@ -69,7 +79,7 @@ export function importRoutes(imports: CatalogImports) {
   app.get("/:draft", async (c) => {
     const draft = await withDraft(c);
     if (draft instanceof Response) return draft;
-    return c.html(<DraftPage page={appPage(c)} checked={await imports.check(draft, c.var.locale)} />);
+    return c.html(<DraftPage page={appPage(c)} checked={await imports.checkWithImpact(draft, c.var.locale)} />);
   });
 
   app.post("/:draft/mapping", async (c) => {
@@ -77,7 +87,7 @@ export function importRoutes(imports: CatalogImports) {
     if (draft instanceof Response) return draft;
     const body = await c.req.parseBody();
     const mapping = Object.fromEntries(FIELDS.map((field) => [field, typeof body[field] === "string" ? body[field] : ""])) as ColumnMapping;
-    const checked = await imports.check(await imports.setMapping(draft, mapping), c.var.locale);
+    const checked = await imports.checkWithImpact(await imports.setMapping(draft, mapping), c.var.locale);
     if (!isHtmx(c)) return c.redirect(`/app/import/${draft.id}`, 303);
     return c.html(<DraftCheck page={appPage(c)} checked={checked} />);
   });
@@ -87,12 +97,18 @@ export function importRoutes(imports: CatalogImports) {
     if (draft instanceof Response) return draft;
     const { live, catalog } = c.var.services;
     const previous = await catalog.current();
-    const outcome = await imports.commit(draft, c.var.locale, (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }));
-    if ("checked" in outcome) {
+    const body = await c.req.parseBody();
+    const outcome = await imports.commit(draft, c.var.locale, {
+      confirmed: body.confirm === "yes",
+      progress: (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }),
+      written: (tx, version, impact) => auditCatalog(tx, c, "catalog.import", `v${version.id}`, importDetail(draft.fileName, version.featureCount, impact)),
+    });
+    if ("checked" in outcome || "unconfirmed" in outcome) {
       const page = appPage(c);
-      const message = c.var.appT("import.notImported");
-      if (isHtmx(c)) return c.html(<DraftCheck page={page} checked={outcome.checked} message={message} />, 422);
-      return c.html(<DraftPage page={page} checked={outcome.checked} />, 422);
+      const [checked, message, status] =
+        "checked" in outcome ? [outcome.checked, c.var.appT("import.notImported"), 422 as const] : [outcome.unconfirmed, c.var.appT("impact.confirmFirst"), 409 as const];
+      if (isHtmx(c)) return c.html(<DraftCheck page={page} checked={checked} message={message} />, status);
+      return c.html(<DraftPage page={page} checked={checked} />, status);
     }
     if (!isHtmx(c)) return c.redirect("/app/versions", 303);
     if ("unchanged" in outcome) return c.html(<ImportDone page={appPage(c)} version={outcome.unchanged} unchanged />);

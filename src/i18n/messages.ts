@@ -371,6 +371,12 @@ const en = {
   "setting.metricsToken.expected": "At least 16 characters; /metrics is off while none is set.",
   "setting.logLevel": "Log level",
   "setting.logLevel.expected": "One of debug, info, warn, error.",
+  // catalog governance (issue 17)
+  "admin.user.catalogEditor": "Catalog editor: may import the team's catalog and make an older version current (admins always may)",
+  "auditAction.catalog.import": "catalog imported",
+  "auditAction.catalog.make-current": "catalog version made current",
+  "setting.importUnpackMaxMb": "Largest unpacked XLSX import (MB)",
+  "setting.importUnpackMaxMb.expected": "An integer from 1 to 1024; an XLSX that would unpack to more is refused before it is read.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -746,6 +752,12 @@ const ko: Record<MessageKey, string> = {
   "setting.metricsToken.expected": "16자 이상. 설정되지 않은 동안 /metrics는 꺼져 있습니다.",
   "setting.logLevel": "로그 수준",
   "setting.logLevel.expected": "debug, info, warn, error 중 하나.",
+  // catalog governance (issue 17)
+  "admin.user.catalogEditor": "카탈로그 편집자: 팀 카탈로그를 가져오고 이전 버전을 현재 버전으로 되돌릴 수 있음(관리자는 항상 가능)",
+  "auditAction.catalog.import": "카탈로그 가져옴",
+  "auditAction.catalog.make-current": "카탈로그 버전을 현재 버전으로 지정",
+  "setting.importUnpackMaxMb": "XLSX 가져오기 최대 압축 해제 크기(MB)",
+  "setting.importUnpackMaxMb.expected": "1~1024 사이의 정수. 압축을 풀면 이보다 커지는 XLSX는 읽기 전에 거부합니다.",
 };
 
 export const LOCALES = ["en", "ko"] as const;

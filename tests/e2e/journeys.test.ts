@@ -113,6 +113,12 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
       await admin.page.click("details.add-user button[type=submit]");
       await admin.page.waitForSelector("#users >> text=kim");
     });
+    await step(admin, "make kim a catalog editor", async () => {
+      await admin.page.locator("#users tr", { hasText: "kim" }).locator("a", { hasText: "Edit" }).click();
+      await admin.page.check("input[name=catalogEditor]");
+      await admin.page.click("#user-editor form >> text=Save changes");
+      await admin.page.waitForSelector("text=Saved the changes to kim.");
+    });
     const lee = await person("lee", "127.0.0.4");
     await step(lee, "denied and request", async () => {
       await lee.page.goto(`${lee.url}/`);

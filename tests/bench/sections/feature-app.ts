@@ -38,6 +38,9 @@ async function startInstance(command: string[], data: string) {
   const port = await freePort();
   const token = randomBytes(32).toString("base64url");
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("FGM_"))) as Record<string, string>;
+  // Only catalog editors import; the flag is read from the users table of the shared database.
+  const added = Bun.spawnSync([...command, "user", "add", "bench", "--role", "user", "--catalog-editor", "--ip", "127.0.0.9", "--data", data], { env });
+  if (added.exitCode !== 0) throw new Error(`adding the bench user failed: ${added.stderr.toString()}`);
   const child = Bun.spawn([...command, "feature-app", "--port", String(port), "--user", "bench"], {
     stdin: "ignore",
     stdout: "ignore",
