@@ -80,7 +80,7 @@ export function ImportError(props: { message: string }) {
   );
 }
 
-export function DraftPage(props: { page: AppPage; checked: CheckedImport }) {
+export function DraftPage(props: { page: AppPage; checked: CheckedImport; message?: string }) {
   const { t } = props.page;
   const { draft } = props.checked;
   return (
@@ -90,7 +90,7 @@ export function DraftPage(props: { page: AppPage; checked: CheckedImport }) {
       </p>
       <h1>{t("import.draftTitle", { file: draft.fileName })}</h1>
       <p class="muted">{t("import.draftSummary", { format: draft.format.toUpperCase(), rows: props.checked.rowCount })}</p>
-      <DraftCheck page={props.page} checked={props.checked} />
+      <DraftCheck page={props.page} checked={props.checked} message={props.message} />
     </AppLayout>
   );
 }

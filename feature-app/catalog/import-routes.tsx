@@ -108,7 +108,7 @@ export function importRoutes(imports: CatalogImports) {
       const [checked, message, status] =
         "checked" in outcome ? [outcome.checked, c.var.appT("import.notImported"), 422 as const] : [outcome.unconfirmed, c.var.appT("impact.confirmFirst"), 409 as const];
       if (isHtmx(c)) return c.html(<DraftCheck page={page} checked={checked} message={message} />, status);
-      return c.html(<DraftPage page={page} checked={checked} />, status);
+      return c.html(<DraftPage page={page} checked={checked} message={message} />, status);
     }
     if (!isHtmx(c)) return c.redirect("/app/versions", 303);
     if ("unchanged" in outcome) return c.html(<ImportDone page={appPage(c)} version={outcome.unchanged} unchanged />);

@@ -34,6 +34,13 @@ async function importCsv(app: RunningApp, csv: string, confirm = false) {
   return { status: response.status, json: await response.json() };
 }
 
+/** Uploads through the import page; returns the draft's path. */
+async function uploadDraft(app: RunningApp, name: string, csv: string): Promise<string> {
+  const response = await fetch(`${app.url}/app/import`, { method: "POST", headers: app.auth, body: importForm(name, csv), redirect: "manual" });
+  if (response.status !== 303) throw new Error(`upload: ${response.status} ${await response.text()}`);
+  return response.headers.get("location")!;
+}
+
 const versionCount = async (dir: string) => Number((await query(dir, "SELECT count(*) AS n FROM catalog_versions"))[0]!.n);
 const catalogAudit = (dir: string) => query(dir, "SELECT actor, action, address, target, detail FROM audit_log WHERE action LIKE 'catalog.%' ORDER BY id");
 
@@ -156,9 +163,29 @@ describe("catalog governance", () => {
     expect(same.json).toMatchObject({ unchanged: true, version: { id: 3 } });
     expect((await api(bob, "POST", "/app/api/catalog/versions/99/make-current")).status).toBe(404);
 
+    // v3 has v1's content: the v2 file affects dave's set again, and its page import needs the confirmation.
+    const draft = await uploadDraft(bob, "page.csv", trimmedCsv);
+    const page = (await getPage(bob, draft)).body;
+    expect(page).toContain('id="impact-confirm"');
+    expect(page).toContain("Drops 2 features used by 1 set (owners: dave); changes parameters of 1.");
+    expect(page).toContain("<td>Seoul macro</td><td>dave</td>");
+    const notTicked = await postForm(bob, `${draft}/commit`, {});
+    expect(notTicked.status).toBe(409);
+    expect(notTicked.body).toContain("tick the confirmation to go ahead anyway");
+    expect(await versionCount(dir.path)).toBe(3);
+    const ticked = await postForm(bob, `${draft}/commit`, { confirm: "yes" });
+    expect(ticked).toMatchObject({ status: 303, location: "/app/versions" });
+    expect(await versionCount(dir.path)).toBe(4);
+
+    // Uploads cannot pile up: a person keeps at most 3 drafts, the oldest go first.
+    const drafts: string[] = [];
+    for (let i = 0; i < 5; i++) drafts.push(await uploadDraft(bob, `draft-${i}.csv`, trimmedCsv));
+    expect((await query(dir.path, "SELECT count(*) AS n FROM import_drafts WHERE user = 'bob'"))[0]!.n).toBe(3);
+    expect(await Promise.all(drafts.map(async (path) => (await getPage(bob, path)).status))).toEqual([404, 404, 200, 200, 200]);
+
     // Taking the flag away applies at once too.
     await cli("user", "set", "bob", "--no-catalog-editor", "--data", dir.path);
     expect((await api(bob, "POST", "/app/api/catalog/versions/2/make-current?confirm=true")).status).toBe(403);
-    expect(await versionCount(dir.path)).toBe(3);
+    expect(await versionCount(dir.path)).toBe(4);
   });
 });
