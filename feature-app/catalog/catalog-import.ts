@@ -31,6 +31,8 @@ export interface CheckedImport {
   features: Feature[];
   /** How many features the file describes (valid or not). */
   rowCount: number;
+  /** Status words read as one of ours (`상용` → active), with how many rows had each. */
+  statusWords: { word: string; status: string; count: number }[];
   /** For a file that can be imported: what it would do to the team's feature sets. */
   impact?: CatalogImpact;
 }
@@ -115,12 +117,12 @@ export class CatalogImports {
       const rows: SourceRow[] = file.features.map((data, index) => ({ row: index + 1, data, column: (path) => path }));
       const checked = checkCatalog(rows, locale);
       progress?.(rows.length, rows.length);
-      return { draft, file, mappingProblems: {}, ...checked, rowCount: rows.length };
+      return { draft, file, mappingProblems: {}, ...checked, rowCount: rows.length, statusWords: [] };
     }
     const mapping = draft.mapping ? (JSON.parse(draft.mapping) as ColumnMapping) : guessMapping(file.headers);
     const problems = mappingProblems(mapping, file.headers);
     if (Object.keys(problems).length > 0) {
-      return { draft, file, mapping, mappingProblems: problems, errors: [], features: [], rowCount: file.rows.length };
+      return { draft, file, mapping, mappingProblems: problems, errors: [], features: [], rowCount: file.rows.length, statusWords: [] };
     }
     const column = (path: string) => {
       const [top = "", ...rest] = path.split(/(?=[.[])/);
@@ -128,8 +130,14 @@ export class CatalogImports {
       return rest.length > 0 ? `${header} ${rest.join("").replace(/^\./, "")}` : header;
     };
     const jsonErrors: CatalogError[] = [];
+    const statusWords = new Map<string, { word: string; status: string; count: number }>();
     const rows: SourceRow[] = file.rows.map(({ row, cells }) => {
-      const { data, parametersError } = rowToFeatureInput(cells, mapping);
+      const { data, parametersError, statusWord } = rowToFeatureInput(cells, mapping);
+      if (statusWord !== undefined) {
+        const seen = statusWords.get(statusWord) ?? { word: statusWord, status: String(data.status), count: 0 };
+        seen.count++;
+        statusWords.set(statusWord, seen);
+      }
       if (parametersError) {
         const value = cells[mapping.parameters] ?? "";
         const reason = appTranslator(locale)("rule.parametersJson", { error: parametersError });
@@ -140,7 +148,16 @@ export class CatalogImports {
     const checked = checkCatalog(rows, locale);
     progress?.(rows.length, rows.length);
     const errors = [...jsonErrors, ...checked.errors].sort((a, b) => a.row - b.row);
-    return { draft, file, mapping, mappingProblems: {}, errors, features: errors.length > 0 ? [] : checked.features, rowCount: rows.length };
+    return {
+      draft,
+      file,
+      mapping,
+      mappingProblems: {},
+      errors,
+      features: errors.length > 0 ? [] : checked.features,
+      rowCount: rows.length,
+      statusWords: [...statusWords.values()],
+    };
   }
 
   /**

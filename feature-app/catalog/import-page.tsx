@@ -26,18 +26,56 @@ export function ImportPage(props: { page: AppPage; versions: CatalogVersion[]; c
           {t("governance.forbidden")}
         </p>
       )}
-      <section class="card">
-        <h2>{t("import.formatTitle")}</h2>
-        <p>{t("import.formatText")}</p>
-        <p class="mono">{FIELDS.join(", ")}</p>
-        <p class="muted">{t("import.formatExample")}</p>
-      </section>
+      <FormatHelp page={props.page} />
       {props.versions.length > 0 && (
         <p>
           <a href="/app/versions">{t("import.versionsLink", { count: props.versions.length })}</a>
         </p>
       )}
     </AppLayout>
+  );
+}
+
+/** The columns, the parameter keys and who may import: enough to prepare a file without the README. */
+function FormatHelp(props: { page: AppPage }) {
+  const { t } = props.page;
+  return (
+    <section class="card" id="format-help">
+      <h2>{t("import.formatTitle")}</h2>
+      <p>{t("import.formatText")}</p>
+      <div class="table-scroll">
+        <table id="import-columns">
+          <thead>
+            <tr>
+              <th scope="col">{t("import.columnHeader")}</th>
+              <th scope="col">{t("import.columnKey")}</th>
+              <th scope="col">{t("import.columnMeaning")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {FIELDS.map((field) => (
+              <tr>
+                <td>
+                  {t(`importField.${field}`)}
+                  {REQUIRED_FIELDS.includes(field) ? " *" : ""}
+                </td>
+                <td class="mono">{field}</td>
+                <td>{t(`importHelp.${field}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p class="muted">{t("import.columnsHint")}</p>
+      <h3>{t("import.paramsTitle")}</h3>
+      <p>{t("import.paramsText")}</p>
+      <p class="muted">{t("import.formatExample")}</p>
+      <p>
+        {t("import.templates")} <a href="/app/import/template.xlsx" id="template-xlsx">{t("import.templateXlsx")}</a> ·{" "}
+        <a href="/app/import/template.csv" id="template-csv">{t("import.templateCsv")}</a>
+      </p>
+      <p class="muted">{t("import.rolesText")}</p>
+    </section>
   );
 }
 
@@ -89,7 +127,15 @@ export function DraftPage(props: { page: AppPage; checked: CheckedImport; messag
         <a href="/app/import">← {t("import.title")}</a>
       </p>
       <h1>{t("import.draftTitle", { file: draft.fileName })}</h1>
-      <p class="muted">{t("import.draftSummary", { format: draft.format.toUpperCase(), rows: props.checked.rowCount })}</p>
+      <p class="muted">
+        {t("import.draftSummary", { format: draft.format.toUpperCase(), rows: props.checked.rowCount })}
+        {props.checked.file.format === "csv" && props.checked.file.encoding && (
+          <>
+            {" "}
+            <span id="file-encoding">{t("import.encoding", { encoding: props.checked.file.encoding })}</span>
+          </>
+        )}
+      </p>
       <DraftCheck page={props.page} checked={props.checked} message={props.message} />
     </AppLayout>
   );
@@ -127,7 +173,7 @@ export function DraftCheck(props: { page: AppPage; checked: CheckedImport; messa
               return (
                 <div class="field">
                   <label for={id}>
-                    {field}
+                    {t(`importField.${field}`)} <span class="mono muted">{field}</span>
                     {REQUIRED_FIELDS.includes(field) ? " *" : ""}
                   </label>
                   <select id={id} name={field} aria-invalid={problem ? "true" : undefined} aria-describedby={problem ? `${id}-error` : undefined}>
@@ -154,6 +200,11 @@ export function DraftCheck(props: { page: AppPage; checked: CheckedImport; messa
             {t("common.loading")}
           </span>
         </form>
+      )}
+      {mappingOk && checked.statusWords.length > 0 && (
+        <p class="notice info card" id="status-words">
+          {t("import.statusWords", { words: checked.statusWords.map((w) => `${w.word} → ${w.status} (${w.count})`).join(", ") })}
+        </p>
       )}
       {mappingOk && <Preview page={props.page} checked={checked} />}
       {mappingOk && errors.length > 0 && <Report page={props.page} errors={errors} />}

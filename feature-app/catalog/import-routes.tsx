@@ -4,7 +4,8 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { isHtmx } from "../../src/http/htmx";
 import { type AppEnv, appPage } from "../context";
-import { CatalogFileError, IMPORT_MAX_BYTES } from "./catalog-file";
+import { CatalogFileError, IMPORT_MAX_BYTES, tableToCsv, tableToXlsx } from "./catalog-file";
+import { templateTable } from "./catalog-template";
 import type { CatalogImports } from "./catalog-import";
 import { auditCatalog, canEdit, requireCatalogEditor } from "./catalog-editors";
 import { impactSummary } from "./catalog-impact";
@@ -47,8 +48,22 @@ export function importRoutes(imports: CatalogImports) {
 
   app.get("/", async (c) => c.html(<ImportPage page={appPage(c)} versions={await c.var.services.catalog.versions()} canEdit={await canEdit(c)} />));
 
-  // Everything past the page itself changes the catalog or leads to it: editors only.
-  app.use("*", async (c, next) => (c.req.method === "GET" && c.req.path.replace(/\/$/, "") === "/app/import" ? next() : requireCatalogEditor()(c, next)));
+  // The templates are for anyone who prepares a file.
+  for (const format of ["csv", "xlsx"] as const) {
+    app.get(`/template.${format}`, async (c) => {
+      const { headers, rows } = templateTable(c.var.locale);
+      // The BOM makes Korean Excel read the CSV as UTF-8.
+      const body = format === "csv" ? `\uFEFF${tableToCsv(headers, rows)}` : await tableToXlsx(headers, rows);
+      return c.body(body, 200, {
+        "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": `attachment; filename="catalog-template-${c.var.locale}.${format}"`,
+      });
+    });
+  }
+
+  // Everything else past the page itself changes the catalog or leads to it: editors only.
+  const open = (c: Context<AppEnv>) => c.req.method === "GET" && (c.req.path.replace(/\/$/, "") === "/app/import" || c.req.path.startsWith("/app/import/template."));
+  app.use("*", async (c, next) => (open(c) ? next() : requireCatalogEditor()(c, next)));
 
   app.post("/", uploadLimit(), async (c) => {
     const upload = await uploadedFile(c);

@@ -113,7 +113,7 @@ describe("catalog import and export through the gateway", () => {
       ["broken.xlsx", new Uint8Array([0x50, 0x4b, 3, 4, 0, 0, 0]), 422, "not a readable XLSX workbook"],
       ["broken.json", '{"features": [', 422, "not valid JSON"],
       ["object.json", '{"items": []}', 422, 'an object with a "features" array'],
-      ["latin1.csv", new Uint8Array([0x69, 0x64, 0x0a, 0xe9, 0xff]), 422, "not UTF-8"],
+      ["latin1.csv", new Uint8Array([0x69, 0x64, 0x0a, 0xe9, 0xff]), 422, "not text in UTF-8, UTF-16 (with a BOM) or CP949/EUC-KR"],
       ["empty.csv", "", 400, "empty.csv: the file is empty"],
       ["words.json", "not json", 422, "named .json but does not hold JSON"],
       ["damaged.xlsx", "not a workbook", 422, "named .xlsx but is not an XLSX workbook"],

@@ -1,0 +1,156 @@
+// Korean files as a Korean RAN team keeps them: a CSV saved by Korean Excel (CP949; the fixture was
+// written by Python's cp949 codec and holds 똠, a syllable only CP949's extension has), UTF-16 with
+// a BOM, an XLSX (written by exceljs) with Korean headers, vendor ids with spaces, Korean status
+// words and `values` in parameter cells. Each imports without mapping anything by hand.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import ExcelJS from "exceljs";
+import { runCli } from "../helpers/cli";
+import { tempDir } from "../helpers/temp-dir";
+import { type RunningApp, startFeatureApp } from "./instance";
+import { api, getPage, postForm } from "./sets-client";
+
+const CP949_CSV = join(import.meta.dir, "fixtures", "korean-cp949.csv");
+const KOREAN_HEADERS = ["기능 ID", "기능명", "분류", "릴리스", "패키지", "상태", "설명", "선행 기능", "충돌 기능", "파라미터"];
+
+async function xlsx(rows: string[][]): Promise<Uint8Array<ArrayBuffer>> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet("기능 목록");
+  for (const row of rows) sheet.addRow(row);
+  return new Uint8Array((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
+}
+
+describe("Korean catalog files", () => {
+  using dir = tempDir("5gfm-korean-");
+  let app: RunningApp;
+  const headers = (language: string) => ({ ...app.auth, "accept-language": language });
+
+  async function upload(name: string, bytes: Uint8Array<ArrayBuffer>, language = "ko"): Promise<string> {
+    const form = new FormData();
+    form.append("file", new File([bytes], name));
+    const response = await fetch(`${app.url}/app/import`, { method: "POST", headers: headers(language), body: form, redirect: "manual" });
+    if (response.status !== 303) throw new Error(`upload ${name}: ${response.status} ${await response.text()}`);
+    return response.headers.get("location")!;
+  }
+  const page = async (path: string, language = "ko") => (await fetch(`${app.url}${path}`, { headers: headers(language) })).text();
+  async function importApi(name: string, bytes: Uint8Array<ArrayBuffer>) {
+    const form = new FormData();
+    form.append("file", new File([bytes], name));
+    const response = await fetch(`${app.url}/app/api/catalog/import?confirm=true`, { method: "POST", headers: app.auth, body: form });
+    return { status: response.status, json: await response.json() };
+  }
+
+  beforeAll(async () => {
+    const added = await runCli(["user", "add", "ana", "--role", "admin", "--ip", "127.0.0.5", "--data", dir.path]);
+    if (added.code !== 0) throw new Error(added.stderr);
+    app = await startFeatureApp({ user: "ana", env: { FGM_DATA: dir.path } });
+  });
+  afterAll(async () => {
+    await app?.[Symbol.asyncDispose]();
+  });
+
+  test("a CP949 CSV from Korean Excel maps itself, says which encoding it was read in and which status words it read, and imports", async () => {
+    const bytes = new Uint8Array(await Bun.file(CP949_CSV).arrayBuffer());
+    const draft = await upload("기능목록.csv", bytes);
+    const html = await page(draft);
+    expect(html).toContain('<span id="file-encoding">CP949 텍스트로 읽었습니다.</span>');
+    // Every field mapped from the Korean headers; the labels are in the reader's language.
+    for (const [field, header] of [["id", "기능 ID"], ["name", "기능명"], ["release", "릴리즈"], ["requires", "선행 기능"], ["parameters", "파라미터"]]) {
+      expect(html).toMatch(new RegExp(`<select id="map-${field}" name="${field}"[^>]*>.*?<option value="${header}" selected=""`, "s"));
+    }
+    expect(html).toContain('<label for="map-name">기능명 <span class="mono muted">name</span> *</label>');
+    expect(html).toContain("상용 → active (1)");
+    expect(html).toContain("지원 중단 → deprecated (1)");
+    expect(html).toContain('id="import-button"');
+    const committed = await postForm(app, `${draft}/commit`, {});
+    expect(committed).toMatchObject({ status: 303, location: "/app/versions" });
+
+    const feature = await api(app, "GET", `/app/api/features/${encodeURIComponent("FAJ 121 4627")}`);
+    expect(feature.json.feature).toMatchObject({
+      id: "FAJ 121 4627",
+      status: "trial",
+      requires: ["FAJ 121 4600", "FAJ 121 4603"],
+      parameters: [{ name: "mode", type: "enum", allowed: ["fdd", "tdd"], default: "tdd" }],
+    });
+    expect((await api(app, "GET", `/app/api/features/${encodeURIComponent("FAJ 121 4600")}`)).json.feature.description).toBe("똠방각하 시험용 설명");
+    expect((await api(app, "GET", `/app/api/features/${encodeURIComponent("FAJ 121 4702")}`)).json.feature).toMatchObject({
+      status: "deprecated",
+      requires: ["FAJ 121 4600", "FAJ 121 4603"],
+    });
+  });
+
+  test("the same catalog as UTF-16 with a BOM (Excel's \"Unicode text\") is read as such: nothing new", async () => {
+    const text = new TextDecoder("euc-kr").decode(new Uint8Array(await Bun.file(CP949_CSV).arrayBuffer()));
+    const utf16 = new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+    const draft = await upload("unicode.csv", utf16, "en");
+    expect(await page(draft, "en")).toContain("Read as UTF-16LE text.");
+    const imported = await importApi("unicode.csv", utf16);
+    expect(imported).toMatchObject({ status: 200, json: { unchanged: true } });
+  });
+
+  test("an XLSX with Korean headers and status words, vendor ids and `values` imports after mapping nothing by hand; a wrong key is named", async () => {
+    const rows = [
+      KOREAN_HEADERS,
+      ["FAJ 121 4600", "기본", "캐리어 집성", "Rel-15", "", "사용 중", "", "", "", '[{"name":"enabled","type":"bool","default":true}]'],
+      ["FAJ 121 4603", "확장", "캐리어 집성", "Rel-16", "", "계획됨", "", "FAJ 121 4600", "", '[{"name":"mode","type":"enum","values":["a","b"],"default":"a"}]'],
+    ];
+    const imported = await importApi("팀 카탈로그.xlsx", await xlsx(rows));
+    expect(imported.status).toBe(201);
+    expect(imported.json.version).toMatchObject({ featureCount: 2, format: "xlsx" });
+
+    const wrongKey = [KOREAN_HEADERS, ["X 1", "하나", "분류", "Rel-15", "", "상용", "", "", "", '[{"name":"mode","type":"enum","options":["a"],"default":"a"}]']];
+    const refused = await importApi("wrong-key.xlsx", await xlsx(wrongKey));
+    expect(refused.status).toBe(422);
+    expect(refused.json.errors).toEqual([
+      { row: 2, column: "파라미터 [0]", value: '{"name":"mode","type":"enum","options":["a"],"default":"a"}', reason: 'unknown key "options"; did you mean "allowed"?', feature: "X 1" },
+    ]);
+  });
+
+  test("the planted faults in a Korean XLSX are each named, by row and by the file's own column names", async () => {
+    const rows = [
+      KOREAN_HEADERS,
+      ["K-1", "하나", "분류", "Rel-18", "", "상용", "", "K-2", "", ""],
+      ["K-2", "둘", "분류", "Rel-18", "", "상용", "", "K-1", "", ""],
+      ["K-3", "셋", "분류", "Rel-18", "", "상용", "", "K-9", "", ""],
+      ["K-3", "셋 again", "분류", "Rel-18", "", "상용", "", "", "", ""],
+      ["K-4", "넷", "분류", "Rel-18", "", "상용", "", "", "", "[{broken"],
+    ];
+    const draft = await upload("faults.xlsx", await xlsx(rows), "en");
+    const html = await page(draft, "en");
+    expect(html).toContain("dependency cycle: K-1 → K-2 → K-1");
+    expect(html).toContain("unknown feature K-9");
+    expect(html).toContain("duplicate id K-3 (also row 4)");
+    expect(html).toContain("is not a JSON array");
+    expect(html).toContain("<td class=\"mono\">선행 기능</td>");
+    expect(html).not.toContain('id="import-button"');
+  });
+
+  test("the templates (Korean headers and status words, one row per parameter type) round-trip; a file with the last import's headers maps itself", async () => {
+    for (const [language, format] of [["ko", "xlsx"], ["ko", "csv"], ["en", "csv"]] as const) {
+      const template = await fetch(`${app.url}/app/import/template.${format}`, { headers: headers(language) });
+      expect(template.status).toBe(200);
+      const bytes = new Uint8Array(await template.arrayBuffer());
+      if (format === "csv") expect(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes).split("\r\n")[0]).toBe(language === "ko" ? `\uFEFF${KOREAN_HEADERS.join(",")}` : "\uFEFFFeature ID,Name,Category,Release,Package,Status,Description,Requires,Conflicts,Parameters");
+      const imported = await importApi(`template.${format}`, bytes);
+      expect(`${language} ${format} ${imported.status}`).toMatch(new RegExp(`^${language} ${format} (201|200)$`));
+      expect(imported.json.version.featureCount).toBe(5);
+    }
+    const types = (await api(app, "GET", "/app/api/features?category=Example")).json.items.flatMap((f: { parameters: { type: string }[] }) => f.parameters.map((p) => p.type));
+    expect(types.sort()).toEqual(["bool", "enum", "float", "int", "string"]);
+
+    // Odd headers mapped by hand once; the next file with the same header row needs nothing.
+    const odd = (name: string) => new TextEncoder().encode(`코드,제목,묶음,판,단계\nZ-1,${name},묶음,Rel-18,active\n`);
+    const first = await upload("odd.csv", odd("하나"));
+    await postForm(app, `${first}/mapping`, { id: "코드", name: "제목", category: "묶음", release: "판", status: "단계" });
+    expect((await postForm(app, `${first}/commit`, {})).status).toBe(303);
+    const second = await upload("odd-again.csv", odd("둘"));
+    expect(await page(second)).toContain('id="import-button"');
+  });
+
+  test("a file in no supported encoding is refused and says which encodings are read", async () => {
+    const refused = await importApi("latin1.csv", new Uint8Array([0x69, 0x64, 0x0a, 0xe9, 0xff]));
+    expect(refused.status).toBe(422);
+    expect(refused.json.error).toContain("UTF-8, UTF-16 (with a BOM) or CP949/EUC-KR");
+    expect((await getPage(app, "/app/import")).body).toContain('id="import-columns"');
+  });
+});
