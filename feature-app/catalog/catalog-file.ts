@@ -5,27 +5,19 @@ import Papa from "papaparse";
 import { canonicalJson } from "../canonical-json";
 import type { Feature } from "./feature-schema";
 import { FIELDS, featureToRow } from "./tabular";
-import { type AppMessageKey, type AppTranslate, appInEnglish } from "../messages";
+import { CatalogFileError } from "./catalog-file-error";
+import { checkZipLimits } from "./zip-limits";
+
+export { CatalogFileError };
 import { type TextEncodingName, decodeText } from "./text-encoding";
 
 export type FileFormat = "csv" | "xlsx" | "json";
 
 export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 100_000;
+/** How far an XLSX may unpack when the gateway sets nothing (its setting importUnpackMaxMb). */
+export const DEFAULT_UNPACK_MAX_BYTES = 100 * 1024 * 1024;
 
-/** Why a file cannot be read at all: English in its message (the API), worded per reader on pages. */
-export class CatalogFileError extends Error {
-  constructor(
-    readonly key: AppMessageKey,
-    readonly params: Record<string, string | number> = {},
-  ) {
-    super(appInEnglish(key, params));
-  }
-
-  in(t: AppTranslate): string {
-    return t(this.key, this.params);
-  }
-}
 
 export type ReadCatalogFile =
   /** `encoding`: what a CSV was read as (the page says so). */
@@ -45,7 +37,7 @@ function namedFormat(fileName: string): FileFormat | undefined {
   return extension === "csv" || extension === "xlsx" || extension === "json" ? extension : undefined;
 }
 
-export async function readCatalogFile(bytes: Uint8Array, fileName = ""): Promise<ReadCatalogFile> {
+export async function readCatalogFile(bytes: Uint8Array, fileName = "", unpackMaxBytes = DEFAULT_UNPACK_MAX_BYTES): Promise<ReadCatalogFile> {
   if (bytes.byteLength === 0) throw new CatalogFileError("file.empty");
   const format = detectFormat(bytes);
   const named = namedFormat(fileName);
@@ -54,7 +46,7 @@ export async function readCatalogFile(bytes: Uint8Array, fileName = ""): Promise
   if (named === "xlsx" && format !== "xlsx") throw new CatalogFileError("file.notXlsx");
   if (format === "json") return readJson(bytes);
   const table: { headers: string[]; rows: { row: number; cells: Record<string, string> }[]; encoding?: TextEncodingName } =
-    format === "csv" ? readCsv(bytes) : await readXlsx(bytes);
+    format === "csv" ? readCsv(bytes) : await readXlsx(bytes, unpackMaxBytes);
   if (table.rows.length > IMPORT_MAX_ROWS) throw new CatalogFileError("file.tooManyRows", { count: table.rows.length, max: IMPORT_MAX_ROWS });
   if (table.rows.length === 0) throw new CatalogFileError("file.noRows");
   return { format, ...table };
@@ -116,7 +108,8 @@ function readCsv(bytes: Uint8Array) {
 /** exceljs is large; it is loaded on first use so an idle instance doesn't carry it. */
 const loadExcel = async () => (await import("exceljs")).default;
 
-async function readXlsx(bytes: Uint8Array) {
+async function readXlsx(bytes: Uint8Array, unpackMaxBytes: number) {
+  checkZipLimits(bytes, unpackMaxBytes);
   const ExcelJS = await loadExcel();
   const workbook = new ExcelJS.Workbook();
   try {

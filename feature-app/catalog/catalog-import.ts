@@ -10,7 +10,7 @@ import { importDrafts } from "../db/schema";
 import { type CatalogError, type SourceRow, checkCatalog } from "./catalog-rules";
 import { type CatalogImpact, catalogImpact, hasImpact } from "./catalog-impact";
 import { type CatalogStore, type CatalogVersion, type ProgressReport, type Transaction, catalogHash } from "./catalog-store";
-import { type ReadCatalogFile, readCatalogFile } from "./catalog-file";
+import { DEFAULT_UNPACK_MAX_BYTES, type ReadCatalogFile, readCatalogFile } from "./catalog-file";
 import type { Feature } from "./feature-schema";
 import { type ColumnMapping, type Field, type MappingProblem, guessMapping, mappingProblems, rowToFeatureInput } from "./tabular";
 
@@ -60,11 +60,13 @@ export class CatalogImports {
   constructor(
     private readonly db: FeatureDatabase,
     private readonly catalog: CatalogStore,
+    /** How far an XLSX may unpack (the gateway's importUnpackMaxMb). */
+    private readonly unpackMaxBytes = DEFAULT_UNPACK_MAX_BYTES,
   ) {}
 
   /** Keeps the upload as a draft after checking it can be read at all (throws CatalogFileError otherwise). */
   async createDraft(user: string, fileName: string, bytes: Uint8Array): Promise<ImportDraft> {
-    const file = await readCatalogFile(bytes, fileName);
+    const file = await readCatalogFile(bytes, fileName, this.unpackMaxBytes);
     const mapping = file.format === "json" ? null : JSON.stringify((await this.rememberedMapping(file.headers)) ?? guessMapping(file.headers));
     await this.db.delete(importDrafts).where(lt(importDrafts.createdAt, new Date(Date.now() - DRAFT_LIFETIME_MS)));
     return this.db.transaction(async (tx) => {
@@ -112,7 +114,7 @@ export class CatalogImports {
 
   /** Problems are worded in `locale` (the reader's on the pages, English in the API). */
   async check(draft: ImportDraft, locale: Locale = "en", progress?: ProgressReport): Promise<CheckedImport> {
-    const file = await readCatalogFile(new Uint8Array(draft.content));
+    const file = await readCatalogFile(new Uint8Array(draft.content), "", this.unpackMaxBytes);
     if (file.format === "json") {
       const rows: SourceRow[] = file.features.map((data, index) => ({ row: index + 1, data, column: (path) => path }));
       const checked = checkCatalog(rows, locale);

@@ -181,14 +181,14 @@ function printTable(all: UserRecord[]): void {
     return;
   }
   const rows = [
-    ["NAME", "ROLE", "ENABLED", "PASSWORD", "CATALOG", "IP RULES", "DISPLAY NAME"],
+    ["NAME", "ROLE", "ENABLED", "PASSWORD", "IP RULES", "CATALOG", "DISPLAY NAME"],
     ...all.map((u) => [
       u.name,
       u.role,
       u.enabled ? "yes" : "no",
       u.hasPassword ? (u.requirePassword ? "required" : "set") : "-",
-      u.role === "admin" || u.catalogEditor ? "editor" : "-",
       u.ipRules.join(",") || "-",
+      u.role === "admin" || u.catalogEditor ? "editor" : "-",
       u.displayName,
     ]),
   ];

@@ -376,7 +376,7 @@ const en = {
   "auditAction.catalog.import": "catalog imported",
   "auditAction.catalog.make-current": "catalog version made current",
   "setting.importUnpackMaxMb": "Largest unpacked XLSX import (MB)",
-  "setting.importUnpackMaxMb.expected": "An integer from 1 to 1024; an XLSX that would unpack to more is refused before it is read.",
+  "setting.importUnpackMaxMb.expected": "An integer from 1 to 1024; an XLSX that would unpack to more is refused before it is read. Applies to feature apps started after the restart.",
 } as const;
 
 export type MessageKey = keyof typeof en;

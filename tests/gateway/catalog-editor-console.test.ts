@@ -45,7 +45,7 @@ describe("catalog editors in the console", () => {
     // The same process: the flag was read from the database, not passed at start.
     expect(JSON.parse((await mina.get("/app/_health", { accept: "application/json" })).body).pid).toBe(pid);
     const cliList = await runCli(["user", "list", "--data", dir.path]);
-    expect(cliList.stdout).toMatch(/mina\s+user\s+yes\s+-\s+editor/);
+    expect(cliList.stdout).toMatch(/mina\s+user\s+yes\s+-\s+127\.0\.0\.2\s+editor/);
 
     // An import by the admin from the browser's address (fetch leaves from 127.0.0.1, the admin's).
     const form = new FormData();
