@@ -120,10 +120,14 @@ async function readXlsx(bytes: Uint8Array, unpackMaxBytes: number) {
   const sheet = workbook.worksheets[0];
   if (!sheet) throw new CatalogFileError("file.noSheet");
   const records: string[][] = [];
-  for (let r = 1; r <= sheet.rowCount; r++) {
+  // Both are getters that walk every row: read once, not once per cell (that made a 5,000-row
+  // workbook take 26 s to read instead of 1).
+  const rowCount = sheet.rowCount;
+  const columnCount = sheet.columnCount;
+  for (let r = 1; r <= rowCount; r++) {
     const row = sheet.getRow(r);
     const record: string[] = [];
-    for (let c = 1; c <= sheet.columnCount; c++) record.push(row.getCell(c).text ?? "");
+    for (let c = 1; c <= columnCount; c++) record.push(row.getCell(c).text ?? "");
     records.push(record);
   }
   return tableOf(records);

@@ -18,6 +18,8 @@ export type ImportDraft = typeof importDrafts.$inferSelect;
 
 /** Drafts nobody finished are dropped after a day. */
 const DRAFT_LIFETIME_MS = 24 * 3600_000;
+/** A mapping change validates this many rows for the preview; the whole file is checked on "check" and before import. */
+export const SAMPLE_ROWS = 200;
 /** Each draft holds a whole upload (up to 20 MB); beyond this many per person the oldest go. */
 export const MAX_DRAFTS_PER_USER = 3;
 
@@ -31,6 +33,8 @@ export interface CheckedImport {
   features: Feature[];
   /** How many features the file describes (valid or not). */
   rowCount: number;
+  /** How many of them were validated: all of them, or the first SAMPLE_ROWS after a mapping change. */
+  checkedRows: number;
   /** Status words read as one of ours (`상용` → active), with how many rows had each. */
   statusWords: { word: string; status: string; count: number }[];
   /** For a file that can be imported: what it would do to the team's feature sets. */
@@ -52,9 +56,9 @@ export type CommitOutcome =
   /** Not written: it affects feature sets and was not confirmed. */
   | { unconfirmed: CheckedImport & { impact: CatalogImpact } };
 
-/** No mapping problem, no error, at least one feature. */
+/** Checked whole, no mapping problem, no error, at least one feature. */
 export const importable = (checked: CheckedImport) =>
-  checked.errors.length === 0 && Object.keys(checked.mappingProblems).length === 0 && checked.features.length > 0;
+  checked.checkedRows === checked.rowCount && checked.errors.length === 0 && Object.keys(checked.mappingProblems).length === 0 && checked.features.length > 0;
 
 export class CatalogImports {
   constructor(
@@ -63,6 +67,23 @@ export class CatalogImports {
     /** How far an XLSX may unpack (the gateway's importUnpackMaxMb). */
     private readonly unpackMaxBytes = DEFAULT_UNPACK_MAX_BYTES,
   ) {}
+
+  /** The last drafts read, by id: a draft never changes, and reading a 5,000-row XLSX takes a second. */
+  private readonly files = new Map<string, ReadCatalogFile>();
+
+  private remember(id: string, file: ReadCatalogFile): ReadCatalogFile {
+    this.files.delete(id);
+    this.files.set(id, file);
+    // Two drafts are what one person works on at once; more would only hold memory.
+    if (this.files.size > 2) this.files.delete(this.files.keys().next().value as string);
+    return file;
+  }
+
+  private async read(draft: ImportDraft): Promise<ReadCatalogFile> {
+    const known = this.files.get(draft.id);
+    if (known) return this.remember(draft.id, known);
+    return this.remember(draft.id, await readCatalogFile(new Uint8Array(draft.content), "", this.unpackMaxBytes));
+  }
 
   /** Keeps the upload as a draft after checking it can be read at all (throws CatalogFileError otherwise). */
   async createDraft(user: string, fileName: string, bytes: Uint8Array): Promise<ImportDraft> {
@@ -81,6 +102,7 @@ export class CatalogImports {
         .orderBy(desc(importDrafts.createdAt), desc(sql`rowid`));
       const older = mine.slice(MAX_DRAFTS_PER_USER);
       if (older.length > 0) await tx.delete(importDrafts).where(inArray(importDrafts.id, older.map((d) => d.id)));
+      this.remember(draft!.id, file);
       return draft!;
     });
   }
@@ -110,21 +132,26 @@ export class CatalogImports {
 
   async discard(draft: ImportDraft): Promise<void> {
     await this.db.delete(importDrafts).where(eq(importDrafts.id, draft.id));
+    this.files.delete(draft.id);
   }
 
-  /** Problems are worded in `locale` (the reader's on the pages, English in the API). */
-  async check(draft: ImportDraft, locale: Locale = "en", progress?: ProgressReport): Promise<CheckedImport> {
-    const file = await readCatalogFile(new Uint8Array(draft.content), "", this.unpackMaxBytes);
+  /**
+   * Problems are worded in `locale` (the reader's on the pages, English in the API). With `sample`,
+   * only the first rows of a CSV/XLSX are validated (references to the file's other ids still count
+   * as known): what a mapping change needs for its preview, at any file size.
+   */
+  async check(draft: ImportDraft, locale: Locale = "en", progress?: ProgressReport, sample?: number): Promise<CheckedImport> {
+    const file = await this.read(draft);
     if (file.format === "json") {
       const rows: SourceRow[] = file.features.map((data, index) => ({ row: index + 1, data, column: (path) => path }));
       const checked = checkCatalog(rows, locale);
       progress?.(rows.length, rows.length);
-      return { draft, file, mappingProblems: {}, ...checked, rowCount: rows.length, statusWords: [] };
+      return { draft, file, mappingProblems: {}, ...checked, rowCount: rows.length, checkedRows: rows.length, statusWords: [] };
     }
     const mapping = draft.mapping ? (JSON.parse(draft.mapping) as ColumnMapping) : guessMapping(file.headers);
     const problems = mappingProblems(mapping, file.headers);
     if (Object.keys(problems).length > 0) {
-      return { draft, file, mapping, mappingProblems: problems, errors: [], features: [], rowCount: file.rows.length, statusWords: [] };
+      return { draft, file, mapping, mappingProblems: problems, errors: [], features: [], rowCount: file.rows.length, checkedRows: 0, statusWords: [] };
     }
     const column = (path: string) => {
       const [top = "", ...rest] = path.split(/(?=[.[])/);
@@ -147,9 +174,12 @@ export class CatalogImports {
       }
       return { row, data, column };
     });
-    const checked = checkCatalog(rows, locale);
-    progress?.(rows.length, rows.length);
-    const errors = [...jsonErrors, ...checked.errors].sort((a, b) => a.row - b.row);
+    const checkedRows = sample === undefined ? rows : rows.slice(0, sample);
+    const elsewhere = checkedRows.length < rows.length ? new Set(rows.slice(checkedRows.length).map((r) => String((r.data as { id: unknown }).id))) : undefined;
+    const checked = checkCatalog(checkedRows, locale, elsewhere);
+    progress?.(checkedRows.length, rows.length);
+    const lastChecked = checkedRows.at(-1)?.row ?? 0;
+    const errors = [...jsonErrors.filter((e) => e.row <= lastChecked), ...checked.errors].sort((a, b) => a.row - b.row);
     return {
       draft,
       file,
@@ -158,21 +188,22 @@ export class CatalogImports {
       errors,
       features: errors.length > 0 ? [] : checked.features,
       rowCount: rows.length,
+      checkedRows: checkedRows.length,
       statusWords: [...statusWords.values()],
     };
+  }
+
+  /** The check, and for a file that can be imported, its impact on the team's feature sets. */
+  async checkWithImpact(draft: ImportDraft, locale: Locale, progress?: ProgressReport, sample?: number): Promise<CheckedImport> {
+    const checked = await this.check(draft, locale, progress, sample);
+    if (!importable(checked)) return checked;
+    return { ...checked, impact: await catalogImpact(this.db, await this.catalog.loadCurrent(), checked.features) };
   }
 
   /**
    * Writes the draft as a new catalog version, or returns the problems and writes nothing. A file
    * with exactly the current version's features makes no new version: it says which one it matches.
    */
-  /** The check, and for a file that can be imported, its impact on the team's feature sets. */
-  async checkWithImpact(draft: ImportDraft, locale: Locale, progress?: ProgressReport): Promise<CheckedImport> {
-    const checked = await this.check(draft, locale, progress);
-    if (!importable(checked)) return checked;
-    return { ...checked, impact: await catalogImpact(this.db, await this.catalog.loadCurrent(), checked.features) };
-  }
-
   async commit(draft: ImportDraft, locale: Locale, options: CommitOptions): Promise<CommitOutcome> {
     const { progress } = options;
     const checked = await this.checkWithImpact(draft, locale, (done, total) => progress?.("check", done, total));

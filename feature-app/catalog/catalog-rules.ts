@@ -46,8 +46,11 @@ function describeIssue(issue: v.BaseIssue<unknown>, t: AppTranslate): string {
   return issue.message;
 }
 
-/** Every problem is worded in `locale`: the pages pass the reader's, the API English. */
-export function checkCatalog(rows: SourceRow[], locale: Locale = "en"): { features: Feature[]; errors: CatalogError[] } {
+/**
+ * Every problem is worded in `locale`: the pages pass the reader's, the API English. `elsewhere`:
+ * ids the file defines in rows not checked now (a sample's preview), so references to them are known.
+ */
+export function checkCatalog(rows: SourceRow[], locale: Locale = "en", elsewhere?: Set<string>): { features: Feature[]; errors: CatalogError[] } {
   const t = appTranslator(locale);
   const featureSchema = featureSchemaIn(locale);
   const errors: CatalogError[] = [];
@@ -84,7 +87,7 @@ export function checkCatalog(rows: SourceRow[], locale: Locale = "en"): { featur
   for (const { row, feature } of parsed) {
     for (const field of ["requires", "conflicts"] as const) {
       for (const ref of feature[field]) {
-        if (!firstRowOf.has(ref)) {
+        if (!firstRowOf.has(ref) && !elsewhere?.has(ref)) {
           errors.push({ row: row.row, column: row.column(field), value: ref, reason: t("rule.unknown", { id: ref }), feature: feature.id });
         }
       }

@@ -2,7 +2,7 @@
 // import it. The check section is one component, swapped by htmx whenever the mapping changes.
 import type { CatalogError } from "./catalog-rules";
 import type { CatalogVersion } from "./catalog-store";
-import type { CheckedImport } from "./catalog-import";
+import { type CheckedImport, importable } from "./catalog-import";
 import { IMPORT_MAX_BYTES } from "./catalog-file";
 import { type AppPage, AppLayout } from "../views/app-layout";
 import { FIELDS, REQUIRED_FIELDS } from "./tabular";
@@ -148,7 +148,8 @@ export function DraftCheck(props: { page: AppPage; checked: CheckedImport; messa
   const { draft, file, mapping, errors } = checked;
   const base = `/app/import/${draft.id}`;
   const mappingOk = Object.keys(checked.mappingProblems).length === 0;
-  const ready = mappingOk && errors.length === 0 && checked.features.length > 0;
+  const sampled = mappingOk && checked.checkedRows < checked.rowCount;
+  const ready = importable(checked);
   return (
     <div id="draft-check">
       {props.message && <ImportError message={props.message} />}
@@ -210,7 +211,16 @@ export function DraftCheck(props: { page: AppPage; checked: CheckedImport; messa
       {mappingOk && errors.length > 0 && <Report page={props.page} errors={errors} />}
       {ready && checked.impact && <ImpactReport t={t} impact={checked.impact} />}
       <div class="card actions">
-        {ready ? (
+        {sampled ? (
+          <form method="post" action={`${base}/check`} hx-post={`${base}/check`} hx-target="#draft-check" hx-swap="outerHTML" hx-disabled-elt="find button" class="inline" id="check-form">
+            <span class="muted" id="sampled">
+              {t("import.sampled", { checked: checked.checkedRows, total: checked.rowCount })}
+            </span>{" "}
+            <button type="submit" id="check-button">
+              {t("import.checkAll", { total: checked.rowCount })}
+            </button>
+          </form>
+        ) : ready ? (
           <form method="post" action={`${base}/commit`} hx-post={`${base}/commit`} hx-target="#draft-check" hx-swap="outerHTML" hx-disabled-elt="find button" class="inline">
             <ImpactConfirm t={t} impact={checked.impact} />{" "}
             <button type="submit" id="import-button">

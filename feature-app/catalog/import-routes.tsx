@@ -6,7 +6,7 @@ import { isHtmx } from "../../src/http/htmx";
 import { type AppEnv, appPage } from "../context";
 import { CatalogFileError, IMPORT_MAX_BYTES, tableToCsv, tableToXlsx } from "./catalog-file";
 import { templateTable } from "./catalog-template";
-import type { CatalogImports } from "./catalog-import";
+import { type CatalogImports, SAMPLE_ROWS } from "./catalog-import";
 import { auditCatalog, canEdit, requireCatalogEditor } from "./catalog-editors";
 import { impactSummary } from "./catalog-impact";
 import { DraftCheck, DraftPage, ImportDone, ImportError, ImportPage } from "./import-page";
@@ -94,7 +94,16 @@ export function importRoutes(imports: CatalogImports) {
   app.get("/:draft", async (c) => {
     const draft = await withDraft(c);
     if (draft instanceof Response) return draft;
-    return c.html(<DraftPage page={appPage(c)} checked={await imports.checkWithImpact(draft, c.var.locale)} />);
+    return c.html(<DraftPage page={appPage(c)} checked={await imports.checkWithImpact(draft, c.var.locale, undefined, SAMPLE_ROWS)} />);
+  });
+
+  // The whole file, once the mapping is right: every problem, and the import button when there are none.
+  app.post("/:draft/check", async (c) => {
+    const draft = await withDraft(c);
+    if (draft instanceof Response) return draft;
+    const checked = await imports.checkWithImpact(draft, c.var.locale);
+    if (!isHtmx(c)) return c.html(<DraftPage page={appPage(c)} checked={checked} />);
+    return c.html(<DraftCheck page={appPage(c)} checked={checked} />);
   });
 
   app.post("/:draft/mapping", async (c) => {
@@ -102,7 +111,7 @@ export function importRoutes(imports: CatalogImports) {
     if (draft instanceof Response) return draft;
     const body = await c.req.parseBody();
     const mapping = Object.fromEntries(FIELDS.map((field) => [field, typeof body[field] === "string" ? body[field] : ""])) as ColumnMapping;
-    const checked = await imports.checkWithImpact(await imports.setMapping(draft, mapping), c.var.locale);
+    const checked = await imports.checkWithImpact(await imports.setMapping(draft, mapping), c.var.locale, undefined, SAMPLE_ROWS);
     if (!isHtmx(c)) return c.redirect(`/app/import/${draft.id}`, 303);
     return c.html(<DraftCheck page={appPage(c)} checked={checked} />);
   });
