@@ -79,6 +79,9 @@ export class CatalogImports {
     return file;
   }
 
+  /** The last whole-file check: "check" then "import" with nothing changed in between validates once. */
+  private lastCheck?: { key: string; checked: CheckedImport };
+
   private async read(draft: ImportDraft): Promise<ReadCatalogFile> {
     const known = this.files.get(draft.id);
     if (known) return this.remember(draft.id, known);
@@ -133,6 +136,7 @@ export class CatalogImports {
   async discard(draft: ImportDraft): Promise<void> {
     await this.db.delete(importDrafts).where(eq(importDrafts.id, draft.id));
     this.files.delete(draft.id);
+    if (this.lastCheck?.checked.draft.id === draft.id) this.lastCheck = undefined;
   }
 
   /**
@@ -141,6 +145,17 @@ export class CatalogImports {
    * as known): what a mapping change needs for its preview, at any file size.
    */
   async check(draft: ImportDraft, locale: Locale = "en", progress?: ProgressReport, sample?: number): Promise<CheckedImport> {
+    const key = `${draft.id}\n${draft.mapping}\n${locale}`;
+    if (sample === undefined && this.lastCheck?.key === key) {
+      progress?.(this.lastCheck.checked.rowCount, this.lastCheck.checked.rowCount);
+      return this.lastCheck.checked;
+    }
+    const checked = await this.checkNow(draft, locale, progress, sample);
+    if (sample === undefined) this.lastCheck = { key, checked };
+    return checked;
+  }
+
+  private async checkNow(draft: ImportDraft, locale: Locale, progress?: ProgressReport, sample?: number): Promise<CheckedImport> {
     const file = await this.read(draft);
     if (file.format === "json") {
       const rows: SourceRow[] = file.features.map((data, index) => ({ row: index + 1, data, column: (path) => path }));
