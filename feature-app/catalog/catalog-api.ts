@@ -10,7 +10,8 @@ import { dependentsOf, prerequisitesOf } from "./catalog-rules";
 import type { LoadedCatalog } from "./catalog-store";
 import { parseFeatureQuery } from "./feature-query";
 import { importDetail, uploadLimit, uploadedFile } from "./import-routes";
-import { auditCatalog, requireCatalogEditor } from "./catalog-editors";
+import { requireCatalogEditor } from "./catalog-editors";
+import { auditFor } from "../audit";
 import { impactSummary } from "./catalog-impact";
 import { makeCurrent } from "./make-current";
 import { idParam } from "../id-param";
@@ -106,7 +107,7 @@ export function catalogApi(imports: CatalogImports) {
     const outcome = await imports.commit(draft, "en", {
       confirmed,
       progress: (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }),
-      written: (tx, version, impact) => auditCatalog(tx, c, "catalog.import", `v${version.id}`, importDetail(draft.fileName, version.featureCount, impact)),
+      written: (tx, version, impact) => auditFor(c)(tx, "catalog.import", `v${version.id}`, importDetail(draft.fileName, version.featureCount, impact)),
     });
     if ("version" in outcome) return c.json({ version: outcome.version, impact: outcome.impact }, 201);
     // Nothing new: the current version already has exactly these features.

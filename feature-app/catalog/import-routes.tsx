@@ -7,7 +7,8 @@ import { type AppEnv, appPage } from "../context";
 import { CatalogFileError, IMPORT_MAX_BYTES, tableToCsv, tableToXlsx } from "./catalog-file";
 import { templateTable } from "./catalog-template";
 import { type CatalogImports, SAMPLE_ROWS } from "./catalog-import";
-import { auditCatalog, canEdit, requireCatalogEditor } from "./catalog-editors";
+import { canEdit, requireCatalogEditor } from "./catalog-editors";
+import { auditFor } from "../audit";
 import { impactSummary } from "./catalog-impact";
 import { DraftCheck, DraftPage, ImportDone, ImportError, ImportPage } from "./import-page";
 import { type ColumnMapping, FIELDS } from "./tabular";
@@ -125,7 +126,7 @@ export function importRoutes(imports: CatalogImports) {
     const outcome = await imports.commit(draft, c.var.locale, {
       confirmed: body.confirm === "yes",
       progress: (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }),
-      written: (tx, version, impact) => auditCatalog(tx, c, "catalog.import", `v${version.id}`, importDetail(draft.fileName, version.featureCount, impact)),
+      written: (tx, version, impact) => auditFor(c)(tx, "catalog.import", `v${version.id}`, importDetail(draft.fileName, version.featureCount, impact)),
     });
     if ("checked" in outcome || "unconfirmed" in outcome) {
       const page = appPage(c);

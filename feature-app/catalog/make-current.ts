@@ -3,7 +3,7 @@
 // feature sets the same way an import does, so it needs the same confirmation.
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
-import { auditCatalog } from "./catalog-editors";
+import { auditFor } from "../audit";
 import { type CatalogImpact, catalogImpact, hasImpact, impactSummary } from "./catalog-impact";
 import type { CatalogVersion, LoadedCatalog } from "./catalog-store";
 
@@ -32,7 +32,7 @@ export async function makeCurrent(c: Context<AppEnv>, id: number, confirmed: boo
     { name: source.version.name, source: `v${source.version.id}`, format: "restore", importedBy: c.var.services.assignment().user, features: source.features },
     undefined,
     (tx, row) =>
-      auditCatalog(tx, c, "catalog.make-current", `v${row.id}`, `content of v${source.version.id} features=${row.featureCount}${hasImpact(impact) ? ` confirmed: ${impactSummary(impact)}` : ""}`),
+      auditFor(c)(tx, "catalog.make-current", `v${row.id}`, `content of v${source.version.id} features=${row.featureCount}${hasImpact(impact) ? ` confirmed: ${impactSummary(impact)}` : ""}`),
   );
   return { version, source, impact };
 }

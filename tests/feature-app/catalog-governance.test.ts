@@ -188,4 +188,24 @@ describe("catalog governance", () => {
     expect((await api(bob, "POST", "/app/api/catalog/versions/2/make-current?confirm=true")).status).toBe(403);
     expect(await versionCount(dir.path)).toBe(4);
   });
+
+  test("feature set events go to the same audit trail: create, save, clone, export, delete", async () => {
+    const { id } = await createSet(dave, "Busan", { features: [changedId] });
+    expect((await api(dave, "PUT", `/app/api/feature-sets/${id}`, { revision: 1, name: "Busan macro" })).status).toBe(200);
+    const clone = await api(dave, "POST", `/app/api/feature-sets/${id}/clone`, { name: "Busan copy" });
+    expect(clone.status).toBe(201);
+    expect((await api(dave, "GET", `/app/api/feature-sets/${id}/export`)).status).toBe(200);
+    expect((await api(dave, "DELETE", `/app/api/feature-sets/${clone.json.id}`)).status).toBe(204);
+    const rows = await query(dir.path, "SELECT actor, action, target, detail FROM audit_log WHERE action LIKE 'set.%' AND target IN (?, ?) ORDER BY id", [`set ${id}`, `set ${clone.json.id}`]);
+    expect(rows.map((r) => `${r.actor} ${r.action} ${r.target}`)).toEqual([
+      `dave set.create set ${id}`,
+      `dave set.save set ${id}`,
+      `dave set.clone set ${clone.json.id}`,
+      `dave set.export set ${id}`,
+      `dave set.delete set ${clone.json.id}`,
+    ]);
+    expect(rows[1]!.detail).toBe("revision=2 owner=dave saved through the API");
+    expect(rows[2]!.detail).toBe(`name=Busan copy cloned from feature set ${id} revision 2`);
+    expect(rows[3]!.detail).toMatch(/^revision=2 catalog=v\d+ whole set$/);
+  });
 });
