@@ -185,7 +185,8 @@ export class CatalogImports {
       if (parametersError) {
         const value = cells[mapping.parameters] ?? "";
         const reason = appTranslator(locale)("rule.parametersJson", { error: parametersError });
-        jsonErrors.push({ row, column: mapping.parameters, value: value.slice(0, 80), reason, feature: String(data.id) || undefined });
+        const kind = appTranslator(locale)("rule.kind.parametersJson");
+        jsonErrors.push({ row, column: mapping.parameters, value: value.slice(0, 80), reason, feature: String(data.id) || undefined, kind });
       }
       return { row, data, column };
     });

@@ -9,8 +9,21 @@ import { FIELDS, REQUIRED_FIELDS } from "./tabular";
 import { ImpactConfirm, ImpactReport } from "./impact-view";
 
 const PREVIEW_ROWS = 10;
-/** A report of a 100,000-row file with an error on every row would be unreadable and huge. */
-const REPORT_ROWS = 500;
+/**
+ * A report of a 100,000-row file with an error on every row would be unreadable and huge: problems
+ * are grouped by kind, each group folded and listing its first rows; the CSV download has them all.
+ */
+const GROUP_ROWS = 100;
+const MAX_GROUPS = 20;
+
+export function reportGroups(errors: CatalogError[]): { kind: string; errors: CatalogError[] }[] {
+  const groups = new Map<string, CatalogError[]>();
+  for (const error of errors) {
+    const kind = error.kind ?? error.reason;
+    groups.set(kind, [...(groups.get(kind) ?? []), error]);
+  }
+  return [...groups].map(([kind, list]) => ({ kind, errors: list })).sort((a, b) => b.errors.length - a.errors.length);
+}
 
 /** `canEdit`: whether this person may change the catalog; everyone else is told why not. */
 export function ImportPage(props: { page: AppPage; versions: CatalogVersion[]; canEdit: boolean; error?: string }) {
@@ -208,7 +221,7 @@ export function DraftCheck(props: { page: AppPage; checked: CheckedImport; messa
         </p>
       )}
       {mappingOk && <Preview page={props.page} checked={checked} />}
-      {mappingOk && errors.length > 0 && <Report page={props.page} errors={errors} />}
+      {mappingOk && errors.length > 0 && <Report page={props.page} errors={errors} download={`${base}/report.csv`} />}
       {ready && checked.impact && <ImpactReport t={t} impact={checked.impact} />}
       <div class="card actions">
         {sampled ? (
@@ -284,35 +297,46 @@ function cellText(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-function Report(props: { page: AppPage; errors: CatalogError[] }) {
+function Report(props: { page: AppPage; errors: CatalogError[]; download: string }) {
   const { t } = props.page;
+  const groups = reportGroups(props.errors);
   return (
     <section class="card notice bad" aria-labelledby="report-title" id="validation-report">
       <h2 id="report-title">{t("import.reportTitle", { count: props.errors.length })}</h2>
-      <p>{t("import.reportHint")}</p>
-      <div class="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("import.row")}</th>
-              <th scope="col">{t("import.column")}</th>
-              <th scope="col">{t("import.value")}</th>
-              <th scope="col">{t("import.reason")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.errors.slice(0, REPORT_ROWS).map((error) => (
-              <tr>
-                <td>{error.row}</td>
-                <td class="mono">{error.column}</td>
-                <td class="mono">{error.value}</td>
-                <td>{error.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {props.errors.length > REPORT_ROWS && <p class="muted">{t("import.reportCut", { shown: REPORT_ROWS })}</p>}
+      <p id="report-groups">{t("import.reportGroups", { groups: groups.map((g) => `${g.errors.length} × ${g.kind}`).join(", ") })}</p>
+      <p>
+        {t("import.reportHint")} <a href={props.download} id="report-download">{t("import.reportDownload")}</a>
+      </p>
+      {groups.slice(0, MAX_GROUPS).map((group) => (
+        <details class="report-group">
+          <summary>
+            {group.kind} ({group.errors.length})
+          </summary>
+          <div class="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("import.row")}</th>
+                  <th scope="col">{t("import.column")}</th>
+                  <th scope="col">{t("import.value")}</th>
+                  <th scope="col">{t("import.reason")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {group.errors.slice(0, GROUP_ROWS).map((error) => (
+                  <tr>
+                    <td>{error.row}</td>
+                    <td class="mono">{error.column}</td>
+                    <td class="mono">{error.value}</td>
+                    <td>{error.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {group.errors.length > GROUP_ROWS && <p class="muted">{t("import.reportGroupCut", { shown: GROUP_ROWS, count: group.errors.length })}</p>}
+        </details>
+      ))}
     </section>
   );
 }

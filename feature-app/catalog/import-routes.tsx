@@ -98,6 +98,20 @@ export function importRoutes(imports: CatalogImports) {
     return c.html(<DraftPage page={appPage(c)} checked={await imports.checkWithImpact(draft, c.var.locale, undefined, SAMPLE_ROWS)} />);
   });
 
+  // Every problem of the whole file, for the spreadsheet the person fixes it in.
+  app.get("/:draft/report.csv", async (c) => {
+    const draft = await withDraft(c);
+    if (draft instanceof Response) return draft;
+    const { errors } = await imports.check(draft, c.var.locale);
+    const t = c.var.appT;
+    const rows = errors.map((e) => [String(e.row), e.column, e.value, e.reason, e.kind ?? e.reason]);
+    const csv = tableToCsv([t("import.row"), t("import.column"), t("import.value"), t("import.reason"), t("import.kind")], rows);
+    return c.body(`\uFEFF${csv}`, 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="import-problems-${draft.id}.csv"`,
+    });
+  });
+
   // The whole file, once the mapping is right: every problem, and the import button when there are none.
   app.post("/:draft/check", async (c) => {
     const draft = await withDraft(c);

@@ -102,7 +102,7 @@ describe("Korean catalog files", () => {
     const refused = await importApi("wrong-key.xlsx", await xlsx(wrongKey));
     expect(refused.status).toBe(422);
     expect(refused.json.errors).toEqual([
-      { row: 2, column: "파라미터 [0]", value: '{"name":"mode","type":"enum","options":["a"],"default":"a"}', reason: 'unknown key "options"; did you mean "allowed"?', feature: "X 1" },
+      { row: 2, column: "파라미터 [0]", value: '{"name":"mode","type":"enum","options":["a"],"default":"a"}', reason: 'unknown key "options"; did you mean "allowed"?', feature: "X 1", kind: 'unknown key "options"; did you mean "allowed"?' },
     ]);
   });
 
@@ -162,6 +162,28 @@ describe("Korean catalog files", () => {
     expect(checked.body).toContain('id="validation-report"');
     expect(checked.body).toContain("<td>251</td>");
     expect(checked.body).not.toContain('id="sampled"');
+  });
+
+  test("a report of hundreds of problems is grouped by kind with counts, each group folded and capped; the CSV download has every row", async () => {
+    const lines = ["기능 ID,기능명,분류,릴리스,상태,선행 기능"];
+    for (let i = 1; i <= 300; i++) lines.push(`R-${i},기능,분류,Rel-18,${i <= 150 ? "보류" : "상용"},${i > 180 ? "NOPE-1" : ""}`);
+    lines.push("R-1,again,분류,Rel-18,상용,");
+    const draft = await upload("report.csv", new TextEncoder().encode(`${lines.join("\n")}\n`), "en");
+    const checked = await postForm(app, `${draft}/check`, {}, { "hx-request": "true" });
+    expect(checked.body).toContain(
+      "By kind: 150 × status must be one of planned, trial, active, deprecated, 120 × unknown feature in requires or conflicts, 1 × duplicate id.",
+    );
+    expect(checked.body.match(/<details class="report-group">/g)).toHaveLength(3);
+    // 100 rows per group at most: 100 + 100 + 1 rows, plus a header row per group.
+    expect(checked.body.match(/<tr>/g)!.length).toBeLessThanOrEqual(100 + 100 + 1 + 3 + 11);
+    expect(checked.body).toContain("The first 100 of these 150 are listed; the download has them all.");
+    const csv = await fetch(`${app.url}${draft}/report.csv`, { headers: headers("en") });
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    const text = await csv.text();
+    const rows = text.replace(/^\uFEFF/, "").trim().split("\r\n");
+    expect(rows[0]).toBe("Row,Column,Value,Reason,Kind");
+    expect(rows).toHaveLength(1 + 271);
+    expect(rows).toContain("302,기능 ID,R-1,duplicate id R-1 (also row 2),duplicate id");
   });
 
   test("a file in no supported encoding is refused and says which encodings are read", async () => {
