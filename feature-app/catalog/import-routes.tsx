@@ -62,9 +62,9 @@ export function importRoutes(imports: CatalogImports) {
     });
   }
 
-  // Everything else past the page itself changes the catalog or leads to it: editors only.
-  const open = (c: Context<AppEnv>) => c.req.method === "GET" && (c.req.path.replace(/\/$/, "") === "/app/import" || c.req.path.startsWith("/app/import/template."));
-  app.use("*", async (c, next) => (open(c) ? next() : requireCatalogEditor()(c, next)));
+  // Everything registered below changes the catalog or leads to it: editors only (the page and the
+  // templates above answer before this runs). It runs before an upload is read.
+  app.use("*", requireCatalogEditor());
 
   app.post("/", uploadLimit(), async (c) => {
     const upload = await uploadedFile(c);

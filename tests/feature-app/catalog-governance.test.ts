@@ -81,6 +81,8 @@ describe("catalog governance", () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('id="read-only"');
     expect(page.body).not.toContain('id="upload-form"');
+    // Anyone may prepare a file from the template; only editors may import it.
+    expect((await getPage(bob, "/app/import/template.xlsx")).status).toBe(200);
 
     const refused = await importCsv(bob, trimmedCsv);
     expect(refused.status).toBe(403);
