@@ -711,7 +711,7 @@ const ko: Record<keyof typeof en, string> = {
   "importHelp.category": "Carrier aggregation 같은 분류.",
   "importHelp.release": "3GPP 릴리스 또는 소프트웨어 릴리스. 예: Rel-17.",
   "importHelp.package": "선택: 소프트웨어 패키지나 라이선스.",
-  "importHelp.status": "planned, trial, active, deprecated. 상용, 사용 중, 시험, 계획, 단종, 지원 중단 같은 한국어도 읽습니다.",
+  "importHelp.status": "계획, 시험, 사용 중, 지원 중단 중 하나. 상용, 시험 중, 계획됨, 단종 같은 말과 영어 상태 값도 읽습니다.",
   "importHelp.description": "선택: 자유 형식 설명.",
   "importHelp.requires": "필요한 기능의 ID. ; 또는 , 또는 줄바꿈으로 구분합니다(공백으로는 구분하지 않습니다).",
   "importHelp.conflicts": "함께 쓸 수 없는 기능의 ID. 같은 방식으로 구분합니다.",
