@@ -40,7 +40,7 @@ export async function uploadedFile(c: Context<AppEnv>): Promise<{ name: string; 
 
 /** The audit trail's words for an import: the file, its size and what it did to others' sets. */
 export function importDetail(fileName: string, features: number, impact: Parameters<typeof impactSummary>[0]): string {
-  return `file=${fileName} features=${features}${impact.sets.length > 0 ? ` confirmed: ${impactSummary(impact)}` : ""}`;
+  return `file=${fileName} featureCount=${features}${impact.sets.length > 0 ? ` confirmed: ${impactSummary(impact)}` : ""}`;
 }
 
 export function importRoutes(imports: CatalogImports) {

@@ -32,7 +32,7 @@ export async function makeCurrent(c: Context<AppEnv>, id: number, confirmed: boo
     { name: source.version.name, source: `v${source.version.id}`, format: "restore", importedBy: c.var.services.assignment().user, features: source.features },
     undefined,
     (tx, row) =>
-      auditFor(c)(tx, "catalog.make-current", `v${row.id}`, `content of v${source.version.id} features=${row.featureCount}${hasImpact(impact) ? ` confirmed: ${impactSummary(impact)}` : ""}`),
+      auditFor(c)(tx, "catalog.make-current", `v${row.id}`, `from=v${source.version.id} featureCount=${row.featureCount}${hasImpact(impact) ? ` confirmed: ${impactSummary(impact)}` : ""}`),
   );
   return { version, source, impact };
 }

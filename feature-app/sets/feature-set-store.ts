@@ -7,8 +7,7 @@ import { featureSetRevisions, featureSets } from "../db/schema";
 import { canonicalJson } from "../canonical-json";
 import type { SetContent } from "./set-content";
 import type { AppAudit } from "../audit";
-import { appInEnglish } from "../messages";
-import { noteText } from "./revision-note";
+import { noteSummary } from "./revision-note";
 
 export interface FeatureSet {
   id: number;
@@ -44,9 +43,9 @@ function fromRow(row: typeof featureSets.$inferSelect): FeatureSet {
   return { ...row, content: JSON.parse(row.content) };
 }
 
-/** The audit trail's words for a revision note ("added FGR-CA0001"), and the action a new set's note means. */
-const noteInEnglish = (note: string) => noteText(note, appInEnglish);
-const createAction = (note: string) => (note.includes('"sets.note.cloned"') ? "set.clone" : "set.create");
+/** A revision note in the audit trail's key=value style ("note=added FGR-CA0001"), and the action a new set's note means. */
+const noteDetail = (note: string) => `note=${noteSummary(note)}`;
+const createAction = (note: string) => (noteSummary(note).startsWith("cloned") ? "set.clone" : "set.create");
 
 export class FeatureSetStore {
   /** `audit`: writes each change to the audit trail in the change's own transaction. */
@@ -72,7 +71,7 @@ export class FeatureSetStore {
       const [row] = await tx.insert(featureSets).values({ owner, name, revision: 1, content: stored, updatedBy: owner }).returning();
       if (!row) throw new Error("inserting a feature set returned no row");
       await tx.insert(featureSetRevisions).values({ setId: row.id, revision: 1, name, content: stored, savedBy: owner, note });
-      await this.audit?.(tx, createAction(note), `set ${row.id}`, `name=${name} ${noteInEnglish(note)}`);
+      await this.audit?.(tx, createAction(note), `set ${row.id}`, `name=${name} ${noteDetail(note)}`);
       return fromRow(row);
     });
   }
@@ -96,7 +95,7 @@ export class FeatureSetStore {
         return current ? { ok: false, reason: "stale", current: fromRow(current) } : { ok: false, reason: "not-found" };
       }
       await tx.insert(featureSetRevisions).values({ setId: id, revision, name: change.name, content: stored, savedBy: user, note: change.note });
-      await this.audit?.(tx, "set.save", `set ${id}`, `revision=${revision} owner=${row.owner} ${noteInEnglish(change.note)}`);
+      await this.audit?.(tx, "set.save", `set ${id}`, `rev=${revision} ${noteDetail(change.note)}`);
       return { ok: true, set: fromRow(updated) };
     });
   }

@@ -36,8 +36,8 @@ export class GenerationStore {
     }));
     return this.db.transaction(async (tx) => {
       const written = await tx.insert(generations).values(rows).returning();
-      const what = files.length === 1 ? (files[0]!.site === null ? "whole set" : `site ${files[0]!.site}`) : `${files.length} documents`;
-      await this.audit?.(tx, "set.export", `set ${source.setId}`, `revision=${source.setRevision} catalog=v${source.catalogVersionId} ${what}`);
+      const scope = files.length === 1 ? (files[0]!.site === null ? "scope=set" : `site=${files[0]!.site}`) : `sites=${files.length}`;
+      await this.audit?.(tx, "set.export", `set ${source.setId}`, `rev=${source.setRevision} catalog=v${source.catalogVersionId} ${scope}`);
       return written;
     });
   }

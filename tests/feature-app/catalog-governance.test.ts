@@ -132,7 +132,7 @@ describe("catalog governance", () => {
         action: "catalog.import",
         address: "127.0.0.9",
         target: "v2",
-        detail: `file=team.csv features=${demo.length - 3} confirmed: drops 2 features used by 1 sets (owners: dave); changes parameters of 1`,
+        detail: `file=team.csv featureCount=${demo.length - 3} confirmed: drops 2 features used by 1 sets (owners: dave); changes parameters of 1`,
       },
     ]);
   });
@@ -157,7 +157,7 @@ describe("catalog governance", () => {
     const [v1, v3] = await query(dir.path, "SELECT id, content_hash, format, source, imported_by FROM catalog_versions WHERE id IN (1, 3) ORDER BY id");
     expect(v3).toMatchObject({ content_hash: v1!.content_hash, format: "restore", source: "v1", imported_by: "bob" });
     expect((await catalogAudit(dir.path)).at(-1)).toMatchObject({ actor: "bob", action: "catalog.make-current", target: "v3" });
-    expect((await catalogAudit(dir.path)).at(-1)!.detail).toStartWith(`content of v1 features=${demo.length}`);
+    expect((await catalogAudit(dir.path)).at(-1)!.detail).toStartWith(`from=v1 featureCount=${demo.length}`);
 
     // The same content again writes nothing; the API says so.
     const same = await api(bob, "POST", "/app/api/catalog/versions/3/make-current");
@@ -206,8 +206,8 @@ describe("catalog governance", () => {
       `dave set.export set ${id}`,
       `dave set.delete set ${clone.json.id}`,
     ]);
-    expect(rows[1]!.detail).toBe("revision=2 owner=dave saved through the API");
-    expect(rows[2]!.detail).toBe(`name=Busan copy cloned from feature set ${id} revision 2`);
-    expect(rows[3]!.detail).toMatch(/^revision=2 catalog=v\d+ whole set$/);
+    expect(rows[1]!.detail).toBe("rev=2 note=api");
+    expect(rows[2]!.detail).toBe(`name=Busan copy note=cloned ${id} 2`);
+    expect(rows[3]!.detail).toMatch(/^rev=2 catalog=v\d+ scope=set$/);
   });
 });

@@ -59,7 +59,7 @@ describe("catalog editors in the console", () => {
 
     const audit = await boss.get("/admin/audit?action=catalog");
     expect(audit.body).toContain('catalog imported <span class="muted">catalog.import</span>');
-    expect(audit.body).toContain("file=market.csv features=1");
+    expect(audit.body).toContain("file=market.csv featureCount=1");
     expect(audit.body).toMatch(/<td>boss<\/td><td[^>]*>127\.0\.0\.1<\/td>/);
     const updates = await boss.get("/admin/audit?action=user.update");
     expect(updates.body).toContain("catalogEditor=true");
