@@ -7,8 +7,8 @@ import * as v from "valibot";
 import type { Locale } from "../../src/i18n/messages";
 import { type AppTranslate, appTranslator } from "../messages";
 
-/** Vendor ids hold single spaces (`FAJ 121 4600`); an id never starts or ends with one. */
-export const FEATURE_ID = /^[A-Za-z0-9](?:[A-Za-z0-9._ -]{0,62}[A-Za-z0-9._-])?$/;
+/** Vendor ids hold single spaces (`FAJ 121 4600`); an id never starts or ends with one, nor holds two in a row. */
+export const FEATURE_ID = /^(?!.* {2})[A-Za-z0-9](?:[A-Za-z0-9._ -]{0,62}[A-Za-z0-9._-])?$/;
 export const PARAMETER_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 export const FEATURE_STATUSES = ["planned", "trial", "active", "deprecated"] as const;
 

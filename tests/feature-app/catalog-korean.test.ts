@@ -11,6 +11,7 @@ import { type RunningApp, startFeatureApp } from "./instance";
 import { api, getPage, postForm } from "./sets-client";
 
 const CP949_CSV = join(import.meta.dir, "fixtures", "korean-cp949.csv");
+const ID_RULE = "id must be letters, digits, single spaces, '.', '_' or '-' (at most 64, not starting or ending with a space)";
 const KOREAN_HEADERS = ["기능 ID", "기능명", "분류", "릴리스", "패키지", "상태", "설명", "선행 기능", "충돌 기능", "파라미터"];
 
 async function xlsx(rows: string[][]): Promise<Uint8Array<ArrayBuffer>> {
@@ -73,6 +74,9 @@ describe("Korean catalog files", () => {
       parameters: [{ name: "mode", type: "enum", allowed: ["fdd", "tdd"], default: "tdd" }],
     });
     expect((await api(app, "GET", `/app/api/features/${encodeURIComponent("FAJ 121 4600")}`)).json.feature.description).toBe("똠방각하 시험용 설명");
+    const featurePage = await getPage(app, "/app/features/FAJ%20121%204603");
+    expect(featurePage.status).toBe(200);
+    expect(featurePage.body).toContain('href="/app/features/FAJ%20121%204600"');
     expect((await api(app, "GET", `/app/api/features/${encodeURIComponent("FAJ 121 4702")}`)).json.feature).toMatchObject({
       status: "deprecated",
       requires: ["FAJ 121 4600", "FAJ 121 4603"],
@@ -98,11 +102,16 @@ describe("Korean catalog files", () => {
     expect(imported.status).toBe(201);
     expect(imported.json.version).toMatchObject({ featureCount: 2, format: "xlsx" });
 
-    const wrongKey = [KOREAN_HEADERS, ["X 1", "하나", "분류", "Rel-15", "", "상용", "", "", "", '[{"name":"mode","type":"enum","options":["a"],"default":"a"}]']];
+    const wrongKey = [
+      KOREAN_HEADERS,
+      ["X 1", "하나", "분류", "Rel-15", "", "상용", "", "", "", '[{"name":"mode","type":"enum","options":["a"],"default":"a"}]'],
+      ["X  2", "둘", "분류", "Rel-15", "", "상용", "", "", "", ""],
+    ];
     const refused = await importApi("wrong-key.xlsx", await xlsx(wrongKey));
     expect(refused.status).toBe(422);
     expect(refused.json.errors).toEqual([
       { row: 2, column: "파라미터 [0]", value: '{"name":"mode","type":"enum","options":["a"],"default":"a"}', reason: 'unknown key "options"; did you mean "allowed"?', feature: "X 1", kind: 'unknown key "options"; did you mean "allowed"?' },
+      { row: 3, column: "기능 ID", value: "X  2", reason: ID_RULE, feature: "X  2", kind: ID_RULE },
     ]);
   });
 
