@@ -5,7 +5,7 @@ import type { CatalogVersion } from "./catalog-store";
 import { type CheckedImport, importable } from "./catalog-import";
 import { IMPORT_MAX_BYTES } from "./catalog-file";
 import { type AppPage, AppLayout } from "../views/app-layout";
-import { FIELDS, REQUIRED_FIELDS } from "./tabular";
+import { FIELDS, REQUIRED_FIELDS, statusWordsText } from "./tabular";
 import { ImpactConfirm, ImpactReport } from "./impact-view";
 
 const PREVIEW_ROWS = 10;
@@ -206,6 +206,12 @@ export function DraftCheck(props: { page: AppPage; checked: CheckedImport; messa
                 </div>
               );
             })}
+          </div>
+          <div class="field">
+            <label for="map-status-words">{t("import.statusWordsLabel")}</label>
+            <textarea id="map-status-words" name="statusWords" rows={2} placeholder="운영 = active">
+              {statusWordsText(mapping)}
+            </textarea>
           </div>
           <noscript>
             <button type="submit">{t("import.applyMapping")}</button>

@@ -11,7 +11,8 @@ import { canEdit, requireCatalogEditor } from "./catalog-editors";
 import { auditFor } from "../audit";
 import { impactSummary } from "./catalog-impact";
 import { DraftCheck, DraftPage, ImportDone, ImportError, ImportPage } from "./import-page";
-import { type ColumnMapping, FIELDS } from "./tabular";
+import { type ColumnMapping, FIELDS, type Field, parseStatusWords } from "./tabular";
+import { FEATURE_STATUSES } from "./feature-schema";
 import { NoticePage, errorAnswer } from "../views/app-layout";
 
 /** Room for the multipart envelope around a file of the largest allowed size. */
@@ -125,7 +126,15 @@ export function importRoutes(imports: CatalogImports) {
     const draft = await withDraft(c);
     if (draft instanceof Response) return draft;
     const body = await c.req.parseBody();
-    const mapping = Object.fromEntries(FIELDS.map((field) => [field, typeof body[field] === "string" ? body[field] : ""])) as ColumnMapping;
+    const mapping: ColumnMapping = Object.fromEntries(FIELDS.map((field) => [field, typeof body[field] === "string" ? body[field] : ""])) as Record<Field, string>;
+    const words = parseStatusWords(typeof body.statusWords === "string" ? body.statusWords : "", FEATURE_STATUSES);
+    if ("badLine" in words) {
+      // Nothing is saved: the page shows the stored mapping again, with the reason.
+      const message = c.var.appT("import.statusWordsBad", { line: words.badLine });
+      const checked = await imports.checkWithImpact(draft, c.var.locale, undefined, SAMPLE_ROWS);
+      return isHtmx(c) ? c.html(<DraftCheck page={appPage(c)} checked={checked} message={message} />, 422) : c.html(<DraftPage page={appPage(c)} checked={checked} message={message} />, 422);
+    }
+    if (Object.keys(words.words).length > 0) mapping.statusWords = words.words;
     const checked = await imports.checkWithImpact(await imports.setMapping(draft, mapping), c.var.locale, undefined, SAMPLE_ROWS);
     if (!isHtmx(c)) return c.redirect(`/app/import/${draft.id}`, 303);
     return c.html(<DraftCheck page={appPage(c)} checked={checked} />);

@@ -9,8 +9,13 @@ export const FIELDS = ["id", "name", "category", "release", "package", "status",
 export type Field = (typeof FIELDS)[number];
 export const REQUIRED_FIELDS: readonly Field[] = ["id", "name", "category", "release", "status"];
 
-/** Our field → the file's header ("" when the file has no column for it). */
-export type ColumnMapping = Record<Field, string>;
+type Status = (typeof FEATURE_STATUSES)[number];
+
+/**
+ * Our field → the file's header ("" when the file has no column for it), and the catalog's own
+ * status words (`운영` → active), set on the mapping page and remembered with the mapping.
+ */
+export type ColumnMapping = Record<Field, string> & { statusWords?: Record<string, Status> };
 
 /** Other names spreadsheets use for our fields (English, vendor and Korean), compared without case, spaces or punctuation. */
 const SYNONYMS: Record<Field, string[]> = {
@@ -33,7 +38,7 @@ const normalise = (header: string) => header.toLowerCase().replace(/[^\p{L}\p{N}
  * headers (no case, spaces or punctuation). Anything else is checked as it is, and refused by
  * the schema with the list of statuses.
  */
-const STATUS_WORDS: Record<string, (typeof FEATURE_STATUSES)[number]> = {
+const STATUS_WORDS: Record<string, Status> = {
   상용: "active",
   사용중: "active",
   운용중: "active",
@@ -49,15 +54,40 @@ const STATUS_WORDS: Record<string, (typeof FEATURE_STATUSES)[number]> = {
   폐기: "deprecated",
 };
 
-/** A status cell as our status, and whether it was a mapped word (the page lists those). */
-export function mapStatus(cell: string): { status: string; mapped: boolean } {
-  const word = STATUS_WORDS[normalise(cell)];
+/** A status cell as our status, and whether it was a mapped word (the page lists those); the catalog's own words first. */
+export function mapStatus(cell: string, own: Record<string, Status> = {}): { status: string; mapped: boolean } {
+  const key = normalise(cell);
+  const word = Object.hasOwn(own, key) ? own[key] : STATUS_WORDS[key];
   return word ? { status: word, mapped: true } : { status: cell.toLowerCase(), mapped: false };
 }
 
+/**
+ * The mapping page's "own status words" box: one `word = status` per line. Returns the words
+ * (keyed like the cells are compared), or the first line that is not one.
+ */
+export function parseStatusWords(text: string, statuses: readonly string[]): { words: Record<string, Status> } | { badLine: number } {
+  const words: Record<string, Status> = {};
+  const lines = text.split(/\r?\n/);
+  for (const [index, line] of lines.entries()) {
+    if (line.trim() === "") continue;
+    const match = /^(.+?)\s*(?:=|→|->)\s*(\S+)\s*$/.exec(line.trim());
+    const status = match?.[2]?.toLowerCase() ?? "";
+    const key = normalise(match?.[1] ?? "");
+    if (!match || key === "" || !statuses.includes(status)) return { badLine: index + 1 };
+    words[key] = status as Status;
+  }
+  return { words };
+}
+
+/** The box's text for a stored mapping. */
+export const statusWordsText = (mapping?: ColumnMapping) =>
+  Object.entries(mapping?.statusWords ?? {})
+    .map(([word, status]) => `${word} = ${status}`)
+    .join("\n");
+
 /** The mapping a person would most likely pick: exact names first, then known synonyms. */
 export function guessMapping(headers: string[]): ColumnMapping {
-  const mapping = Object.fromEntries(FIELDS.map((field) => [field, ""])) as ColumnMapping;
+  const mapping: ColumnMapping = Object.fromEntries(FIELDS.map((field) => [field, ""])) as Record<Field, string>;
   const taken = new Set<string>();
   for (const pass of ["exact", "synonym"] as const) {
     for (const field of FIELDS) {
@@ -121,7 +151,7 @@ export function rowToFeatureInput(
   mapping: ColumnMapping,
 ): { data: Record<string, unknown>; parametersError?: string; statusWord?: string } {
   const cell = (field: Field) => (mapping[field] ? unescapeFormula(cells[mapping[field]] ?? "").trim() : "");
-  const status = mapStatus(cell("status"));
+  const status = mapStatus(cell("status"), mapping.statusWords);
   const data: Record<string, unknown> = {
     id: cell("id"),
     name: cell("name"),

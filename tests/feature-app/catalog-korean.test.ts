@@ -147,13 +147,20 @@ describe("Korean catalog files", () => {
     const types = (await api(app, "GET", "/app/api/features?category=Example")).json.items.flatMap((f: { parameters: { type: string }[] }) => f.parameters.map((p) => p.type));
     expect(types.sort()).toEqual(["bool", "enum", "float", "int", "string"]);
 
-    // Odd headers mapped by hand once; the next file with the same header row needs nothing.
-    const odd = (name: string) => new TextEncoder().encode(`코드,제목,묶음,판,단계\nZ-1,${name},묶음,Rel-18,active\n`);
+    // Odd headers and the team's own status word mapped by hand once; the next file with the same header row needs nothing.
+    const odd = (name: string) => new TextEncoder().encode(`코드,제목,묶음,판,단계\nZ-1,${name},묶음,Rel-18,운영\n`);
     const first = await upload("odd.csv", odd("하나"));
-    await postForm(app, `${first}/mapping`, { id: "코드", name: "제목", category: "묶음", release: "판", status: "단계" });
+    const columns = { id: "코드", name: "제목", category: "묶음", release: "판", status: "단계" };
+    const bad = await postForm(app, `${first}/mapping`, { ...columns, statusWords: "운영 = live" }, { "hx-request": "true", "accept-language": "en" });
+    expect(bad.status).toBe(422);
+    expect(bad.body).toContain("Own status words, line 1: write a word");
+    const mapped = await postForm(app, `${first}/mapping`, { ...columns, statusWords: "\n운영 = active\n" }, { "hx-request": "true", "accept-language": "en" });
+    expect(mapped.body).toContain("운영 → active (1)");
     expect((await postForm(app, `${first}/commit`, {})).status).toBe(303);
     const second = await upload("odd-again.csv", odd("둘"));
-    expect(await page(second)).toContain('id="import-button"');
+    const again = await page(second);
+    expect(again).toContain('id="import-button"');
+    expect(again).toContain(">운영 = active</textarea>");
   });
 
   test("a mapping change validates a sample for the preview; the whole file is checked once, on \"check\"", async () => {
