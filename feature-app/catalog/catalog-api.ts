@@ -109,9 +109,9 @@ export function catalogApi(imports: CatalogImports) {
       progress: (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }),
       written: (tx, version, impact) => auditFor(c)(tx, "catalog.import", `v${version.id}`, importDetail(draft.fileName, version.featureCount, impact)),
     });
-    if ("version" in outcome) return c.json({ version: outcome.version, impact: outcome.impact }, 201);
+    if ("version" in outcome) return c.json({ version: outcome.version, impact: outcome.impact, encoding: outcome.encoding }, 201);
     // Nothing new: the current version already has exactly these features.
-    if ("unchanged" in outcome) return c.json({ version: outcome.unchanged, unchanged: true }, 200);
+    if ("unchanged" in outcome) return c.json({ version: outcome.unchanged, unchanged: true, encoding: outcome.encoding }, 200);
     await imports.discard(draft);
     if ("unconfirmed" in outcome) {
       const { impact } = outcome.unconfirmed;

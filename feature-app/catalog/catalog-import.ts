@@ -49,9 +49,10 @@ export interface CommitOptions {
   written?: (tx: Transaction, version: CatalogVersion, impact: CatalogImpact) => Promise<void>;
 }
 
+/** `encoding`: what a CSV was read as, for the API's answer. */
 export type CommitOutcome =
-  | { version: CatalogVersion; impact: CatalogImpact }
-  | { unchanged: CatalogVersion }
+  | { version: CatalogVersion; impact: CatalogImpact; encoding?: string }
+  | { unchanged: CatalogVersion; encoding?: string }
   | { checked: CheckedImport }
   /** Not written: it affects feature sets and was not confirmed. */
   | { unconfirmed: CheckedImport & { impact: CatalogImpact } };
@@ -227,7 +228,7 @@ export class CatalogImports {
     const current = await this.catalog.current();
     if (current?.contentHash === catalogHash(checked.features)) {
       await this.discard(draft);
-      return { unchanged: current };
+      return { unchanged: current, encoding: encodingOf(checked) };
     }
     const impact = checked.impact;
     if (hasImpact(impact) && !options.confirmed) return { unconfirmed: { ...checked, impact } };
@@ -239,6 +240,8 @@ export class CatalogImports {
       options.written && ((tx, row) => options.written!(tx, row, impact)),
     );
     await this.discard(draft);
-    return { version, impact };
+    return { version, impact, encoding: encodingOf(checked) };
   }
 }
+
+const encodingOf = (checked: CheckedImport) => (checked.file.format === "csv" ? checked.file.encoding : undefined);

@@ -89,7 +89,7 @@ describe("Korean catalog files", () => {
     const draft = await upload("unicode.csv", utf16, "en");
     expect(await page(draft, "en")).toContain("Read as UTF-16LE text.");
     const imported = await importApi("unicode.csv", utf16);
-    expect(imported).toMatchObject({ status: 200, json: { unchanged: true } });
+    expect(imported).toMatchObject({ status: 200, json: { unchanged: true, encoding: "UTF-16LE" } });
   });
 
   test("an XLSX with Korean headers and status words, vendor ids and `values` imports after mapping nothing by hand; a wrong key is named", async () => {
