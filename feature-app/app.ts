@@ -40,6 +40,8 @@ export interface FeatureAppOptions {
   adminPath: string;
   db: FeatureDatabase;
   catalog: CatalogStore;
+  /** How far an uploaded XLSX may unpack before it is refused unread. */
+  importUnpackMaxBytes?: number;
 }
 
 /** What a spare answers before it is claimed: enough for the gateway to watch and claim it. */
@@ -102,7 +104,7 @@ export function createFeatureApp(options: FeatureAppOptions) {
     c.set("services", services);
     await next();
   });
-  const imports = new CatalogImports(options.db, options.catalog);
+  const imports = new CatalogImports(options.db, options.catalog, options.importUnpackMaxBytes);
   app.route("/app", catalogRoutes());
   app.route("/app/import", importRoutes(imports));
   app.route("/app/api", catalogApi(imports));

@@ -10,7 +10,11 @@ import type { CatalogImports } from "./catalog-import";
 import { dependentsOf, prerequisitesOf } from "./catalog-rules";
 import type { LoadedCatalog } from "./catalog-store";
 import { parseFeatureQuery } from "./feature-query";
-import { uploadLimit, uploadedFile } from "./import-routes";
+import { importDetail, uploadLimit, uploadedFile } from "./import-routes";
+import { requireCatalogEditor } from "./catalog-editors";
+import { auditFor } from "../audit";
+import { impactSummary } from "./catalog-impact";
+import { makeCurrent } from "./make-current";
 import { idParam } from "../id-param";
 
 const EXPORT_TYPES = {
@@ -52,6 +56,17 @@ export function catalogApi(imports: CatalogImports) {
 
   app.get("/catalog/versions", async (c) => c.json({ items: await c.var.services.catalog.versions() }));
 
+  app.post("/catalog/versions/:id{[0-9]+}/make-current", requireCatalogEditor(), async (c) => {
+    const outcome = await makeCurrent(c, Number(c.req.param("id")), c.req.query("confirm") === "true");
+    if ("missing" in outcome) return c.json({ error: `there is no catalog version ${c.req.param("id")}` }, 404);
+    if ("unchanged" in outcome) return c.json({ version: outcome.unchanged, unchanged: true }, 200);
+    if ("unconfirmed" in outcome) {
+      const impact = outcome.unconfirmed;
+      return c.json({ error: `making version ${outcome.source.version.id} current ${impactSummary(impact)}; nothing was written: send it again with ?confirm=true to go ahead`, impact }, 409);
+    }
+    return c.json({ version: outcome.version, impact: outcome.impact }, 201);
+  });
+
   app.get("/catalog/compare", async (c) => {
     const { catalog } = c.var.services;
     const ids = [idParam(c.req.query("from")), idParam(c.req.query("to"))];
@@ -77,7 +92,8 @@ export function catalogApi(imports: CatalogImports) {
     });
   });
 
-  app.post("/catalog/import", uploadLimit(), async (c) => {
+  app.post("/catalog/import", requireCatalogEditor(), uploadLimit(), async (c) => {
+    const confirmed = c.req.query("confirm") === "true";
     const upload = await uploadedFile(c);
     if ("error" in upload) return c.json({ error: upload.error }, upload.status);
     const user = c.var.services.assignment().user;
@@ -89,11 +105,19 @@ export function catalogApi(imports: CatalogImports) {
       return c.json({ error: error.message, errors: [{ row: 0, column: "", value: upload.name, reason: error.message }] }, 422);
     }
     const { live } = c.var.services;
-    const outcome = await imports.commit(draft, "en", (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }));
-    if ("version" in outcome) return c.json({ version: outcome.version }, 201);
+    const outcome = await imports.commit(draft, "en", {
+      confirmed,
+      progress: (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }),
+      written: (tx, version, impact) => auditFor(c)(tx, "catalog.import", `v${version.id}`, importDetail(draft.fileName, version.featureCount, impact)),
+    });
+    if ("version" in outcome) return c.json({ version: outcome.version, impact: outcome.impact, encoding: outcome.encoding }, 201);
     // Nothing new: the current version already has exactly these features.
-    if ("unchanged" in outcome) return c.json({ version: outcome.unchanged, unchanged: true }, 200);
+    if ("unchanged" in outcome) return c.json({ version: outcome.unchanged, unchanged: true, encoding: outcome.encoding }, 200);
     await imports.discard(draft);
+    if ("unconfirmed" in outcome) {
+      const { impact } = outcome.unconfirmed;
+      return c.json({ error: `the new version ${impactSummary(impact)}; nothing was imported: send it again with ?confirm=true to import anyway`, impact }, 409);
+    }
     const { checked } = outcome;
     const mappingErrors = Object.values(checked.mappingProblems).map((problem) => ({
       row: 1,

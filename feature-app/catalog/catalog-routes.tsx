@@ -1,5 +1,5 @@
 // The catalog's pages: the table (GET /app/, or just its results for htmx) and one feature.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { isHtmx } from "../../src/http/htmx";
 import { type AppEnv, appPage } from "../context";
 import { dependentsOf, prerequisitesOf } from "./catalog-rules";
@@ -10,7 +10,9 @@ import { FEATURE_ID } from "./feature-schema";
 import { NoticePage } from "../views/app-layout";
 import { compareCatalogs } from "./catalog-compare";
 import { ChartsPage } from "./charts-page";
-import { VersionsPage } from "./versions-page";
+import { MakeCurrentPage, VersionsPage } from "./versions-page";
+import { canEdit, requireCatalogEditor } from "./catalog-editors";
+import { makeCurrent, previewMakeCurrent } from "./make-current";
 import { idParam } from "../id-param";
 
 export function catalogRoutes() {
@@ -58,7 +60,7 @@ export function catalogRoutes() {
     );
   });
 
-  app.get("/versions", async (c) => c.html(<VersionsPage page={appPage(c)} versions={await c.var.services.catalog.versions()} />));
+  app.get("/versions", async (c) => c.html(<VersionsPage page={appPage(c)} versions={await c.var.services.catalog.versions()} canEdit={await canEdit(c)} />));
 
   app.get("/versions/compare", async (c) => {
     const { catalog } = c.var.services;
@@ -67,7 +69,34 @@ export function catalogRoutes() {
     const page = appPage(c);
     const error = !from || !to ? c.var.appT("versions.pickTwo") : undefined;
     const compared = from && to ? { from: from.version, to: to.version, comparison: compareCatalogs(from, to) } : undefined;
-    return c.html(<VersionsPage page={page} versions={versions} compared={compared} error={error} />, error ? 400 : 200);
+    return c.html(<VersionsPage page={page} versions={versions} canEdit={await canEdit(c)} compared={compared} error={error} />, error ? 400 : 200);
+  });
+
+  const noSuchVersion = (c: Context<AppEnv>) => {
+    const t = c.var.appT;
+    return c.html(<NoticePage page={appPage(c)} title={t("common.error")} message={t("versions.noSuchVersion", { version: c.req.param("id") ?? "" })} />, 404);
+  };
+
+  app.get("/versions/:id{[0-9]+}/make-current", requireCatalogEditor(), async (c) => {
+    const preview = await previewMakeCurrent(c, Number(c.req.param("id")));
+    if (!preview) return noSuchVersion(c);
+    return c.html(<MakeCurrentPage page={appPage(c)} source={preview.source.version} impact={preview.impact} />);
+  });
+
+  app.post("/versions/:id{[0-9]+}/make-current", requireCatalogEditor(), async (c) => {
+    const body = await c.req.parseBody();
+    const outcome = await makeCurrent(c, Number(c.req.param("id")), body.confirm === "yes");
+    if ("missing" in outcome) return noSuchVersion(c);
+    const t = c.var.appT;
+    const page = appPage(c);
+    if ("unconfirmed" in outcome) {
+      return c.html(<MakeCurrentPage page={page} source={outcome.source.version} impact={outcome.unconfirmed} message={t("impact.confirmFirst")} />, 409);
+    }
+    const notice =
+      "unchanged" in outcome
+        ? t("versions.alreadyCurrent", { version: outcome.source.version.id })
+        : t("versions.madeCurrent", { version: outcome.version.id, from: outcome.source.version.id });
+    return c.html(<VersionsPage page={page} versions={await c.var.services.catalog.versions()} canEdit notice={notice} />);
   });
 
   app.get("/charts", async (c) => {

@@ -16,6 +16,8 @@ export interface CatalogError {
   reason: string;
   /** The feature the row describes, when its id could be read. */
   feature?: string;
+  /** What kind of problem, for the report's groups ("unknown feature", "status must be one of …"). */
+  kind?: string;
 }
 
 export interface SourceRow {
@@ -46,8 +48,11 @@ function describeIssue(issue: v.BaseIssue<unknown>, t: AppTranslate): string {
   return issue.message;
 }
 
-/** Every problem is worded in `locale`: the pages pass the reader's, the API English. */
-export function checkCatalog(rows: SourceRow[], locale: Locale = "en"): { features: Feature[]; errors: CatalogError[] } {
+/**
+ * Every problem is worded in `locale`: the pages pass the reader's, the API English. `elsewhere`:
+ * ids the file defines in rows not checked now (a sample's preview), so references to them are known.
+ */
+export function checkCatalog(rows: SourceRow[], locale: Locale = "en", elsewhere?: Set<string>): { features: Feature[]; errors: CatalogError[] } {
   const t = appTranslator(locale);
   const featureSchema = featureSchemaIn(locale);
   const errors: CatalogError[] = [];
@@ -59,7 +64,7 @@ export function checkCatalog(rows: SourceRow[], locale: Locale = "en"): { featur
     if (id !== undefined) {
       const first = firstRowOf.get(id);
       if (first !== undefined) {
-        errors.push({ row: row.row, column: row.column("id"), value: id, reason: t("rule.duplicate", { id, row: first }), feature: id });
+        errors.push({ row: row.row, column: row.column("id"), value: id, reason: t("rule.duplicate", { id, row: first }), feature: id, kind: t("rule.kind.duplicate") });
         continue;
       }
       firstRowOf.set(id, row.row);
@@ -72,7 +77,10 @@ export function checkCatalog(rows: SourceRow[], locale: Locale = "en"): { featur
         // carries the object as its input; the field's own value is the useful one to show.
         const last = issue.path?.at(-1);
         const value = last && "value" in last ? last.value : issue.input;
-        errors.push({ row: row.row, column: row.column(path || "id"), value: shortValue(value), reason: describeIssue(issue, t), feature: id });
+        const reason = describeIssue(issue, t);
+        // "is missing" says which field only with it; the other messages name their field.
+        const kind = reason === t("rule.missing") ? `${String(issue.path?.[0]?.key ?? "id")} ${reason}` : reason;
+        errors.push({ row: row.row, column: row.column(path || "id"), value: shortValue(value), reason, feature: id, kind });
       }
       continue;
     }
@@ -84,8 +92,8 @@ export function checkCatalog(rows: SourceRow[], locale: Locale = "en"): { featur
   for (const { row, feature } of parsed) {
     for (const field of ["requires", "conflicts"] as const) {
       for (const ref of feature[field]) {
-        if (!firstRowOf.has(ref)) {
-          errors.push({ row: row.row, column: row.column(field), value: ref, reason: t("rule.unknown", { id: ref }), feature: feature.id });
+        if (!firstRowOf.has(ref) && !elsewhere?.has(ref)) {
+          errors.push({ row: row.row, column: row.column(field), value: ref, reason: t("rule.unknown", { id: ref }), feature: feature.id, kind: t("rule.kind.unknown") });
         }
       }
     }
@@ -99,6 +107,7 @@ export function checkCatalog(rows: SourceRow[], locale: Locale = "en"): { featur
       value: cycle[1] ?? cycle[0]!,
       reason: t("rule.cycle", { cycle: [...cycle, first].join(" → ") }),
       feature: first,
+      kind: t("rule.kind.cycle"),
     });
   }
   errors.sort((a, b) => a.row - b.row);

@@ -69,11 +69,13 @@ export interface NewVersion {
   format: CatalogFormat;
   importedBy: string;
   features: Feature[];
+  /** JSON { headers, mapping } of a CSV/XLSX import. */
+  columnMapping?: string;
 }
 
 export type ProgressReport = (done: number, total: number) => void;
 
-type Transaction = Parameters<Parameters<FeatureDatabase["transaction"]>[0]>[0];
+export type Transaction = Parameters<Parameters<FeatureDatabase["transaction"]>[0]>[0];
 
 async function insertVersion(tx: Transaction, version: NewVersion, progress?: ProgressReport): Promise<CatalogVersion> {
   const features = version.features.toSorted(byId);
@@ -86,6 +88,7 @@ async function insertVersion(tx: Transaction, version: NewVersion, progress?: Pr
       importedBy: version.importedBy,
       featureCount: features.length,
       contentHash: catalogHash(features),
+      columnMapping: version.columnMapping,
     })
     .returning();
   if (!row) throw new Error("inserting a catalog version returned no row");
@@ -103,9 +106,16 @@ export class CatalogStore {
 
   constructor(private readonly db: FeatureDatabase) {}
 
-  /** Writes a whole version in one transaction: either all its features are there or none. */
-  async addVersion(version: NewVersion, progress?: ProgressReport): Promise<CatalogVersion> {
-    return this.db.transaction((tx) => insertVersion(tx, version, progress));
+  /**
+   * Writes a whole version in one transaction: either all its features are there or none.
+   * `written` runs in the same transaction (the audit row), so the trail never disagrees with it.
+   */
+  async addVersion(version: NewVersion, progress?: ProgressReport, written?: (tx: Transaction, row: CatalogVersion) => Promise<void>): Promise<CatalogVersion> {
+    return this.db.transaction(async (tx) => {
+      const row = await insertVersion(tx, version, progress);
+      await written?.(tx, row);
+      return row;
+    });
   }
 
   /**

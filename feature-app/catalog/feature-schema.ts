@@ -7,9 +7,40 @@ import * as v from "valibot";
 import type { Locale } from "../../src/i18n/messages";
 import { type AppTranslate, appTranslator } from "../messages";
 
-export const FEATURE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Vendor ids hold single spaces (`FAJ 121 4600`); an id never starts or ends with one, nor holds two in a row. */
+export const FEATURE_ID = /^(?!.* {2})[A-Za-z0-9](?:[A-Za-z0-9._ -]{0,62}[A-Za-z0-9._-])?$/;
 export const PARAMETER_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 export const FEATURE_STATUSES = ["planned", "trial", "active", "deprecated"] as const;
+
+/** Every key a parameter may have; anything else is named in the report rather than silently dropped. */
+export const PARAMETER_KEYS = ["name", "type", "min", "max", "allowed", "default", "unit", "description", "maxLength"] as const;
+/** Other words for our keys, for the "did you mean" of a wrong one. */
+const KEY_HINTS: Record<string, (typeof PARAMETER_KEYS)[number]> = {
+  options: "allowed",
+  choices: "allowed",
+  enum: "allowed",
+  minimum: "min",
+  maximum: "max",
+  defaultvalue: "default",
+  desc: "description",
+  units: "unit",
+  maxlen: "maxLength",
+  length: "maxLength",
+  kind: "type",
+  datatype: "type",
+};
+
+/** `values` is what many spreadsheets call `allowed`; it is read as such when `allowed` is absent. */
+function withAllowed(input: unknown): unknown {
+  if (typeof input !== "object" || input === null || Array.isArray(input) || !("values" in input) || "allowed" in input) return input;
+  const { values, ...rest } = input as Record<string, unknown>;
+  return { ...rest, allowed: values };
+}
+
+function unknownKey(input: unknown): string | undefined {
+  if (typeof input !== "object" || input === null) return undefined;
+  return Object.keys(input).find((key) => !(PARAMETER_KEYS as readonly string[]).includes(key));
+}
 
 function buildSchemas(t: AppTranslate) {
   const string = (field: string) => v.string(t("rule.text", { field }));
@@ -53,7 +84,7 @@ function buildSchemas(t: AppTranslate) {
     );
   };
 
-  const parameterSchema = v.variant(
+  const knownParameter = v.variant(
     "type",
     [
       v.object({ ...parameterBase, type: v.literal("bool"), default: v.boolean(t("rule.bool")) }),
@@ -92,6 +123,19 @@ function buildSchemas(t: AppTranslate) {
       ),
     ],
     t("rule.type"),
+  );
+  const parameterSchema = v.pipe(
+    v.unknown(),
+    v.transform(withAllowed),
+    v.check(
+      (input) => unknownKey(input) === undefined,
+      (issue) => {
+        const key = unknownKey(issue.input) ?? "";
+        const hint = KEY_HINTS[key.toLowerCase().replace(/[^a-z]/g, "")];
+        return hint ? t("rule.paramKeyHint", { key, hint }) : t("rule.paramKey", { key });
+      },
+    ),
+    knownParameter,
   );
 
   const featureIds = (field: string) =>

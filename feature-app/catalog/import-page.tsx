@@ -2,58 +2,124 @@
 // import it. The check section is one component, swapped by htmx whenever the mapping changes.
 import type { CatalogError } from "./catalog-rules";
 import type { CatalogVersion } from "./catalog-store";
-import type { CheckedImport } from "./catalog-import";
+import { type CheckedImport, importable } from "./catalog-import";
 import { IMPORT_MAX_BYTES } from "./catalog-file";
 import { type AppPage, AppLayout } from "../views/app-layout";
-import { FIELDS, REQUIRED_FIELDS } from "./tabular";
+import { FIELDS, REQUIRED_FIELDS, statusWordsText } from "./tabular";
+import { ImpactConfirm, ImpactReport } from "./impact-view";
 
 const PREVIEW_ROWS = 10;
-/** A report of a 100,000-row file with an error on every row would be unreadable and huge. */
-const REPORT_ROWS = 500;
+/**
+ * A report of a 100,000-row file with an error on every row would be unreadable and huge: problems
+ * are grouped by kind, each group folded and listing its first rows; the CSV download has them all.
+ */
+const GROUP_ROWS = 100;
+const MAX_GROUPS = 20;
 
-export function ImportPage(props: { page: AppPage; versions: CatalogVersion[]; error?: string }) {
+export function reportGroups(errors: CatalogError[]): { kind: string; errors: CatalogError[] }[] {
+  const groups = new Map<string, CatalogError[]>();
+  for (const error of errors) {
+    const kind = error.kind ?? error.reason;
+    groups.set(kind, [...(groups.get(kind) ?? []), error]);
+  }
+  return [...groups].map(([kind, list]) => ({ kind, errors: list })).sort((a, b) => b.errors.length - a.errors.length);
+}
+
+/** `canEdit`: whether this person may change the catalog; everyone else is told why not. */
+export function ImportPage(props: { page: AppPage; versions: CatalogVersion[]; canEdit: boolean; error?: string }) {
   const { t } = props.page;
   return (
     <AppLayout page={props.page} title={t("import.title")} section="import">
       <h1>{t("import.title")}</h1>
       <p>{t("import.intro")}</p>
-      <form
-        id="upload-form"
-        class="card"
-        method="post"
-        action="/app/import"
-        enctype="multipart/form-data"
-        hx-post="/app/import"
-        hx-encoding="multipart/form-data"
-        hx-target="#upload-error"
-        hx-indicator="#upload-progress"
-        hx-disabled-elt="find button"
-      >
-        <div class="field">
-          <label for="field-file">{t("import.file")}</label>
-          <input id="field-file" name="file" type="file" accept=".csv,.xlsx,.json,text/csv,application/json" required aria-describedby="field-file-hint" />
-          <small class="muted" id="field-file-hint">
-            {t("import.fileHint", { mb: IMPORT_MAX_BYTES / 1024 / 1024 })}
-          </small>
-        </div>
-        <button type="submit">{t("import.upload")}</button>{" "}
-        <progress id="upload-progress" class="htmx-indicator" data-upload-progress max="100" aria-label={t("import.uploading")}></progress>
-        <div id="upload-error" aria-live="polite">
-          {props.error && <ImportError message={props.error} />}
-        </div>
-      </form>
-      <section class="card">
-        <h2>{t("import.formatTitle")}</h2>
-        <p>{t("import.formatText")}</p>
-        <p class="mono">{FIELDS.join(", ")}</p>
-        <p class="muted">{t("import.formatExample")}</p>
-      </section>
+      {props.canEdit ? (
+        <UploadForm page={props.page} error={props.error} />
+      ) : (
+        <p class="notice warn card" id="read-only">
+          {t("governance.forbidden")}
+        </p>
+      )}
+      <FormatHelp page={props.page} />
       {props.versions.length > 0 && (
         <p>
           <a href="/app/versions">{t("import.versionsLink", { count: props.versions.length })}</a>
         </p>
       )}
     </AppLayout>
+  );
+}
+
+/** The columns, the parameter keys and who may import: enough to prepare a file without the README. */
+function FormatHelp(props: { page: AppPage }) {
+  const { t } = props.page;
+  return (
+    <section class="card" id="format-help">
+      <h2>{t("import.formatTitle")}</h2>
+      <p>{t("import.formatText")}</p>
+      <div class="table-scroll">
+        <table id="import-columns">
+          <thead>
+            <tr>
+              <th scope="col">{t("import.columnHeader")}</th>
+              <th scope="col">{t("import.columnKey")}</th>
+              <th scope="col">{t("import.columnMeaning")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {FIELDS.map((field) => (
+              <tr>
+                <td>
+                  {t(`importField.${field}`)}
+                  {REQUIRED_FIELDS.includes(field) ? " *" : ""}
+                </td>
+                <td class="mono">{field}</td>
+                <td>{t(`importHelp.${field}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p class="muted">{t("import.columnsHint")}</p>
+      <h3>{t("import.paramsTitle")}</h3>
+      <p>{t("import.paramsText")}</p>
+      <p class="muted">{t("import.formatExample")}</p>
+      <p>
+        {t("import.templates")} <a href="/app/import/template.xlsx" id="template-xlsx">{t("import.templateXlsx")}</a> ·{" "}
+        <a href="/app/import/template.csv" id="template-csv">{t("import.templateCsv")}</a>
+      </p>
+      <p class="muted">{t("import.rolesText")}</p>
+    </section>
+  );
+}
+
+function UploadForm(props: { page: AppPage; error?: string }) {
+  const { t } = props.page;
+  return (
+    <form
+      id="upload-form"
+      class="card"
+      method="post"
+      action="/app/import"
+      enctype="multipart/form-data"
+      hx-post="/app/import"
+      hx-encoding="multipart/form-data"
+      hx-target="#upload-error"
+      hx-indicator="#upload-progress"
+      hx-disabled-elt="find button"
+    >
+      <div class="field">
+        <label for="field-file">{t("import.file")}</label>
+        <input id="field-file" name="file" type="file" accept=".csv,.xlsx,.json,text/csv,application/json" required aria-describedby="field-file-hint" />
+        <small class="muted" id="field-file-hint">
+          {t("import.fileHint", { mb: IMPORT_MAX_BYTES / 1024 / 1024 })}
+        </small>
+      </div>
+      <button type="submit">{t("import.upload")}</button>{" "}
+      <progress id="upload-progress" class="htmx-indicator" data-upload-progress max="100" aria-label={t("import.uploading")}></progress>
+      <div id="upload-error" aria-live="polite">
+        {props.error && <ImportError message={props.error} />}
+      </div>
+    </form>
   );
 }
 
@@ -65,7 +131,7 @@ export function ImportError(props: { message: string }) {
   );
 }
 
-export function DraftPage(props: { page: AppPage; checked: CheckedImport }) {
+export function DraftPage(props: { page: AppPage; checked: CheckedImport; message?: string }) {
   const { t } = props.page;
   const { draft } = props.checked;
   return (
@@ -74,8 +140,16 @@ export function DraftPage(props: { page: AppPage; checked: CheckedImport }) {
         <a href="/app/import">← {t("import.title")}</a>
       </p>
       <h1>{t("import.draftTitle", { file: draft.fileName })}</h1>
-      <p class="muted">{t("import.draftSummary", { format: draft.format.toUpperCase(), rows: props.checked.rowCount })}</p>
-      <DraftCheck page={props.page} checked={props.checked} />
+      <p class="muted">
+        {t("import.draftSummary", { format: draft.format.toUpperCase(), rows: props.checked.rowCount })}
+        {props.checked.file.format === "csv" && props.checked.file.encoding && (
+          <>
+            {" "}
+            <span id="file-encoding">{t("import.encoding", { encoding: props.checked.file.encoding })}</span>
+          </>
+        )}
+      </p>
+      <DraftCheck page={props.page} checked={props.checked} message={props.message} />
     </AppLayout>
   );
 }
@@ -87,7 +161,8 @@ export function DraftCheck(props: { page: AppPage; checked: CheckedImport; messa
   const { draft, file, mapping, errors } = checked;
   const base = `/app/import/${draft.id}`;
   const mappingOk = Object.keys(checked.mappingProblems).length === 0;
-  const ready = mappingOk && errors.length === 0 && checked.features.length > 0;
+  const sampled = mappingOk && checked.checkedRows < checked.rowCount;
+  const ready = importable(checked);
   return (
     <div id="draft-check">
       {props.message && <ImportError message={props.message} />}
@@ -112,7 +187,7 @@ export function DraftCheck(props: { page: AppPage; checked: CheckedImport; messa
               return (
                 <div class="field">
                   <label for={id}>
-                    {field}
+                    {t(`importField.${field}`)} <span class="mono muted">{field}</span>
                     {REQUIRED_FIELDS.includes(field) ? " *" : ""}
                   </label>
                   <select id={id} name={field} aria-invalid={problem ? "true" : undefined} aria-describedby={problem ? `${id}-error` : undefined}>
@@ -132,6 +207,12 @@ export function DraftCheck(props: { page: AppPage; checked: CheckedImport; messa
               );
             })}
           </div>
+          <div class="field">
+            <label for="map-status-words">{t("import.statusWordsLabel")}</label>
+            <textarea id="map-status-words" name="statusWords" rows={2} placeholder="운영 = active">
+              {statusWordsText(mapping)}
+            </textarea>
+          </div>
           <noscript>
             <button type="submit">{t("import.applyMapping")}</button>
           </noscript>
@@ -140,11 +221,27 @@ export function DraftCheck(props: { page: AppPage; checked: CheckedImport; messa
           </span>
         </form>
       )}
+      {mappingOk && checked.statusWords.length > 0 && (
+        <p class="notice info card" id="status-words">
+          {t("import.statusWords", { words: checked.statusWords.map((w) => `${w.word} → ${w.status} (${w.count})`).join(", ") })}
+        </p>
+      )}
       {mappingOk && <Preview page={props.page} checked={checked} />}
-      {mappingOk && errors.length > 0 && <Report page={props.page} errors={errors} />}
+      {mappingOk && errors.length > 0 && <Report page={props.page} errors={errors} download={`${base}/report.csv`} />}
+      {ready && checked.impact && <ImpactReport t={t} impact={checked.impact} />}
       <div class="card actions">
-        {ready ? (
+        {sampled ? (
+          <form method="post" action={`${base}/check`} hx-post={`${base}/check`} hx-target="#draft-check" hx-swap="outerHTML" hx-disabled-elt="find button" class="inline" id="check-form">
+            <span class="muted" id="sampled">
+              {t("import.sampled", { checked: checked.checkedRows, total: checked.rowCount })}
+            </span>{" "}
+            <button type="submit" id="check-button">
+              {t("import.checkAll", { total: checked.rowCount })}
+            </button>
+          </form>
+        ) : ready ? (
           <form method="post" action={`${base}/commit`} hx-post={`${base}/commit`} hx-target="#draft-check" hx-swap="outerHTML" hx-disabled-elt="find button" class="inline">
+            <ImpactConfirm t={t} impact={checked.impact} />{" "}
             <button type="submit" id="import-button">
               {t("import.commit", { count: checked.features.length })}
             </button>{" "}
@@ -206,35 +303,46 @@ function cellText(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-function Report(props: { page: AppPage; errors: CatalogError[] }) {
+function Report(props: { page: AppPage; errors: CatalogError[]; download: string }) {
   const { t } = props.page;
+  const groups = reportGroups(props.errors);
   return (
     <section class="card notice bad" aria-labelledby="report-title" id="validation-report">
       <h2 id="report-title">{t("import.reportTitle", { count: props.errors.length })}</h2>
-      <p>{t("import.reportHint")}</p>
-      <div class="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("import.row")}</th>
-              <th scope="col">{t("import.column")}</th>
-              <th scope="col">{t("import.value")}</th>
-              <th scope="col">{t("import.reason")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.errors.slice(0, REPORT_ROWS).map((error) => (
-              <tr>
-                <td>{error.row}</td>
-                <td class="mono">{error.column}</td>
-                <td class="mono">{error.value}</td>
-                <td>{error.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {props.errors.length > REPORT_ROWS && <p class="muted">{t("import.reportCut", { shown: REPORT_ROWS })}</p>}
+      <p id="report-groups">{t("import.reportGroups", { groups: groups.map((g) => `${g.errors.length} × ${g.kind}`).join(", ") })}</p>
+      <p>
+        {t("import.reportHint")} <a href={props.download} id="report-download">{t("import.reportDownload")}</a>
+      </p>
+      {groups.slice(0, MAX_GROUPS).map((group) => (
+        <details class="report-group">
+          <summary>
+            {group.kind} ({group.errors.length})
+          </summary>
+          <div class="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("import.row")}</th>
+                  <th scope="col">{t("import.column")}</th>
+                  <th scope="col">{t("import.value")}</th>
+                  <th scope="col">{t("import.reason")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {group.errors.slice(0, GROUP_ROWS).map((error) => (
+                  <tr>
+                    <td>{error.row}</td>
+                    <td class="mono">{error.column}</td>
+                    <td class="mono">{error.value}</td>
+                    <td>{error.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {group.errors.length > GROUP_ROWS && <p class="muted">{t("import.reportGroupCut", { shown: GROUP_ROWS, count: group.errors.length })}</p>}
+        </details>
+      ))}
     </section>
   );
 }

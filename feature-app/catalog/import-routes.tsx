@@ -4,10 +4,15 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { isHtmx } from "../../src/http/htmx";
 import { type AppEnv, appPage } from "../context";
-import { CatalogFileError, IMPORT_MAX_BYTES } from "./catalog-file";
-import type { CatalogImports } from "./catalog-import";
+import { CatalogFileError, IMPORT_MAX_BYTES, tableToCsv, tableToXlsx } from "./catalog-file";
+import { templateTable } from "./catalog-template";
+import { type CatalogImports, SAMPLE_ROWS } from "./catalog-import";
+import { canEdit, requireCatalogEditor } from "./catalog-editors";
+import { auditFor } from "../audit";
+import { impactSummary } from "./catalog-impact";
 import { DraftCheck, DraftPage, ImportDone, ImportError, ImportPage } from "./import-page";
-import { type ColumnMapping, FIELDS } from "./tabular";
+import { type ColumnMapping, FIELDS, type Field, parseStatusWords } from "./tabular";
+import { FEATURE_STATUSES } from "./feature-schema";
 import { NoticePage, errorAnswer } from "../views/app-layout";
 
 /** Room for the multipart envelope around a file of the largest allowed size. */
@@ -34,16 +39,38 @@ export async function uploadedFile(c: Context<AppEnv>): Promise<{ name: string; 
   return { name: file.name || "upload", bytes: new Uint8Array(await file.arrayBuffer()) };
 }
 
+/** The audit trail's words for an import: the file, its size and what it did to others' sets. */
+export function importDetail(fileName: string, features: number, impact: Parameters<typeof impactSummary>[0]): string {
+  return `file=${fileName} featureCount=${features}${impact.sets.length > 0 ? ` confirmed: ${impactSummary(impact)}` : ""}`;
+}
+
 export function importRoutes(imports: CatalogImports) {
   const app = new Hono<AppEnv>();
   const user = (c: Context<AppEnv>) => c.var.services.assignment().user;
 
-  app.get("/", async (c) => c.html(<ImportPage page={appPage(c)} versions={await c.var.services.catalog.versions()} />));
+  app.get("/", async (c) => c.html(<ImportPage page={appPage(c)} versions={await c.var.services.catalog.versions()} canEdit={await canEdit(c)} />));
+
+  // The templates are for anyone who prepares a file.
+  for (const format of ["csv", "xlsx"] as const) {
+    app.get(`/template.${format}`, async (c) => {
+      const { headers, rows } = templateTable(c.var.locale);
+      // The BOM makes Korean Excel read the CSV as UTF-8.
+      const body = format === "csv" ? `\uFEFF${tableToCsv(headers, rows)}` : await tableToXlsx(headers, rows);
+      return c.body(body, 200, {
+        "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": `attachment; filename="catalog-template-${c.var.locale}.${format}"`,
+      });
+    });
+  }
+
+  // Everything registered below changes the catalog or leads to it: editors only (the page and the
+  // templates above answer before this runs). It runs before an upload is read.
+  app.use("*", requireCatalogEditor());
 
   app.post("/", uploadLimit(), async (c) => {
     const upload = await uploadedFile(c);
     const fail = async (message: string, status: 400 | 413 | 422) =>
-      isHtmx(c) ? c.html(<ImportError message={message} />, status) : c.html(<ImportPage page={appPage(c)} versions={await c.var.services.catalog.versions()} error={message} />, status);
+      isHtmx(c) ? c.html(<ImportError message={message} />, status) : c.html(<ImportPage page={appPage(c)} versions={await c.var.services.catalog.versions()} canEdit error={message} />, status);
     if ("error" in upload) return fail(upload.error, upload.status);
     try {
       const draft = await imports.createDraft(user(c), upload.name, upload.bytes);
@@ -69,15 +96,46 @@ export function importRoutes(imports: CatalogImports) {
   app.get("/:draft", async (c) => {
     const draft = await withDraft(c);
     if (draft instanceof Response) return draft;
-    return c.html(<DraftPage page={appPage(c)} checked={await imports.check(draft, c.var.locale)} />);
+    return c.html(<DraftPage page={appPage(c)} checked={await imports.checkWithImpact(draft, c.var.locale, undefined, SAMPLE_ROWS)} />);
+  });
+
+  // Every problem of the whole file, for the spreadsheet the person fixes it in.
+  app.get("/:draft/report.csv", async (c) => {
+    const draft = await withDraft(c);
+    if (draft instanceof Response) return draft;
+    const { errors } = await imports.check(draft, c.var.locale);
+    const t = c.var.appT;
+    const rows = errors.map((e) => [String(e.row), e.column, e.value, e.reason, e.kind ?? e.reason]);
+    const csv = tableToCsv([t("import.row"), t("import.column"), t("import.value"), t("import.reason"), t("import.kind")], rows);
+    return c.body(`\uFEFF${csv}`, 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="import-problems-${draft.id}.csv"`,
+    });
+  });
+
+  // The whole file, once the mapping is right: every problem, and the import button when there are none.
+  app.post("/:draft/check", async (c) => {
+    const draft = await withDraft(c);
+    if (draft instanceof Response) return draft;
+    const checked = await imports.checkWithImpact(draft, c.var.locale);
+    if (!isHtmx(c)) return c.html(<DraftPage page={appPage(c)} checked={checked} />);
+    return c.html(<DraftCheck page={appPage(c)} checked={checked} />);
   });
 
   app.post("/:draft/mapping", async (c) => {
     const draft = await withDraft(c);
     if (draft instanceof Response) return draft;
     const body = await c.req.parseBody();
-    const mapping = Object.fromEntries(FIELDS.map((field) => [field, typeof body[field] === "string" ? body[field] : ""])) as ColumnMapping;
-    const checked = await imports.check(await imports.setMapping(draft, mapping), c.var.locale);
+    const mapping: ColumnMapping = Object.fromEntries(FIELDS.map((field) => [field, typeof body[field] === "string" ? body[field] : ""])) as Record<Field, string>;
+    const words = parseStatusWords(typeof body.statusWords === "string" ? body.statusWords : "", FEATURE_STATUSES);
+    if ("badLine" in words) {
+      // Nothing is saved: the page shows the stored mapping again, with the reason.
+      const message = c.var.appT("import.statusWordsBad", { line: words.badLine });
+      const checked = await imports.checkWithImpact(draft, c.var.locale, undefined, SAMPLE_ROWS);
+      return isHtmx(c) ? c.html(<DraftCheck page={appPage(c)} checked={checked} message={message} />, 422) : c.html(<DraftPage page={appPage(c)} checked={checked} message={message} />, 422);
+    }
+    if (Object.keys(words.words).length > 0) mapping.statusWords = words.words;
+    const checked = await imports.checkWithImpact(await imports.setMapping(draft, mapping), c.var.locale, undefined, SAMPLE_ROWS);
     if (!isHtmx(c)) return c.redirect(`/app/import/${draft.id}`, 303);
     return c.html(<DraftCheck page={appPage(c)} checked={checked} />);
   });
@@ -87,12 +145,18 @@ export function importRoutes(imports: CatalogImports) {
     if (draft instanceof Response) return draft;
     const { live, catalog } = c.var.services;
     const previous = await catalog.current();
-    const outcome = await imports.commit(draft, c.var.locale, (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }));
-    if ("checked" in outcome) {
+    const body = await c.req.parseBody();
+    const outcome = await imports.commit(draft, c.var.locale, {
+      confirmed: body.confirm === "yes",
+      progress: (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }),
+      written: (tx, version, impact) => auditFor(c)(tx, "catalog.import", `v${version.id}`, importDetail(draft.fileName, version.featureCount, impact)),
+    });
+    if ("checked" in outcome || "unconfirmed" in outcome) {
       const page = appPage(c);
-      const message = c.var.appT("import.notImported");
-      if (isHtmx(c)) return c.html(<DraftCheck page={page} checked={outcome.checked} message={message} />, 422);
-      return c.html(<DraftPage page={page} checked={outcome.checked} />, 422);
+      const [checked, message, status] =
+        "checked" in outcome ? [outcome.checked, c.var.appT("import.notImported"), 422 as const] : [outcome.unconfirmed, c.var.appT("impact.confirmFirst"), 409 as const];
+      if (isHtmx(c)) return c.html(<DraftCheck page={page} checked={checked} message={message} />, status);
+      return c.html(<DraftPage page={page} checked={checked} message={message} />, status);
     }
     if (!isHtmx(c)) return c.redirect("/app/versions", 303);
     if ("unchanged" in outcome) return c.html(<ImportDone page={appPage(c)} version={outcome.unchanged} unchanged />);

@@ -1,9 +1,12 @@
-// Catalog versions: every import, newest first, and the comparison of any two.
+// Catalog versions: every import, newest first, the comparison of any two, and (for catalog
+// editors) making an older version current again, after seeing what that does to feature sets.
 import { type AppPage, AppLayout } from "../views/app-layout";
 import { When } from "../views/when";
 import type { CatalogComparison } from "./catalog-compare";
 import type { CatalogVersion } from "./catalog-store";
 import type { Feature } from "./feature-schema";
+import type { CatalogImpact } from "./catalog-impact";
+import { ImpactConfirm, ImpactReport } from "./impact-view";
 
 export interface ComparisonView {
   from: CatalogVersion;
@@ -11,7 +14,18 @@ export interface ComparisonView {
   comparison: CatalogComparison;
 }
 
-export function VersionsPage(props: { page: AppPage; versions: CatalogVersion[]; compared?: ComparisonView; error?: string }) {
+export interface VersionsView {
+  page: AppPage;
+  versions: CatalogVersion[];
+  /** Whether this person may make a version current. */
+  canEdit: boolean;
+  compared?: ComparisonView;
+  error?: string;
+  /** The outcome of "make current". */
+  notice?: string;
+}
+
+export function VersionsPage(props: VersionsView) {
   const { page, versions } = props;
   const { t } = page;
   const [newest, previous] = versions;
@@ -20,6 +34,11 @@ export function VersionsPage(props: { page: AppPage; versions: CatalogVersion[];
   return (
     <AppLayout page={page} title={t("versions.title")} section="versions">
       <h1>{t("versions.title")}</h1>
+      {props.notice && (
+        <p class="notice ok card" role="status" id="versions-notice">
+          {props.notice}
+        </p>
+      )}
       <div class="table-scroll">
         <table id="versions">
           <thead>
@@ -31,6 +50,7 @@ export function VersionsPage(props: { page: AppPage; versions: CatalogVersion[];
               <th scope="col">{t("versions.importedAt")}</th>
               <th scope="col">{t("versions.features")}</th>
               <th scope="col">{t("versions.hash")}</th>
+              {props.canEdit && <th scope="col"></th>}
             </tr>
           </thead>
           <tbody>
@@ -52,6 +72,15 @@ export function VersionsPage(props: { page: AppPage; versions: CatalogVersion[];
                 <td class="mono" title={version.contentHash}>
                   {version.contentHash.slice(0, 12)}
                 </td>
+                {props.canEdit && (
+                  <td>
+                    {index > 0 && (
+                      <a href={`/app/versions/${version.id}/make-current`} id={`make-current-${version.id}`}>
+                        {t("versions.makeCurrent")}
+                      </a>
+                    )}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
@@ -164,5 +193,33 @@ function FeatureList(props: { id: string; title: string; features: Feature[] }) 
         ))}
       </ul>
     </section>
+  );
+}
+
+/** The confirmation step of "make version N current", with its impact on the team's feature sets. */
+export function MakeCurrentPage(props: { page: AppPage; source: CatalogVersion; impact: CatalogImpact; message?: string }) {
+  const { page, source, impact } = props;
+  const { t } = page;
+  const action = `/app/versions/${source.id}/make-current`;
+  return (
+    <AppLayout page={page} title={t("versions.makeCurrentTitle", { version: source.id })} section="versions">
+      <p>
+        <a href="/app/versions">← {t("versions.title")}</a>
+      </p>
+      <h1>{t("versions.makeCurrentTitle", { version: source.id })}</h1>
+      <p>{t("versions.makeCurrentIntro", { version: source.id })}</p>
+      {props.message && (
+        <p class="notice bad card" role="alert">
+          {props.message}
+        </p>
+      )}
+      <ImpactReport t={t} impact={impact} />
+      <form method="post" action={action} class="card actions" id="make-current-form">
+        <ImpactConfirm t={t} impact={impact} />{" "}
+        <button type="submit" id="make-current-button">
+          {t("versions.makeCurrentButton", { version: source.id })}
+        </button>
+      </form>
+    </AppLayout>
   );
 }

@@ -12,12 +12,14 @@ export const catalogVersions = sqliteTable("catalog_versions", {
   name: text("name").notNull(),
   /** The imported file's name, or "demo" for the embedded demo catalog. */
   source: text("source").notNull(),
-  format: text("format", { enum: ["demo", "csv", "xlsx", "json"] }).notNull(),
+  format: text("format", { enum: ["demo", "csv", "xlsx", "json", "restore"] }).notNull(),
   importedBy: text("imported_by").notNull(),
   importedAt: integer("imported_at", { mode: "timestamp_ms" }).notNull().default(now),
   featureCount: integer("feature_count").notNull(),
   /** SHA-256 of the canonical JSON of the features, so identical imports are recognisable. */
   contentHash: text("content_hash").notNull(),
+  /** JSON { headers, mapping } of a CSV/XLSX import, so a file with the same header row maps itself next time. */
+  columnMapping: text("column_mapping"),
 });
 
 export const catalogFeatures = sqliteTable(

@@ -6,6 +6,8 @@ import type { FeatureDatabase } from "../db/connection";
 import { featureSetRevisions, featureSets } from "../db/schema";
 import { canonicalJson } from "../canonical-json";
 import type { SetContent } from "./set-content";
+import type { AppAudit } from "../audit";
+import { noteSummary } from "./revision-note";
 
 export interface FeatureSet {
   id: number;
@@ -41,8 +43,16 @@ function fromRow(row: typeof featureSets.$inferSelect): FeatureSet {
   return { ...row, content: JSON.parse(row.content) };
 }
 
+/** A revision note in the audit trail's key=value style ("note=added FGR-CA0001"), and the action a new set's note means. */
+const noteDetail = (note: string) => `note=${noteSummary(note)}`;
+const createAction = (note: string) => (noteSummary(note).startsWith("cloned") ? "set.clone" : "set.create");
+
 export class FeatureSetStore {
-  constructor(private readonly db: FeatureDatabase) {}
+  /** `audit`: writes each change to the audit trail in the change's own transaction. */
+  constructor(
+    private readonly db: FeatureDatabase,
+    private readonly audit?: AppAudit,
+  ) {}
 
   /** Every user's sets: owners edit theirs, everyone may view and clone the others. */
   async list(): Promise<FeatureSet[]> {
@@ -61,6 +71,7 @@ export class FeatureSetStore {
       const [row] = await tx.insert(featureSets).values({ owner, name, revision: 1, content: stored, updatedBy: owner }).returning();
       if (!row) throw new Error("inserting a feature set returned no row");
       await tx.insert(featureSetRevisions).values({ setId: row.id, revision: 1, name, content: stored, savedBy: owner, note });
+      await this.audit?.(tx, createAction(note), `set ${row.id}`, `name=${name} ${noteDetail(note)}`);
       return fromRow(row);
     });
   }
@@ -84,6 +95,7 @@ export class FeatureSetStore {
         return current ? { ok: false, reason: "stale", current: fromRow(current) } : { ok: false, reason: "not-found" };
       }
       await tx.insert(featureSetRevisions).values({ setId: id, revision, name: change.name, content: stored, savedBy: user, note: change.note });
+      await this.audit?.(tx, "set.save", `set ${id}`, `rev=${revision} ${noteDetail(change.note)}`);
       return { ok: true, set: fromRow(updated) };
     });
   }
@@ -95,6 +107,7 @@ export class FeatureSetStore {
       if (!row) return "not-found";
       if (row.owner !== user) return "forbidden";
       await tx.delete(featureSets).where(eq(featureSets.id, id));
+      await this.audit?.(tx, "set.delete", `set ${id}`, "");
       return "deleted";
     });
   }

@@ -5,6 +5,7 @@ import { and, desc, eq, getTableColumns } from "drizzle-orm";
 import type { FeatureDatabase } from "../db/connection";
 import { generations } from "../db/schema";
 import { type JsonChange, diffJson } from "./json-diff";
+import type { AppAudit } from "../audit";
 
 export type Generation = typeof generations.$inferSelect;
 export type GenerationSummary = Omit<Generation, "document">;
@@ -15,7 +16,11 @@ export interface GeneratedFile {
 }
 
 export class GenerationStore {
-  constructor(private readonly db: FeatureDatabase) {}
+  /** `audit`: writes each export to the audit trail in its own transaction. */
+  constructor(
+    private readonly db: FeatureDatabase,
+    private readonly audit?: AppAudit,
+  ) {}
 
   async record(
     source: { setId: number; setRevision: number; catalogVersionId: number; createdBy: string },
@@ -29,7 +34,12 @@ export class GenerationStore {
       sha256: createHash("sha256").update(file.text).digest("hex"),
       document: file.text,
     }));
-    return this.db.transaction((tx) => tx.insert(generations).values(rows).returning());
+    return this.db.transaction(async (tx) => {
+      const written = await tx.insert(generations).values(rows).returning();
+      const scope = files.length === 1 ? (files[0]!.site === null ? "scope=set" : `site=${files[0]!.site}`) : `sites=${files.length}`;
+      await this.audit?.(tx, "set.export", `set ${source.setId}`, `rev=${source.setRevision} catalog=v${source.catalogVersionId} ${scope}`);
+      return written;
+    });
   }
 
   async list(setId: number, limit = 100): Promise<GenerationSummary[]> {

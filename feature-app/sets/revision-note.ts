@@ -8,6 +8,16 @@ export function revisionNote(key: NoteKey, params: Record<string, string | numbe
   return JSON.stringify({ key, params });
 }
 
+/** The note without words of any language, for the audit trail: "added FGR-CA0001", "cloned 3 2". */
+export function noteSummary(note: string): string {
+  try {
+    const { key, params } = JSON.parse(note) as { key: NoteKey; params: Record<string, string | number> };
+    return [key.replace(/^sets\.note\./, ""), ...Object.values(params).map(String)].join(" ");
+  } catch {
+    return note;
+  }
+}
+
 export function noteText(note: string, t: AppTranslate): string {
   try {
     const { key, params } = JSON.parse(note) as { key: NoteKey; params: Record<string, string | number> };

@@ -8,6 +8,7 @@ import { appInEnglish } from "../messages";
 import { documentJsonSchema } from "./document";
 import { type FeatureSet, FeatureSetStore } from "./feature-set-store";
 import { GenerationStore } from "./generation-store";
+import { auditFor } from "../audit";
 import { resolveSet } from "./resolve";
 import { EMPTY_CONTENT } from "./set-content";
 import { type ExportScope, download, exportBlockers, exportSet } from "./set-export";
@@ -37,7 +38,7 @@ async function readJson(c: Context<AppEnv>): Promise<{ ok: true; body: Record<st
 
 export function setsApi() {
   const app = new Hono<AppEnv>();
-  const stores = (c: Context<AppEnv>) => ({ sets: new FeatureSetStore(c.var.services.db), generations: new GenerationStore(c.var.services.db) });
+  const stores = (c: Context<AppEnv>) => ({ sets: new FeatureSetStore(c.var.services.db, auditFor(c)), generations: new GenerationStore(c.var.services.db, auditFor(c)) });
   const findSet = async (c: Context<AppEnv>) => {
     const id = idParam(c.req.param("id"));
     return id === undefined ? undefined : stores(c).sets.get(id);

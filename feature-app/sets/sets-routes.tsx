@@ -10,6 +10,7 @@ import { type AppEnv, appPage } from "../context";
 import { NoticePage } from "../views/app-layout";
 import { type FeatureSet, FeatureSetStore, type WriteResult } from "./feature-set-store";
 import { GenerationStore } from "./generation-store";
+import { auditFor } from "../audit";
 import { RevisionPage } from "./revision-page";
 import { resolveSet } from "./resolve";
 import { coverageData, numericParameters, parameterData } from "./set-charts";
@@ -30,8 +31,8 @@ const SEARCH_LIMIT = 20;
 
 export function setsRoutes() {
   const app = new Hono<AppEnv>();
-  const sets = (c: C) => new FeatureSetStore(c.var.services.db);
-  const generations = (c: C) => new GenerationStore(c.var.services.db);
+  const sets = (c: C) => new FeatureSetStore(c.var.services.db, auditFor(c));
+  const generations = (c: C) => new GenerationStore(c.var.services.db, auditFor(c));
   const user = (c: C) => c.var.services.assignment().user;
   const catalogOf = async (c: C): Promise<LoadedCatalog> => {
     const catalog = await c.var.services.catalog.loadCurrent();

@@ -24,7 +24,8 @@ Environment (set by the gateway):
   FGM_USER_DISPLAY_NAME  the --user's display name
   FGM_USER_ROLE          the --user's role: admin or user (default user)
   FGM_ADMIN_PATH         where the gateway's admin console lives (default /admin), for an admin's link
-  FGM_DATA, FGM_DATABASE_URL  where the gateway keeps its data (accepted; not read yet)`;
+  FGM_DATA, FGM_DATABASE_URL  where the gateway keeps its data
+  FGM_IMPORT_UNPACK_MAX_MB   how far an uploaded XLSX may unpack before it is refused (default 100)`;
 
 function assignmentFromEnv(user: string): Assignment {
   const parsed = v.safeParse(assignmentSchema, {
@@ -54,7 +55,12 @@ export const featureAppCommand: Command = {
     if (token.length < MIN_TOKEN_LENGTH) {
       throw new UsageError(`FGM_INSTANCE_TOKEN must hold the instance secret, at least ${MIN_TOKEN_LENGTH} characters`);
     }
+    const unpackMb = Number(process.env.FGM_IMPORT_UNPACK_MAX_MB ?? "100");
+    if (!Number.isInteger(unpackMb) || unpackMb < 1 || unpackMb > 1024) {
+      throw new UsageError("FGM_IMPORT_UNPACK_MAX_MB must be an integer from 1 to 1024");
+    }
     return runFeatureApp({
+      importUnpackMaxBytes: unpackMb * 1024 * 1024,
       port,
       token,
       assignment: values.user === undefined ? undefined : assignmentFromEnv(values.user),

@@ -7,10 +7,11 @@ import { configFromArgs, openConfiguredDatabase } from "./open-config";
 const USAGE = `Usage:
   5gfm user add NAME --role admin|user --ip ADDRESS_OR_CIDR [--ip …] [--display-name TEXT]
                      [--password-stdin] [--require-password | --no-require-password] [--disable]
+                     [--catalog-editor]
   5gfm user list [--json]
   5gfm user set NAME [--role admin|user] [--ip …] [--add-ip …] [--remove-ip …] [--display-name TEXT]
                      [--password-stdin | --clear-password] [--require-password | --no-require-password]
-                     [--enable | --disable]
+                     [--enable | --disable] [--catalog-editor | --no-catalog-editor]
   5gfm user remove NAME
 
 Users are recognised by the address their browser connects from. --ip takes an IPv4 or IPv6
@@ -19,7 +20,8 @@ address or a CIDR range (10.20.0.0/16) and may be repeated; no address may belon
 the process list or shell history. With a required password the address alone is not enough:
 the user signs in too. Admins with a password must sign in unless --no-require-password is given.
 On "set", --ip replaces every rule. Changing addresses, role or password, or disabling a user,
-ends their open sessions.
+ends their open sessions. --catalog-editor lets a user import the team's catalog and make an
+older version current (admins always may); the change applies at once, without a restart.
 
 Options:
 ${COMMON_USAGE}`;
@@ -37,11 +39,13 @@ const OPTIONS = {
   "no-require-password": { type: "boolean" },
   disable: { type: "boolean" },
   enable: { type: "boolean" },
+  "catalog-editor": { type: "boolean" },
+  "no-catalog-editor": { type: "boolean" },
   json: { type: "boolean" },
 } as const;
 
 const ALLOWED: Record<string, string[]> = {
-  add: ["role", "ip", "display-name", "password-stdin", "require-password", "no-require-password", "disable"],
+  add: ["role", "ip", "display-name", "password-stdin", "require-password", "no-require-password", "disable", "catalog-editor"],
   list: ["json"],
   set: [
     "role",
@@ -55,6 +59,8 @@ const ALLOWED: Record<string, string[]> = {
     "no-require-password",
     "disable",
     "enable",
+    "catalog-editor",
+    "no-catalog-editor",
   ],
   remove: [],
 };
@@ -81,6 +87,10 @@ export const userCommand: Command = {
     if (values["require-password"] && values["no-require-password"]) {
       throw new UsageError("--require-password and --no-require-password cannot be used together");
     }
+    if (values["catalog-editor"] && values["no-catalog-editor"]) {
+      throw new UsageError("--catalog-editor and --no-catalog-editor cannot be used together");
+    }
+    const catalogEditor = values["catalog-editor"] ? true : values["no-catalog-editor"] ? false : undefined;
     const requirePassword = values["require-password"] ? true : values["no-require-password"] ? false : undefined;
     if (action === "add" && !values.role) throw new UsageError("missing --role admin|user");
     const role = values.role as "admin" | "user" | undefined;
@@ -105,6 +115,7 @@ export const userCommand: Command = {
               password,
               requirePassword,
               enabled: !values.disable,
+              catalogEditor,
             },
             actor,
           );
@@ -131,6 +142,7 @@ export const userCommand: Command = {
               clearPassword: values["clear-password"],
               requirePassword,
               enabled: values.enable ? true : values.disable ? false : undefined,
+              catalogEditor,
             },
             actor,
           );
@@ -159,7 +171,8 @@ async function readPasswordFromStdin(): Promise<string> {
 function describe(user: UserRecord): string {
   const state = user.enabled ? "" : ", disabled";
   const pw = user.hasPassword ? ", password set" : "";
-  return `${user.name} (${user.role}${state}${pw}) ips: ${user.ipRules.join(", ") || "none"}`;
+  const editor = user.catalogEditor ? ", catalog editor" : "";
+  return `${user.name} (${user.role}${state}${pw}${editor}) ips: ${user.ipRules.join(", ") || "none"}`;
 }
 
 function printTable(all: UserRecord[]): void {
@@ -168,13 +181,14 @@ function printTable(all: UserRecord[]): void {
     return;
   }
   const rows = [
-    ["NAME", "ROLE", "ENABLED", "PASSWORD", "IP RULES", "DISPLAY NAME"],
+    ["NAME", "ROLE", "ENABLED", "PASSWORD", "IP RULES", "CATALOG", "DISPLAY NAME"],
     ...all.map((u) => [
       u.name,
       u.role,
       u.enabled ? "yes" : "no",
       u.hasPassword ? (u.requirePassword ? "required" : "set") : "-",
       u.ipRules.join(",") || "-",
+      u.role === "admin" || u.catalogEditor ? "editor" : "-",
       u.displayName,
     ]),
   ];

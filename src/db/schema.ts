@@ -18,6 +18,8 @@ export const users = sqliteTable(
     passwordHash: text("password_hash"),
     requirePassword: integer("require_password", { mode: "boolean" }).notNull().default(false),
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    /** May import a catalog or make an older version current; admins always may. */
+    catalogEditor: integer("catalog_editor", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" })
       .notNull()

@@ -376,6 +376,17 @@ const en = {
   "backups.failedSeeBackups": "See the Backups page.",
   "backups.dismiss": "Dismiss",
   "auditAction.backup.restore-failure-dismissed": "failed restore notice dismissed",
+  // catalog governance (issue 17)
+  "admin.user.catalogEditor": "Catalog editor: may import the team's catalog and make an older version current (admins always may)",
+  "auditAction.catalog.import": "catalog imported",
+  "auditAction.catalog.make-current": "catalog version made current",
+  "auditAction.set.create": "feature set created",
+  "auditAction.set.clone": "feature set cloned",
+  "auditAction.set.save": "feature set saved",
+  "auditAction.set.delete": "feature set deleted",
+  "auditAction.set.export": "feature set exported",
+  "setting.importUnpackMaxMb": "Largest unpacked XLSX import (MB)",
+  "setting.importUnpackMaxMb.expected": "An integer from 1 to 1024; an XLSX that would unpack to more is refused before it is read. Applies to feature apps started after the restart.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -756,6 +767,17 @@ const ko: Record<MessageKey, string> = {
   "backups.failedSeeBackups": "백업 페이지를 확인하세요.",
   "backups.dismiss": "알림 닫기",
   "auditAction.backup.restore-failure-dismissed": "복원 실패 알림 닫음",
+  // catalog governance (issue 17)
+  "admin.user.catalogEditor": "카탈로그 편집자: 팀 카탈로그를 가져오고 이전 버전을 현재 버전으로 되돌릴 수 있음(관리자는 항상 가능)",
+  "auditAction.catalog.import": "카탈로그 가져옴",
+  "auditAction.catalog.make-current": "카탈로그 버전을 현재 버전으로 지정",
+  "auditAction.set.create": "기능 세트 생성",
+  "auditAction.set.clone": "기능 세트 복제",
+  "auditAction.set.save": "기능 세트 저장",
+  "auditAction.set.delete": "기능 세트 삭제",
+  "auditAction.set.export": "기능 세트 내보내기",
+  "setting.importUnpackMaxMb": "XLSX 가져오기 최대 압축 해제 크기(MB)",
+  "setting.importUnpackMaxMb.expected": "1~1024 사이의 정수. 압축을 풀면 이보다 커지는 XLSX는 읽기 전에 거부합니다.",
 };
 
 export const LOCALES = ["en", "ko"] as const;

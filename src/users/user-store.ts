@@ -19,6 +19,8 @@ export interface UserRecord {
   enabled: boolean;
   hasPassword: boolean;
   requirePassword: boolean;
+  /** May change the team's catalog (admins always may, whatever this says). */
+  catalogEditor: boolean;
   ipRules: string[];
   createdAt: Date;
 }
@@ -85,6 +87,7 @@ export interface NewUser {
   /** Defaults to true for an admin with a password, false otherwise. */
   requirePassword?: boolean;
   enabled?: boolean;
+  catalogEditor?: boolean;
 }
 
 export interface UserChanges {
@@ -98,6 +101,7 @@ export interface UserChanges {
   clearPassword?: boolean;
   requirePassword?: boolean;
   enabled?: boolean;
+  catalogEditor?: boolean;
 }
 
 /** A new user checked and hashed outside any transaction (argon2 is slow on purpose). */
@@ -109,6 +113,7 @@ export interface PreparedUser {
   passwordHash: string | null;
   requirePassword: boolean;
   enabled: boolean;
+  catalogEditor: boolean;
 }
 
 export async function prepareNewUser(input: NewUser): Promise<PreparedUser> {
@@ -122,7 +127,7 @@ export async function prepareNewUser(input: NewUser): Promise<PreparedUser> {
   if (requirePassword && passwordHash === null) {
     throw new UserFieldError("requirePassword", "user.error.passwordNeeded");
   }
-  return { name, displayName, role, rules, passwordHash, requirePassword, enabled: input.enabled ?? true };
+  return { name, displayName, role, rules, passwordHash, requirePassword, enabled: input.enabled ?? true, catalogEditor: input.catalogEditor ?? false };
 }
 
 /** Inserts a prepared user inside the caller's transaction; returns the new id. */
@@ -139,13 +144,14 @@ export async function insertUser(tx: Tx, user: PreparedUser, actor: Actor): Prom
       passwordHash: user.passwordHash,
       requirePassword: user.requirePassword,
       enabled: user.enabled,
+      catalogEditor: user.catalogEditor,
     })
     .returning({ id: users.id });
   const id = created!.id;
   if (user.rules.length > 0) {
     await tx.insert(userIpRules).values(user.rules.map((rule) => ({ userId: id, rule: formatRule(rule) })));
   }
-  await recordAudit(tx, actor, "user.add", user.name, `role=${user.role} ips=${user.rules.map(formatRule).join(",")}`);
+  await recordAudit(tx, actor, "user.add", user.name, `role=${user.role} ips=${user.rules.map(formatRule).join(",")}${user.catalogEditor ? " catalogEditor=true" : ""}`);
   return id;
 }
 
@@ -170,6 +176,7 @@ export class UserStore {
       enabled: row.enabled,
       hasPassword: row.passwordHash !== null,
       requirePassword: row.requirePassword,
+      catalogEditor: row.catalogEditor,
       ipRules: rules.filter((r) => r.userId === row.id).map((r) => r.rule),
       createdAt: row.createdAt,
     }));
@@ -263,6 +270,7 @@ export class UserStore {
       if (displayName !== undefined) values.displayName = displayName;
       if (role !== undefined) values.role = role;
       if (changes.enabled !== undefined) values.enabled = changes.enabled;
+      if (changes.catalogEditor !== undefined) values.catalogEditor = changes.catalogEditor;
       if (passwordHash !== undefined) values.passwordHash = passwordHash;
       await tx.update(users).set(values).where(eq(users.id, user.id));
       await tx.delete(userIpRules).where(eq(userIpRules.userId, user.id));

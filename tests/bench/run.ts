@@ -13,11 +13,12 @@ import type { BenchOptions, Section, SectionResult } from "./lib/section";
 import { coldStartSection } from "./sections/cold-start";
 import { featureAppSection } from "./sections/feature-app";
 import { httpSection } from "./sections/http";
+import { importMappingSection } from "./sections/import-mapping";
 import { scaleSection } from "./sections/scale";
 import { statisticsSection } from "./sections/statistics";
 import { websocketSection } from "./sections/websocket";
 
-const SECTIONS: Section[] = [httpSection, websocketSection, coldStartSection, scaleSection, statisticsSection, featureAppSection];
+const SECTIONS: Section[] = [httpSection, websocketSection, coldStartSection, scaleSection, statisticsSection, featureAppSection, importMappingSection];
 
 const { values } = parseArgs({
   options: {

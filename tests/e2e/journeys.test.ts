@@ -11,7 +11,7 @@ import { demoCatalog } from "../../feature-app/catalog/demo-catalog";
 import { APP_CATALOG } from "../../feature-app/messages";
 import { CATALOG } from "../../src/i18n/messages";
 import { CHROMIUM, editSetValueAndSite, launchBrowser } from "../helpers/browser";
-import { type RunningServe, REPO, startServe } from "../helpers/cli";
+import { type RunningServe, REPO, runCli, startServe } from "../helpers/cli";
 import { tempDir } from "../helpers/temp-dir";
 import { type Person, builtExecutable, personAt, step } from "./harness";
 
@@ -113,6 +113,9 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
       await admin.page.click("details.add-user button[type=submit]");
       await admin.page.waitForSelector("#users >> text=kim");
     });
+    // Only catalog editors import (the console's checkbox is tested in tests/gateway); the command line works while it runs.
+    const editor = await runCli(["user", "set", "kim", "--catalog-editor", "--data", dir.path]);
+    expect(editor.stderr).toBe("");
     const lee = await person("lee", "127.0.0.4");
     await step(lee, "denied and request", async () => {
       await lee.page.goto(`${lee.url}/`);

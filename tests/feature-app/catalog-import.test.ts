@@ -87,10 +87,10 @@ describe("catalog import and export through the gateway", () => {
     const response = await call("/app/api/catalog/import", { method: "POST", body: upload("bad.csv", csv, "text/csv") });
     expect(response.status).toBe(422);
     const { errors } = await response.json();
-    expect(errors).toContainEqual({ row: 2, column: "requires", value: "X-2", reason: "dependency cycle: X-1 → X-2 → X-3 → X-1", feature: "X-1" });
-    expect(errors).toContainEqual({ row: 5, column: "requires", value: "NOPE-9", reason: "unknown feature NOPE-9", feature: "Y-1" });
-    expect(errors).toContainEqual({ row: 6, column: "id", value: "Y-1", reason: "duplicate id Y-1 (also row 5)", feature: "Y-1" });
-    expect(errors).toContainEqual({ row: 7, column: "parameters [0].default", value: "99", reason: "default 99 is out of range 0..46", feature: "Z-1" });
+    expect(errors).toContainEqual({ row: 2, column: "requires", value: "X-2", reason: "dependency cycle: X-1 → X-2 → X-3 → X-1", feature: "X-1", kind: "dependency cycle" });
+    expect(errors).toContainEqual({ row: 5, column: "requires", value: "NOPE-9", reason: "unknown feature NOPE-9", feature: "Y-1", kind: "unknown feature in requires or conflicts" });
+    expect(errors).toContainEqual({ row: 6, column: "id", value: "Y-1", reason: "duplicate id Y-1 (also row 5)", feature: "Y-1", kind: "duplicate id" });
+    expect(errors).toContainEqual({ row: 7, column: "parameters [0].default", value: "99", reason: "default 99 is out of range 0..46", feature: "Z-1", kind: "default 99 is out of range 0..46" });
     expect(errors.length).toBe(4);
     expect(await versions()).toEqual(before);
   });
@@ -115,7 +115,7 @@ describe("catalog import and export through the gateway", () => {
       ["broken.xlsx", new Uint8Array([0x50, 0x4b, 3, 4, 0, 0, 0]), 422, "not a readable XLSX workbook"],
       ["broken.json", '{"features": [', 422, "not valid JSON"],
       ["object.json", '{"items": []}', 422, 'an object with a "features" array'],
-      ["latin1.csv", new Uint8Array([0x69, 0x64, 0x0a, 0xe9, 0xff]), 422, "not UTF-8"],
+      ["latin1.csv", new Uint8Array([0x69, 0x64, 0x0a, 0xe9, 0xff]), 422, "not text in UTF-8, UTF-16 (with a BOM) or CP949/EUC-KR"],
       ["empty.csv", "", 400, "empty.csv: the file is empty"],
       ["words.json", "not json", 422, "named .json but does not hold JSON"],
       ["damaged.xlsx", "not a workbook", 422, "named .xlsx but is not an XLSX workbook"],

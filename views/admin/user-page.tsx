@@ -10,6 +10,7 @@ export interface AccountValues {
   role: "admin" | "user";
   addresses: string;
   requirePassword: boolean;
+  catalogEditor: boolean;
 }
 
 export interface UserEditorOutcome {
@@ -30,6 +31,7 @@ function AccountForm(props: { page: PageContext; user: UserRecord; outcome: User
     role: user.role,
     addresses: user.ipRules.join("\n"),
     requirePassword: user.requirePassword,
+    catalogEditor: user.catalogEditor,
   };
   const action = `${adminPath}/users/${user.id}/edit`;
   return (
@@ -70,6 +72,11 @@ function AccountForm(props: { page: PageContext; user: UserRecord; outcome: User
             {errors.requirePassword}
           </small>
         )}
+      </div>
+      <div class="field">
+        <label>
+          <input type="checkbox" name="catalogEditor" checked={values.catalogEditor} /> {t("admin.user.catalogEditor")}
+        </label>
       </div>
       <button type="submit">{t("admin.user.save")}</button>
     </form>

@@ -55,12 +55,14 @@ export function adminUserEditRoutes() {
       role: body.role === "admin" ? "admin" : "user",
       addresses: body.addresses ?? "",
       requirePassword: body.requirePassword === "on",
+      catalogEditor: body.catalogEditor === "on",
     };
     const changes: UserChanges = {
       displayName: values.displayName,
       role: values.role,
       ips: values.addresses.split(/[\s,]+/).filter(Boolean),
       requirePassword: values.requirePassword,
+      catalogEditor: values.catalogEditor,
     };
     return change(c, user, changes, pageContext(c).t("admin.user.saved", { name: user.name }), values);
   });

@@ -13,7 +13,7 @@ import { type BenchOptions, type Cell, type Section, medianMs } from "../lib/sec
 const RUNS = 3;
 
 /** A catalog shaped like a real one: categories, releases, chains of prerequisites, typed parameters. */
-function generatedCatalog(count: number): Feature[] {
+export function generatedCatalog(count: number): Feature[] {
   const id = (i: number) => `GEN-${String(i).padStart(5, "0")}`;
   return Array.from({ length: count }, (_, i) => ({
     id: id(i),
@@ -34,10 +34,13 @@ function generatedCatalog(count: number): Feature[] {
   }));
 }
 
-async function startInstance(command: string[], data: string) {
+export async function startInstance(command: string[], data: string) {
   const port = await freePort();
   const token = randomBytes(32).toString("base64url");
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("FGM_"))) as Record<string, string>;
+  // Only catalog editors import; the flag is read from the users table of the shared database.
+  const added = Bun.spawnSync([...command, "user", "add", "bench", "--role", "user", "--catalog-editor", "--ip", "127.0.0.9", "--data", data], { env });
+  if (added.exitCode !== 0) throw new Error(`adding the bench user failed: ${added.stderr.toString()}`);
   const child = Bun.spawn([...command, "feature-app", "--port", String(port), "--user", "bench"], {
     stdin: "ignore",
     stdout: "ignore",
@@ -61,7 +64,7 @@ async function startInstance(command: string[], data: string) {
     child.kill();
     return child.exited;
   };
-  return { call, stop };
+  return { call, stop, url, headers };
 }
 
 const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body), headers: { "content-type": "application/json" } });
