@@ -146,6 +146,9 @@ const en = {
   "admin.instances.state.failed": "failed",
   "admin.instances.logTitle": "Log of {name}'s feature app",
   "admin.instances.logEmpty": "The log is empty.",
+  // reliability (issue 20): several gateways on one database
+  "admin.instances.node": "Gateway",
+  "admin.instances.thisNode": "{node} (this one)",
   "console.dashboard": "Dashboard",
   "console.access": "Users and access",
   "console.sessions": "Sessions",
@@ -521,6 +524,9 @@ const ko: Record<MessageKey, string> = {
   "admin.instances.state.failed": "실패",
   "admin.instances.logTitle": "{name}의 기능 앱 로그",
   "admin.instances.logEmpty": "로그가 비어 있습니다.",
+  // reliability (issue 20): several gateways on one database
+  "admin.instances.node": "게이트웨이",
+  "admin.instances.thisNode": "{node} (이 서버)",
   "console.dashboard": "대시보드",
   "console.access": "사용자와 접근",
   "console.sessions": "세션",

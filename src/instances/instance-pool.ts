@@ -1,14 +1,15 @@
 // Every feature-app instance of this gateway: one per user, started on first use, culled when
 // idle, restarted with backoff after a crash, failed after repeated crashes, capped in number,
 // with pre-started spares for fast first visits and a limit on how many start at once.
-import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, ne, or } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Database } from "../db/open";
-import { instanceRecords, instanceStarts } from "../db/schema";
+import { instanceRecords, instanceStarts, users } from "../db/schema";
 import { createLogger } from "../log";
 import { type AppHealth, FeatureAppProcess, type InstanceUser, TOKEN_HEADER, settlesWithin } from "./feature-app-process";
+import type { NodeIdentity } from "./node-identity";
 import { isPortFree } from "./port-check";
 import { RotatingLog } from "./rotating-log";
 import { Semaphore } from "./semaphore";
@@ -20,6 +21,8 @@ export type InstanceState = "starting" | "running" | "stopping" | "stopped" | "f
 export interface PoolOptions {
   db: Database;
   dataDir: string;
+  /** This gateway: its records in the shared database are its own, and only those it adopts or stops. */
+  node: NodeIdentity;
   appEnv: Record<string, string>;
   ports: { first: number; last: number };
   idleMs: number;
@@ -43,6 +46,10 @@ export interface PoolUser extends InstanceUser {
 /** What the console shows of an instance. */
 export interface InstanceInfo {
   key: string;
+  /** The host name of the gateway that runs it. */
+  node: string;
+  /** Run by this gateway (the console can stop or restart only those). */
+  local: boolean;
   userId: number | null;
   userName: string;
   port: number;
@@ -458,6 +465,8 @@ export class InstancePool {
   private info(instance: Instance): InstanceInfo {
     return {
       key: instance.key,
+      node: this.options.node.name,
+      local: true,
       userId: instance.user?.id ?? null,
       userName: instance.user?.name ?? "",
       port: instance.port,
@@ -476,21 +485,30 @@ export class InstancePool {
 
   private async persist(instance: Instance): Promise<void> {
     const { key, userId, port, pid, state, startedAt, readyMs, restarts, lastError, lastActivityAt } = this.info(instance);
-    const values = { key, userId, port, pid, state, startedAt, readyMs, restarts, lastError, lastActivityAt, updatedAt: new Date() };
+    const { id: nodeId, name: nodeName } = this.options.node;
+    const values = { nodeId, nodeName, key, userId, port, pid, state, startedAt, readyMs, restarts, lastError, lastActivityAt, updatedAt: new Date() };
     try {
-      await this.options.db.insert(instanceRecords).values(values).onConflictDoUpdate({ target: instanceRecords.key, set: values });
+      await this.options.db
+        .insert(instanceRecords)
+        .values(values)
+        .onConflictDoUpdate({ target: [instanceRecords.nodeId, instanceRecords.key], set: values });
     } catch (error) {
       log.warn("could not record instance state", { key: instance.key, error });
     }
   }
 
+  /** Also the heartbeat that tells other gateways' consoles this gateway's records are current. */
   private async persistActivity(): Promise<void> {
+    await this.options.db
+      .update(instanceRecords)
+      .set({ updatedAt: new Date() })
+      .where(and(eq(instanceRecords.nodeId, this.options.node.id), ne(instanceRecords.state, "stopped")));
     for (const instance of this.byUser.values()) {
       if (instance.state === "running") {
         await this.options.db
           .update(instanceRecords)
           .set({ lastActivityAt: new Date(instance.lastActivity), updatedAt: new Date() })
-          .where(eq(instanceRecords.key, instance.key));
+          .where(and(eq(instanceRecords.nodeId, this.options.node.id), eq(instanceRecords.key, instance.key)));
       }
     }
   }
@@ -503,12 +521,17 @@ export class InstancePool {
     }
   }
 
-  /** Processes recorded by a previous gateway run are stopped, never left running unseen. */
+  /**
+   * Processes recorded by this gateway's previous run are stopped, never left running unseen.
+   * Only this node's records (and those from before node ids, when one gateway was all there
+   * was): another gateway on the same database runs its own, and they are not ours to stop.
+   */
   private async stopLeftovers(): Promise<void> {
+    const ours = this.ownRecords();
     const leftovers = await this.options.db
       .select()
       .from(instanceRecords)
-      .where(and(isNotNull(instanceRecords.pid), inArray(instanceRecords.state, ["starting", "running", "stopping"])));
+      .where(and(ours, isNotNull(instanceRecords.pid), inArray(instanceRecords.state, ["starting", "running", "stopping"])));
     for (const record of leftovers) {
       if (record.pid && isOurFeatureApp(record.pid)) {
         log.warn("stopping a feature app left by the previous gateway run", { pid: record.pid, key: record.key });
@@ -521,7 +544,52 @@ export class InstancePool {
         }
       }
     }
-    await this.options.db.update(instanceRecords).set({ state: "stopped", pid: null, updatedAt: new Date() });
+    await this.options.db.update(instanceRecords).set({ state: "stopped", pid: null, updatedAt: new Date() }).where(ours);
+  }
+
+  private ownRecords() {
+    return or(eq(instanceRecords.nodeId, this.options.node.id), eq(instanceRecords.nodeId, ""));
+  }
+
+  /**
+   * This gateway's instances and the user instances other gateways on the same database report
+   * running (their records are refreshed every sampling tick; one silent for a minute is gone).
+   */
+  async listAllNodes(): Promise<InstanceInfo[]> {
+    const silentAfter = new Date(Date.now() - Math.max(60_000, 4 * (this.options.sampleMs ?? 5000)));
+    const others = await this.options.db
+      .select({ record: instanceRecords, userName: users.name })
+      .from(instanceRecords)
+      .innerJoin(users, eq(users.id, instanceRecords.userId))
+      .where(
+        and(
+          ne(instanceRecords.nodeId, this.options.node.id),
+          ne(instanceRecords.nodeId, ""),
+          inArray(instanceRecords.state, ["starting", "running", "stopping", "failed"]),
+          gt(instanceRecords.updatedAt, silentAfter),
+        ),
+      );
+    return [
+      ...this.list(),
+      ...others.map(({ record, userName }) => ({
+        key: record.key,
+        node: record.nodeName,
+        local: false,
+        userId: record.userId,
+        userName,
+        port: record.port,
+        pid: record.pid,
+        state: record.state,
+        startedAt: record.startedAt,
+        readyMs: record.readyMs,
+        restarts: record.restarts,
+        lastError: record.lastError,
+        lastActivityAt: record.lastActivityAt ?? record.updatedAt,
+        openWebSockets: 0,
+        rssBytes: null,
+        cpuPercent: null,
+      })),
+    ];
   }
 }
 
