@@ -4,6 +4,7 @@ import type { Server } from "bun";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { localeMiddleware } from "../src/i18n/locale";
+import { isDiskFull } from "../src/db/disk-full";
 import { PublicError } from "../src/errors";
 import { createLogger } from "../src/log";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -18,7 +19,7 @@ import type { FeatureDatabase } from "./db/connection";
 import { diagRoutes } from "./diag-routes";
 import { requireInstanceToken } from "./instance-token";
 import { createLiveSockets } from "./live-sockets";
-import { type AppTranslate, appTranslator } from "./messages";
+import { type AppTranslate, appInEnglish, appTranslator } from "./messages";
 import { setsApi } from "./sets/sets-api";
 import { setsRoutes } from "./sets/sets-routes";
 
@@ -116,6 +117,11 @@ export function createFeatureApp(options: FeatureAppOptions) {
     return t && browser ? errorAnswer(c, 404, t("common.notFound")) : c.json({ error: "not found" }, 404);
   });
   app.onError((error, c) => {
+    if (isDiskFull(error)) {
+      // The gateway sees the same full disk on its next sample and alerts the admin.
+      log.error("request failed: the disk is full", { path: c.req.path, error });
+      return errorAnswer(c, 507, (c.var.appT ?? appInEnglish)("common.diskFull"));
+    }
     const status = error instanceof PublicError ? (error.status as ContentfulStatusCode) : 500;
     if (status >= 500) log.error("request failed", { path: c.req.path, error });
     return errorAnswer(c, status, error instanceof PublicError ? error.message : "internal error");

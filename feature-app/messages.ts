@@ -20,6 +20,8 @@ const en = {
   "common.loading": "Loading…",
   "common.error": "Something went wrong",
   "common.notFound": "This page does not exist.",
+  // reliability (issue 20)
+  "common.diskFull": "The server's disk is full; your change was not saved. The administrator has been alerted.",
   "catalog.versionLine": "{name} — catalog version {version}, {count} {count|feature|features}. Export:",
   "catalog.search": "Search",
   "query.wholeNumber": "{field} must be a whole number",
@@ -313,6 +315,8 @@ const ko: Record<keyof typeof en, string> = {
   "common.loading": "불러오는 중…",
   "common.error": "문제가 생겼습니다",
   "common.notFound": "페이지를 찾을 수 없습니다.",
+  // reliability (issue 20)
+  "common.diskFull": "서버 디스크가 가득 차서 변경 내용을 저장하지 못했습니다. 관리자에게 알렸습니다.",
   "catalog.versionLine": "{name} — 카탈로그 버전 {version}, 기능 {count}개. 내보내기:",
   "catalog.search": "검색",
   "query.wholeNumber": "{field}는(은) 정수여야 합니다",

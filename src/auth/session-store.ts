@@ -3,6 +3,7 @@
 import { and, count, desc, eq, gte, isNull, lt, sql } from "drizzle-orm";
 import { createHash, randomBytes } from "node:crypto";
 import { type Actor, recordAudit } from "../audit";
+import { isDiskFull } from "../db/disk-full";
 import type { Database } from "../db/open";
 import { sessions, users } from "../db/schema";
 
@@ -91,8 +92,13 @@ export class SessionStore {
     // A cookie copied to another machine is worthless there; the session itself stays valid for its owner.
     if (session.address !== address) return { ok: false, reason: "other-address" };
     if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-      await this.db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, session.id));
-      session.lastSeenAt = new Date(now);
+      try {
+        await this.db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, session.id));
+        session.lastSeenAt = new Date(now);
+      } catch (error) {
+        // On a full disk the session still lets its owner read (the admin must reach the alert); the touch waits for space.
+        if (!isDiskFull(error)) throw error;
+      }
     }
     return { ok: true, session: toActiveSession(session) };
   }

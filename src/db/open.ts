@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/libsql";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PublicError } from "../errors";
+import { listBackups } from "./backups";
 import { type Migration, bundledMigrations } from "./migrations";
 import * as schema from "./schema";
 
@@ -55,7 +56,7 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Connect
     await client.execute("PRAGMA foreign_keys = ON");
   } catch (cause) {
     client?.close();
-    throw new PublicError(`cannot open the database at ${location}: ${(cause as Error).message}`, cause);
+    throw new PublicError(`cannot open the database at ${location}: ${(cause as Error).message}${damagedAdvice(cause, options)}`, cause);
   }
   return { client, kind, location };
 }
@@ -67,6 +68,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
     await applyMigrations(client, bundledMigrations());
   } catch (error) {
     client.close();
+    // Damage in a page SQLite had not read yet shows here, on the first real read.
+    const advice = damagedAdvice(error, options);
+    if (advice) throw new PublicError(`cannot open the database at ${location}: ${(error as Error).message}${advice}`, error);
     throw error;
   }
   return { db: drizzle(client, { schema }), client, kind, location, close: () => client.close() };
@@ -118,4 +122,16 @@ export async function applyMigrations(client: Client, migrations: Migration[]): 
     "write",
   );
   return state.pending.length;
+}
+
+/** For a damaged database file: what to do about it, naming the newest backup; "" for any other failure. */
+function damagedAdvice(error: unknown, options: DatabaseOptions): string {
+  const text = `${(error as { code?: string }).code ?? ""} ${(error as Error).message ?? ""}`;
+  if (options.databaseUrl && !options.databaseUrl.startsWith("file:")) return "";
+  if (!/SQLITE_(NOTADB|CORRUPT)|malformed|not a database/i.test(text)) return "";
+  const data = options.databaseUrl ? "" : ` --data "${options.dataDir}"`;
+  const [newest] = listBackups(options.dataDir);
+  return newest
+    ? `. The file is damaged: restore the newest backup with: 5gfm restore "${newest.path}"${data}`
+    : `. The file is damaged and ${options.dataDir} holds no backup: restore a copy you keep elsewhere with 5gfm restore FILE${data}`;
 }

@@ -51,7 +51,8 @@ export async function restoreDatabase(dataDir: string, databaseUrl: string | und
   if (existsSync(target)) {
     // Fold the write-ahead log into the file first, so the copy kept aside is complete on its own.
     const current = createClient({ url: `file:${target}` });
-    await current.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    // A damaged database (the usual reason for a restore) cannot be folded: it is set aside as it is.
+    await current.execute("PRAGMA wal_checkpoint(TRUNCATE)").catch(() => undefined);
     current.close();
     renameSync(target, aside);
     for (const suffix of ["-wal", "-shm"]) if (existsSync(target + suffix)) renameSync(target + suffix, aside + suffix);

@@ -149,6 +149,8 @@ const en = {
   // reliability (issue 20): several gateways on one database
   "admin.instances.node": "Gateway",
   "admin.instances.thisNode": "{node} (this one)",
+  "error.diskFull": "The server's disk is full; your change was not saved. The administrator has been alerted.",
+  "alert.disk-full": "The data folder's disk is full ({value} MB free) since {since}: changes cannot be saved. Free some space; saving resumes by itself.",
   "console.dashboard": "Dashboard",
   "console.access": "Users and access",
   "console.sessions": "Sessions",
@@ -527,6 +529,8 @@ const ko: Record<MessageKey, string> = {
   // reliability (issue 20): several gateways on one database
   "admin.instances.node": "게이트웨이",
   "admin.instances.thisNode": "{node} (이 서버)",
+  "error.diskFull": "서버 디스크가 가득 차서 변경 내용을 저장하지 못했습니다. 관리자에게 알렸습니다.",
+  "alert.disk-full": "{since}부터 데이터 폴더의 디스크가 가득 찼습니다(남은 공간 {value} MB). 변경 내용을 저장할 수 없습니다. 공간을 확보하면 저장이 저절로 다시 됩니다.",
   "console.dashboard": "대시보드",
   "console.access": "사용자와 접근",
   "console.sessions": "세션",
