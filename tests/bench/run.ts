@@ -11,13 +11,14 @@ import { REPO } from "../helpers/cli";
 import { runInfo, writeResults } from "./lib/report";
 import type { BenchOptions, Section, SectionResult } from "./lib/section";
 import { coldStartSection } from "./sections/cold-start";
+import { durabilitySection } from "./sections/durability";
 import { featureAppSection } from "./sections/feature-app";
 import { httpSection } from "./sections/http";
 import { scaleSection } from "./sections/scale";
 import { statisticsSection } from "./sections/statistics";
 import { websocketSection } from "./sections/websocket";
 
-const SECTIONS: Section[] = [httpSection, websocketSection, coldStartSection, scaleSection, statisticsSection, featureAppSection];
+const SECTIONS: Section[] = [httpSection, websocketSection, coldStartSection, scaleSection, statisticsSection, featureAppSection, durabilitySection];
 
 const { values } = parseArgs({
   options: {
