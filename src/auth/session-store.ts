@@ -1,9 +1,10 @@
 // Server-side sessions: revocable by the admin, bound to the address they were created from,
 // ended by idle and absolute timeouts, and kept in the database so a restart keeps them.
-import { and, count, desc, eq, gte, isNull, lt, sql } from "drizzle-orm";
+import { type SQL, and, count, desc, eq, gte, inArray, isNull, lt, sql } from "drizzle-orm";
 import { createHash, randomBytes } from "node:crypto";
 import { type Actor, recordAudit } from "../audit";
 import { isDiskFull } from "../db/disk-full";
+import { SessionClock } from "./session-clock";
 import type { Database } from "../db/open";
 import { sessions, users } from "../db/schema";
 
@@ -34,6 +35,9 @@ export function hashToken(token: string): string {
 }
 
 export class SessionStore {
+  /** Timeouts are confirmed on the monotonic clock for the sessions seen here (see session-clock.ts). */
+  private readonly clock = new SessionClock();
+
   constructor(
     private readonly db: Database,
     private readonly policy: SessionPolicy,
@@ -77,11 +81,11 @@ export class SessionStore {
       return { ok: false, reason: reason === "revoked" || reason === "idle" || reason === "expired" ? reason : "ended" };
     }
     const now = Date.now();
-    if (now - session.createdAt.getTime() > this.policy.maxMs) {
+    if (now - session.createdAt.getTime() > this.policy.maxMs && this.clock.confirms(session.id, "expired", this.policy.maxMs)) {
       await this.end(session.id, "expired");
       return { ok: false, reason: "expired" };
     }
-    if (now - session.lastSeenAt.getTime() > this.policy.idleMs) {
+    if (now - session.lastSeenAt.getTime() > this.policy.idleMs && this.clock.confirms(session.id, "idle", this.policy.idleMs)) {
       await this.end(session.id, "idle");
       return { ok: false, reason: "idle" };
     }
@@ -91,6 +95,7 @@ export class SessionStore {
     }
     // A cookie copied to another machine is worthless there; the session itself stays valid for its owner.
     if (session.address !== address) return { ok: false, reason: "other-address" };
+    this.clock.used(session.id, session.createdAt, now);
     if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
       try {
         await this.db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, session.id));
@@ -104,6 +109,7 @@ export class SessionStore {
   }
 
   async end(id: number, reason: string): Promise<boolean> {
+    this.clock.forget(id);
     const ended = await this.db
       .update(sessions)
       .set({ endedAt: new Date(), endReason: reason })
@@ -113,6 +119,7 @@ export class SessionStore {
   }
 
   async revoke(id: number, actor: Actor): Promise<boolean> {
+    this.clock.forget(id);
     return this.db.transaction(async (tx) => {
       const ended = await tx
         .update(sessions)
@@ -134,14 +141,8 @@ export class SessionStore {
   /** Open sessions, newest first, with timed-out ones closed on the way. */
   async listOpen(): Promise<(ActiveSession & { userName: string; role: "admin" | "user" })[]> {
     const now = Date.now();
-    await this.db
-      .update(sessions)
-      .set({ endedAt: new Date(now), endReason: "idle" })
-      .where(and(isNull(sessions.endedAt), lt(sessions.lastSeenAt, new Date(now - this.policy.idleMs))));
-    await this.db
-      .update(sessions)
-      .set({ endedAt: new Date(now), endReason: "expired" })
-      .where(and(isNull(sessions.endedAt), lt(sessions.createdAt, new Date(now - this.policy.maxMs))));
+    await this.endTimedOut("idle", lt(sessions.lastSeenAt, new Date(now - this.policy.idleMs)), this.policy.idleMs);
+    await this.endTimedOut("expired", lt(sessions.createdAt, new Date(now - this.policy.maxMs)), this.policy.maxMs);
     const rows = await this.db
       .select({ session: sessions, userName: users.name, role: users.role })
       .from(sessions)
@@ -149,6 +150,21 @@ export class SessionStore {
       .where(isNull(sessions.endedAt))
       .orderBy(desc(sessions.createdAt));
     return rows.map(({ session, userName, role }) => ({ ...toActiveSession(session), userName, role }));
+  }
+
+  /** Ends the open sessions the wall clock says have timed out, unless the monotonic clock knows better. */
+  private async endTimedOut(reason: "idle" | "expired", wallClockSays: SQL, limitMs: number): Promise<void> {
+    const candidates = await this.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(isNull(sessions.endedAt), wallClockSays));
+    const ids = candidates.map((c) => c.id).filter((id) => this.clock.confirms(id, reason, limitMs));
+    if (ids.length === 0) return;
+    for (const id of ids) this.clock.forget(id);
+    await this.db
+      .update(sessions)
+      .set({ endedAt: new Date(), endReason: reason })
+      .where(and(isNull(sessions.endedAt), inArray(sessions.id, ids)));
   }
 }
 

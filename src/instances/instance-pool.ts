@@ -74,7 +74,8 @@ class Instance {
   restarts = 0;
   crashTimes: number[] = [];
   lastError: string | null = null;
-  lastActivity = Date.now();
+  /** On the monotonic clock (performance.now()): a wall-clock jump must not make every instance look idle. */
+  lastActivity = performance.now();
   openSockets = 0;
   health: AppHealth | null = null;
   cpuPercent: number | null = null;
@@ -151,7 +152,7 @@ export class InstancePool {
   /** Successful traffic keeps an instance alive; errors do not. */
   touch(userId: number): void {
     const instance = this.byUser.get(userId);
-    if (instance) instance.lastActivity = Date.now();
+    if (instance) instance.lastActivity = performance.now();
   }
 
   socketOpened(userId: number): void {
@@ -163,7 +164,7 @@ export class InstancePool {
     const instance = this.byUser.get(userId);
     if (instance) {
       instance.openSockets = Math.max(0, instance.openSockets - 1);
-      instance.lastActivity = Date.now();
+      instance.lastActivity = performance.now();
     }
   }
 
@@ -237,7 +238,7 @@ export class InstancePool {
       }
       spare.user = user;
       spare.state = "starting";
-      spare.lastActivity = Date.now();
+      spare.lastActivity = performance.now();
       this.byUser.set(user.id, spare);
       spare.ready = this.claimSpare(spare, user, previous);
       this.replenishSpares();
@@ -247,7 +248,7 @@ export class InstancePool {
     const instance = previous ?? new Instance(`user:${user.id}`, user, 0);
     instance.user = user;
     instance.state = "starting";
-    instance.lastActivity = Date.now();
+    instance.lastActivity = performance.now();
     this.byUser.set(user.id, instance);
     instance.ready = this.coldStart(instance, previous ? "restart" : "cold");
     return instance;
@@ -308,7 +309,7 @@ export class InstancePool {
       if (instance.process !== child || instance.state !== "starting") return;
       instance.state = "running";
       instance.readyMs = Math.round(performance.now() - started);
-      instance.lastActivity = Date.now();
+      instance.lastActivity = performance.now();
       await this.recordStart(instance.user?.id ?? null, kind, instance.readyMs, "ready");
       await this.persist(instance);
       log.info("instance ready", { user: instance.user?.name ?? "(spare)", port: instance.port, pid: child.pid, readyMs: instance.readyMs });
@@ -324,7 +325,7 @@ export class InstancePool {
     instance.health = null;
     instance.openSockets = 0;
     if (instance.state === "stopping" || instance.state === "stopped" || this.closing) return;
-    const now = Date.now();
+    const now = performance.now();
     instance.crashTimes = [...instance.crashTimes.filter((t) => now - t < CRASH_WINDOW_MS), now];
     instance.restarts++;
     instance.lastError ??= `exited with code ${code}`;
@@ -385,7 +386,7 @@ export class InstancePool {
   }
 
   private async cullIdle(): Promise<void> {
-    const now = Date.now();
+    const now = performance.now();
     for (const instance of this.byUser.values()) {
       if (instance.state === "running" && instance.openSockets === 0 && now - instance.lastActivity > this.options.idleMs) {
         await this.stopInstance(instance, "idle");
@@ -476,7 +477,7 @@ export class InstancePool {
       readyMs: instance.readyMs,
       restarts: instance.restarts,
       lastError: instance.lastError,
-      lastActivityAt: new Date(instance.lastActivity),
+      lastActivityAt: wallClockOf(instance.lastActivity),
       openWebSockets: instance.openSockets,
       rssBytes: instance.health?.rssBytes ?? null,
       cpuPercent: instance.cpuPercent,
@@ -507,7 +508,7 @@ export class InstancePool {
       if (instance.state === "running") {
         await this.options.db
           .update(instanceRecords)
-          .set({ lastActivityAt: new Date(instance.lastActivity), updatedAt: new Date() })
+          .set({ lastActivityAt: wallClockOf(instance.lastActivity), updatedAt: new Date() })
           .where(and(eq(instanceRecords.nodeId, this.options.node.id), eq(instanceRecords.key, instance.key)));
       }
     }
@@ -604,4 +605,9 @@ function isOurFeatureApp(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A moment on the monotonic clock as the wall clock shows it now (for the console and the records). */
+function wallClockOf(monotonic: number): Date {
+  return new Date(Date.now() - (performance.now() - monotonic));
 }
