@@ -17,6 +17,7 @@ import type { CatalogStore } from "./catalog/catalog-store";
 import type { AppEnv, AppServices } from "./context";
 import type { FeatureDatabase } from "./db/connection";
 import { diagRoutes } from "./diag-routes";
+import { idempotency } from "./idempotency";
 import { requireInstanceToken } from "./instance-token";
 import { createLiveSockets } from "./live-sockets";
 import { type AppTranslate, appInEnglish, appTranslator } from "./messages";
@@ -104,6 +105,9 @@ export function createFeatureApp(options: FeatureAppOptions) {
     await next();
   });
   const imports = new CatalogImports(options.db, options.catalog);
+  // Creating requests: a retry with the same Idempotency-Key gets the first answer, not a duplicate.
+  app.on("POST", ["/app/api/feature-sets", "/app/api/feature-sets/:id/clone", "/app/api/catalog/import", "/app/import", "/app/import/:draft/commit"], idempotency());
+  app.on("POST", ["/app/sets", "/app/sets/:id/clone"], idempotency({ formField: true }));
   app.route("/app", catalogRoutes());
   app.route("/app/import", importRoutes(imports));
   app.route("/app/api", catalogApi(imports));

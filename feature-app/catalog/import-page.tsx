@@ -6,6 +6,7 @@ import type { CheckedImport } from "./catalog-import";
 import { IMPORT_MAX_BYTES } from "./catalog-file";
 import { type AppPage, AppLayout } from "../views/app-layout";
 import { FIELDS, REQUIRED_FIELDS } from "./tabular";
+import { idempotencyHeaders } from "../views/idempotency-field";
 
 const PREVIEW_ROWS = 10;
 /** A report of a 100,000-row file with an error on every row would be unreadable and huge. */
@@ -24,6 +25,7 @@ export function ImportPage(props: { page: AppPage; versions: CatalogVersion[]; e
         action="/app/import"
         enctype="multipart/form-data"
         hx-post="/app/import"
+        hx-headers={idempotencyHeaders()}
         hx-encoding="multipart/form-data"
         hx-target="#upload-error"
         hx-indicator="#upload-progress"
@@ -144,7 +146,7 @@ export function DraftCheck(props: { page: AppPage; checked: CheckedImport; messa
       {mappingOk && errors.length > 0 && <Report page={props.page} errors={errors} />}
       <div class="card actions">
         {ready ? (
-          <form method="post" action={`${base}/commit`} hx-post={`${base}/commit`} hx-target="#draft-check" hx-swap="outerHTML" hx-disabled-elt="find button" class="inline">
+          <form method="post" action={`${base}/commit`} hx-post={`${base}/commit`} hx-headers={idempotencyHeaders()} hx-target="#draft-check" hx-swap="outerHTML" hx-disabled-elt="find button" class="inline">
             <button type="submit" id="import-button">
               {t("import.commit", { count: checked.features.length })}
             </button>{" "}

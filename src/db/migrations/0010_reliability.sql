@@ -40,3 +40,20 @@ CREATE TRIGGER `settings_version_insert` AFTER INSERT ON `settings` BEGIN UPDATE
 CREATE TRIGGER `settings_version_update` AFTER UPDATE ON `settings` BEGIN UPDATE `settings_version` SET `version` = `version` + 1; END;
 --> statement-breakpoint
 CREATE TRIGGER `settings_version_delete` AFTER DELETE ON `settings` BEGIN UPDATE `settings_version` SET `version` = `version` + 1; END;
+--> statement-breakpoint
+-- The feature app's first answers to creating requests that carried an Idempotency-Key, so a
+-- retry gets the same answer instead of a duplicate (feature-app/idempotency.ts); kept 24 h.
+CREATE TABLE `idempotency_keys` (
+	`user` text NOT NULL,
+	`key` text NOT NULL,
+	`method` text NOT NULL,
+	`path` text NOT NULL,
+	`status` integer,
+	`content_type` text,
+	`location` text,
+	`body` blob,
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`user`, `key`)
+);
+--> statement-breakpoint
+CREATE INDEX `idempotency_keys_created` ON `idempotency_keys` (`created_at`);
