@@ -35,7 +35,7 @@ export function hashToken(token: string): string {
 }
 
 export class SessionStore {
-  /** Timeouts are confirmed on the monotonic clock for the sessions seen here (see session-clock.ts). */
+  /** Timeouts are judged with wall-clock jumps taken out (see session-clock.ts). */
   private readonly clock = new SessionClock();
 
   constructor(
@@ -63,6 +63,7 @@ export class SessionStore {
         ON CONFLICT (day, user_id) DO UPDATE SET visits = visits + 1`);
       return row!.id;
     });
+    this.clock.created(id);
     return { token, id };
   }
 
@@ -80,12 +81,11 @@ export class SessionStore {
       const reason = session.endReason;
       return { ok: false, reason: reason === "revoked" || reason === "idle" || reason === "expired" ? reason : "ended" };
     }
-    const now = Date.now();
-    if (now - session.createdAt.getTime() > this.policy.maxMs && this.clock.confirms(session.id, "expired", this.policy.maxMs)) {
+    if (this.timedOut(session, "expired")) {
       await this.end(session.id, "expired");
       return { ok: false, reason: "expired" };
     }
-    if (now - session.lastSeenAt.getTime() > this.policy.idleMs && this.clock.confirms(session.id, "idle", this.policy.idleMs)) {
+    if (this.timedOut(session, "idle")) {
       await this.end(session.id, "idle");
       return { ok: false, reason: "idle" };
     }
@@ -95,11 +95,12 @@ export class SessionStore {
     }
     // A cookie copied to another machine is worthless there; the session itself stays valid for its owner.
     if (session.address !== address) return { ok: false, reason: "other-address" };
-    this.clock.used(session.id, session.createdAt, now);
-    if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+    if (this.clock.now(session.id, "lastSeen") - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
       try {
-        await this.db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, session.id));
-        session.lastSeenAt = new Date(now);
+        const now = new Date();
+        await this.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, session.id));
+        this.clock.lastSeenWritten(session.id, this.policy.idleMs);
+        session.lastSeenAt = now;
       } catch (error) {
         // On a full disk the session still lets its owner read (the admin must reach the alert); the touch waits for space.
         if (!isDiskFull(error)) throw error;
@@ -141,8 +142,8 @@ export class SessionStore {
   /** Open sessions, newest first, with timed-out ones closed on the way. */
   async listOpen(): Promise<(ActiveSession & { userName: string; role: "admin" | "user" })[]> {
     const now = Date.now();
-    await this.endTimedOut("idle", lt(sessions.lastSeenAt, new Date(now - this.policy.idleMs)), this.policy.idleMs);
-    await this.endTimedOut("expired", lt(sessions.createdAt, new Date(now - this.policy.maxMs)), this.policy.maxMs);
+    await this.endTimedOut("idle", lt(sessions.lastSeenAt, new Date(now - this.policy.idleMs)));
+    await this.endTimedOut("expired", lt(sessions.createdAt, new Date(now - this.policy.maxMs)));
     const rows = await this.db
       .select({ session: sessions, userName: users.name, role: users.role })
       .from(sessions)
@@ -152,13 +153,20 @@ export class SessionStore {
     return rows.map(({ session, userName, role }) => ({ ...toActiveSession(session), userName, role }));
   }
 
-  /** Ends the open sessions the wall clock says have timed out, unless the monotonic clock knows better. */
-  private async endTimedOut(reason: "idle" | "expired", wallClockSays: SQL, limitMs: number): Promise<void> {
+  /** Whether a timeout has passed, on the wall clock with any jump since the stored time was stamped taken out. */
+  private timedOut(session: { id: number; createdAt: Date; lastSeenAt: Date }, kind: "idle" | "expired"): boolean {
+    return kind === "idle"
+      ? this.clock.now(session.id, "lastSeen") - session.lastSeenAt.getTime() > this.policy.idleMs
+      : this.clock.now(session.id, "created") - session.createdAt.getTime() > this.policy.maxMs;
+  }
+
+  /** Ends the open sessions the wall clock says have timed out, unless that is a jump of the clock. */
+  private async endTimedOut(reason: "idle" | "expired", wallClockSays: SQL): Promise<void> {
     const candidates = await this.db
-      .select({ id: sessions.id })
+      .select({ id: sessions.id, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt })
       .from(sessions)
       .where(and(isNull(sessions.endedAt), wallClockSays));
-    const ids = candidates.map((c) => c.id).filter((id) => this.clock.confirms(id, reason, limitMs));
+    const ids = candidates.filter((session) => this.timedOut(session, reason)).map((session) => session.id);
     if (ids.length === 0) return;
     for (const id of ids) this.clock.forget(id);
     await this.db
