@@ -56,7 +56,7 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       // Expired, or its first request died unfinished: this request starts over with the key.
       await db
         .update(idempotencyKeys)
-        .set({ ...request, status: null, contentType: null, location: null, body: null, createdAt: new Date(now) })
+        .set({ ...request, status: null, headers: null, body: null, createdAt: new Date(now) })
         .where(and(eq(idempotencyKeys.user, user), eq(idempotencyKeys.key, key)));
     }
     await prune(c, user, now);
@@ -70,7 +70,7 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
     }
     await db
       .update(idempotencyKeys)
-      .set({ status: res.status, contentType: res.headers.get("content-type"), location: res.headers.get("location"), body: Buffer.from(body) })
+      .set({ status: res.status, headers: JSON.stringify(keptHeaders(res.headers)), body: Buffer.from(body) })
       .where(mine);
   };
 }
@@ -85,10 +85,14 @@ async function keyOf(c: Context<AppEnv>, formField: boolean): Promise<string | u
   return typeof field === "string" && field !== "" ? field : undefined;
 }
 
+/** What of the first answer a retry gets again: its type, where it sent the browser, htmx's instructions. */
+function keptHeaders(headers: Headers): [string, string][] {
+  return [...headers].filter(([name]) => name === "content-type" || name === "location" || name.startsWith("hx-"));
+}
+
 function replay(first: typeof idempotencyKeys.$inferSelect): Response {
-  const headers = new Headers({ "Idempotent-Replayed": "true" });
-  if (first.contentType) headers.set("content-type", first.contentType);
-  if (first.location) headers.set("location", first.location);
+  const headers = new Headers(first.headers ? (JSON.parse(first.headers) as [string, string][]) : []);
+  headers.set("Idempotent-Replayed", "true");
   return new Response(first.body ? new Uint8Array(first.body) : null, { status: first.status ?? 200, headers });
 }
 

@@ -130,8 +130,8 @@ export const idempotencyKeys = sqliteTable(
     method: text("method").notNull(),
     path: text("path").notNull(),
     status: integer("status"),
-    contentType: text("content_type"),
-    location: text("location"),
+    /** JSON of the answer's headers a retry needs again: content type, location, htmx's HX-*. */
+    headers: text("headers"),
     body: blob("body", { mode: "buffer" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },

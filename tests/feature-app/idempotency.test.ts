@@ -99,6 +99,20 @@ describe("Idempotency-Key on the creating requests", () => {
     expect(await versions()).toBe(before + 1);
   });
 
+  test("the import page's upload sent twice with one key makes one draft; the retry gets htmx's redirect again", async () => {
+    const csv = await (await call("/app/api/catalog/export?format=csv&version=1")).text();
+    const upload = () => {
+      const body = new FormData();
+      body.append("file", new File([csv], "again.csv", { type: "text/csv" }));
+      return call("/app/import", { method: "POST", body, headers: { "hx-request": "true", "Idempotency-Key": "upload-1" } });
+    };
+    const [first, again] = [await upload(), await upload()];
+    expect(first.headers.get("hx-redirect")).toMatch(/^\/app\/import\/[^/]+$/);
+    expect(again.status).toBe(first.status);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.headers.get("hx-redirect")).toBe(first.headers.get("hx-redirect"));
+  });
+
   test("the app's own forms carry a key: a set form or clone form sent twice creates once", async () => {
     const page = await (await call("/app/sets")).text();
     const key = page.match(/<form method="post" action="\/app\/sets"[\s\S]*?name="idempotency-key" value="([^"]+)"/)?.[1];

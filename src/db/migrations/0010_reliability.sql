@@ -49,8 +49,7 @@ CREATE TABLE `idempotency_keys` (
 	`method` text NOT NULL,
 	`path` text NOT NULL,
 	`status` integer,
-	`content_type` text,
-	`location` text,
+	`headers` text,
 	`body` blob,
 	`created_at` integer NOT NULL,
 	PRIMARY KEY(`user`, `key`)
