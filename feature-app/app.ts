@@ -4,6 +4,7 @@ import type { Server } from "bun";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { localeMiddleware } from "../src/i18n/locale";
+import { isDiskFull } from "../src/db/disk-full";
 import { PublicError } from "../src/errors";
 import { createLogger } from "../src/log";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -16,9 +17,10 @@ import type { CatalogStore } from "./catalog/catalog-store";
 import type { AppEnv, AppServices } from "./context";
 import type { FeatureDatabase } from "./db/connection";
 import { diagRoutes } from "./diag-routes";
+import { idempotency } from "./idempotency";
 import { requireInstanceToken } from "./instance-token";
 import { createLiveSockets } from "./live-sockets";
-import { type AppTranslate, appTranslator } from "./messages";
+import { type AppTranslate, appInEnglish, appTranslator } from "./messages";
 import { setsApi } from "./sets/sets-api";
 import { setsRoutes } from "./sets/sets-routes";
 
@@ -105,6 +107,9 @@ export function createFeatureApp(options: FeatureAppOptions) {
     await next();
   });
   const imports = new CatalogImports(options.db, options.catalog, options.importUnpackMaxBytes);
+  // Creating requests: a retry with the same Idempotency-Key gets the first answer, not a duplicate.
+  app.on("POST", ["/app/api/feature-sets", "/app/api/feature-sets/:id/clone", "/app/api/catalog/import", "/app/import", "/app/import/:draft/commit"], idempotency());
+  app.on("POST", ["/app/sets", "/app/sets/:id/clone"], idempotency({ formField: true }));
   app.route("/app", catalogRoutes());
   app.route("/app/import", importRoutes(imports));
   app.route("/app/api", catalogApi(imports));
@@ -118,6 +123,11 @@ export function createFeatureApp(options: FeatureAppOptions) {
     return t && browser ? errorAnswer(c, 404, t("common.notFound")) : c.json({ error: "not found" }, 404);
   });
   app.onError((error, c) => {
+    if (isDiskFull(error)) {
+      // The gateway sees the same full disk on its next sample and alerts the admin.
+      log.error("request failed: the disk is full", { path: c.req.path, error });
+      return errorAnswer(c, 507, (c.var.appT ?? appInEnglish)("common.diskFull"));
+    }
     const status = error instanceof PublicError ? (error.status as ContentfulStatusCode) : 500;
     if (status >= 500) log.error("request failed", { path: c.req.path, error });
     return errorAnswer(c, status, error instanceof PublicError ? error.message : "internal error");

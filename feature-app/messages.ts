@@ -20,6 +20,11 @@ const en = {
   "common.loading": "Loading…",
   "common.error": "Something went wrong",
   "common.notFound": "This page does not exist.",
+  // reliability (issue 20)
+  "common.diskFull": "The server's disk is full; your change was not saved. The administrator has been alerted.",
+  "idempotency.badKey": "The Idempotency-Key must be 1 to 255 visible ASCII characters. Nothing was changed.",
+  "idempotency.inProgress": "A request with this Idempotency-Key is still being carried out; try again in a moment.",
+  "idempotency.otherRequest": "This Idempotency-Key was already used for a different request. Nothing was changed.",
   "catalog.versionLine": "{name} — catalog version {version}, {count} {count|feature|features}. Export:",
   "catalog.search": "Search",
   "query.wholeNumber": "{field} must be a whole number",
@@ -389,6 +394,11 @@ const ko: Record<keyof typeof en, string> = {
   "common.loading": "불러오는 중…",
   "common.error": "문제가 생겼습니다",
   "common.notFound": "페이지를 찾을 수 없습니다.",
+  // reliability (issue 20)
+  "common.diskFull": "서버 디스크가 가득 차서 변경 내용을 저장하지 못했습니다. 관리자에게 알렸습니다.",
+  "idempotency.badKey": "Idempotency-Key는 눈에 보이는 ASCII 문자 1~255자여야 합니다. 아무것도 바뀌지 않았습니다.",
+  "idempotency.inProgress": "같은 Idempotency-Key의 요청을 아직 처리하고 있습니다. 잠시 후 다시 시도하세요.",
+  "idempotency.otherRequest": "이 Idempotency-Key는 이미 다른 요청에 쓰였습니다. 아무것도 바뀌지 않았습니다.",
   "catalog.versionLine": "{name} — 카탈로그 버전 {version}, 기능 {count}개. 내보내기:",
   "catalog.search": "검색",
   "query.wholeNumber": "{field}는(은) 정수여야 합니다",

@@ -7,6 +7,7 @@ import { IMPORT_MAX_BYTES } from "./catalog-file";
 import { type AppPage, AppLayout } from "../views/app-layout";
 import { FIELDS, REQUIRED_FIELDS, statusWordsText } from "./tabular";
 import { ImpactConfirm, ImpactReport } from "./impact-view";
+import { idempotencyHeaders } from "../views/idempotency-field";
 
 const PREVIEW_ROWS = 10;
 /**
@@ -102,6 +103,7 @@ function UploadForm(props: { page: AppPage; error?: string }) {
       action="/app/import"
       enctype="multipart/form-data"
       hx-post="/app/import"
+      hx-headers={idempotencyHeaders()}
       hx-encoding="multipart/form-data"
       hx-target="#upload-error"
       hx-indicator="#upload-progress"
@@ -240,7 +242,7 @@ export function DraftCheck(props: { page: AppPage; checked: CheckedImport; messa
             </button>
           </form>
         ) : ready ? (
-          <form method="post" action={`${base}/commit`} hx-post={`${base}/commit`} hx-target="#draft-check" hx-swap="outerHTML" hx-disabled-elt="find button" class="inline">
+          <form method="post" action={`${base}/commit`} hx-post={`${base}/commit`} hx-headers={idempotencyHeaders()} hx-target="#draft-check" hx-swap="outerHTML" hx-disabled-elt="find button" class="inline">
             <ImpactConfirm t={t} impact={checked.impact} />{" "}
             <button type="submit" id="import-button">
               {t("import.commit", { count: checked.features.length })}

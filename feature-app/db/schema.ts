@@ -118,3 +118,24 @@ export const generations = sqliteTable(
   },
   (t) => [index("generations_set").on(t.setId, t.id), index("generations_batch").on(t.batch)],
 );
+
+/**
+ * The first answer to each creating request sent with an Idempotency-Key (per user), so a retry
+ * of the same request gets that answer instead of making a duplicate; rows older than 24 h go.
+ * `status` is null while the first request is still being handled.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    user: text("user").notNull(),
+    key: text("key").notNull(),
+    method: text("method").notNull(),
+    path: text("path").notNull(),
+    status: integer("status"),
+    /** JSON of the answer's headers a retry needs again: content type, location, htmx's HX-*. */
+    headers: text("headers"),
+    body: blob("body", { mode: "buffer" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.user, t.key] }), index("idempotency_keys_created").on(t.createdAt)],
+);

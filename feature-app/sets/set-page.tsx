@@ -10,6 +10,7 @@ import type { GenerationSummary } from "./generation-store";
 import type { Resolution } from "./resolve";
 import { SetWriteButton, setPath } from "./set-controls";
 import { SetEditor } from "./set-editor";
+import { IdempotencyField } from "../views/idempotency-field";
 import type { SetForm } from "./set-form";
 import { GenerationHistory, RevisionHistory } from "./set-history";
 import { ExportCard, SetCharts } from "./set-outputs";
@@ -69,6 +70,7 @@ function SetActions(props: { page: AppPage; view: SetView }) {
   return (
     <div class="card set-actions">
       <form method="post" action={setPath(set, "/clone")} class="inline">
+        <IdempotencyField />
         <label for="clone-name">{t("sets.cloneAs")}</label>{" "}
         <input id="clone-name" name="name" value={t("sets.copyName", { name: set.name })} maxlength={100} />{" "}
         <button type="submit" class="secondary">

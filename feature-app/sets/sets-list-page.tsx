@@ -4,6 +4,7 @@ import { Field, FormError, TableHead } from "../../views/form";
 import { type AppPage, AppLayout } from "../views/app-layout";
 import { When } from "../views/when";
 import type { FeatureSet } from "./feature-set-store";
+import { IdempotencyField } from "../views/idempotency-field";
 
 export function SetsListPage(props: { page: AppPage; sets: FeatureSet[]; name?: string; error?: string }) {
   const { page } = props;
@@ -15,6 +16,7 @@ export function SetsListPage(props: { page: AppPage; sets: FeatureSet[]; name?: 
     <AppLayout page={page} title={t("sets.title")} section="sets">
       <h1>{t("sets.title")}</h1>
       <form method="post" action="/app/sets" class="card grid-form" id="create-set">
+        <IdempotencyField />
         <Field label={t("sets.newName")} name="name" value={props.name} error={props.error} maxlength={100} required />
         <button type="submit">{t("sets.create")}</button>
       </form>

@@ -1,8 +1,10 @@
 // Server-side sessions: revocable by the admin, bound to the address they were created from,
 // ended by idle and absolute timeouts, and kept in the database so a restart keeps them.
-import { and, count, desc, eq, gte, isNull, lt, sql } from "drizzle-orm";
+import { type SQL, and, count, desc, eq, gte, inArray, isNull, lt, sql } from "drizzle-orm";
 import { createHash, randomBytes } from "node:crypto";
 import { type Actor, recordAudit } from "../audit";
+import { isDiskFull } from "../db/disk-full";
+import { SessionClock } from "./session-clock";
 import type { Database } from "../db/open";
 import { sessions, users } from "../db/schema";
 
@@ -33,6 +35,9 @@ export function hashToken(token: string): string {
 }
 
 export class SessionStore {
+  /** Timeouts are judged with wall-clock jumps taken out (see session-clock.ts). */
+  private readonly clock = new SessionClock();
+
   constructor(
     private readonly db: Database,
     private readonly policy: SessionPolicy,
@@ -58,6 +63,7 @@ export class SessionStore {
         ON CONFLICT (day, user_id) DO UPDATE SET visits = visits + 1`);
       return row!.id;
     });
+    this.clock.created(id);
     return { token, id };
   }
 
@@ -75,12 +81,11 @@ export class SessionStore {
       const reason = session.endReason;
       return { ok: false, reason: reason === "revoked" || reason === "idle" || reason === "expired" ? reason : "ended" };
     }
-    const now = Date.now();
-    if (now - session.createdAt.getTime() > this.policy.maxMs) {
+    if (this.timedOut(session, "expired")) {
       await this.end(session.id, "expired");
       return { ok: false, reason: "expired" };
     }
-    if (now - session.lastSeenAt.getTime() > this.policy.idleMs) {
+    if (this.timedOut(session, "idle")) {
       await this.end(session.id, "idle");
       return { ok: false, reason: "idle" };
     }
@@ -90,14 +95,22 @@ export class SessionStore {
     }
     // A cookie copied to another machine is worthless there; the session itself stays valid for its owner.
     if (session.address !== address) return { ok: false, reason: "other-address" };
-    if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-      await this.db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, session.id));
-      session.lastSeenAt = new Date(now);
+    if (this.clock.now(session.id, "lastSeen") - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+      try {
+        const now = new Date();
+        await this.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, session.id));
+        this.clock.lastSeenWritten(session.id, this.policy.idleMs);
+        session.lastSeenAt = now;
+      } catch (error) {
+        // On a full disk the session still lets its owner read (the admin must reach the alert); the touch waits for space.
+        if (!isDiskFull(error)) throw error;
+      }
     }
     return { ok: true, session: toActiveSession(session) };
   }
 
   async end(id: number, reason: string): Promise<boolean> {
+    this.clock.forget(id);
     const ended = await this.db
       .update(sessions)
       .set({ endedAt: new Date(), endReason: reason })
@@ -107,6 +120,7 @@ export class SessionStore {
   }
 
   async revoke(id: number, actor: Actor): Promise<boolean> {
+    this.clock.forget(id);
     return this.db.transaction(async (tx) => {
       const ended = await tx
         .update(sessions)
@@ -128,14 +142,8 @@ export class SessionStore {
   /** Open sessions, newest first, with timed-out ones closed on the way. */
   async listOpen(): Promise<(ActiveSession & { userName: string; role: "admin" | "user" })[]> {
     const now = Date.now();
-    await this.db
-      .update(sessions)
-      .set({ endedAt: new Date(now), endReason: "idle" })
-      .where(and(isNull(sessions.endedAt), lt(sessions.lastSeenAt, new Date(now - this.policy.idleMs))));
-    await this.db
-      .update(sessions)
-      .set({ endedAt: new Date(now), endReason: "expired" })
-      .where(and(isNull(sessions.endedAt), lt(sessions.createdAt, new Date(now - this.policy.maxMs))));
+    await this.endTimedOut("idle", lt(sessions.lastSeenAt, new Date(now - this.policy.idleMs)));
+    await this.endTimedOut("expired", lt(sessions.createdAt, new Date(now - this.policy.maxMs)));
     const rows = await this.db
       .select({ session: sessions, userName: users.name, role: users.role })
       .from(sessions)
@@ -143,6 +151,28 @@ export class SessionStore {
       .where(isNull(sessions.endedAt))
       .orderBy(desc(sessions.createdAt));
     return rows.map(({ session, userName, role }) => ({ ...toActiveSession(session), userName, role }));
+  }
+
+  /** Whether a timeout has passed, on the wall clock with any jump since the stored time was stamped taken out. */
+  private timedOut(session: { id: number; createdAt: Date; lastSeenAt: Date }, kind: "idle" | "expired"): boolean {
+    return kind === "idle"
+      ? this.clock.now(session.id, "lastSeen") - session.lastSeenAt.getTime() > this.policy.idleMs
+      : this.clock.now(session.id, "created") - session.createdAt.getTime() > this.policy.maxMs;
+  }
+
+  /** Ends the open sessions the wall clock says have timed out, unless that is a jump of the clock. */
+  private async endTimedOut(reason: "idle" | "expired", wallClockSays: SQL): Promise<void> {
+    const candidates = await this.db
+      .select({ id: sessions.id, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt })
+      .from(sessions)
+      .where(and(isNull(sessions.endedAt), wallClockSays));
+    const ids = candidates.filter((session) => this.timedOut(session, reason)).map((session) => session.id);
+    if (ids.length === 0) return;
+    for (const id of ids) this.clock.forget(id);
+    await this.db
+      .update(sessions)
+      .set({ endedAt: new Date(), endReason: reason })
+      .where(and(isNull(sessions.endedAt), inArray(sessions.id, ids)));
   }
 }
 

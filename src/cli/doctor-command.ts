@@ -5,6 +5,7 @@ import { BUILD_TARGET, COMMIT, VERSION } from "../build-info";
 import { type Config, type ConfigLayers, resolveConfig } from "../config";
 import { gatewayPid, lockState } from "../data-lock";
 import { bundledMigrations } from "../db/migrations";
+import { DISK_FULL_FREE_BYTES, isDiskFull } from "../db/disk-full";
 import { type Connection, connectDatabase, migrationState } from "../db/open";
 import { UsageError } from "../errors";
 import { listBackups } from "../db/backups";
@@ -104,6 +105,7 @@ function checkDataFolder(dir: string): Check {
     rmSync(probe);
     return { status: "OK", name: "data folder", detail: `${dir} is writable` };
   } catch (error) {
+    if (isDiskFull(error)) return { status: "FAIL", name: "data folder", detail: `${dir} cannot be written: its disk is full` };
     return {
       status: "FAIL",
       name: "data folder",
@@ -209,6 +211,9 @@ function checkDiskSpace(dir: string): Check {
   try {
     const stats = statfsSync(dir);
     const free = stats.bavail * stats.bsize;
+    if (free < DISK_FULL_FREE_BYTES) {
+      return { status: "FAIL", name: "disk space", detail: `the disk holding ${dir} is full (${Math.round(free / 1024)} KiB free): no change can be saved; free some space (saving resumes by itself)` };
+    }
     const text = `${(free / GIB).toFixed(1)} GiB free in ${dir}`;
     if (free < 0.2 * GIB) return { status: "FAIL", name: "disk space", detail: `${text}; free some space` };
     if (free < 2 * GIB) return { status: "WARN", name: "disk space", detail: `${text}; backups and logs need room` };

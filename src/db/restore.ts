@@ -68,7 +68,11 @@ export async function restoreDatabase(dataDir: string, databaseUrl: string | und
   const aside = `${target}.before-restore-${timestamp()}`;
   if (existsSync(target)) {
     // Fold the write-ahead log into the file first, so the copy kept aside is complete on its own.
-    withSqliteFile(target, (db) => db.run("PRAGMA wal_checkpoint(TRUNCATE)"));
+    try {
+      withSqliteFile(target, (db) => db.run("PRAGMA wal_checkpoint(TRUNCATE)"));
+    } catch {
+      // A damaged database (the usual reason for a restore) cannot be folded: it is set aside as it is.
+    }
     renameSync(target, aside);
     for (const suffix of ["-wal", "-shm"]) if (existsSync(target + suffix)) renameSync(target + suffix, aside + suffix);
   }

@@ -110,10 +110,18 @@ export const loginFailures = sqliteTable(
   (t) => [index("login_failures_name_address").on(t.name, t.address, t.at), index("login_failures_address").on(t.address, t.at)],
 );
 
-/** The gateway's instances, mirrored for the console and for finding processes after a restart. */
+/**
+ * Each gateway's instances, mirrored for the console and for finding processes after a restart.
+ * A row belongs to the gateway (node) that started it: gateways sharing a database never adopt
+ * or stop each other's (see src/instances/node-identity.ts).
+ */
 export const instanceRecords = sqliteTable("instance_records", {
+  /** The owning gateway's id; '' for rows written before node ids existed (one gateway only). */
+  nodeId: text("node_id").notNull().default(""),
+  /** The owning gateway's host name, for the console. */
+  nodeName: text("node_name").notNull().default(""),
   /** "user:<id>" for a user's instance, "spare:<n>" for a pre-started one. */
-  key: text("key").primaryKey(),
+  key: text("key").notNull(),
   userId: integer("user_id").references(() => users.id, { onDelete: "set null" }),
   port: integer("port").notNull(),
   pid: integer("pid"),
@@ -124,7 +132,7 @@ export const instanceRecords = sqliteTable("instance_records", {
   lastError: text("last_error"),
   lastActivityAt: integer("last_activity_at", { mode: "timestamp_ms" }),
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
-});
+}, (t) => [primaryKey({ columns: [t.nodeId, t.key] })]);
 
 /** Every start and its time to ready, for the console and the benchmarks. */
 export const instanceStarts = sqliteTable(
@@ -199,4 +207,10 @@ export const settings = sqliteTable("settings", {
     .notNull()
     .default(sql`(unixepoch('subsec') * 1000)`),
   updatedBy: text("updated_by").notNull(),
+});
+
+/** One row: bumped by triggers on every change to `settings`, so other gateways see it cheaply. */
+export const settingsVersion = sqliteTable("settings_version", {
+  id: integer("id").primaryKey(),
+  version: integer("version").notNull(),
 });

@@ -1,8 +1,10 @@
 import type { Config } from "../config";
 import type { LiveSettings } from "../settings/live-settings";
+import { followSettingsChanges } from "../settings/settings-sync";
 import type { OpenedDatabase } from "../db/open";
 import { BackupScheduler } from "../db/backup-schedule";
 import { InstancePool } from "../instances/instance-pool";
+import { nodeIdentity } from "../instances/node-identity";
 import { UserStore } from "../users/user-store";
 import type { RotatingLog } from "../instances/rotating-log";
 import { DwellTracker } from "../monitoring/dwell-tracker";
@@ -50,6 +52,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
   const pool = new InstancePool({
     db: database.db,
     dataDir: config.data,
+    node: nodeIdentity(config.data),
     appEnv: appEnv(config),
     ports: config.appPorts,
     get idleMs() {
@@ -180,6 +183,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
   const users = new UserStore(database.db);
   const userCheck = setInterval(() => void stopAppsOfGoneUsers(pool, users).catch((error) => log.warn("checking users failed", { error })), SESSION_CHECK_SECONDS * 1000);
   userCheck.unref();
+  const stopSettingsSync = followSettingsChanges(live, database.client);
   const port = frontDoor.port;
   const redirect = tls && config.httpRedirectPort ? startHttpRedirect(live, port) : undefined;
   const wildcard = config.host === "0.0.0.0" || config.host === "::";
@@ -194,6 +198,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
       backups?.stop();
       stopSocketChecks();
       clearInterval(userCheck);
+      stopSettingsSync();
       // Instances first (their WebSockets close with them), then whatever connections remain.
       sampler.stop();
       await pool.shutdown();

@@ -146,6 +146,11 @@ const en = {
   "admin.instances.state.failed": "failed",
   "admin.instances.logTitle": "Log of {name}'s feature app",
   "admin.instances.logEmpty": "The log is empty.",
+  // reliability (issue 20): several gateways on one database
+  "admin.instances.node": "Gateway",
+  "admin.instances.thisNode": "{node} (this one)",
+  "error.diskFull": "The server's disk is full; your change was not saved. The administrator has been alerted.",
+  "alert.disk-full": "The data folder's disk is full ({value} MB free) since {since}: changes cannot be saved. Free some space; saving resumes by itself.",
   "console.dashboard": "Dashboard",
   "console.access": "Users and access",
   "console.sessions": "Sessions",
@@ -537,6 +542,11 @@ const ko: Record<MessageKey, string> = {
   "admin.instances.state.failed": "실패",
   "admin.instances.logTitle": "{name}의 기능 앱 로그",
   "admin.instances.logEmpty": "로그가 비어 있습니다.",
+  // reliability (issue 20): several gateways on one database
+  "admin.instances.node": "게이트웨이",
+  "admin.instances.thisNode": "{node} (이 서버)",
+  "error.diskFull": "서버 디스크가 가득 차서 변경 내용을 저장하지 못했습니다. 관리자에게 알렸습니다.",
+  "alert.disk-full": "{since}부터 데이터 폴더의 디스크가 가득 찼습니다(남은 공간 {value} MB). 변경 내용을 저장할 수 없습니다. 공간을 확보하면 저장이 저절로 다시 됩니다.",
   "console.dashboard": "대시보드",
   "console.access": "사용자와 접근",
   "console.sessions": "세션",

@@ -103,9 +103,9 @@ export class FeatureAppProcess {
 
   /** Polls the health endpoint until it answers, the process exits, or the time is up. */
   async waitReady(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     let delay = 25;
-    while (Date.now() < deadline) {
+    while (performance.now() < deadline) {
       if (!this.running) throw new Error(`the feature app exited with code ${this.exitCode} before it was ready`);
       if (await this.health(1000)) return;
       await Bun.sleep(delay);

@@ -1,14 +1,15 @@
 // Every feature-app instance of this gateway: one per user, started on first use, culled when
 // idle, restarted with backoff after a crash, failed after repeated crashes, capped in number,
 // with pre-started spares for fast first visits and a limit on how many start at once.
-import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, ne, or } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Database } from "../db/open";
-import { instanceRecords, instanceStarts } from "../db/schema";
+import { instanceRecords, instanceStarts, users } from "../db/schema";
 import { createLogger } from "../log";
 import { type AppHealth, FeatureAppProcess, type InstanceUser, TOKEN_HEADER, settlesWithin } from "./feature-app-process";
+import type { NodeIdentity } from "./node-identity";
 import { isPortFree } from "./port-check";
 import { RotatingLog } from "./rotating-log";
 import { Semaphore } from "./semaphore";
@@ -20,6 +21,8 @@ export type InstanceState = "starting" | "running" | "stopping" | "stopped" | "f
 export interface PoolOptions {
   db: Database;
   dataDir: string;
+  /** This gateway: its records in the shared database are its own, and only those it adopts or stops. */
+  node: NodeIdentity;
   appEnv: Record<string, string>;
   ports: { first: number; last: number };
   idleMs: number;
@@ -43,6 +46,10 @@ export interface PoolUser extends InstanceUser {
 /** What the console shows of an instance. */
 export interface InstanceInfo {
   key: string;
+  /** The host name of the gateway that runs it. */
+  node: string;
+  /** Run by this gateway (the console can stop or restart only those). */
+  local: boolean;
   userId: number | null;
   userName: string;
   port: number;
@@ -67,7 +74,8 @@ class Instance {
   restarts = 0;
   crashTimes: number[] = [];
   lastError: string | null = null;
-  lastActivity = Date.now();
+  /** On the monotonic clock (performance.now()): a wall-clock jump must not make every instance look idle. */
+  lastActivity = performance.now();
   openSockets = 0;
   health: AppHealth | null = null;
   cpuPercent: number | null = null;
@@ -144,7 +152,7 @@ export class InstancePool {
   /** Successful traffic keeps an instance alive; errors do not. */
   touch(userId: number): void {
     const instance = this.byUser.get(userId);
-    if (instance) instance.lastActivity = Date.now();
+    if (instance) instance.lastActivity = performance.now();
   }
 
   socketOpened(userId: number): void {
@@ -156,7 +164,7 @@ export class InstancePool {
     const instance = this.byUser.get(userId);
     if (instance) {
       instance.openSockets = Math.max(0, instance.openSockets - 1);
-      instance.lastActivity = Date.now();
+      instance.lastActivity = performance.now();
     }
   }
 
@@ -230,7 +238,7 @@ export class InstancePool {
       }
       spare.user = user;
       spare.state = "starting";
-      spare.lastActivity = Date.now();
+      spare.lastActivity = performance.now();
       this.byUser.set(user.id, spare);
       spare.ready = this.claimSpare(spare, user, previous);
       this.replenishSpares();
@@ -240,7 +248,7 @@ export class InstancePool {
     const instance = previous ?? new Instance(`user:${user.id}`, user, 0);
     instance.user = user;
     instance.state = "starting";
-    instance.lastActivity = Date.now();
+    instance.lastActivity = performance.now();
     this.byUser.set(user.id, instance);
     instance.ready = this.coldStart(instance, previous ? "restart" : "cold");
     return instance;
@@ -301,7 +309,7 @@ export class InstancePool {
       if (instance.process !== child || instance.state !== "starting") return;
       instance.state = "running";
       instance.readyMs = Math.round(performance.now() - started);
-      instance.lastActivity = Date.now();
+      instance.lastActivity = performance.now();
       await this.recordStart(instance.user?.id ?? null, kind, instance.readyMs, "ready");
       await this.persist(instance);
       log.info("instance ready", { user: instance.user?.name ?? "(spare)", port: instance.port, pid: child.pid, readyMs: instance.readyMs });
@@ -317,7 +325,7 @@ export class InstancePool {
     instance.health = null;
     instance.openSockets = 0;
     if (instance.state === "stopping" || instance.state === "stopped" || this.closing) return;
-    const now = Date.now();
+    const now = performance.now();
     instance.crashTimes = [...instance.crashTimes.filter((t) => now - t < CRASH_WINDOW_MS), now];
     instance.restarts++;
     instance.lastError ??= `exited with code ${code}`;
@@ -378,7 +386,7 @@ export class InstancePool {
   }
 
   private async cullIdle(): Promise<void> {
-    const now = Date.now();
+    const now = performance.now();
     for (const instance of this.byUser.values()) {
       if (instance.state === "running" && instance.openSockets === 0 && now - instance.lastActivity > this.options.idleMs) {
         await this.stopInstance(instance, "idle");
@@ -458,6 +466,8 @@ export class InstancePool {
   private info(instance: Instance): InstanceInfo {
     return {
       key: instance.key,
+      node: this.options.node.name,
+      local: true,
       userId: instance.user?.id ?? null,
       userName: instance.user?.name ?? "",
       port: instance.port,
@@ -467,7 +477,7 @@ export class InstancePool {
       readyMs: instance.readyMs,
       restarts: instance.restarts,
       lastError: instance.lastError,
-      lastActivityAt: new Date(instance.lastActivity),
+      lastActivityAt: wallClockOf(instance.lastActivity),
       openWebSockets: instance.openSockets,
       rssBytes: instance.health?.rssBytes ?? null,
       cpuPercent: instance.cpuPercent,
@@ -476,21 +486,30 @@ export class InstancePool {
 
   private async persist(instance: Instance): Promise<void> {
     const { key, userId, port, pid, state, startedAt, readyMs, restarts, lastError, lastActivityAt } = this.info(instance);
-    const values = { key, userId, port, pid, state, startedAt, readyMs, restarts, lastError, lastActivityAt, updatedAt: new Date() };
+    const { id: nodeId, name: nodeName } = this.options.node;
+    const values = { nodeId, nodeName, key, userId, port, pid, state, startedAt, readyMs, restarts, lastError, lastActivityAt, updatedAt: new Date() };
     try {
-      await this.options.db.insert(instanceRecords).values(values).onConflictDoUpdate({ target: instanceRecords.key, set: values });
+      await this.options.db
+        .insert(instanceRecords)
+        .values(values)
+        .onConflictDoUpdate({ target: [instanceRecords.nodeId, instanceRecords.key], set: values });
     } catch (error) {
       log.warn("could not record instance state", { key: instance.key, error });
     }
   }
 
+  /** Also the heartbeat that tells other gateways' consoles this gateway's records are current. */
   private async persistActivity(): Promise<void> {
+    await this.options.db
+      .update(instanceRecords)
+      .set({ updatedAt: new Date() })
+      .where(and(eq(instanceRecords.nodeId, this.options.node.id), ne(instanceRecords.state, "stopped")));
     for (const instance of this.byUser.values()) {
       if (instance.state === "running") {
         await this.options.db
           .update(instanceRecords)
-          .set({ lastActivityAt: new Date(instance.lastActivity), updatedAt: new Date() })
-          .where(eq(instanceRecords.key, instance.key));
+          .set({ lastActivityAt: wallClockOf(instance.lastActivity), updatedAt: new Date() })
+          .where(and(eq(instanceRecords.nodeId, this.options.node.id), eq(instanceRecords.key, instance.key)));
       }
     }
   }
@@ -503,12 +522,17 @@ export class InstancePool {
     }
   }
 
-  /** Processes recorded by a previous gateway run are stopped, never left running unseen. */
+  /**
+   * Processes recorded by this gateway's previous run are stopped, never left running unseen.
+   * Only this node's records (and those from before node ids, when one gateway was all there
+   * was): another gateway on the same database runs its own, and they are not ours to stop.
+   */
   private async stopLeftovers(): Promise<void> {
+    const ours = this.ownRecords();
     const leftovers = await this.options.db
       .select()
       .from(instanceRecords)
-      .where(and(isNotNull(instanceRecords.pid), inArray(instanceRecords.state, ["starting", "running", "stopping"])));
+      .where(and(ours, isNotNull(instanceRecords.pid), inArray(instanceRecords.state, ["starting", "running", "stopping"])));
     for (const record of leftovers) {
       if (record.pid && isOurFeatureApp(record.pid)) {
         log.warn("stopping a feature app left by the previous gateway run", { pid: record.pid, key: record.key });
@@ -521,7 +545,52 @@ export class InstancePool {
         }
       }
     }
-    await this.options.db.update(instanceRecords).set({ state: "stopped", pid: null, updatedAt: new Date() });
+    await this.options.db.update(instanceRecords).set({ state: "stopped", pid: null, updatedAt: new Date() }).where(ours);
+  }
+
+  private ownRecords() {
+    return or(eq(instanceRecords.nodeId, this.options.node.id), eq(instanceRecords.nodeId, ""));
+  }
+
+  /**
+   * This gateway's instances and the user instances other gateways on the same database report
+   * running (their records are refreshed every sampling tick; one silent for a minute is gone).
+   */
+  async listAllNodes(): Promise<InstanceInfo[]> {
+    const silentAfter = new Date(Date.now() - Math.max(60_000, 4 * (this.options.sampleMs ?? 5000)));
+    const others = await this.options.db
+      .select({ record: instanceRecords, userName: users.name })
+      .from(instanceRecords)
+      .innerJoin(users, eq(users.id, instanceRecords.userId))
+      .where(
+        and(
+          ne(instanceRecords.nodeId, this.options.node.id),
+          ne(instanceRecords.nodeId, ""),
+          inArray(instanceRecords.state, ["starting", "running", "stopping", "failed"]),
+          gt(instanceRecords.updatedAt, silentAfter),
+        ),
+      );
+    return [
+      ...this.list(),
+      ...others.map(({ record, userName }) => ({
+        key: record.key,
+        node: record.nodeName,
+        local: false,
+        userId: record.userId,
+        userName,
+        port: record.port,
+        pid: record.pid,
+        state: record.state,
+        startedAt: record.startedAt,
+        readyMs: record.readyMs,
+        restarts: record.restarts,
+        lastError: record.lastError,
+        lastActivityAt: record.lastActivityAt ?? record.updatedAt,
+        openWebSockets: 0,
+        rssBytes: null,
+        cpuPercent: null,
+      })),
+    ];
   }
 }
 
@@ -536,4 +605,9 @@ function isOurFeatureApp(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A moment on the monotonic clock as the wall clock shows it now (for the console and the records). */
+function wallClockOf(monotonic: number): Date {
+  return new Date(Date.now() - (performance.now() - monotonic));
 }

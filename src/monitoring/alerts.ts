@@ -5,7 +5,7 @@ import { createLogger } from "../log";
 
 const log = createLogger("alerts");
 
-export type AlertKind = "cpu" | "memory" | "disk" | "failed-instances";
+export type AlertKind = "cpu" | "memory" | "disk" | "disk-full" | "failed-instances";
 
 export interface Alert {
   kind: AlertKind;
@@ -44,6 +44,23 @@ export class AlertMonitor {
     this.check("memory", reading.memoryPercent, this.policy.memoryPercent, now, this.policy.forMs);
     if (reading.diskPercent !== null) this.check("disk", reading.diskPercent, this.policy.diskPercent, now, this.policy.forMs);
     this.check("failed-instances", reading.failedInstances, 1, now, 0);
+  }
+
+  /**
+   * A condition that is an incident the moment it is seen (the disk is full: saves are failing
+   * now): active at once, logged and sent once; `value` is refreshed while it lasts.
+   */
+  raise(kind: AlertKind, value: number, threshold: number, now = Date.now()): void {
+    const existing = this.active.get(kind);
+    const alert = { kind, since: existing?.since ?? new Date(now), value, threshold };
+    this.active.set(kind, alert);
+    if (existing) return;
+    log.error("alert", { kind, value, threshold, since: alert.since.toISOString() });
+    void this.notify(alert);
+  }
+
+  clear(kind: AlertKind, value: number): void {
+    if (this.active.delete(kind)) log.info("alert cleared", { kind, value });
   }
 
   private check(kind: AlertKind, value: number, threshold: number, now: number, forMs: number): void {

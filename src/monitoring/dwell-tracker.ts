@@ -1,6 +1,7 @@
 // Dwell time: how long a session's feature app was actually open in a browser. A session's
 // clock runs while at least one of its WebSockets is open through the gateway (several tabs
-// count once), and each stretch is added to sessions.dwell_ms when it ends.
+// count once), and each stretch is added to sessions.dwell_ms when it ends. Stretches are timed on
+// the monotonic clock: a wall-clock jump while an app is open adds neither days nor nothing.
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/open";
 import { sessions } from "../db/schema";
@@ -13,13 +14,13 @@ export class DwellTracker {
 
   constructor(private readonly db: Database) {}
 
-  opened(sessionId: number, now = Date.now()): void {
+  opened(sessionId: number, now = performance.now()): void {
     const entry = this.open.get(sessionId);
     if (entry) entry.sockets++;
     else this.open.set(sessionId, { sockets: 1, since: now });
   }
 
-  closed(sessionId: number, now = Date.now()): void {
+  closed(sessionId: number, now = performance.now()): void {
     const entry = this.open.get(sessionId);
     if (!entry) return;
     entry.sockets--;
@@ -29,13 +30,13 @@ export class DwellTracker {
   }
 
   /** Dwell so far of sessions whose app is open right now (not yet written). */
-  running(sessionId: number, now = Date.now()): number {
+  running(sessionId: number, now = performance.now()): number {
     const entry = this.open.get(sessionId);
     return entry ? now - entry.since : 0;
   }
 
   /** On shutdown: every open stretch ends now. */
-  async flush(now = Date.now()): Promise<void> {
+  async flush(now = performance.now()): Promise<void> {
     const pending = [...this.open.entries()];
     this.open.clear();
     await Promise.all(pending.map(([sessionId, entry]) => this.add(sessionId, now - entry.since)));

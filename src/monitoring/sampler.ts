@@ -2,6 +2,7 @@
 // proxy latency, open WebSockets and the instances' memory — written to metric_samples (kept 24 h)
 // and folded into hourly rollups (kept 90 days), so storage stays bounded.
 import { and, asc, gte, lt, sql } from "drizzle-orm";
+import { DISK_FULL_FREE_BYTES, freeBytes, isDiskFull } from "../db/disk-full";
 import type { Database } from "../db/open";
 import { metricHours, metricSamples } from "../db/schema";
 import type { InstancePool } from "../instances/instance-pool";
@@ -55,6 +56,11 @@ export class MetricsSampler {
     return this.alertMonitor.current();
   }
 
+  /** A write just failed for lack of space (here or reported by a request): the admin hears of it now, not at the next tick. */
+  diskFull(): void {
+    this.alertMonitor.raise("disk-full", megabytesFree(this.options.dataDir), 0);
+  }
+
   /** Samples since a moment, oldest first (for the live charts). */
   async since(from: Date): Promise<Sample[]> {
     return this.options.db.select().from(metricSamples).where(gte(metricSamples.at, from)).orderBy(asc(metricSamples.at));
@@ -77,7 +83,17 @@ export class MetricsSampler {
       instancesRunning: instances.filter((i) => i.state === "running").length,
       instancesRssBytes: instances.reduce((sum, i) => sum + (i.rssBytes ?? 0), 0),
     };
-    await this.options.db.insert(metricSamples).values(sample).onConflictDoNothing();
+    // The sample is also this gateway's probe of its disk: a write refused for space raises the alert.
+    let refused = false;
+    try {
+      await this.options.db.insert(metricSamples).values(sample).onConflictDoNothing();
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      refused = true;
+    }
+    const free = freeBytes(this.options.dataDir);
+    if (refused || (free !== null && free < DISK_FULL_FREE_BYTES)) this.diskFull();
+    else this.alertMonitor.clear("disk-full", megabytesFree(this.options.dataDir));
     this.latestSample = sample;
     this.alertMonitor.evaluate({
       cpuPercent: sample.cpuPercent,
@@ -85,7 +101,7 @@ export class MetricsSampler {
       diskPercent: this.load.diskPercent(this.options.dataDir),
       failedInstances: instances.filter((i) => i.state === "failed").length,
     });
-    await this.rollUp(now.getTime());
+    if (!refused) await this.rollUp(now.getTime());
     return sample;
   }
 
@@ -118,4 +134,8 @@ export class MetricsSampler {
       await tx.delete(metricHours).where(and(lt(metricHours.hour, new Date(now - HOURLY_RETENTION_MS))));
     });
   }
+}
+
+function megabytesFree(dataDir: string): number {
+  return Math.round(((freeBytes(dataDir) ?? 0) / 2 ** 20) * 10) / 10;
 }

@@ -11,6 +11,7 @@ import { REPO } from "../helpers/cli";
 import { runInfo, writeResults } from "./lib/report";
 import type { BenchOptions, Section, SectionResult } from "./lib/section";
 import { coldStartSection } from "./sections/cold-start";
+import { durabilitySection } from "./sections/durability";
 import { featureAppSection } from "./sections/feature-app";
 import { httpSection } from "./sections/http";
 import { importMappingSection } from "./sections/import-mapping";
@@ -18,7 +19,7 @@ import { scaleSection } from "./sections/scale";
 import { statisticsSection } from "./sections/statistics";
 import { websocketSection } from "./sections/websocket";
 
-const SECTIONS: Section[] = [httpSection, websocketSection, coldStartSection, scaleSection, statisticsSection, featureAppSection, importMappingSection];
+const SECTIONS: Section[] = [httpSection, websocketSection, coldStartSection, scaleSection, statisticsSection, featureAppSection, importMappingSection, durabilitySection];
 
 const { values } = parseArgs({
   options: {

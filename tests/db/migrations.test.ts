@@ -8,12 +8,14 @@ import { tempDir } from "../helpers/temp-dir";
 const extra = (when: number, statements: string[]): Migration => ({ tag: `test_${when}`, when, hash: `h${when}`, statements });
 
 describe("migrations", () => {
-  test("a new database gets every migration, with WAL and foreign keys on", async () => {
+  test("a new database gets every migration, with WAL, synchronous FULL and foreign keys on", async () => {
     using dir = tempDir();
     const opened = await openDatabase({ dataDir: dir.path });
     try {
       const mode = await opened.client.execute("PRAGMA journal_mode");
       expect(mode.rows[0]?.[0]).toBe("wal");
+      // 2 = FULL: every acknowledged commit is fsynced, so a power cut loses none of them.
+      expect(Number((await opened.client.execute("PRAGMA synchronous")).rows[0]?.[0])).toBe(2);
       const fk = await opened.client.execute("PRAGMA foreign_keys");
       expect(Number(fk.rows[0]?.[0])).toBe(1);
       const state = await migrationState(opened.client, bundledMigrations());

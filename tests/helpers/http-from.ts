@@ -49,11 +49,12 @@ export class Visitor {
   async request(
     method: string,
     path: string,
-    options: { form?: Record<string, string>; headers?: Record<string, string> } = {},
+    /** A form (sent as a browser would) or a raw body (JSON for the APIs). */
+    options: { form?: Record<string, string>; headers?: Record<string, string>; body?: string } = {},
   ): Promise<FromResponse> {
     const headers: Record<string, string> = { ...this.defaultHeaders, ...options.headers };
     if (this.cookies.size > 0) headers.cookie = this.cookieHeader();
-    let body: string | undefined;
+    let body = options.body;
     if (options.form) {
       body = new URLSearchParams(options.form).toString();
       headers["content-type"] = "application/x-www-form-urlencoded";

@@ -155,6 +155,7 @@ export function InstancesSection(props: { page: PageContext; instances: Instance
           <TableHead
             labels={[
               t("admin.instances.user"),
+              t("admin.instances.node"),
               t("admin.instances.port"),
               t("admin.instances.pid"),
               t("admin.instances.state"),
@@ -173,8 +174,9 @@ export function InstancesSection(props: { page: PageContext; instances: Instance
               const base = `${adminPath}/instances/${instance.userId}`;
               const live = instance.state === "running" || instance.state === "starting";
               return (
-                <tr id={`instance-${instance.key.replace(":", "-")}`} class={`state-${instance.state}`}>
+                <tr id={`instance-${instance.local ? "" : "remote-"}${instance.key.replace(":", "-")}`} class={`state-${instance.state}`}>
                   <td>{instance.userName || t("admin.instances.spare")}</td>
+                  <td class="node">{instance.local ? t("admin.instances.thisNode", { node: instance.node }) : instance.node}</td>
                   <td>{instance.port || ""}</td>
                   <td>{instance.pid ?? ""}</td>
                   <td>
@@ -189,7 +191,7 @@ export function InstancesSection(props: { page: PageContext; instances: Instance
                   <td>{formatDateTime(instance.lastActivityAt, locale)}</td>
                   <td>{instance.restarts}</td>
                   <td class="actions">
-                    {instance.userId !== null && (
+                    {instance.userId !== null && instance.local && (
                       <>
                         {live ? (
                           <ActionButton action={`${base}/stop`} target="#instances" label={t("admin.instances.stop")} secondary />

@@ -63,7 +63,7 @@ export function adminMonitoringRoutes() {
         pendingRestart={live.pendingRestart().map((key) => page.t(`setting.${key}`))}
         alerts={sampler.alerts()}
         summary={await summary(c)}
-        instances={pool.list()}
+        instances={await pool.listAllNodes()}
         refreshMs={config.sampleSeconds * 1000}
         failedRestore={failedRestore(config.data)}
       />,
@@ -71,7 +71,7 @@ export function adminMonitoringRoutes() {
   });
 
   app.get("/fragments/alerts", (c) => c.html(<AlertBanner page={pageContext(c)} alerts={c.get("services").sampler.alerts()} />));
-  app.get("/fragments/instances", (c) => c.html(<InstancesSection page={pageContext(c)} instances={c.get("services").pool.list()} />));
+  app.get("/fragments/instances", async (c) => c.html(<InstancesSection page={pageContext(c)} instances={await c.get("services").pool.listAllNodes()} />));
   app.get("/fragments/summary", async (c) => c.html(<SummaryCards page={pageContext(c)} summary={await summary(c)} />));
 
   /** Samples for the live charts: columns (uPlot's shape), times in seconds. */

@@ -221,7 +221,7 @@ export function adminRoutes() {
       return c.html(
         <InstancesSection
           page={page}
-          instances={pool.list()}
+          instances={await pool.listAllNodes()}
           message={error ? undefined : page.t(`admin.instances.done.${action as keyof typeof instanceActions}`, { name: user.name })}
           error={error}
         />,

@@ -34,7 +34,7 @@ export function generatedCatalog(count: number): Feature[] {
   }));
 }
 
-export async function startInstance(command: string[], data: string) {
+export async function startInstance(command: string[], data: string, extraEnv: Record<string, string> = {}) {
   const port = await freePort();
   const token = randomBytes(32).toString("base64url");
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("FGM_"))) as Record<string, string>;
@@ -45,7 +45,7 @@ export async function startInstance(command: string[], data: string) {
     stdin: "ignore",
     stdout: "ignore",
     stderr: "inherit",
-    env: { ...env, FGM_INSTANCE_TOKEN: token, FGM_DATA: data },
+    env: { ...env, ...extraEnv, FGM_INSTANCE_TOKEN: token, FGM_DATA: data },
   });
   const url = `http://127.0.0.1:${port}`;
   const headers = { "X-FGM-Token": token };
@@ -67,7 +67,7 @@ export async function startInstance(command: string[], data: string) {
   return { call, stop, url, headers };
 }
 
-const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+export const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body), headers: { "content-type": "application/json" } });
 
 export const featureAppSection: Section = {
   name: "feature-app",
