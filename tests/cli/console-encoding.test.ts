@@ -51,7 +51,7 @@ describe("user list, redirected", () => {
     const cp949 = await userListBytes(dir.path, { FGM_OUTPUT_ENCODING: "cp949" });
     // 관리자 in CP949 is B0 FC B8 AE C0 DA.
     expect(Buffer.from(cp949).includes(Buffer.from([0xb0, 0xfc, 0xb8, 0xae, 0xc0, 0xda]))).toBe(true);
-    expect(new TextDecoder("euc-kr").decode(cp949)).toMatch(/^NAME +ROLE[^\n]*\nkim +admin +yes +- +127\.0\.0\.1 +관리자\n$/);
+    expect(new TextDecoder("euc-kr").decode(cp949)).toMatch(/^NAME +ROLE[^\n]*\nkim +admin +yes +- +127\.0\.0\.1 +editor +관리자\n$/);
     const bom = await userListBytes(dir.path, { FGM_OUTPUT_ENCODING: "utf-8-bom" });
     expect([...bom.subarray(0, 4)]).toEqual([0xef, 0xbb, 0xbf, "N".charCodeAt(0)]);
     expect(new TextDecoder().decode(bom)).toContain("관리자");
