@@ -41,6 +41,19 @@ describe("users in the console", () => {
     expect((await visitor.get("/")).location).toBe("/app/");
   });
 
+  test("a plain user given a password in the console must sign in with it; the console says so", async () => {
+    const form = await boss.get("/admin/access");
+    expect(form.body).toContain("once set, it is asked for at sign-in");
+    const added = await boss.post("/admin/users", { name: "pia", displayName: "", role: "user", addresses: "127.0.0.6", password: "pia-password-1" });
+    expect(added.body).toContain("Added pia.");
+    expect(added.body).toMatch(/id="user-pia">[\s\S]*?password required/);
+    const pia = new Visitor("127.0.0.6", gateway.url);
+    expect((await pia.get("/")).location).toBe("/login?next=%2F");
+    expect((await pia.get("/app/")).status).toBe(303);
+    const signedIn = await pia.post("/login", { name: "pia", password: "pia-password-1", next: "/" });
+    expect(signedIn.location).toBe("/app/");
+  });
+
   test("a Korean console words the refusals in Korean; the command line keeps English", async () => {
     const korean = new Visitor("127.0.0.1", gateway.url, { "hx-request": "true", "accept-language": "ko" });
     await korean.get("/");

@@ -286,7 +286,7 @@ export function UsersSection(props: {
               <td class="address">{user.ipRules.join(", ")}</td>
               <td>
                 {user.enabled ? t("admin.users.enabled") : t("admin.users.disabled")}
-                {user.requirePassword && `, ${t("admin.users.passwordRequired")}`}
+                {user.hasPassword && `, ${t(user.requirePassword ? "admin.users.passwordRequired" : "admin.users.passwordNotRequired")}`}
               </td>
               <td class="actions">
                 <a href={`${adminPath}/users/${user.id}`}>{t("admin.users.edit")}</a>

@@ -1,5 +1,6 @@
 // Sign-in for accounts that need a password as well as their address; sign-out for everyone.
 import { formFields } from "../../http/form-body";
+import { safeNext } from "../../http/next-path";
 import { Hono } from "hono";
 import { LoginPage } from "../../../views/login-page";
 import { NoticePage } from "../../../views/notice-page";
@@ -13,16 +14,6 @@ let dummyHash: Promise<string> | undefined;
 function timingEqualiser(): Promise<string> {
   dummyHash ??= Bun.password.hash("timing-equaliser-not-a-password", { algorithm: "argon2id" });
   return dummyHash;
-}
-
-/**
- * Only a path on this server may follow sign-in: never another host ("//evil", "https://…",
- * "/\t/evil" which browsers read as "//evil"). Anything unusual falls back to the start page.
- */
-export function safeNext(next: unknown): string {
-  if (typeof next !== "string" || !/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/.test(next) || next.startsWith("//")) return "/";
-  const url = new URL(next, "http://gateway.invalid");
-  return url.origin === "http://gateway.invalid" ? `${url.pathname}${url.search}` : "/";
 }
 
 function field(body: Record<string, unknown>, key: string): string {
