@@ -62,15 +62,14 @@ export function StatusNotice(props: { message?: string }) {
   );
 }
 
-/** A table's header row; an empty label leaves a column (e.g. for action buttons) untitled. */
+/**
+ * A table's header row; an empty label leaves a column (e.g. for action buttons) untitled, as a
+ * plain cell: an empty header would be announced as a column with no name.
+ */
 export function TableHead(props: { labels: string[] }) {
   return (
     <thead>
-      <tr>
-        {props.labels.map((label) => (
-          <th>{label}</th>
-        ))}
-      </tr>
+      <tr>{props.labels.map((label) => (label === "" ? <td /> : <th scope="col">{label}</th>))}</tr>
     </thead>
   );
 }

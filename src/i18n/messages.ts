@@ -1,5 +1,6 @@
 // Every text a page shows, in English and Korean. Keys are checked by the compiler: a Korean
 // entry missing for an English one is a type error, so no page falls back to English unnoticed.
+import { withParticle } from "./korean-particle";
 const en = {
   "app.name": "5G Feature Manager",
   "lang.switch": "Language",
@@ -372,21 +373,23 @@ const en = {
   "setting.metricsToken.expected": "At least 16 characters; /metrics is off while none is set.",
   "setting.logLevel": "Log level",
   "setting.logLevel.expected": "One of debug, info, warn, error.",
+  // admin view, Korean and accessibility (issue 19)
+  "nav.skip": "Skip to the content",
 } as const;
 
 export type MessageKey = keyof typeof en;
 
 const ko: Record<MessageKey, string> = {
-  "app.name": "5G 기능 관리자",
+  "app.name": "5G 기능 관리 도구",
   "lang.switch": "언어",
   "lang.en": "English",
   "lang.ko": "한국어",
   "nav.signOut": "로그아웃",
-  "nav.signedInAs": "{name}(으)로 로그인됨",
+  "nav.signedInAs": "{name:으로} 로그인됨",
   "nav.console": "관리 콘솔",
   "nav.app": "기능 앱",
   "denied.title": "접근 거부",
-  "denied.body": "이 컴퓨터의 주소는 5G 기능 관리자에 등록되어 있지 않습니다.",
+  "denied.body": "이 컴퓨터의 주소는 5G 기능 관리 도구에 등록되어 있지 않습니다.",
   "denied.askAdmin": "접근 권한이 필요하면 관리자에게 요청을 보내세요. 관리자는 주소를 확인하고 한 번의 클릭으로 승인할 수 있습니다.",
   "denied.form.title": "접근 요청",
   "denied.form.name": "이름",
@@ -399,7 +402,7 @@ const ko: Record<MessageKey, string> = {
   "disabled.body": "{name} 계정이 비활성화되어 있습니다. 관리자에게 활성화를 요청하세요.",
   "notSetUp.title": "아직 설정되지 않음",
   "notSetUp.body": "이 서버에는 아직 관리자가 없습니다. 서버 컴퓨터에서 직접 설정해야 합니다.",
-  "setup.title": "5G 기능 관리자 설정",
+  "setup.title": "5G 기능 관리 도구 설정",
   "setup.intro": "첫 관리자를 만드세요. 관리자가 생기기 전까지 이 페이지는 이 컴퓨터에서만 볼 수 있습니다.",
   "setup.name": "관리자 사용자 이름",
   "setup.displayName": "표시 이름 (선택)",
@@ -542,8 +545,8 @@ const ko: Record<MessageKey, string> = {
   "backups.when": "생성 시각",
   "backups.download": "다운로드",
   "backups.restore": "다음 시작 시 복원",
-  "backups.restoreConfirm": "다음에 서버가 시작될 때 {name}을(를) 복원할까요? 현재 데이터베이스는 따로 보관됩니다.",
-  "backups.pending": "다음에 서버가 시작될 때 {name}이(가) 복원됩니다({by} 요청). 지금 하려면 서버(또는 서비스)를 다시 시작하세요.",
+  "backups.restoreConfirm": "다음에 서버가 시작될 때 {name:을} 복원할까요? 현재 데이터베이스는 따로 보관됩니다.",
+  "backups.pending": "다음에 서버가 시작될 때 {name:이} 복원됩니다({by} 요청). 지금 하려면 서버(또는 서비스)를 다시 시작하세요.",
   "backups.cancel": "복원 취소",
   "logs.latest": "데이터 폴더의 logs/gateway.log 마지막 {count}줄입니다. 가장 최근 줄이 맨 아래에 있습니다.",
   "dashboard.online": "접속 중인 사용자",
@@ -635,21 +638,21 @@ const ko: Record<MessageKey, string> = {
   "user.error.noAddress": "주소를 하나 이상 입력하세요. 주소가 없으면 이 사용자를 알아볼 수 없습니다",
   "user.error.unknown": '"{name}" 사용자가 없습니다',
   "user.error.noSuchUser": "해당 사용자가 없습니다",
-  "user.error.noRule": "{name}에게 IP 규칙 {rule}이(가) 없습니다",
-  "user.error.lastAdmin": "{name}은(는) 마지막 관리자입니다. 먼저 다른 관리자를 추가하거나 활성화하세요",
-  "user.error.rulesOverlap": "{first}와(과) {second}이(가) 겹칩니다. 주소는 한 번씩만 입력하세요",
-  "user.error.ruleTaken": "{rule}이(가) {owner}의 {other}와(과) 겹칩니다",
+  "user.error.noRule": "{name}에게 IP 규칙 {rule:이} 없습니다",
+  "user.error.lastAdmin": "{name:은} 마지막 관리자입니다. 먼저 다른 관리자를 추가하거나 활성화하세요",
+  "user.error.rulesOverlap": "{first:과} {second:이} 겹칩니다. 주소는 한 번씩만 입력하세요",
+  "user.error.ruleTaken": "{rule:이} {owner}의 {other:과} 겹칩니다",
   "accessRequest.error.name": "이름을 입력하세요",
   "accessRequest.error.nameLong": "이름은 80자를 넘을 수 없습니다",
   "accessRequest.error.reasonLong": "사유는 500자를 넘을 수 없습니다",
   "accessRequest.error.tooMany": "대기 중인 요청이 너무 많습니다. 관리자에게 직접 연락하세요",
   "accessRequest.error.unknown": "해당 접근 요청이 없습니다",
   "accessRequest.error.done": "이 요청은 이미 처리되었습니다 ({status})",
-  "rule.error.address": '"{input}"은(는) IPv4/IPv6 주소나 CIDR 범위가 아닙니다',
+  "rule.error.address": '"{input}" 값은 IPv4/IPv6 주소나 CIDR 범위가 아닙니다',
   "rule.error.prefix": '"{input}"의 접두사 길이가 올바르지 않습니다',
   "rule.error.mappedPrefix": '"{input}": IPv4 매핑 범위의 접두사는 96 이상이어야 합니다',
   "rule.error.prefixRange": '"{input}": 접두사 길이는 0–{bits}이어야 합니다',
-  "rule.error.hostBits": '"{input}"은(는) 마스크 아래 호스트 비트가 설정되어 있습니다. {fixed}을(를) 뜻하셨나요?',
+  "rule.error.hostBits": '"{input}" 값은 마스크 아래 호스트 비트가 설정되어 있습니다. {fixed:을} 뜻하셨나요?',
   "console.settings": "설정",
   "settings.intro": "여기에 저장한 값은 5gfm.json과 기본값보다 우선합니다. 명령줄 옵션이나 FGM_* 환경 변수로 지정한 설정은 그쪽에 고정되어 읽기 전용으로 표시됩니다.",
   "settings.live": "바로 적용",
@@ -662,9 +665,9 @@ const ko: Record<MessageKey, string> = {
   "settings.source.default": "기본값입니다.",
   "settings.source.configFile": "5gfm.json의 값입니다.",
   "settings.source.console": "{name}님이 여기서 저장했습니다({when}).",
-  "settings.source.environment": "환경 변수 {name}(으)로 고정되어 있습니다.",
-  "settings.source.flag": "명령줄 옵션 {name}(으)로 고정되어 있습니다.",
-  "settings.runningWith": "재시작 전까지는 {value}(으)로 실행 중입니다.",
+  "settings.source.environment": "환경 변수 {name:으로} 고정되어 있습니다.",
+  "settings.source.flag": "명령줄 옵션 {name:으로} 고정되어 있습니다.",
+  "settings.runningWith": "재시작 전까지는 {value:으로} 실행 중입니다.",
   "settings.reset": "초기화",
   "settings.resetDone": "{name} 설정을 5gfm.json 값 또는 기본값으로 되돌렸습니다.",
   "settings.secretSet": "토큰이 설정되어 있습니다. 유지하려면 비워 두세요.",
@@ -748,6 +751,8 @@ const ko: Record<MessageKey, string> = {
   "setting.metricsToken.expected": "16자 이상. 설정되지 않은 동안 /metrics는 꺼져 있습니다.",
   "setting.logLevel": "로그 수준",
   "setting.logLevel.expected": "debug, info, warn, error 중 하나.",
+  // admin view, Korean and accessibility (issue 19)
+  "nav.skip": "본문으로 건너뛰기",
 };
 
 export const LOCALES = ["en", "ko"] as const;
@@ -761,12 +766,15 @@ export type Translate = (key: MessageKey, params?: MessageParams) => string;
 
 /**
  * Fills a catalog text: {name} is the parameter's value; {name|one|other} is "one" when the
- * value is 1 and "other" otherwise (English plurals; Korean needs none).
+ * value is 1 and "other" otherwise (English plurals; Korean needs none); {name:을} is the value
+ * followed by the Korean particle that fits it (을 or 를, 이 or 가, 은 or 는, 과 or 와, 으로 or 로).
  */
 export function fillMessage(text: string, params?: MessageParams): string {
-  return text.replace(/\{(\w+)(?:\|([^|}]*)\|([^}]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
+  return text.replace(/\{(\w+)(?::([^|}]+)|\|([^|}]*)\|([^}]*))?\}/g, (whole, name: string, particle?: string, one?: string, other?: string) => {
     if (!params || !(name in params)) return whole;
-    if (one === undefined) return String(params[name]);
+    const value = String(params[name]);
+    if (particle !== undefined) return withParticle(value, particle);
+    if (one === undefined) return value;
     return Number(params[name]) === 1 ? one : (other ?? "");
   });
 }

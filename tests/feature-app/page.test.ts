@@ -31,8 +31,8 @@ describe("feature-app page", () => {
       (await fetch(`${app.url}${path}`, { headers: { ...app.auth, ...headers } })).text();
     const fromHeader = await get("/app/", { "accept-language": "ko-KR,ko;q=0.9,en;q=0.5" });
     expect(fromHeader).toContain('<html lang="ko">');
-    expect(fromHeader).toContain("<title>기능 카탈로그 · 5G 기능 관리자</title>");
-    expect(fromHeader).toContain("bob(으)로 로그인됨");
+    expect(fromHeader).toContain("<title>기능 카탈로그 · 5G 기능 관리 도구</title>");
+    expect(fromHeader).toContain("bob으로 로그인됨");
     expect(fromHeader).toContain("기능 카탈로그");
     expect(fromHeader).toContain('data-connected="연결됨"');
     expect(fromHeader).toContain("FGR-CA0001");

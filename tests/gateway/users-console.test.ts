@@ -58,9 +58,9 @@ describe("users in the console", () => {
     const korean = new Visitor("127.0.0.1", gateway.url, { "hx-request": "true", "accept-language": "ko" });
     await korean.get("/");
     const clash = await korean.post("/admin/users", { name: "other", displayName: "", role: "user", addresses: "10.9.1.1", password: "" });
-    expect(clash.body).toContain("10.9.1.1이(가) mina의 10.9.0.0/16와(과) 겹칩니다");
+    expect(clash.body).toContain("10.9.1.1이 mina의 10.9.0.0/16과 겹칩니다");
     const badRule = await korean.post("/admin/users", { name: "other", displayName: "", role: "user", addresses: "10.9.1.300", password: "" });
-    expect(badRule.body).toContain("&quot;10.9.1.300&quot;은(는) IPv4/IPv6 주소나 CIDR 범위가 아닙니다");
+    expect(badRule.body).toContain("&quot;10.9.1.300&quot; 값은 IPv4/IPv6 주소나 CIDR 범위가 아닙니다");
     const badName = await korean.post("/admin/users", { name: "-x", displayName: "", role: "user", addresses: "10.30.0.1", password: "" });
     expect(badName.body).toContain("사용자 이름은 영문자, 숫자, 점, 대시, 밑줄 1–64자이며");
     expect(badName.body).not.toContain("a user name is");

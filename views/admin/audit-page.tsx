@@ -63,7 +63,10 @@ export function LogTail(props: { page: PageContext; lines: string[] }) {
   return (
     <section class="card" id="log-tail" hx-get={`${adminPath}/fragments/logs`} hx-trigger="every 5s" hx-swap="outerHTML">
       <p class="muted">{t("logs.latest", { count: props.lines.length })}</p>
-      <pre id="gateway-log">{props.lines.join("\n")}</pre>
+      {/* It scrolls, so keyboard users must be able to focus it to scroll it. */}
+      <pre id="gateway-log" tabindex={0}>
+        {props.lines.join("\n")}
+      </pre>
     </section>
   );
 }

@@ -220,7 +220,11 @@ export function InstanceLogPage(props: { page: PageContext; userName: string; li
       <p>
         <a href={props.page.adminPath}>{t("admin.title")}</a>
       </p>
-      {props.lines.length === 0 ? <p class="muted">{t("admin.instances.logEmpty")}</p> : <pre id="instance-log">{props.lines.join("\n")}</pre>}
+      {props.lines.length === 0 ? <p class="muted">{t("admin.instances.logEmpty")}</p> : (
+        <pre id="instance-log" tabindex={0}>
+          {props.lines.join("\n")}
+        </pre>
+      )}
     </Layout>
   );
 }
