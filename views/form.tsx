@@ -106,6 +106,8 @@ export function ActionButton(props: {
   confirm?: string;
   /** Sent with the post as hidden fields. */
   fields?: Record<string, string>;
+  /** What the button acts on, for screen readers where the row says it to the eye ("alice"). */
+  about?: string;
 }) {
   return (
     <form
@@ -122,6 +124,7 @@ export function ActionButton(props: {
       ))}
       <button type="submit" class={props.secondary ? "secondary" : undefined}>
         {props.label}
+        {props.about && <span class="visually-hidden"> ({props.about})</span>}
       </button>
     </form>
   );

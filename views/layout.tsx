@@ -14,6 +14,8 @@ export interface PageContext {
   /** The signed-in person, if any. */
   user?: { name: string; displayName: string; role: "admin" | "user" };
   adminPath: string;
+  /** Access requests waiting for an admin; counted on console pages only. */
+  pendingRequests?: number;
 }
 
 export function Layout(props: { page: PageContext; title?: string; refreshSeconds?: number; children: Child }) {

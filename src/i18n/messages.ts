@@ -241,7 +241,8 @@ const en = {
   "auditAction.instance.stop": "feature app stopped",
   "auditAction.instance.restart": "feature app restarted",
   "audit.none": "No entries match.",
-  "audit.latest": "The latest 500 matching entries.",
+  "audit.latest": "The latest {count} matching entries; older ones match too (narrow the filter to see them).",
+  "audit.count": "{count} {count|entry|entries}.",
   "yourAddress": "Your address",
   "role.admin": "administrator",
   "role.user": "user",
@@ -357,6 +358,8 @@ const en = {
   "setting.backupIntervalMinutes.expected": "A number from 0 to 525600; 0 = no scheduled backups, 1440 = daily.",
   "setting.backupKeep": "Backups to keep",
   "setting.backupKeep.expected": "An integer from 1 to 1000.",
+  "setting.auditRetentionDays": "Audit trail kept for (days)",
+  "setting.auditRetentionDays.expected": "An integer from 0 to 36500; 0 keeps every entry.",
   "setting.sampleSeconds": "Sample server load every (seconds)",
   "setting.sampleSeconds.expected": "An integer from 1 to 300.",
   "setting.alertCpuPercent": "CPU alert threshold (%)",
@@ -375,6 +378,17 @@ const en = {
   "setting.logLevel.expected": "One of debug, info, warn, error.",
   // admin view, Korean and accessibility (issue 19)
   "nav.skip": "Skip to the content",
+  "duration.hoursMinutes": "{h} h {m} min",
+  "duration.minutesSeconds": "{m} min {s} s",
+  "duration.seconds": "{s} s",
+  "console.pendingBadge": "{count} waiting",
+  "dashboard.pending": "{count} {count|request waits|requests wait} for your decision.",
+  "dashboard.pendingReview": "Review them",
+  "stats.meaning.visit": "A browser session that someone started by opening a page of the feature app. Scripts and API calls are not visits.",
+  "stats.meaning.dwell": "How long the feature app was open in a browser tab during a session, not how long the session lasted.",
+  "admin.instances.confirm.stop": "Stop {name}'s feature app? If {name} is working in it now, what they have not saved is lost.",
+  "admin.instances.confirm.restart": "Restart {name}'s feature app? If {name} is working in it now, what they have not saved is lost.",
+  "dashboard.figures": "Now {now}%; over the last 15 minutes between {min}% and {max}%.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -619,7 +633,8 @@ const ko: Record<MessageKey, string> = {
   "auditAction.instance.stop": "기능 앱 중지",
   "auditAction.instance.restart": "기능 앱 재시작",
   "audit.none": "조건에 맞는 기록이 없습니다.",
-  "audit.latest": "조건에 맞는 최근 기록 500개입니다.",
+  "audit.latest": "조건에 맞는 최근 기록 {count}개입니다. 더 오래된 기록도 있습니다(조건을 좁혀 보세요).",
+  "audit.count": "기록 {count}개.",
   "yourAddress": "접속 주소",
   "role.admin": "관리자",
   "role.user": "사용자",
@@ -735,6 +750,8 @@ const ko: Record<MessageKey, string> = {
   "setting.backupIntervalMinutes.expected": "0~525600 사이의 수. 0이면 예약 백업 없음, 1440이면 매일.",
   "setting.backupKeep": "보관할 백업 수",
   "setting.backupKeep.expected": "1~1000 사이의 정수.",
+  "setting.auditRetentionDays": "감사 기록 보관 기간(일)",
+  "setting.auditRetentionDays.expected": "0~36500 사이의 정수. 0이면 모든 기록을 보관합니다.",
   "setting.sampleSeconds": "서버 부하 측정 주기(초)",
   "setting.sampleSeconds.expected": "1~300 사이의 정수.",
   "setting.alertCpuPercent": "CPU 경고 임계값(%)",
@@ -753,6 +770,17 @@ const ko: Record<MessageKey, string> = {
   "setting.logLevel.expected": "debug, info, warn, error 중 하나.",
   // admin view, Korean and accessibility (issue 19)
   "nav.skip": "본문으로 건너뛰기",
+  "duration.hoursMinutes": "{h}시간 {m}분",
+  "duration.minutesSeconds": "{m}분 {s}초",
+  "duration.seconds": "{s}초",
+  "console.pendingBadge": "{count}건 대기",
+  "dashboard.pending": "결정을 기다리는 요청이 {count}건 있습니다.",
+  "dashboard.pendingReview": "검토하기",
+  "stats.meaning.visit": "누군가 기능 앱 페이지를 열어 시작한 브라우저 세션입니다. 스크립트나 API 호출은 방문으로 세지 않습니다.",
+  "stats.meaning.dwell": "세션 동안 기능 앱이 브라우저 탭에 열려 있던 시간입니다. 세션이 유지된 시간과는 다릅니다.",
+  "admin.instances.confirm.stop": "{name}의 기능 앱을 중지할까요? {name:이} 지금 작업 중이라면 저장하지 않은 내용이 사라집니다.",
+  "admin.instances.confirm.restart": "{name}의 기능 앱을 다시 시작할까요? {name:이} 지금 작업 중이라면 저장하지 않은 내용이 사라집니다.",
+  "dashboard.figures": "현재 {now}%, 최근 15분 동안 {min}~{max}%.",
 };
 
 export const LOCALES = ["en", "ko"] as const;
@@ -790,6 +818,18 @@ export const inEnglish = translator("en");
 /** A catalog key as a valibot schema's message: the error thrown from the issue words it per reader. */
 export function messageKey(key: MessageKey): MessageKey {
   return key;
+}
+
+/**
+ * The audit actions whose description, in either language, contains `text` (case aside): the
+ * audit page shows descriptions, so its filter must find what it shows, not only the codes.
+ */
+export function auditActionsDescribedBy(text: string): string[] {
+  const wanted = text.toLowerCase();
+  const prefix = "auditAction.";
+  return (Object.keys(en) as MessageKey[])
+    .filter((key) => key.startsWith(prefix) && LOCALES.some((locale) => CATALOG[locale][key].toLowerCase().includes(wanted)))
+    .map((key) => key.slice(prefix.length));
 }
 
 /** An audit action's description in the reader's language; an action the catalog does not know shows its code. */

@@ -43,4 +43,15 @@ describe("feature-app page", () => {
     expect(english).toContain("Signed in as bob");
     expect(english).toContain(`<a href="/app/?lang=ko" hreflang="ko">`);
   });
+
+  test("units are written as Korean engineers write them: 2 서브프레임, but dBm stays dBm", async () => {
+    await using app = await startFeatureApp({ user: "bob" });
+    const get = async (lang: string) => (await fetch(`${app.url}/app/features/FGR-DS0001?lang=${lang}`, { headers: app.auth })).text();
+    const korean = await get("ko");
+    expect(korean).toContain("2 서브프레임");
+    expect(korean).not.toContain("2 subframe");
+    expect(await get("en")).toContain("2 subframe");
+    const withDbm = await (await fetch(`${app.url}/app/features/FGR-CA0001?lang=ko`, { headers: app.auth })).text();
+    expect(withDbm).toMatch(/-?\d+ dBm/);
+  });
 });

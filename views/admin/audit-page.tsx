@@ -18,7 +18,7 @@ export interface AuditFilter {
   action: string;
 }
 
-export function AuditPage(props: { page: PageContext; filter: AuditFilter; entries: AuditEntry[] }) {
+export function AuditPage(props: { page: PageContext; filter: AuditFilter; entries: AuditEntry[]; /** Older matching entries exist. */ more: boolean }) {
   const { t, locale, adminPath } = props.page;
   return (
     <ConsoleLayout page={props.page} tab="audit">
@@ -30,7 +30,11 @@ export function AuditPage(props: { page: PageContext; filter: AuditFilter; entri
         <button type="submit">{t("audit.filter")}</button>
       </form>
       <section class="card" id="audit">
-        <p class="muted">{t("audit.latest")}</p>
+        {props.entries.length > 0 && (
+          <p class="muted" id="audit-count">
+            {props.more ? t("audit.latest", { count: props.entries.length }) : t("audit.count", { count: props.entries.length })}
+          </p>
+        )}
         {props.entries.length === 0 ? (
           <p class="muted">{t("audit.none")}</p>
         ) : (

@@ -19,6 +19,7 @@ const TABS: { tab: ConsoleTab; path: string }[] = [
 export function ConsoleLayout(props: { page: PageContext; tab: ConsoleTab; charts?: boolean; children: Child }) {
   const { t, adminPath } = props.page;
   const title = t(`console.${props.tab}`);
+  const pending = props.page.pendingRequests ?? 0;
   return (
     <Layout page={props.page} title={title}>
       {props.charts && (
@@ -32,6 +33,11 @@ export function ConsoleLayout(props: { page: PageContext; tab: ConsoleTab; chart
         {TABS.map(({ tab, path }) => (
           <a href={`${adminPath}${path}`} aria-current={tab === props.tab ? "page" : undefined}>
             {t(`console.${tab}`)}
+            {tab === "access" && pending > 0 && (
+              <span class="badge count" id="pending-badge">
+                {t("console.pendingBadge", { count: pending })}
+              </span>
+            )}
           </a>
         ))}
       </nav>

@@ -192,11 +192,25 @@ export function InstancesSection(props: { page: PageContext; instances: Instance
                     {instance.userId !== null && (
                       <>
                         {live ? (
-                          <ActionButton action={`${base}/stop`} target="#instances" label={t("admin.instances.stop")} secondary />
+                          <ActionButton
+                            action={`${base}/stop`}
+                            target="#instances"
+                            label={t("admin.instances.stop")}
+                            about={instance.userName}
+                            confirm={t("admin.instances.confirm.stop", { name: instance.userName })}
+                            secondary
+                          />
                         ) : (
-                          <ActionButton action={`${base}/start`} target="#instances" label={t("admin.instances.start")} />
+                          <ActionButton action={`${base}/start`} target="#instances" label={t("admin.instances.start")} about={instance.userName} />
                         )}
-                        <ActionButton action={`${base}/restart`} target="#instances" label={t("admin.instances.restart")} secondary />
+                        <ActionButton
+                          action={`${base}/restart`}
+                          target="#instances"
+                          label={t("admin.instances.restart")}
+                          about={instance.userName}
+                          confirm={t("admin.instances.confirm.restart", { name: instance.userName })}
+                          secondary
+                        />
                         <a href={`${base}/log`}>{t("admin.instances.log")}</a>
                       </>
                     )}

@@ -11,6 +11,7 @@ import type { DateRange } from "../../monitoring/statistics";
 import { toCsv } from "../../monitoring/statistics";
 import { type GatewayContext, type GatewayEnv, pageContext } from "../context";
 import { requireAdmin } from "../identity";
+import { countPendingRequests } from "../pending-requests";
 
 const LIVE_WINDOW_MS = 15 * 60_000;
 const MAX_RANGE_DAYS = 3 * 366;
@@ -51,14 +52,16 @@ async function summary(c: GatewayContext): Promise<Summary> {
 export function adminMonitoringRoutes() {
   const app = new Hono<GatewayEnv>();
   app.use(requireAdmin());
+  app.use(countPendingRequests());
 
   app.get("/", async (c) => {
-    const { sampler, pool, config, live } = c.get("services");
+    const { sampler, pool, config, live, accessRequests } = c.get("services");
     const page = pageContext(c);
     return c.html(
       <DashboardPage
         page={page}
         pendingRestart={live.pendingRestart().map((key) => page.t(`setting.${key}`))}
+        requests={await accessRequests.listPending()}
         alerts={sampler.alerts()}
         summary={await summary(c)}
         instances={pool.list()}
@@ -138,7 +141,8 @@ export function adminMonitoringRoutes() {
   app.get("/audit", async (c) => {
     const filter = { actor: (c.req.query("actor") ?? "").slice(0, 64), action: (c.req.query("action") ?? "").slice(0, 64) };
     const { db } = c.get("services");
-    return c.html(<AuditPage page={pageContext(c)} filter={filter} entries={await listAudit(db, filter)} />);
+    const { entries, more } = await listAudit(db, filter);
+    return c.html(<AuditPage page={pageContext(c)} filter={filter} entries={entries} more={more} />);
   });
   return app;
 }

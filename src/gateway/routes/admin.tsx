@@ -20,6 +20,7 @@ import { PublicError, publicMessage } from "../../errors";
 import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
 import { requireAdmin } from "../identity";
 import { isHtmx } from "../../http/htmx";
+import { countPendingRequests } from "../pending-requests";
 
 function idParam(c: GatewayContext): number {
   const id = Number(c.req.param("id"));
@@ -30,6 +31,7 @@ function idParam(c: GatewayContext): number {
 export function adminRoutes() {
   const app = new Hono<GatewayEnv>();
   app.use(requireAdmin());
+  app.use(countPendingRequests());
 
   app.get("/access", async (c) => {
     const { users, accessRequests } = c.get("services");

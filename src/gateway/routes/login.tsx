@@ -1,6 +1,7 @@
 // Sign-in for accounts that need a password as well as their address; sign-out for everyone.
 import { formFields } from "../../http/form-body";
 import { safeNext } from "../../http/next-path";
+import { LockedAttemptLog } from "../../auth/locked-attempt-log";
 import { Hono } from "hono";
 import { LoginPage } from "../../../views/login-page";
 import { NoticePage } from "../../../views/notice-page";
@@ -27,6 +28,7 @@ function audit(c: GatewayContext, action: string, target: string, detail = ""): 
 
 export function loginRoutes() {
   const app = new Hono<GatewayEnv>();
+  const lockedAttempts = new LockedAttemptLog();
 
   app.get("/login", (c) => {
     if (c.get("identity")) return c.redirect(safeNext(c.req.query("next")), 303);
@@ -53,7 +55,8 @@ export function loginRoutes() {
     return throttle.serialize(address, async () => {
     const locked = await throttle.lockedUntil(name, address);
     if (locked) {
-      await audit(c, "login.refused-locked", name);
+      const entry = lockedAttempts.admit(address);
+      if (entry) await audit(c, "login.refused-locked", name, entry.skipped ? `not-recorded-since-last=${entry.skipped}` : "");
       return show(t("login.locked", { address, until: formatDateTime(locked, locale) }), 429);
     }
     const user = name ? await users.get(name) : undefined;
