@@ -46,7 +46,8 @@ async function draw(element) {
   const series = element.dataset.series;
   const data = await load(element.dataset.src);
   const columns = [data.time, data[series]];
-  if (data.time.length === 0 && kind !== "live") {
+  // A date range comes with every day in it, quiet ones as 0: nothing at all to show is "none".
+  if (kind !== "live" && !columns[1].some((value) => value > 0)) {
     element.textContent = element.dataset.empty;
     return;
   }

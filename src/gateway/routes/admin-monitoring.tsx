@@ -105,13 +105,18 @@ export function adminMonitoringRoutes() {
   app.get("/statistics.json", async (c) => {
     const { range } = dateRange(c);
     const rows = await c.get("services").statistics.uniqueUsersPerDay(range);
-    const midnight = (day: string) => new Date(`${day}T00:00:00`).getTime() / 1000;
+    const byDay = new Map(rows.map((r) => [r.day, r]));
+    // Every day of the range, a quiet one as 0: the bars are then one day wide (uPlot sizes a bar by
+    // the gap to its neighbour; a lone day got the full 40 px and the last one spilled off the edge),
+    // and the range runs half a day past the first and last so their bars show whole.
+    const days: Date[] = [];
+    for (const day = new Date(`${range.from}T00:00:00`); localDate(day) <= range.to; day.setDate(day.getDate() + 1)) days.push(new Date(day));
+    const seconds = (day: Date) => day.getTime() / 1000;
     return c.json({
-      // The whole range is drawn, not just the days that had visits.
-      range: [midnight(range.from) - 43_200, midnight(range.to) + 43_200],
-      time: rows.map((r) => new Date(`${r.day}T00:00:00`).getTime() / 1000),
-      visits: rows.map((r) => r.visits),
-      users: rows.map((r) => r.users),
+      range: [seconds(days[0]!) - 43_200, seconds(days.at(-1)!) + 43_200],
+      time: days.map(seconds),
+      visits: days.map((day) => byDay.get(localDate(day))?.visits ?? 0),
+      users: days.map((day) => byDay.get(localDate(day))?.users ?? 0),
     });
   });
 
