@@ -145,6 +145,13 @@ describe.skipIf(skip)("axe finds no violation", () => {
         `/app/sets/${setId}/revisions/1`,
         "/app/no-such-page",
       ]);
+      // An uploaded file's draft: its column mapping and the report of what is wrong with it.
+      await page.goto(`${gateway.url}/app/import`);
+      await page.setInputFiles("#field-file", { name: `draft-${lang}.csv`, mimeType: "text/csv", buffer: Buffer.from("id,name,requires\nFGR-ZZ0001,Draft feature,FGR-NOPE001\n") });
+      await page.click("#upload-form button[type=submit]");
+      await page.waitForURL(/\/app\/import\/[^/]+$/);
+      await page.waitForLoadState("networkidle");
+      expect({ path: "/app/import/(draft)", violations: await axeViolations(page) }).toEqual({ path: "/app/import/(draft)", violations: [] });
       await context.close();
     });
 
