@@ -94,16 +94,20 @@ test.skipIf(skip)("after add, approve and reject by keyboard, focus is on the ch
   for (const lang of ["en", "ko"]) {
     await page.goto(`${session.url}/admin/access?lang=${lang}`);
     if (lang === "en") {
+      expect(await page.textContent("#pending-badge")).toBe("2 waiting");
       // Approve the first request: Tab to its button and press Enter.
       await page.focus("#access-requests .actions button");
       await page.keyboard.press("Enter");
       await page.waitForSelector("#access-requests [role=status]");
       expect(await focusIn(page, "access-requests")).toMatchObject({ inside: "access-requests", tag: "p", text: expect.stringContaining("127.0.0.8") });
+      // The menu's count follows without a reload.
+      expect(await page.textContent("#pending-badge")).toBe("1 waiting");
       // Reject the other.
       await page.focus("#access-requests .actions button.secondary");
       await page.keyboard.press("Enter");
       await page.waitForSelector("#access-requests [role=status]:has-text('127.0.0.7')");
       expect(await focusIn(page, "access-requests")).toMatchObject({ inside: "access-requests", text: expect.stringContaining("127.0.0.7") });
+      expect(await page.textContent("#pending-badge")).toBe("");
     }
     // Add a user whose address is taken: refused in place, and focus is on the refusal.
     await page.click("details.add-user summary");

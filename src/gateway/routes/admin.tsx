@@ -21,6 +21,7 @@ import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../c
 import { requireAdmin } from "../identity";
 import { isHtmx } from "../../http/htmx";
 import { countPendingRequests } from "../pending-requests";
+import { PendingBadge } from "../../../views/admin/console-layout";
 
 function idParam(c: GatewayContext): number {
   const id = Number(c.req.param("id"));
@@ -142,10 +143,12 @@ export function adminRoutes() {
         400,
       );
     }
+    const requests = await accessRequests.listPending();
     return c.html(
       <>
-        <AccessRequestsSection page={page} requests={await accessRequests.listPending()} {...outcome} />
+        <AccessRequestsSection page={page} requests={requests} {...outcome} />
         <UsersSection page={page} users={await users.list()} outOfBand />
+        <PendingBadge page={page} count={requests.length} outOfBand />
       </>,
     );
   };
