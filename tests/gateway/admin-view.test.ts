@@ -61,6 +61,9 @@ describe("the admin's view", () => {
     expect(english.body).toContain("How long the feature app was open in a browser tab");
     const korean = await ko().get("/admin/statistics");
     expect(korean.body).toContain("<td>8분 12초</td>");
+    // When the session started, written as Korean writes a date ("2026. 12. 5. 오후 10:08" style), not "2026-12-05 22:08:00".
+    expect(korean.body).not.toMatch(/<td>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}<\/td>/);
+    expect(korean.body).toMatch(/<td>\d{4}\. \d{1,2}\. \d{1,2}\./);
     expect(korean.body).not.toContain(" min ");
     expect(korean.body).toContain("<dt>체류 시간</dt>");
     expect(korean.body).toContain("기능 앱이 브라우저 탭에 열려 있던 시간");

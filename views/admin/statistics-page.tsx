@@ -1,5 +1,5 @@
 import type { DateRange, DwellSessionRow, DwellUserRow, UniqueRow, VisitRow } from "../../src/monitoring/statistics";
-import { formatDuration } from "../../src/i18n/format";
+import { formatDateTime, formatDuration } from "../../src/i18n/format";
 import { FormError, TableHead } from "../form";
 import type { PageContext } from "../layout";
 import { ConsoleLayout } from "./console-layout";
@@ -103,7 +103,8 @@ export function StatisticsPage(props: { page: PageContext; range: DateRange; dat
           <tbody>
             {data.dwellSessions.map((row) => (
               <tr>
-                <td>{row.started}</td>
+                {/* The database gives the server's local time as "YYYY-MM-DD HH:MM:SS"; shown as the reader writes dates. */}
+                <td>{formatDateTime(new Date(row.started.replace(" ", "T")), page.locale)}</td>
                 <td>{row.user}</td>
                 <td class="address">{row.address}</td>
                 <td>{formatDuration(row.dwellSeconds, t)}</td>
