@@ -18,7 +18,7 @@ const PAIRS: readonly (readonly [string, string])[] = [
 
 /** The Korean reading's ending of each digit: 영 일 이 삼 사 오 육 칠 팔 구. */
 const DIGIT: readonly Ending[] = ["consonant", "rieul", "vowel", "consonant", "vowel", "vowel", "consonant", "rieul", "rieul", "vowel"];
-/** A number ending in zeros is read by its largest unit: 십 백 천 만 (up to 천만), 억, 조. */
+/** A number ending in zeros is said ending in the unit of its zeros: 20 이십, 300 삼백, 5000 오천, 만, 억, 조. */
 function zerosEnding(zeros: number): Ending {
   if (zeros >= 12) return "vowel"; // 조
   return "consonant"; // 십, 백, 천, 만, 억
