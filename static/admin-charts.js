@@ -7,8 +7,11 @@ const palette = { line: "#1d4ed8", fill: "rgba(29, 78, 216, 0.12)" };
 // American default ("12/5/26 8:38pm").
 const locale = document.documentElement.lang || "en";
 const clock = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+const clockSeconds = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
 const day = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric" });
-const timeLabels = (_u, splits, _axis, _space, increment) => splits.map((s) => (increment >= 86_400 ? day : clock).format(new Date(s * 1000)));
+/** Ticks a day or more apart show the date, a minute or more the time, closer ones the seconds too. */
+const timeLabels = (_u, splits, _axis, _space, increment) =>
+  splits.map((s) => (increment >= 86_400 ? day : increment >= 60 ? clock : clockSeconds).format(new Date(s * 1000)));
 
 /** The chart's figures as a sentence under it, for those who cannot see the chart ("now 12%; 3–40%"). */
 function describe(element, values) {
@@ -31,7 +34,7 @@ function options(element, kind, range) {
     scales: { x: range ? { time: true, range: () => range } : { time: true }, y: kind === "live" ? { range: [0, 100] } : { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     axes: [{ values: timeLabels }, { size: 50 }],
     legend: { show: false },
-    series: [{}, { label: series, stroke: palette.line, fill: palette.fill, width: 2, paths: bars, points: { show: kind !== "live" } }],
+    series: [{}, { label: series, stroke: palette.line, fill: palette.fill, width: 2, paths: bars, points: { show: kind === "line" } }],
   };
 }
 

@@ -27,6 +27,7 @@ const KEEP_CHARTS = `
 interface Drawn {
   label: string;
   clock: string;
+  clockSeconds: string;
   /** Days drawn, and the room right of the last one's centre against half its bar (0.6 of a day). */
   points: number;
   lastBarRoom: number;
@@ -42,12 +43,13 @@ function drawn(page: Page, index: number): Promise<Drawn> {
     at.setHours(20, 38, 0, 0);
     const seconds = at.getTime() / 1000;
     const [clock] = chart.axes[0].values(chart, [seconds], 0, 50, 60);
+    const [clockSeconds] = chart.axes[0].values(chart, [seconds + 5], 0, 50, 10);
     const [label] = chart.axes[0].values(chart, [seconds], 0, 50, 86_400);
     const times = chart.data[0];
     const plotWidth = chart.bbox.width / devicePixelRatio;
     const last = chart.valToPos(times.at(-1), "x");
     const dayWidth = last - chart.valToPos(times.at(-1) - 86_400, "x");
-    return { label, clock, points: times.length, lastBarRoom: plotWidth - last, halfBar: Math.min(0.6 * dayWidth, 40) / 2 };
+    return { label, clock, clockSeconds, points: times.length, lastBarRoom: plotWidth - last, halfBar: Math.min(0.6 * dayWidth, 40) / 2 };
   }, index);
 }
 
@@ -70,6 +72,8 @@ test.skipIf(skip)("charts speak the page's language, say their figures, draw the
       expect(await page.locator(".chart-figures").first().textContent()).toMatch(figures);
       const live = await drawn(page, 0);
       expect(live.clock).toBe("20:38");
+      // Ticks seconds apart (samples every second) are told apart by their seconds.
+      expect(live.clockSeconds).toBe("20:38:05");
 
       await page.goto(`${gateway.url}/admin/statistics`);
       await page.waitForFunction(() => (window as unknown as { charts: unknown[] }).charts.length === 2 && document.querySelector("#visits-chart")?.getAttribute("data-points") !== null);
