@@ -60,7 +60,8 @@ describe.skipIf(skip)("axe finds no violation", () => {
     await runCli(["user", "add", "alice", "--role", "user", "--ip", ADDR.alice, "--display-name", "Alice Kim", ...data]);
     await runCli(["user", "add", "pat", "--role", "user", "--ip", ADDR.pat, "--password-stdin", ...data], { stdin: `${PAT_PASSWORD}\n` });
     await runCli(["user", "add", "dee", "--role", "user", "--ip", ADDR.dee, "--disable", ...data]);
-    [gateway, freshGateway] = await Promise.all([startServe(dir.path, ["--spare-instances", "0"]), startServe(fresh.path, ["--spare-instances", "0"])]);
+    // Two apps at most (alice's and the owner's): pat, signing in after them, meets the "all busy" page.
+    [gateway, freshGateway] = await Promise.all([startServe(dir.path, ["--spare-instances", "0", "--max-instances", "2"]), startServe(fresh.path, ["--spare-instances", "0"])]);
     // Something on every console page: alice's app and session, a pending access request, a backup.
     await new Visitor(ADDR.alice, gateway.url).get("/app/");
     await new Visitor(ADDR.asker, gateway.url).post("/access-request", { name: "Asker", reason: "new on the team" });
@@ -176,6 +177,8 @@ describe.skipIf(skip)("axe finds no violation", () => {
       await page.fill("#field-password", PAT_PASSWORD);
       await page.click("main form button[type=submit]");
       await page.waitForURL(/\/app\//);
+      await page.waitForSelector("#instance-full");
+      expect({ path: "/app/ (all busy)", violations: await axeViolations(page) }).toEqual({ path: "/app/ (all busy)", violations: [] });
       await page.click("form[action='/logout'] button");
       await page.waitForURL(/signed-out/);
       expect({ path: "/signed-out", violations: await axeViolations(page) }).toEqual({ path: "/signed-out", violations: [] });
