@@ -3,6 +3,25 @@
 // The data comes as columns: { time: [seconds…], <series>: [values…] }.
 const palette = { line: "#1d4ed8", fill: "rgba(29, 78, 216, 0.12)" };
 
+// Time labels in the page's language and a 24-hour clock ("12월 5일", "20:38"), not uPlot's
+// American default ("12/5/26 8:38pm").
+const locale = document.documentElement.lang || "en";
+const clock = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+const clockSeconds = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+const day = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric" });
+/** Ticks a day or more apart show the date, a minute or more the time, closer ones the seconds too. */
+const timeLabels = (_u, splits, _axis, _space, increment) =>
+  splits.map((s) => (increment >= 86_400 ? day : increment >= 60 ? clock : clockSeconds).format(new Date(s * 1000)));
+
+/** The chart's figures as a sentence under it, for those who cannot see the chart ("now 12%; 3–40%"). */
+function describe(element, values) {
+  const figures = element.parentElement.querySelector("[data-figures]");
+  const shown = values.filter((v) => v !== null && v !== undefined);
+  if (!figures || shown.length === 0) return;
+  const fill = (text) => text.replace("{now}", shown.at(-1)).replace("{min}", Math.min(...shown)).replace("{max}", Math.max(...shown));
+  figures.textContent = fill(figures.dataset.figures);
+}
+
 function size(element) {
   return { width: Math.max(280, element.clientWidth), height: 220 };
 }
@@ -13,9 +32,9 @@ function options(element, kind, range) {
   return {
     ...size(element),
     scales: { x: range ? { time: true, range: () => range } : { time: true }, y: kind === "live" ? { range: [0, 100] } : { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-    axes: [{}, { size: 50 }],
+    axes: [{ values: timeLabels }, { size: 50 }],
     legend: { show: false },
-    series: [{}, { label: series, stroke: palette.line, fill: palette.fill, width: 2, paths: bars, points: { show: kind !== "live" } }],
+    series: [{}, { label: series, stroke: palette.line, fill: palette.fill, width: 2, paths: bars, points: { show: kind === "line" } }],
   };
 }
 
@@ -30,12 +49,14 @@ async function draw(element) {
   const series = element.dataset.series;
   const data = await load(element.dataset.src);
   const columns = [data.time, data[series]];
-  if (data.time.length === 0 && kind !== "live") {
+  // A date range comes with every day in it, quiet ones as 0: nothing at all to show is "none".
+  if (kind !== "live" && !columns[1].some((value) => value > 0)) {
     element.textContent = element.dataset.empty;
     return;
   }
   const chart = new uPlot(options(element, kind, data.range), columns, element);
   element.dataset.points = String(columns[0].length);
+  describe(element, columns[1]);
   new ResizeObserver(() => chart.setSize(size(element))).observe(element);
   if (kind !== "live") return;
   const windowSeconds = 15 * 60;
@@ -52,6 +73,7 @@ async function draw(element) {
     }
     chart.setData(columns);
     element.dataset.points = String(columns[0].length);
+    describe(element, columns[1]);
     element.dataset.updated = String(Date.now());
   }, Number(element.dataset.refreshMs) || 5000);
 }

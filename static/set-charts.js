@@ -13,9 +13,46 @@ async function load(url) {
 /** A long name cut short under its bar; the legend shows it whole. */
 const short = (name) => (name.length > 20 ? `${name.slice(0, 19)}…` : name);
 
+/** Text in a new element, built without markup: names come from the catalog and the set. */
+function cell(tag, text) {
+  const node = document.createElement(tag);
+  node.textContent = String(text);
+  return node;
+}
+
+/**
+ * The chart's figures as a table below it (folded), for those who cannot see the bars and for
+ * copying; redrawn with the chart.
+ */
+function figures(element, labels, series) {
+  const previous = element.nextElementSibling;
+  if (previous?.classList.contains("chart-table")) previous.remove();
+  if (labels.length === 0) return;
+  const details = document.createElement("details");
+  details.className = "chart-table";
+  details.append(cell("summary", series.map((s) => s.label).join(" · ")));
+  const table = document.createElement("table");
+  const head = table.createTHead().insertRow();
+  for (const name of [element.dataset.xLabel, ...series.map((s) => s.label)]) {
+    const th = cell("th", name);
+    th.scope = "col";
+    head.append(th);
+  }
+  const body = table.createTBody();
+  labels.forEach((label, i) => {
+    const row = body.insertRow();
+    const th = cell("th", label);
+    th.scope = "row";
+    row.append(th, ...series.map((s) => cell("td", s.values[i] ?? "")));
+  });
+  details.append(table);
+  element.after(details);
+}
+
 /** Bars over named categories: x is the position, the axis shows the name. */
 function draw(element, labels, series) {
   element.textContent = "";
+  figures(element, labels, series);
   if (labels.length === 0) {
     element.textContent = element.dataset.empty;
     return;

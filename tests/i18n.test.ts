@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { negotiateLocale } from "../src/i18n/locale";
+import { APP_CATALOG, appTranslator } from "../feature-app/messages";
 import { CATALOG, translator } from "../src/i18n/messages";
 
 describe("negotiateLocale", () => {
@@ -22,7 +23,9 @@ describe("negotiateLocale", () => {
 const SAME_IN_BOTH = new Set(["admin.instances.pid", "admin.instances.cpu"]);
 
 describe("message catalog", () => {
-  const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  // The values a text shows: {name} and {name:을} (with its Korean particle); an English plural
+  // {name|one|other} only picks words, which Korean does not need.
+  const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)(?::[^}]*)?\}/g)].map((m) => m[1]))].sort();
 
   test("Korean has every key with the same placeholders, and is really translated", () => {
     const keys = Object.keys(CATALOG.en) as (keyof typeof CATALOG.en)[];
@@ -38,6 +41,26 @@ describe("message catalog", () => {
     expect(en("login.failed", { left: 1 })).toContain("1 attempt left");
     expect(en("login.failed", { left: 3 })).toContain("3 attempts left");
     expect(translator("ko")("login.failed", { left: 1 })).not.toContain("|");
+  });
+
+  test("no hedged particle is left in Korean: each is chosen by the word before it", () => {
+    for (const [key, text] of [...Object.entries(CATALOG.ko), ...Object.entries(APP_CATALOG.ko)]) {
+      expect({ key, hedged: /\((을|를|이|가|은|는|와|과|으)\)/.test(text) }).toEqual({ key, hedged: false });
+    }
+    const ko = translator("ko");
+    expect(ko("user.error.ruleTaken", { rule: "10.9.1.1", owner: "mina", other: "10.9.0.0/16" })).toBe("10.9.1.1이 mina의 10.9.0.0/16과 겹칩니다");
+    expect(ko("user.error.rulesOverlap", { first: "10.0.0.2", second: "10.0.0.0/24" })).toStartWith("10.0.0.2와 10.0.0.0/24가 겹칩니다");
+    expect(ko("settings.runningWith", { value: 30 })).toBe("재시작 전까지는 30으로 실행 중입니다.");
+    expect(ko("settings.runningWith", { value: 12 })).toBe("재시작 전까지는 12로 실행 중입니다.");
+    const app = appTranslator("ko");
+    expect(app("import.unchanged", { version: 2 })).toContain("카탈로그 버전 2와 똑같아");
+    expect(app("import.done", { version: 3, count: 151 })).toBe("카탈로그 버전 3으로 가져왔습니다(기능 151개).");
+  });
+
+  test("the feature app's Korean has the same placeholders as its English", () => {
+    for (const key of Object.keys(APP_CATALOG.en) as (keyof typeof APP_CATALOG.en)[]) {
+      expect({ key, placeholders: placeholders(APP_CATALOG.ko[key]) }).toEqual({ key, placeholders: placeholders(APP_CATALOG.en[key]) });
+    }
   });
 
   test("placeholders are filled in", () => {

@@ -62,15 +62,14 @@ export function StatusNotice(props: { message?: string }) {
   );
 }
 
-/** A table's header row; an empty label leaves a column (e.g. for action buttons) untitled. */
+/**
+ * A table's header row; an empty label leaves a column (e.g. for action buttons) untitled, as a
+ * plain cell: an empty header would be announced as a column with no name.
+ */
 export function TableHead(props: { labels: string[] }) {
   return (
     <thead>
-      <tr>
-        {props.labels.map((label) => (
-          <th>{label}</th>
-        ))}
-      </tr>
+      <tr>{props.labels.map((label) => (label === "" ? <td /> : <th scope="col">{label}</th>))}</tr>
     </thead>
   );
 }
@@ -107,6 +106,8 @@ export function ActionButton(props: {
   confirm?: string;
   /** Sent with the post as hidden fields. */
   fields?: Record<string, string>;
+  /** What the button acts on, for screen readers where the row says it to the eye ("alice"). */
+  about?: string;
 }) {
   return (
     <form
@@ -123,6 +124,7 @@ export function ActionButton(props: {
       ))}
       <button type="submit" class={props.secondary ? "secondary" : undefined}>
         {props.label}
+        {props.about && <span class="visually-hidden"> ({props.about})</span>}
       </button>
     </form>
   );

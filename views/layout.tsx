@@ -4,7 +4,7 @@ import { VERSION } from "../src/build-info";
 import type { Locale, Translate } from "../src/i18n/messages";
 import { assetUrl } from "../src/http/static-assets";
 import { HtmxScripts, PageHead } from "./page-head";
-import { LanguageSwitch, SignOut } from "./top-bar";
+import { LanguageSwitch, SignOut, SkipLink } from "./top-bar";
 
 export interface PageContext {
   locale: Locale;
@@ -14,6 +14,8 @@ export interface PageContext {
   /** The signed-in person, if any. */
   user?: { name: string; displayName: string; role: "admin" | "user" };
   adminPath: string;
+  /** Access requests waiting for an admin; counted on console pages only. */
+  pendingRequests?: number;
 }
 
 export function Layout(props: { page: PageContext; title?: string; refreshSeconds?: number; children: Child }) {
@@ -30,6 +32,7 @@ export function Layout(props: { page: PageContext; title?: string; refreshSecond
         <HtmxScripts />
       </PageHead>
       <body>
+        <SkipLink label={t("nav.skip")} />
         <header class="topbar">
           <a class="brand" href="/">
             <img src={assetUrl("favicon.svg")} alt="" />
@@ -47,7 +50,9 @@ export function Layout(props: { page: PageContext; title?: string; refreshSecond
             <LanguageSwitch locale={page.locale} currentPath={page.currentPath} label={t("lang.switch")} names={{ en: t("lang.en"), ko: t("lang.ko") }} />
           </nav>
         </header>
-        <main>{props.children}</main>
+        <main id="main" tabindex={-1}>
+          {props.children}
+        </main>
         <footer>{t("footer.version", { version: VERSION })}</footer>
       </body>
       </html>

@@ -36,6 +36,7 @@ export function HtmxScripts() {
     <>
       <meta name="htmx-config" content={HTMX_CONFIG} />
       <script src={assetUrl("htmx.min.js")} defer></script>
+      <script src={assetUrl("focus-after-swap.js")} defer></script>
     </>
   );
 }

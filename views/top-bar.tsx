@@ -31,3 +31,12 @@ export function SignOut(props: { label: string }) {
     </form>
   );
 }
+
+/** The first thing Tab reaches on every page: straight past the top bar to the page's content. */
+export function SkipLink(props: { label: string }) {
+  return (
+    <a class="skip-link" href="#main">
+      {props.label}
+    </a>
+  );
+}

@@ -3,6 +3,7 @@
 import { type AppPage, AppLayout } from "../views/app-layout";
 import type { LoadedCatalog } from "./catalog-store";
 import type { Feature, Parameter } from "./feature-schema";
+import { unitText } from "../units";
 
 export interface FeatureView {
   catalog: LoadedCatalog;
@@ -67,7 +68,7 @@ export function FeaturePage(props: { page: AppPage; view: FeatureView }) {
                     <td>{parameter.type}</td>
                     <td class="mono">
                       {String(parameter.default)}
-                      {"unit" in parameter && parameter.unit ? ` ${parameter.unit}` : ""}
+                      {"unit" in parameter && parameter.unit ? ` ${unitText(parameter.unit, page.locale)}` : ""}
                     </td>
                     <td>{allowedText(parameter)}</td>
                     <td>{parameter.description}</td>

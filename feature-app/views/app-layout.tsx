@@ -8,7 +8,7 @@ import { raw } from "hono/html";
 import { type AssetName, assetUrl } from "../../src/http/static-assets";
 import type { Locale } from "../../src/i18n/messages";
 import { HtmxScripts, PageHead } from "../../views/page-head";
-import { LanguageSwitch, SignOut } from "../../views/top-bar";
+import { LanguageSwitch, SignOut, SkipLink } from "../../views/top-bar";
 import type { Assignment } from "../app";
 import type { AppTranslate } from "../messages";
 import { type AppEnv, appPage } from "../context";
@@ -60,6 +60,7 @@ export function AppLayout(props: {
         ))}
       </PageHead>
       <body>
+        <SkipLink label={t("nav.skip")} />
         <header class="topbar">
           <a class="brand" href="/app/">
             <img src={assetUrl("favicon.svg")} alt="" />
@@ -88,7 +89,9 @@ export function AppLayout(props: {
             <LanguageSwitch locale={page.locale} currentPath={page.currentPath} label={t("lang.switch")} names={{ en: t("lang.en"), ko: t("lang.ko") }} />
           </nav>
         </header>
-        <main id="main">{props.children}</main>
+        <main id="main" tabindex={-1}>
+          {props.children}
+        </main>
       </body>
       </html>
     </>

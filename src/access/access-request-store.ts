@@ -66,6 +66,12 @@ export class AccessRequestStore {
     return row;
   }
 
+  /** How many requests wait for a decision (the console menu's badge). */
+  async countPending(): Promise<number> {
+    const [row] = await this.db.select({ n: count() }).from(accessRequests).where(eq(accessRequests.status, "pending"));
+    return row?.n ?? 0;
+  }
+
   async listPending(): Promise<AccessRequest[]> {
     return this.db.select().from(accessRequests).where(eq(accessRequests.status, "pending")).orderBy(desc(accessRequests.createdAt));
   }

@@ -17,8 +17,8 @@ const USAGE = `Usage:
 Users are recognised by the address their browser connects from. --ip takes an IPv4 or IPv6
 address or a CIDR range (10.20.0.0/16) and may be repeated; no address may belong to two users.
 --password-stdin reads the password from standard input (first line), so it never appears in
-the process list or shell history. With a required password the address alone is not enough:
-the user signs in too. Admins with a password must sign in unless --no-require-password is given.
+the process list or shell history. A user who has a password (admin or not) must sign in with
+it besides coming from their address, unless --no-require-password turns that off explicitly.
 On "set", --ip replaces every rule. Changing addresses, role or password, or disabling a user,
 ends their open sessions. --catalog-editor lets a user import the team's catalog and make an
 older version current (admins always may); the change applies at once, without a restart.
@@ -170,7 +170,7 @@ async function readPasswordFromStdin(): Promise<string> {
 
 function describe(user: UserRecord): string {
   const state = user.enabled ? "" : ", disabled";
-  const pw = user.hasPassword ? ", password set" : "";
+  const pw = user.hasPassword ? (user.requirePassword ? ", password required" : ", password set but not required") : "";
   const editor = user.catalogEditor ? ", catalog editor" : "";
   return `${user.name} (${user.role}${state}${pw}${editor}) ips: ${user.ipRules.join(", ") || "none"}`;
 }

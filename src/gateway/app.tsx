@@ -149,7 +149,7 @@ export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
     c.set("services", services);
     await next();
   });
-  app.use(sameOriginMiddleware());
+  app.use(sameOriginMiddleware(deps.https));
   app.use(sessionMiddleware(identities));
   // The console's path is fixed for this run (changing it needs a restart).
   const { adminPath } = deps.live.config;

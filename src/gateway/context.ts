@@ -50,6 +50,8 @@ export type GatewayEnv = {
       identity: Identity | null;
       /** Why the browser's session cookie stopped working, to tell them on the sign-in page. */
       sessionEnded: "revoked" | "idle" | "expired" | "ended" | null;
+      /** Access requests waiting, counted for an admin's console pages (the menu's badge). */
+      pendingRequests?: number;
     };
 };
 
@@ -65,6 +67,7 @@ export function pageContext(c: GatewayContext): PageContext {
     currentPath: `${url.pathname}${url.search}`,
     user: identity ? { name: identity.user.name, displayName: identity.user.displayName, role: identity.user.role } : undefined,
     adminPath: c.get("services")?.config.adminPath ?? "/admin",
+    pendingRequests: c.get("pendingRequests"),
   };
 }
 

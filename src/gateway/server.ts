@@ -17,6 +17,7 @@ import { type RelayData, createWebSocketRelay } from "./websocket-relay";
 import { daysLeft, loadTls } from "./tls";
 import { allowedHostNames, hostOf } from "../http/host-check";
 import { parseAddress } from "../net/ip";
+import { keepAuditPruned } from "../audit-retention";
 
 const log = createLogger("gateway");
 
@@ -177,6 +178,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
   }
   sampler.start();
   backups?.start();
+  const stopAuditPruning = keepAuditPruned(database.db, () => live.config.auditRetentionDays);
   // Changes made from outside this gateway (the CLI, another gateway) reach open sockets this way,
   // and the app of a user disabled or removed there is stopped, as the console does at once.
   const stopSocketChecks = handlers.sockets.every(SESSION_CHECK_SECONDS * 1000);
@@ -196,6 +198,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
     async stop() {
       redirect?.stop(true);
       backups?.stop();
+      stopAuditPruning();
       stopSocketChecks();
       clearInterval(userCheck);
       stopSettingsSync();

@@ -1,5 +1,6 @@
 // Every text a page shows, in English and Korean. Keys are checked by the compiler: a Korean
 // entry missing for an English one is a type error, so no page falls back to English unnoticed.
+import { withParticle } from "./korean-particle";
 const en = {
   "app.name": "5G Feature Manager",
   "lang.switch": "Language",
@@ -95,9 +96,10 @@ const en = {
   "admin.users.enabled": "enabled",
   "admin.users.disabled": "disabled",
   "admin.users.passwordRequired": "password required",
+  "admin.users.passwordNotRequired": "password set but not asked for",
   "admin.users.add": "Add a user",
   "admin.users.addressesHint": "Addresses (IPv4/IPv6 or CIDR, separated by spaces or commas)",
-  "admin.users.passwordOptional": "Password (optional; at least 8 characters)",
+  "admin.users.passwordOptional": "Password (optional, at least 8 characters; once set, it is asked for at sign-in)",
   "admin.users.enable": "Enable",
   "admin.users.disable": "Disable",
   "admin.users.remove": "Remove",
@@ -244,7 +246,8 @@ const en = {
   "auditAction.instance.stop": "feature app stopped",
   "auditAction.instance.restart": "feature app restarted",
   "audit.none": "No entries match.",
-  "audit.latest": "The latest 500 matching entries.",
+  "audit.latest": "The latest {count} matching entries; older ones match too (narrow the filter to see them).",
+  "audit.count": "{count} {count|entry|entries}.",
   "yourAddress": "Your address",
   "role.admin": "administrator",
   "role.user": "user",
@@ -305,7 +308,7 @@ const en = {
   "admin.user.back": "All users",
   "admin.user.account": "Account",
   "admin.user.addresses": "Addresses (IPv4/IPv6 or CIDR, one per line or separated by commas)",
-  "admin.user.requirePassword": "Require the password at sign-in, besides the address",
+  "admin.user.requirePassword": "Ask for the password at sign-in, besides the address (on whenever a password is set, unless you turn it off here)",
   "admin.user.save": "Save changes",
   "admin.user.saved": "Saved the changes to {name}.",
   "admin.user.password": "Password",
@@ -360,6 +363,8 @@ const en = {
   "setting.backupIntervalMinutes.expected": "A number from 0 to 525600; 0 = no scheduled backups, 1440 = daily.",
   "setting.backupKeep": "Backups to keep",
   "setting.backupKeep.expected": "An integer from 1 to 1000.",
+  "setting.auditRetentionDays": "Audit trail kept for (days)",
+  "setting.auditRetentionDays.expected": "An integer from 0 to 36500; 0 keeps every entry.",
   "setting.sampleSeconds": "Sample server load every (seconds)",
   "setting.sampleSeconds.expected": "An integer from 1 to 300.",
   "setting.alertCpuPercent": "CPU alert threshold (%)",
@@ -392,21 +397,34 @@ const en = {
   "auditAction.set.export": "feature set exported",
   "setting.importUnpackMaxMb": "Largest unpacked XLSX import (MB)",
   "setting.importUnpackMaxMb.expected": "An integer from 1 to 1024; an XLSX that would unpack to more is refused before it is read. Applies to feature apps started after the restart.",
+  // admin view, Korean and accessibility (issue 19)
+  "nav.skip": "Skip to the content",
+  "duration.hoursMinutes": "{h} h {m} min",
+  "duration.minutesSeconds": "{m} min {s} s",
+  "duration.seconds": "{s} s",
+  "console.pendingBadge": "{count} waiting",
+  "dashboard.pending": "{count} {count|request waits|requests wait} for your decision.",
+  "dashboard.pendingReview": "Review them",
+  "stats.meaning.visit": "A browser session that someone started by opening a page of the feature app. Scripts and API calls are not visits.",
+  "stats.meaning.dwell": "How long the feature app was open in a browser tab during a session, not how long the session lasted.",
+  "admin.instances.confirm.stop": "Stop {name}'s feature app? If {name} is working in it now, what they have not saved is lost.",
+  "admin.instances.confirm.restart": "Restart {name}'s feature app? If {name} is working in it now, what they have not saved is lost.",
+  "dashboard.figures": "Now {now}%; over the last 15 minutes between {min}% and {max}%.",
 } as const;
 
 export type MessageKey = keyof typeof en;
 
 const ko: Record<MessageKey, string> = {
-  "app.name": "5G 기능 관리자",
+  "app.name": "5G 기능 관리 도구",
   "lang.switch": "언어",
   "lang.en": "English",
   "lang.ko": "한국어",
   "nav.signOut": "로그아웃",
-  "nav.signedInAs": "{name}(으)로 로그인됨",
+  "nav.signedInAs": "{name:으로} 로그인됨",
   "nav.console": "관리 콘솔",
   "nav.app": "기능 앱",
   "denied.title": "접근 거부",
-  "denied.body": "이 컴퓨터의 주소는 5G 기능 관리자에 등록되어 있지 않습니다.",
+  "denied.body": "이 컴퓨터의 주소는 5G 기능 관리 도구에 등록되어 있지 않습니다.",
   "denied.askAdmin": "접근 권한이 필요하면 관리자에게 요청을 보내세요. 관리자는 주소를 확인하고 한 번의 클릭으로 승인할 수 있습니다.",
   "denied.form.title": "접근 요청",
   "denied.form.name": "이름",
@@ -419,7 +437,7 @@ const ko: Record<MessageKey, string> = {
   "disabled.body": "{name} 계정이 비활성화되어 있습니다. 관리자에게 활성화를 요청하세요.",
   "notSetUp.title": "아직 설정되지 않음",
   "notSetUp.body": "이 서버에는 아직 관리자가 없습니다. 서버 컴퓨터에서 직접 설정해야 합니다.",
-  "setup.title": "5G 기능 관리자 설정",
+  "setup.title": "5G 기능 관리 도구 설정",
   "setup.intro": "첫 관리자를 만드세요. 관리자가 생기기 전까지 이 페이지는 이 컴퓨터에서만 볼 수 있습니다.",
   "setup.name": "관리자 사용자 이름",
   "setup.displayName": "표시 이름 (선택)",
@@ -491,9 +509,10 @@ const ko: Record<MessageKey, string> = {
   "admin.users.enabled": "활성",
   "admin.users.disabled": "비활성",
   "admin.users.passwordRequired": "비밀번호 필요",
+  "admin.users.passwordNotRequired": "비밀번호 있음, 묻지 않음",
   "admin.users.add": "사용자 추가",
   "admin.users.addressesHint": "주소 (IPv4/IPv6 또는 CIDR, 공백이나 쉼표로 구분)",
-  "admin.users.passwordOptional": "비밀번호 (선택, 8자 이상)",
+  "admin.users.passwordOptional": "비밀번호 (선택, 8자 이상. 정하면 로그인할 때 입력해야 합니다)",
   "admin.users.enable": "활성화",
   "admin.users.disable": "비활성화",
   "admin.users.remove": "삭제",
@@ -566,8 +585,8 @@ const ko: Record<MessageKey, string> = {
   "backups.when": "생성 시각",
   "backups.download": "다운로드",
   "backups.restore": "다음 시작 시 복원",
-  "backups.restoreConfirm": "다음에 서버가 시작될 때 {name}을(를) 복원할까요? 현재 데이터베이스는 따로 보관됩니다.",
-  "backups.pending": "다음에 서버가 시작될 때 {name}이(가) 복원됩니다({by} 요청). 지금 하려면 서버(또는 서비스)를 다시 시작하세요.",
+  "backups.restoreConfirm": "다음에 서버가 시작될 때 {name:을} 복원할까요? 현재 데이터베이스는 따로 보관됩니다.",
+  "backups.pending": "다음에 서버가 시작될 때 {name:이} 복원됩니다({by} 요청). 지금 하려면 서버(또는 서비스)를 다시 시작하세요.",
   "backups.cancel": "복원 취소",
   "logs.latest": "데이터 폴더의 logs/gateway.log 마지막 {count}줄입니다. 가장 최근 줄이 맨 아래에 있습니다.",
   "dashboard.online": "접속 중인 사용자",
@@ -640,7 +659,8 @@ const ko: Record<MessageKey, string> = {
   "auditAction.instance.stop": "기능 앱 중지",
   "auditAction.instance.restart": "기능 앱 재시작",
   "audit.none": "조건에 맞는 기록이 없습니다.",
-  "audit.latest": "조건에 맞는 최근 기록 500개입니다.",
+  "audit.latest": "조건에 맞는 최근 기록 {count}개입니다. 더 오래된 기록도 있습니다(조건을 좁혀 보세요).",
+  "audit.count": "기록 {count}개.",
   "yourAddress": "접속 주소",
   "role.admin": "관리자",
   "role.user": "사용자",
@@ -659,21 +679,21 @@ const ko: Record<MessageKey, string> = {
   "user.error.noAddress": "주소를 하나 이상 입력하세요. 주소가 없으면 이 사용자를 알아볼 수 없습니다",
   "user.error.unknown": '"{name}" 사용자가 없습니다',
   "user.error.noSuchUser": "해당 사용자가 없습니다",
-  "user.error.noRule": "{name}에게 IP 규칙 {rule}이(가) 없습니다",
-  "user.error.lastAdmin": "{name}은(는) 마지막 관리자입니다. 먼저 다른 관리자를 추가하거나 활성화하세요",
-  "user.error.rulesOverlap": "{first}와(과) {second}이(가) 겹칩니다. 주소는 한 번씩만 입력하세요",
-  "user.error.ruleTaken": "{rule}이(가) {owner}의 {other}와(과) 겹칩니다",
+  "user.error.noRule": "{name}에게 IP 규칙 {rule:이} 없습니다",
+  "user.error.lastAdmin": "{name:은} 마지막 관리자입니다. 먼저 다른 관리자를 추가하거나 활성화하세요",
+  "user.error.rulesOverlap": "{first:과} {second:이} 겹칩니다. 주소는 한 번씩만 입력하세요",
+  "user.error.ruleTaken": "{rule:이} {owner}의 {other:과} 겹칩니다",
   "accessRequest.error.name": "이름을 입력하세요",
   "accessRequest.error.nameLong": "이름은 80자를 넘을 수 없습니다",
   "accessRequest.error.reasonLong": "사유는 500자를 넘을 수 없습니다",
   "accessRequest.error.tooMany": "대기 중인 요청이 너무 많습니다. 관리자에게 직접 연락하세요",
   "accessRequest.error.unknown": "해당 접근 요청이 없습니다",
   "accessRequest.error.done": "이 요청은 이미 처리되었습니다 ({status})",
-  "rule.error.address": '"{input}"은(는) IPv4/IPv6 주소나 CIDR 범위가 아닙니다',
+  "rule.error.address": '"{input}" 값은 IPv4/IPv6 주소나 CIDR 범위가 아닙니다',
   "rule.error.prefix": '"{input}"의 접두사 길이가 올바르지 않습니다',
   "rule.error.mappedPrefix": '"{input}": IPv4 매핑 범위의 접두사는 96 이상이어야 합니다',
   "rule.error.prefixRange": '"{input}": 접두사 길이는 0–{bits}이어야 합니다',
-  "rule.error.hostBits": '"{input}"은(는) 마스크 아래 호스트 비트가 설정되어 있습니다. {fixed}을(를) 뜻하셨나요?',
+  "rule.error.hostBits": '"{input}" 값은 마스크 아래 호스트 비트가 설정되어 있습니다. {fixed:을} 뜻하셨나요?',
   "console.settings": "설정",
   "settings.intro": "여기에 저장한 값은 5gfm.json과 기본값보다 우선합니다. 명령줄 옵션이나 FGM_* 환경 변수로 지정한 설정은 그쪽에 고정되어 읽기 전용으로 표시됩니다.",
   "settings.live": "바로 적용",
@@ -686,9 +706,9 @@ const ko: Record<MessageKey, string> = {
   "settings.source.default": "기본값입니다.",
   "settings.source.configFile": "5gfm.json의 값입니다.",
   "settings.source.console": "{name}님이 여기서 저장했습니다({when}).",
-  "settings.source.environment": "환경 변수 {name}(으)로 고정되어 있습니다.",
-  "settings.source.flag": "명령줄 옵션 {name}(으)로 고정되어 있습니다.",
-  "settings.runningWith": "재시작 전까지는 {value}(으)로 실행 중입니다.",
+  "settings.source.environment": "환경 변수 {name:으로} 고정되어 있습니다.",
+  "settings.source.flag": "명령줄 옵션 {name:으로} 고정되어 있습니다.",
+  "settings.runningWith": "재시작 전까지는 {value:으로} 실행 중입니다.",
   "settings.reset": "초기화",
   "settings.resetDone": "{name} 설정을 5gfm.json 값 또는 기본값으로 되돌렸습니다.",
   "settings.secretSet": "토큰이 설정되어 있습니다. 유지하려면 비워 두세요.",
@@ -701,7 +721,7 @@ const ko: Record<MessageKey, string> = {
   "admin.user.back": "사용자 목록",
   "admin.user.account": "계정",
   "admin.user.addresses": "주소(IPv4/IPv6 또는 CIDR, 한 줄에 하나 또는 쉼표로 구분)",
-  "admin.user.requirePassword": "로그인할 때 주소와 함께 비밀번호 요구",
+  "admin.user.requirePassword": "로그인할 때 주소와 함께 비밀번호 요구 (비밀번호를 정하면 여기서 끄지 않는 한 켜집니다)",
   "admin.user.save": "변경 내용 저장",
   "admin.user.saved": "{name} 사용자의 변경 내용을 저장했습니다.",
   "admin.user.password": "비밀번호",
@@ -756,6 +776,8 @@ const ko: Record<MessageKey, string> = {
   "setting.backupIntervalMinutes.expected": "0~525600 사이의 수. 0이면 예약 백업 없음, 1440이면 매일.",
   "setting.backupKeep": "보관할 백업 수",
   "setting.backupKeep.expected": "1~1000 사이의 정수.",
+  "setting.auditRetentionDays": "감사 기록 보관 기간(일)",
+  "setting.auditRetentionDays.expected": "0~36500 사이의 정수. 0이면 모든 기록을 보관합니다.",
   "setting.sampleSeconds": "서버 부하 측정 주기(초)",
   "setting.sampleSeconds.expected": "1~300 사이의 정수.",
   "setting.alertCpuPercent": "CPU 경고 임계값(%)",
@@ -773,7 +795,7 @@ const ko: Record<MessageKey, string> = {
   "setting.logLevel": "로그 수준",
   "setting.logLevel.expected": "debug, info, warn, error 중 하나.",
   // Windows operations (issue 15): a restore chosen in the console that failed at start.
-  "backups.failed": "{by}이(가) 선택한 {name} 복원이 서버 시작 시({at}) 실패했습니다. 데이터베이스는 바뀌지 않았습니다. 원인: {reason}",
+  "backups.failed": "{by:이} 선택한 {name} 복원이 서버 시작 시({at}) 실패했습니다. 데이터베이스는 바뀌지 않았습니다. 원인: {reason}",
   "backups.failedSeeBackups": "백업 페이지를 확인하세요.",
   "backups.dismiss": "알림 닫기",
   "auditAction.backup.restore-failure-dismissed": "복원 실패 알림 닫음",
@@ -788,6 +810,19 @@ const ko: Record<MessageKey, string> = {
   "auditAction.set.export": "기능 세트 내보내기",
   "setting.importUnpackMaxMb": "XLSX 가져오기 최대 압축 해제 크기(MB)",
   "setting.importUnpackMaxMb.expected": "1~1024 사이의 정수. 압축을 풀면 이보다 커지는 XLSX는 읽기 전에 거부합니다.",
+  // admin view, Korean and accessibility (issue 19)
+  "nav.skip": "본문으로 건너뛰기",
+  "duration.hoursMinutes": "{h}시간 {m}분",
+  "duration.minutesSeconds": "{m}분 {s}초",
+  "duration.seconds": "{s}초",
+  "console.pendingBadge": "{count}건 대기",
+  "dashboard.pending": "결정을 기다리는 요청이 {count}건 있습니다.",
+  "dashboard.pendingReview": "검토하기",
+  "stats.meaning.visit": "누군가 기능 앱 페이지를 열어 시작한 브라우저 세션입니다. 스크립트나 API 호출은 방문으로 세지 않습니다.",
+  "stats.meaning.dwell": "세션 동안 기능 앱이 브라우저 탭에 열려 있던 시간입니다. 세션이 유지된 시간과는 다릅니다.",
+  "admin.instances.confirm.stop": "{name}의 기능 앱을 중지할까요? {name:이} 지금 작업 중이라면 저장하지 않은 내용이 사라집니다.",
+  "admin.instances.confirm.restart": "{name}의 기능 앱을 다시 시작할까요? {name:이} 지금 작업 중이라면 저장하지 않은 내용이 사라집니다.",
+  "dashboard.figures": "현재 {now}%, 최근 15분 동안 {min}~{max}%.",
 };
 
 export const LOCALES = ["en", "ko"] as const;
@@ -801,12 +836,15 @@ export type Translate = (key: MessageKey, params?: MessageParams) => string;
 
 /**
  * Fills a catalog text: {name} is the parameter's value; {name|one|other} is "one" when the
- * value is 1 and "other" otherwise (English plurals; Korean needs none).
+ * value is 1 and "other" otherwise (English plurals; Korean needs none); {name:을} is the value
+ * followed by the Korean particle that fits it (을 or 를, 이 or 가, 은 or 는, 과 or 와, 으로 or 로).
  */
 export function fillMessage(text: string, params?: MessageParams): string {
-  return text.replace(/\{(\w+)(?:\|([^|}]*)\|([^}]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
+  return text.replace(/\{(\w+)(?::([^|}]+)|\|([^|}]*)\|([^}]*))?\}/g, (whole, name: string, particle?: string, one?: string, other?: string) => {
     if (!params || !(name in params)) return whole;
-    if (one === undefined) return String(params[name]);
+    const value = String(params[name]);
+    if (particle !== undefined) return withParticle(value, particle);
+    if (one === undefined) return value;
     return Number(params[name]) === 1 ? one : (other ?? "");
   });
 }
@@ -822,6 +860,18 @@ export const inEnglish = translator("en");
 /** A catalog key as a valibot schema's message: the error thrown from the issue words it per reader. */
 export function messageKey(key: MessageKey): MessageKey {
   return key;
+}
+
+/**
+ * The audit actions whose description, in either language, contains `text` (case aside): the
+ * audit page shows descriptions, so its filter must find what it shows, not only the codes.
+ */
+export function auditActionsDescribedBy(text: string): string[] {
+  const wanted = text.toLowerCase();
+  const prefix = "auditAction.";
+  return (Object.keys(en) as MessageKey[])
+    .filter((key) => key.startsWith(prefix) && LOCALES.some((locale) => CATALOG[locale][key].toLowerCase().includes(wanted)))
+    .map((key) => key.slice(prefix.length));
 }
 
 /** An audit action's description in the reader's language; an action the catalog does not know shows its code. */

@@ -35,3 +35,7 @@ declare module "*/static/feature-charts.js" {
   const path: string;
   export default path;
 }
+declare module "*/static/focus-after-swap.js" {
+  const path: string;
+  export default path;
+}

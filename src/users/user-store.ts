@@ -84,7 +84,7 @@ export interface NewUser {
   role: Role;
   ips: string[];
   password?: string;
-  /** Defaults to true for an admin with a password, false otherwise. */
+  /** Defaults to true whenever a password is given, for every role: a password set is a password asked for. */
   requirePassword?: boolean;
   enabled?: boolean;
   catalogEditor?: boolean;
@@ -122,8 +122,8 @@ export async function prepareNewUser(input: NewUser): Promise<PreparedUser> {
   const displayName = check("displayName", displayNameSchema, input.displayName ?? "");
   const rules = parseRules(input.ips);
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
-  // Admins present their password unless an admin turns that off explicitly.
-  const requirePassword = input.requirePassword ?? (passwordHash !== null && role === "admin");
+  // A password that is not asked for would protect nothing: it is required unless turned off explicitly.
+  const requirePassword = input.requirePassword ?? passwordHash !== null;
   if (requirePassword && passwordHash === null) {
     throw new UserFieldError("requirePassword", "user.error.passwordNeeded");
   }
@@ -250,7 +250,8 @@ export class UserStore {
     const finalRole = role ?? user.role;
     let requirePassword = changes.requirePassword ?? user.requirePassword;
     if (passwordHash === null) requirePassword = false;
-    else if (passwordHash !== undefined && changes.requirePassword === undefined && finalRole === "admin") requirePassword = true;
+    // A new password is asked for at sign-in (any role) unless this same change turns that off.
+    else if (passwordHash !== undefined && changes.requirePassword === undefined) requirePassword = true;
     if (requirePassword && !willHavePassword) {
       throw new UserFieldError("requirePassword", "user.error.passwordNeeded");
     }

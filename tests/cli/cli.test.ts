@@ -116,7 +116,7 @@ describe("user management", () => {
     expect(unknown.stderr).toContain('no user named "zed"');
 
     const relaxed = await runCli(["user", "set", "root-admin", "--no-require-password", ...data]);
-    expect(relaxed.stdout).toContain("root-admin (admin, password set)");
+    expect(relaxed.stdout).toContain("root-admin (admin, password set but not required)");
     const noPassword = await runCli(["user", "set", "alice", "--require-password", ...data]);
     expect(noPassword.code).toBe(2);
     expect(noPassword.stderr).toContain("a password is required to sign in, so one must be set");
@@ -126,6 +126,25 @@ describe("user management", () => {
     expect((await runCli(["user", "remove", "alice", ...data])).code).toBe(0);
     const after = JSON.parse((await runCli(["user", "list", "--json", ...data])).stdout) as { name: string }[];
     expect(after.map((u) => u.name)).toEqual(["root-admin"]);
+  });
+});
+
+describe("a password set is a password asked for", () => {
+  test("for a plain user too, given on add or on set, unless turned off explicitly; the CLI says which", async () => {
+    using dir = tempDir();
+    const data = ["--data", dir.path];
+    const added = await runCli(["user", "add", "pat", "--role", "user", "--ip", "127.0.0.2", "--password-stdin", ...data], { stdin: "pat-password-1\n" });
+    expect(added.stdout).toContain("added pat (user, password required)");
+    await runCli(["user", "add", "sam", "--role", "user", "--ip", "127.0.0.3", ...data]);
+    const set = await runCli(["user", "set", "sam", "--password-stdin", ...data], { stdin: "sam-password-1\n" });
+    expect(set.stdout).toContain("updated sam (user, password required)");
+    const off = await runCli(["user", "add", "lee", "--role", "user", "--ip", "127.0.0.4", "--password-stdin", "--no-require-password", ...data], {
+      stdin: "lee-password-1\n",
+    });
+    expect(off.stdout).toContain("added lee (user, password set but not required)");
+    const users = JSON.parse((await runCli(["user", "list", "--json", ...data])).stdout) as { name: string; requirePassword: boolean }[];
+    expect(Object.fromEntries(users.map((u) => [u.name, u.requirePassword]))).toEqual({ pat: true, sam: true, lee: false });
+    expect((await runCli(["user", "--help"])).stdout).toContain("A user who has a password (admin or not) must sign in");
   });
 });
 

@@ -61,4 +61,19 @@ describe("migrations", () => {
     client.close();
     await expect(openDatabase({ dataDir: dir.path })).rejects.toThrow("upgraded by a newer version of 5gfm");
   });
+  test("0009: a plain user's password that was set but not asked for is asked for from now on", async () => {
+    using dir = tempDir();
+    const client = createClient({ url: `file:${join(dir.path, "old.db")}` });
+    const all = bundledMigrations();
+    const at = all.findIndex((m) => m.tag === "0009_admin_view");
+    await applyMigrations(client, all.slice(0, at));
+    await client.execute(
+      "INSERT INTO users (name, role, password_hash, require_password) VALUES ('pat', 'user', 'h', 0), ('nopw', 'user', NULL, 0), ('boss', 'admin', 'h', 0)",
+    );
+    await applyMigrations(client, all);
+    const rows = await client.execute("SELECT name, require_password FROM users ORDER BY name");
+    // An admin's "off" was a choice made explicitly; a user's was only the old default.
+    expect(rows.rows.map((r) => [r.name, Number(r.require_password)])).toEqual([["boss", 0], ["nopw", 0], ["pat", 1]]);
+    client.close();
+  });
 });

@@ -257,7 +257,14 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
     await step(admin, "stop kim's instance", async () => {
       await page.goto(`${admin.url}/admin`);
       const row = page.locator("#instances tr", { hasText: "kim" });
+      // Stop asks first, naming whose app it is; the admin confirms.
+      const asked: string[] = [];
+      page.once("dialog", (dialog) => {
+        asked.push(dialog.message());
+        void dialog.accept();
+      });
       await row.locator("button", { hasText: "Stop" }).click();
+      expect(asked[0]).toStartWith("Stop kim's feature app?");
       await page.waitForSelector("#instances tr:has-text('kim') >> text=stopped", { timeout: 15_000 }).catch(async () => {
         expect(await page.locator("#instances").textContent()).not.toContain("running");
       });

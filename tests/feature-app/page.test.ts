@@ -31,8 +31,8 @@ describe("feature-app page", () => {
       (await fetch(`${app.url}${path}`, { headers: { ...app.auth, ...headers } })).text();
     const fromHeader = await get("/app/", { "accept-language": "ko-KR,ko;q=0.9,en;q=0.5" });
     expect(fromHeader).toContain('<html lang="ko">');
-    expect(fromHeader).toContain("<title>기능 카탈로그 · 5G 기능 관리자</title>");
-    expect(fromHeader).toContain("bob(으)로 로그인됨");
+    expect(fromHeader).toContain("<title>기능 카탈로그 · 5G 기능 관리 도구</title>");
+    expect(fromHeader).toContain("bob으로 로그인됨");
     expect(fromHeader).toContain("기능 카탈로그");
     expect(fromHeader).toContain('data-connected="연결됨"');
     expect(fromHeader).toContain("FGR-CA0001");
@@ -42,5 +42,16 @@ describe("feature-app page", () => {
     expect(english).toContain('<html lang="en">');
     expect(english).toContain("Signed in as bob");
     expect(english).toContain(`<a href="/app/?lang=ko" hreflang="ko">`);
+  });
+
+  test("units are written as Korean engineers write them: 2 서브프레임, but dBm stays dBm", async () => {
+    await using app = await startFeatureApp({ user: "bob" });
+    const get = async (lang: string) => (await fetch(`${app.url}/app/features/FGR-DS0001?lang=${lang}`, { headers: app.auth })).text();
+    const korean = await get("ko");
+    expect(korean).toContain("2 서브프레임");
+    expect(korean).not.toContain("2 subframe");
+    expect(await get("en")).toContain("2 subframe");
+    const withDbm = await (await fetch(`${app.url}/app/features/FGR-CA0001?lang=ko`, { headers: app.auth })).text();
+    expect(withDbm).toMatch(/-?\d+ dBm/);
   });
 });

@@ -364,7 +364,7 @@ describe("owners and other users", () => {
     const page = await response.text();
     expect(page).toContain('<html lang="ko">');
     expect(page).toContain("다음을 해결해야 이 기능 세트를 내보낼 수 있습니다:");
-    expect(page).toContain("FGR-DS0001 (LTE-NR Dynamic Spectrum Sharing (DSS))은(는) FGR-DS0002");
+    expect(page).toContain("FGR-DS0001 (LTE-NR Dynamic Spectrum Sharing (DSS))는 FGR-DS0002");
   });
 
   test("a set is listed through the API and bad ids and bodies get clear errors", async () => {

@@ -240,16 +240,29 @@ describe("an established server", () => {
     expect(elsewhere.cookies.has("fgm_session")).toBe(false);
   });
 
-  test.each(["//evil.example/", "/\t/evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"])(
-    "sign-in never sends the browser to another site (next=%p)",
-    async (next) => {
-      const boss = new Visitor("127.0.0.1", gateway.url);
-      const response = await boss.post("/login", { name: "boss", password: ADMIN_PASSWORD, next });
-      expect(response.status).toBe(303);
-      expect(response.location).toMatch(/^\/(?![/\\\t])/);
-      expect(response.location).not.toContain("evil");
-    },
-  );
+  const OFF_SITE = [
+    "//evil.example/",
+    "/\t/evil.example/",
+    "https://evil.example/",
+    "/\\evil.example",
+    "javascript:alert(1)",
+    "/.//evil.example/phish",
+    "/x/..//evil.example/phish",
+    "/%2e//evil.example/phish",
+    "/%2E%2e//evil.example/phish",
+    "/././/evil.example/phish",
+  ];
+  test.each(OFF_SITE)("sign-in never sends the browser to another site (next=%p)", async (next) => {
+    const boss = new Visitor("127.0.0.1", gateway.url);
+    const response = await boss.post("/login", { name: "boss", password: ADMIN_PASSWORD, next });
+    expect(response.status).toBe(303);
+    expect(response.location).toMatch(/^\/(?![/\\\t])/);
+    expect(response.location).not.toContain("evil");
+    // Signed in now: the sign-in page itself redirects at once, by the same rule.
+    const again = await boss.get(`/login?next=${encodeURIComponent(next)}`);
+    expect(again.status).toBe(303);
+    expect(again.location).toBe("/");
+  });
 
   test("a session cookie replayed from another address is refused", async () => {
     const boss = admin();

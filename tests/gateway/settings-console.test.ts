@@ -46,7 +46,7 @@ describe("settings in the console", () => {
     expect(page.body).not.toContain('name="databaseUrl"');
     const korean = await boss.get("/admin/settings?lang=ko");
     expect(korean.body).toContain("세션 유휴 시간 제한(분)");
-    expect(korean.body).toContain("명령줄 옵션 --port(으)로 고정되어 있습니다.");
+    expect(korean.body).toContain("명령줄 옵션 --port로 고정되어 있습니다.");
     await boss.get("/admin/settings?lang=en");
   });
 

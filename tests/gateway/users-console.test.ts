@@ -41,13 +41,26 @@ describe("users in the console", () => {
     expect((await visitor.get("/")).location).toBe("/app/");
   });
 
+  test("a plain user given a password in the console must sign in with it; the console says so", async () => {
+    const form = await boss.get("/admin/access");
+    expect(form.body).toContain("once set, it is asked for at sign-in");
+    const added = await boss.post("/admin/users", { name: "pia", displayName: "", role: "user", addresses: "127.0.0.6", password: "pia-password-1" });
+    expect(added.body).toContain("Added pia.");
+    expect(added.body).toMatch(/id="user-pia">[\s\S]*?password required/);
+    const pia = new Visitor("127.0.0.6", gateway.url);
+    expect((await pia.get("/")).location).toBe("/login?next=%2F");
+    expect((await pia.get("/app/")).status).toBe(303);
+    const signedIn = await pia.post("/login", { name: "pia", password: "pia-password-1", next: "/" });
+    expect(signedIn.location).toBe("/app/");
+  });
+
   test("a Korean console words the refusals in Korean; the command line keeps English", async () => {
     const korean = new Visitor("127.0.0.1", gateway.url, { "hx-request": "true", "accept-language": "ko" });
     await korean.get("/");
     const clash = await korean.post("/admin/users", { name: "other", displayName: "", role: "user", addresses: "10.9.1.1", password: "" });
-    expect(clash.body).toContain("10.9.1.1이(가) mina의 10.9.0.0/16와(과) 겹칩니다");
+    expect(clash.body).toContain("10.9.1.1이 mina의 10.9.0.0/16과 겹칩니다");
     const badRule = await korean.post("/admin/users", { name: "other", displayName: "", role: "user", addresses: "10.9.1.300", password: "" });
-    expect(badRule.body).toContain("&quot;10.9.1.300&quot;은(는) IPv4/IPv6 주소나 CIDR 범위가 아닙니다");
+    expect(badRule.body).toContain("&quot;10.9.1.300&quot; 값은 IPv4/IPv6 주소나 CIDR 범위가 아닙니다");
     const badName = await korean.post("/admin/users", { name: "-x", displayName: "", role: "user", addresses: "10.30.0.1", password: "" });
     expect(badName.body).toContain("사용자 이름은 영문자, 숫자, 점, 대시, 밑줄 1–64자이며");
     expect(badName.body).not.toContain("a user name is");

@@ -60,6 +60,19 @@ describe("one address, many names", () => {
     expect(actions.at(-1)).toEqual({ action: "login.refused-locked", target: "carol" });
   });
 
+  test("a locked address flooding sign-in with made-up 64-character names adds no more trail entries within the minute", async () => {
+    const before = await query(site.dir, "SELECT id FROM audit_log");
+    const guesser = site.visitor(ADDR.carol);
+    for (let round = 0; round < 10; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => guesser.post("/login", { name: `${"x".repeat(60)}${round}${String(i).padStart(3, "0")}`, password: "p", next: "/" })),
+      );
+      for (const answer of answers) expectRefused(answer, "a locked address", [429]);
+    }
+    const added = await query(site.dir, "SELECT action, address FROM audit_log WHERE id > ?", [Number(before.at(-1)?.id ?? 0)]);
+    expect(added.filter((a) => a.address === ADDR.carol)).toEqual([]);
+  });
+
   test("another address is not affected (positive control)", async () => {
     await signIn(site.visitor(ADDR.boss), "boss", BOSS_PASSWORD);
   });

@@ -213,6 +213,9 @@ function forgeries(url: string): [string, string[]][] {
     ["a look-alike suffix", [`Origin: http://${host}.evil.example`]],
     ["userinfo naming this host", [`Origin: http://${host}@evil.example`]],
     ["this server's Referer for localhost", [`Referer: http://localhost:${port}/admin`]],
+    ["this host and port with the https scheme (the server speaks http)", [`Origin: https://${host}`]],
+    ["a Referer of this host and port with the https scheme", [`Referer: https://${host}/admin`]],
+    ["a WebSocket scheme for this host", [`Origin: ws://${host}`]],
   ];
 }
 
@@ -287,6 +290,23 @@ describe("forged requests are refused and change nothing", () => {
     );
     await expectUnchanged(site.dir, before, "the rebinding page");
     expectRefused(response, "rebinding", [421]);
+  });
+
+  // Any name under .localhost once passed the host check, so a rebinding page could use one.
+  test("a page on some name under .localhost is refused the same way", async () => {
+    const before = await snapshot(site.dir, ["access_requests", "audit_log"]);
+    for (const name of ["attacker.localhost", "a.b.localhost"]) {
+      const response = await raw(
+        site,
+        NEWCOMER,
+        "POST",
+        "/access-request",
+        [`Host: ${name}:${site.port}`, `Origin: http://${name}:${site.port}`, "Content-Type: application/x-www-form-urlencoded"],
+        "name=Rebound&reason=dns",
+      );
+      expectRefused(response, name, [421]);
+    }
+    await expectUnchanged(site.dir, before, "the .localhost page");
   });
 });
 

@@ -18,7 +18,7 @@ export interface AuditFilter {
   action: string;
 }
 
-export function AuditPage(props: { page: PageContext; filter: AuditFilter; entries: AuditEntry[] }) {
+export function AuditPage(props: { page: PageContext; filter: AuditFilter; entries: AuditEntry[]; /** Older matching entries exist. */ more: boolean }) {
   const { t, locale, adminPath } = props.page;
   return (
     <ConsoleLayout page={props.page} tab="audit">
@@ -30,7 +30,11 @@ export function AuditPage(props: { page: PageContext; filter: AuditFilter; entri
         <button type="submit">{t("audit.filter")}</button>
       </form>
       <section class="card" id="audit">
-        <p class="muted">{t("audit.latest")}</p>
+        {props.entries.length > 0 && (
+          <p class="muted" id="audit-count">
+            {props.more ? t("audit.latest", { count: props.entries.length }) : t("audit.count", { count: props.entries.length })}
+          </p>
+        )}
         {props.entries.length === 0 ? (
           <p class="muted">{t("audit.none")}</p>
         ) : (
@@ -63,7 +67,10 @@ export function LogTail(props: { page: PageContext; lines: string[] }) {
   return (
     <section class="card" id="log-tail" hx-get={`${adminPath}/fragments/logs`} hx-trigger="every 5s" hx-swap="outerHTML">
       <p class="muted">{t("logs.latest", { count: props.lines.length })}</p>
-      <pre id="gateway-log">{props.lines.join("\n")}</pre>
+      {/* It scrolls, so keyboard users must be able to focus it to scroll it. */}
+      <pre id="gateway-log" tabindex={0}>
+        {props.lines.join("\n")}
+      </pre>
     </section>
   );
 }

@@ -15,10 +15,25 @@ const TABS: { tab: ConsoleTab; path: string }[] = [
   { tab: "settings", path: "/settings" },
 ];
 
+/**
+ * How many access requests wait, on the menu's "Users and access" tab; always present (empty when
+ * none) so an approve or reject can update it out of band.
+ */
+export function PendingBadge(props: { page: PageContext; count: number; outOfBand?: boolean }) {
+  const oob = props.outOfBand ? "true" : undefined;
+  if (props.count === 0) return <span id="pending-badge" hx-swap-oob={oob} />;
+  return (
+    <span class="badge count" id="pending-badge" hx-swap-oob={oob}>
+      {props.page.t("console.pendingBadge", { count: props.count })}
+    </span>
+  );
+}
+
 /** Every console page: its tabs, and uPlot with the chart script where a page has charts. */
 export function ConsoleLayout(props: { page: PageContext; tab: ConsoleTab; charts?: boolean; children: Child }) {
   const { t, adminPath } = props.page;
   const title = t(`console.${props.tab}`);
+  const pending = props.page.pendingRequests ?? 0;
   return (
     <Layout page={props.page} title={title}>
       {props.charts && (
@@ -32,6 +47,7 @@ export function ConsoleLayout(props: { page: PageContext; tab: ConsoleTab; chart
         {TABS.map(({ tab, path }) => (
           <a href={`${adminPath}${path}`} aria-current={tab === props.tab ? "page" : undefined}>
             {t(`console.${tab}`)}
+            {tab === "access" && <PendingBadge page={props.page} count={pending} />}
           </a>
         ))}
       </nav>

@@ -194,11 +194,25 @@ export function InstancesSection(props: { page: PageContext; instances: Instance
                     {instance.userId !== null && instance.local && (
                       <>
                         {live ? (
-                          <ActionButton action={`${base}/stop`} target="#instances" label={t("admin.instances.stop")} secondary />
+                          <ActionButton
+                            action={`${base}/stop`}
+                            target="#instances"
+                            label={t("admin.instances.stop")}
+                            about={instance.userName}
+                            confirm={t("admin.instances.confirm.stop", { name: instance.userName })}
+                            secondary
+                          />
                         ) : (
-                          <ActionButton action={`${base}/start`} target="#instances" label={t("admin.instances.start")} />
+                          <ActionButton action={`${base}/start`} target="#instances" label={t("admin.instances.start")} about={instance.userName} />
                         )}
-                        <ActionButton action={`${base}/restart`} target="#instances" label={t("admin.instances.restart")} secondary />
+                        <ActionButton
+                          action={`${base}/restart`}
+                          target="#instances"
+                          label={t("admin.instances.restart")}
+                          about={instance.userName}
+                          confirm={t("admin.instances.confirm.restart", { name: instance.userName })}
+                          secondary
+                        />
                         <a href={`${base}/log`}>{t("admin.instances.log")}</a>
                       </>
                     )}
@@ -222,7 +236,11 @@ export function InstanceLogPage(props: { page: PageContext; userName: string; li
       <p>
         <a href={props.page.adminPath}>{t("admin.title")}</a>
       </p>
-      {props.lines.length === 0 ? <p class="muted">{t("admin.instances.logEmpty")}</p> : <pre id="instance-log">{props.lines.join("\n")}</pre>}
+      {props.lines.length === 0 ? <p class="muted">{t("admin.instances.logEmpty")}</p> : (
+        <pre id="instance-log" tabindex={0}>
+          {props.lines.join("\n")}
+        </pre>
+      )}
     </Layout>
   );
 }
@@ -288,7 +306,7 @@ export function UsersSection(props: {
               <td class="address">{user.ipRules.join(", ")}</td>
               <td>
                 {user.enabled ? t("admin.users.enabled") : t("admin.users.disabled")}
-                {user.requirePassword && `, ${t("admin.users.passwordRequired")}`}
+                {user.hasPassword && `, ${t(user.requirePassword ? "admin.users.passwordRequired" : "admin.users.passwordNotRequired")}`}
               </td>
               <td class="actions">
                 <a href={`${adminPath}/users/${user.id}`}>{t("admin.users.edit")}</a>

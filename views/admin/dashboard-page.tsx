@@ -1,3 +1,4 @@
+import type { AccessRequest } from "../../src/access/access-request-store";
 import type { InstanceInfo } from "../../src/instances/instance-pool";
 import type { Alert } from "../../src/monitoring/alerts";
 import type { Sample } from "../../src/monitoring/sampler";
@@ -61,8 +62,36 @@ export function SummaryCards(props: { page: PageContext; summary: Summary }) {
   );
 }
 
+/** Who waits for access, so the admin sees it on arrival; deciding is one click away on the access page. */
+export function PendingRequests(props: { page: PageContext; requests: AccessRequest[] }) {
+  const { t, locale, adminPath } = props.page;
+  return (
+    <section class="card" id="pending-requests">
+      <h2>{t("admin.requests.title")}</h2>
+      {props.requests.length === 0 ? (
+        <p class="muted">{t("admin.requests.none")}</p>
+      ) : (
+        <>
+          <p>
+            {t("dashboard.pending", { count: props.requests.length })} <a href={`${adminPath}/access`}>{t("dashboard.pendingReview")}</a>
+          </p>
+          <ul>
+            {props.requests.map((request) => (
+              <li>
+                {request.name} (<span class="address">{request.address}</span>) · {formatDateTime(request.createdAt, locale)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
 export function DashboardPage(props: {
   page: PageContext;
+  /** Access requests waiting for a decision. */
+  requests: AccessRequest[];
   alerts: Alert[];
   summary: Summary;
   instances: InstanceInfo[];
@@ -82,6 +111,7 @@ export function DashboardPage(props: {
         </FailedRestoreNotice>
       )}
       <SummaryCards page={props.page} summary={props.summary} />
+      <PendingRequests page={props.page} requests={props.requests} />
       <section class="chart-grid">
         {(["cpu", "memory"] as const).map((series) => (
           <figure class="card">
@@ -95,6 +125,7 @@ export function DashboardPage(props: {
               data-refresh-ms={String(props.refreshMs)}
               data-empty={t("dashboard.noSample")}
             />
+            <p class="muted chart-figures" data-figures={t("dashboard.figures")} />
           </figure>
         ))}
       </section>

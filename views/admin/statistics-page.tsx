@@ -1,4 +1,5 @@
 import type { DateRange, DwellSessionRow, DwellUserRow, UniqueRow, VisitRow } from "../../src/monitoring/statistics";
+import { formatDateTime, formatDuration } from "../../src/i18n/format";
 import { FormError, TableHead } from "../form";
 import type { PageContext } from "../layout";
 import { ConsoleLayout } from "./console-layout";
@@ -9,14 +10,6 @@ export interface StatisticsData {
   unique: UniqueRow[];
   dwellUsers: DwellUserRow[];
   dwellSessions: DwellSessionRow[];
-}
-
-/** "1 h 02 min", "4 min 05 s", "12 s". */
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
-  if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
-  return `${s} s`;
 }
 
 function CsvLink(props: { page: PageContext; table: string; range: DateRange }) {
@@ -53,6 +46,12 @@ export function StatisticsPage(props: { page: PageContext; range: DateRange; dat
         <button type="submit">{t("stats.show")}</button>
       </form>
       <FormError message={props.error} />
+      <dl class="card" id="stats-meaning">
+        <dt>{t("stats.visits")}</dt>
+        <dd>{t("stats.meaning.visit")}</dd>
+        <dt>{t("stats.dwell")}</dt>
+        <dd>{t("stats.meaning.dwell")}</dd>
+      </dl>
       <section class="chart-grid">
         <figure class="card">
           <figcaption>{t("stats.visitsPerDay")}</figcaption>
@@ -91,8 +90,8 @@ export function StatisticsPage(props: { page: PageContext; range: DateRange; dat
               <tr>
                 <td>{row.user}</td>
                 <td>{row.sessions}</td>
-                <td>{formatDuration(row.totalDwellSeconds)}</td>
-                <td>{formatDuration(row.averageDwellSeconds)}</td>
+                <td>{formatDuration(row.totalDwellSeconds, t)}</td>
+                <td>{formatDuration(row.averageDwellSeconds, t)}</td>
               </tr>
             ))}
           </tbody>
@@ -104,10 +103,11 @@ export function StatisticsPage(props: { page: PageContext; range: DateRange; dat
           <tbody>
             {data.dwellSessions.map((row) => (
               <tr>
-                <td>{row.started}</td>
+                {/* The database gives the server's local time as "YYYY-MM-DD HH:MM:SS"; shown as the reader writes dates. */}
+                <td>{formatDateTime(new Date(row.started.replace(" ", "T")), page.locale)}</td>
                 <td>{row.user}</td>
                 <td class="address">{row.address}</td>
-                <td>{formatDuration(row.dwellSeconds)}</td>
+                <td>{formatDuration(row.dwellSeconds, t)}</td>
               </tr>
             ))}
           </tbody>

@@ -7,6 +7,7 @@
 import { parse as parseCookies } from "hono/utils/cookie";
 import type { ClientAddress } from "../../http/client-address";
 import { securityHeaderList } from "../../http/security-headers";
+import { isSameOrigin } from "../../http/same-origin";
 import type { InstancePool } from "../../instances/instance-pool";
 import type { DwellTracker } from "../../monitoring/dwell-tracker";
 import type { RequestStats } from "../../monitoring/request-stats";
@@ -70,14 +71,8 @@ const WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /** Answered by the gateway itself (retrying a failed instance), never by the app. */
 const GATEWAY_APP_PATH = "/app/_retry";
 
-function sameOrigin(head: RequestHead, host: string): boolean {
-  const source = single(head, "origin") ?? single(head, "referer");
-  if (!source || source === "null") return false;
-  try {
-    return new URL(source).host === host;
-  } catch {
-    return false;
-  }
+function sameOrigin(head: RequestHead, host: string, https: boolean): boolean {
+  return isSameOrigin(single(head, "origin") ?? single(head, "referer"), host, https);
 }
 
 class AppLane implements Lane {
@@ -150,10 +145,10 @@ export function createFrontLane(deps: FrontLaneDeps): LaneChooser {
     if (!(bodyLength <= (safe ? 0 : MAX_REQUEST_BODY_BYTES)) || (safe && length !== undefined)) return undefined;
     const host = single(head, "host");
     if (!host || deps.hostCheck(host)) return undefined;
-    if (!safe && (path === GATEWAY_APP_PATH || !sameOrigin(head, host))) return undefined;
+    if (!safe && (path === GATEWAY_APP_PATH || !sameOrigin(head, host, deps.https))) return undefined;
     const upgrade = single(head, "upgrade");
     const websocket = upgrade !== undefined;
-    if (websocket && (upgrade?.toLowerCase() !== "websocket" || !connectionOptions(head).has("upgrade") || !sameOrigin(head, host))) {
+    if (websocket && (upgrade?.toLowerCase() !== "websocket" || !connectionOptions(head).has("upgrade") || !sameOrigin(head, host, deps.https))) {
       return undefined;
     }
     const cookie = single(head, "cookie");

@@ -8,6 +8,7 @@ import { PublicError } from "../../errors";
 import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
 import { requireAdmin } from "../identity";
 import { isHtmx } from "../../http/htmx";
+import { countPendingRequests } from "../pending-requests";
 
 function policy(c: GatewayContext): BackupPolicy {
   const { config, backups } = c.get("services");
@@ -17,6 +18,7 @@ function policy(c: GatewayContext): BackupPolicy {
 export function adminBackupRoutes() {
   const app = new Hono<GatewayEnv>();
   app.use(requireAdmin());
+  app.use(countPendingRequests());
 
   app.get("/backups", (c) => {
     const { data } = c.get("services").config;

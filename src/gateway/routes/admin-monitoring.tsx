@@ -13,6 +13,7 @@ import { toCsv } from "../../monitoring/statistics";
 import { csvForExcel } from "../../http/excel-csv";
 import { type GatewayContext, type GatewayEnv, pageContext } from "../context";
 import { requireAdmin } from "../identity";
+import { countPendingRequests } from "../pending-requests";
 
 const LIVE_WINDOW_MS = 15 * 60_000;
 const MAX_RANGE_DAYS = 3 * 366;
@@ -53,14 +54,16 @@ async function summary(c: GatewayContext): Promise<Summary> {
 export function adminMonitoringRoutes() {
   const app = new Hono<GatewayEnv>();
   app.use(requireAdmin());
+  app.use(countPendingRequests());
 
   app.get("/", async (c) => {
-    const { sampler, pool, config, live } = c.get("services");
+    const { sampler, pool, config, live, accessRequests } = c.get("services");
     const page = pageContext(c);
     return c.html(
       <DashboardPage
         page={page}
         pendingRestart={live.pendingRestart().map((key) => page.t(`setting.${key}`))}
+        requests={await accessRequests.listPending()}
         alerts={sampler.alerts()}
         summary={await summary(c)}
         instances={await pool.listAllNodes()}
@@ -105,13 +108,18 @@ export function adminMonitoringRoutes() {
   app.get("/statistics.json", async (c) => {
     const { range } = dateRange(c);
     const rows = await c.get("services").statistics.uniqueUsersPerDay(range);
-    const midnight = (day: string) => new Date(`${day}T00:00:00`).getTime() / 1000;
+    const byDay = new Map(rows.map((r) => [r.day, r]));
+    // Every day of the range, a quiet one as 0: the bars are then one day wide (uPlot sizes a bar by
+    // the gap to its neighbour; a lone day got the full 40 px and the last one spilled off the edge),
+    // and the range runs half a day past the first and last so their bars show whole.
+    const days: Date[] = [];
+    for (const day = new Date(`${range.from}T00:00:00`); localDate(day) <= range.to; day.setDate(day.getDate() + 1)) days.push(new Date(day));
+    const seconds = (day: Date) => day.getTime() / 1000;
     return c.json({
-      // The whole range is drawn, not just the days that had visits.
-      range: [midnight(range.from) - 43_200, midnight(range.to) + 43_200],
-      time: rows.map((r) => new Date(`${r.day}T00:00:00`).getTime() / 1000),
-      visits: rows.map((r) => r.visits),
-      users: rows.map((r) => r.users),
+      range: [seconds(days[0]!) - 43_200, seconds(days.at(-1)!) + 43_200],
+      time: days.map(seconds),
+      visits: days.map((day) => byDay.get(localDate(day))?.visits ?? 0),
+      users: days.map((day) => byDay.get(localDate(day))?.users ?? 0),
     });
   });
 
@@ -141,7 +149,8 @@ export function adminMonitoringRoutes() {
   app.get("/audit", async (c) => {
     const filter = { actor: (c.req.query("actor") ?? "").slice(0, 64), action: (c.req.query("action") ?? "").slice(0, 64) };
     const { db } = c.get("services");
-    return c.html(<AuditPage page={pageContext(c)} filter={filter} entries={await listAudit(db, filter)} />);
+    const { entries, more } = await listAudit(db, filter);
+    return c.html(<AuditPage page={pageContext(c)} filter={filter} entries={entries} more={more} />);
   });
   return app;
 }

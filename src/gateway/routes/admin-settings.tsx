@@ -9,6 +9,7 @@ import { type SettingErrors, resetSetting, saveSettingsForm, valueText } from ".
 import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
 import { requireAdmin } from "../identity";
 import { isHtmx } from "../../http/htmx";
+import { countPendingRequests } from "../pending-requests";
 
 function inputKind(key: ConsoleSettingKey): Pick<SettingRow, "input" | "options"> {
   const spec = settingSpec(key);
@@ -55,6 +56,7 @@ function settingsView(c: GatewayContext, outcome: Partial<SettingsView> & { erro
 export function adminSettingsRoutes() {
   const app = new Hono<GatewayEnv>();
   app.use(requireAdmin());
+  app.use(countPendingRequests());
 
   app.get("/settings", (c) => c.html(<SettingsPage page={pageContext(c)} view={settingsView(c)} />));
 

@@ -8,6 +8,7 @@ import { type UserChanges, UserFieldError, type UserRecord } from "../../users/u
 import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
 import { requireAdmin } from "../identity";
 import { isHtmx } from "../../http/htmx";
+import { countPendingRequests } from "../pending-requests";
 
 async function userOf(c: GatewayContext): Promise<UserRecord> {
   const id = Number(c.req.param("id"));
@@ -44,6 +45,7 @@ async function change(c: GatewayContext, user: UserRecord, changes: UserChanges,
 export function adminUserEditRoutes() {
   const app = new Hono<GatewayEnv>();
   app.use(requireAdmin());
+  app.use(countPendingRequests());
 
   app.get("/users/:id{[0-9]+}", async (c) => c.html(<UserPage page={pageContext(c)} user={await userOf(c)} />));
 

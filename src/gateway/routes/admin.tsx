@@ -20,6 +20,8 @@ import { PublicError, publicMessage } from "../../errors";
 import { type GatewayContext, type GatewayEnv, actorOf, pageContext } from "../context";
 import { requireAdmin } from "../identity";
 import { isHtmx } from "../../http/htmx";
+import { countPendingRequests } from "../pending-requests";
+import { PendingBadge } from "../../../views/admin/console-layout";
 
 function idParam(c: GatewayContext): number {
   const id = Number(c.req.param("id"));
@@ -30,6 +32,7 @@ function idParam(c: GatewayContext): number {
 export function adminRoutes() {
   const app = new Hono<GatewayEnv>();
   app.use(requireAdmin());
+  app.use(countPendingRequests());
 
   app.get("/access", async (c) => {
     const { users, accessRequests } = c.get("services");
@@ -140,10 +143,12 @@ export function adminRoutes() {
         400,
       );
     }
+    const requests = await accessRequests.listPending();
     return c.html(
       <>
-        <AccessRequestsSection page={page} requests={await accessRequests.listPending()} {...outcome} />
+        <AccessRequestsSection page={page} requests={requests} {...outcome} />
         <UsersSection page={page} users={await users.list()} outOfBand />
+        <PendingBadge page={page} count={requests.length} outOfBand />
       </>,
     );
   };

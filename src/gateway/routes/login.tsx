@@ -1,5 +1,7 @@
 // Sign-in for accounts that need a password as well as their address; sign-out for everyone.
 import { formFields } from "../../http/form-body";
+import { safeNext } from "../../http/next-path";
+import { LockedAttemptLog } from "../../auth/locked-attempt-log";
 import { Hono } from "hono";
 import { LoginPage } from "../../../views/login-page";
 import { NoticePage } from "../../../views/notice-page";
@@ -15,16 +17,6 @@ function timingEqualiser(): Promise<string> {
   return dummyHash;
 }
 
-/**
- * Only a path on this server may follow sign-in: never another host ("//evil", "https://…",
- * "/\t/evil" which browsers read as "//evil"). Anything unusual falls back to the start page.
- */
-export function safeNext(next: unknown): string {
-  if (typeof next !== "string" || !/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/.test(next) || next.startsWith("//")) return "/";
-  const url = new URL(next, "http://gateway.invalid");
-  return url.origin === "http://gateway.invalid" ? `${url.pathname}${url.search}` : "/";
-}
-
 function field(body: Record<string, unknown>, key: string): string {
   const value = body[key];
   return typeof value === "string" ? value : "";
@@ -36,6 +28,7 @@ function audit(c: GatewayContext, action: string, target: string, detail = ""): 
 
 export function loginRoutes() {
   const app = new Hono<GatewayEnv>();
+  const lockedAttempts = new LockedAttemptLog();
 
   app.get("/login", (c) => {
     if (c.get("identity")) return c.redirect(safeNext(c.req.query("next")), 303);
@@ -62,7 +55,8 @@ export function loginRoutes() {
     return throttle.serialize(address, async () => {
     const locked = await throttle.lockedUntil(name, address);
     if (locked) {
-      await audit(c, "login.refused-locked", name);
+      const entry = lockedAttempts.admit(address);
+      if (entry) await audit(c, "login.refused-locked", name, entry.skipped ? `not-recorded-since-last=${entry.skipped}` : "");
       return show(t("login.locked", { address, until: formatDateTime(locked, locale) }), 429);
     }
     const user = name ? await users.get(name) : undefined;
