@@ -50,7 +50,7 @@ export function VersionsPage(props: VersionsView) {
               <th scope="col">{t("versions.importedAt")}</th>
               <th scope="col">{t("versions.features")}</th>
               <th scope="col">{t("versions.hash")}</th>
-              {props.canEdit && <th scope="col"></th>}
+              {props.canEdit && <th scope="col">{t("versions.actionColumn")}</th>}
             </tr>
           </thead>
           <tbody>
