@@ -40,6 +40,8 @@ export interface FeatureAppOptions {
   adminPath: string;
   db: FeatureDatabase;
   catalog: CatalogStore;
+  /** Generated exports kept per feature set, besides pinned ones (the gateway's generationKeep). */
+  generationKeep: number;
 }
 
 /** What a spare answers before it is claimed: enough for the gateway to watch and claim it. */
@@ -55,6 +57,7 @@ export function createFeatureApp(options: FeatureAppOptions) {
     catalog: options.catalog,
     live: sockets,
     adminPath: options.adminPath,
+    generationKeep: options.generationKeep,
     assignment: () => assignment!,
   };
 

@@ -293,6 +293,19 @@ const en = {
   "generation.path": "Path",
   "generation.before": "Before",
   "generation.after": "After",
+  // feature-set editor (issue 18)
+  "generation.keep": "Generate and keep",
+  "generation.keepOne": "Generate and keep: {what}",
+  "generation.keepHint": "A download is not kept. “Generate and keep” stores the documents in the generations below, where the newest {keep} exports and any pinned ones stay.",
+  "generation.renderHint": "A download is rendered for you and not kept; only the set's owner keeps generations.",
+  "generation.warnings": "The export includes features the catalog does not mark active:",
+  "generation.pinned": "Pinned",
+  "generation.pin": "Pin",
+  "generation.unpin": "Unpin",
+  "generation.pinOne": "Pin generation {id} and its export",
+  "generation.unpinOne": "Unpin generation {id} and its export",
+  "generation.noGeneration": "This feature set has no generation {id}.",
+  "sets.warn.status": "{id} ({name}) is {status} in the catalog.",
 };
 
 const ko: Record<keyof typeof en, string> = {
@@ -586,6 +599,19 @@ const ko: Record<keyof typeof en, string> = {
   "generation.path": "경로",
   "generation.before": "이전 값",
   "generation.after": "새 값",
+  // feature-set editor (issue 18)
+  "generation.keep": "생성하여 보관",
+  "generation.keepOne": "생성하여 보관: {what}",
+  "generation.keepHint": "내려받기만 하면 보관되지 않습니다. “생성하여 보관”을 누르면 아래 생성 기록에 문서가 저장되며, 최근 내보내기 {keep}개와 고정한 것이 남습니다.",
+  "generation.renderHint": "내려받은 문서는 보관되지 않습니다. 생성 기록은 세트 소유자만 남길 수 있습니다.",
+  "generation.warnings": "내보내기에 카탈로그에서 사용 중(active)이 아닌 기능이 들어 있습니다:",
+  "generation.pinned": "고정",
+  "generation.pin": "고정",
+  "generation.unpin": "고정 해제",
+  "generation.pinOne": "생성 기록 {id}와 같은 내보내기 고정",
+  "generation.unpinOne": "생성 기록 {id}와 같은 내보내기 고정 해제",
+  "generation.noGeneration": "이 기능 세트에는 생성 기록 {id}이(가) 없습니다.",
+  "sets.warn.status": "{id}({name})은(는) 카탈로그에서 '{status}' 상태입니다.",
 };
 
 export type AppMessageKey = keyof typeof en;

@@ -9,9 +9,9 @@ import type { SetView } from "./set-page";
 import { When } from "../views/when";
 import { noteText } from "./revision-note";
 
-export function GenerationHistory(props: { page: AppPage; set: FeatureSet; generations: GenerationSummary[] }) {
+export function GenerationHistory(props: { page: AppPage; set: FeatureSet; generations: GenerationSummary[]; editable: boolean }) {
   const { t, locale } = props.page;
-  const { set, generations } = props;
+  const { set, generations, editable } = props;
   return (
     <section class="card" id="generations" aria-labelledby="generations-title">
       <h2 id="generations-title">{t("generation.history")}</h2>
@@ -21,7 +21,7 @@ export function GenerationHistory(props: { page: AppPage; set: FeatureSet; gener
         <>
           <div class="table-scroll">
             <table>
-              <TableHead labels={["#", t("sets.updated"), t("sets.revision"), t("catalog.version"), t("generation.site"), "SHA-256"]} />
+              <TableHead labels={["#", t("sets.updated"), t("sets.revision"), t("catalog.version"), t("generation.site"), "SHA-256", t("generation.pinned")]} />
               <tbody>
                 {generations.map((g) => (
                   <tr>
@@ -35,7 +35,24 @@ export function GenerationHistory(props: { page: AppPage; set: FeatureSet; gener
                     <td>{g.catalogVersionId}</td>
                     <td>{g.site ?? t("generation.wholeSetShort")}</td>
                     <td>
-                      <code title={g.sha256}>{g.sha256.slice(0, 12)}</code>
+                      <code title={g.sha256}>{g.sha256.slice(0, 12)}</code>{" "}
+                      <a href={`/app/api/feature-sets/${set.id}/generations/${g.id}?zip`} download>
+                        zip
+                      </a>
+                    </td>
+                    <td>
+                      {editable ? (
+                        <SetWriteButton
+                          set={set}
+                          action="/pin"
+                          fields={{ generation: String(g.id), pinned: g.pinned ? "false" : "true" }}
+                          label={g.pinned ? t("generation.unpin") : t("generation.pin")}
+                          ariaLabel={t(g.pinned ? "generation.unpinOne" : "generation.pinOne", { id: g.id })}
+                          link
+                        />
+                      ) : (
+                        g.pinned && <span class="badge">{t("generation.pinned")}</span>
+                      )}
                     </td>
                   </tr>
                 ))}

@@ -33,6 +33,8 @@ export interface SetView {
   generations: GenerationSummary[];
   search: { q: string; items: Feature[] };
   numericParameters: string[];
+  /** Kept exports per set, besides pinned ones. */
+  generationKeep: number;
 }
 
 export function SetPage(props: { page: AppPage; view: SetView }) {
@@ -57,7 +59,7 @@ export function SetPage(props: { page: AppPage; view: SetView }) {
       <SetEditor page={page} view={view} />
       <ExportCard page={page} view={view} />
       <SetCharts page={page} view={view} />
-      <GenerationHistory page={page} set={set} generations={view.generations} />
+      <GenerationHistory page={page} set={set} generations={view.generations} editable={view.editable} />
       <RevisionHistory page={page} view={view} />
     </AppLayout>
   );

@@ -10,7 +10,7 @@ import { type FeatureSet, FeatureSetStore } from "./feature-set-store";
 import { GenerationStore } from "./generation-store";
 import { resolveSet } from "./resolve";
 import { EMPTY_CONTENT } from "./set-content";
-import { type ExportScope, download, exportBlockers, exportSet } from "./set-export";
+import { type ExportScope, download, exportBlockers, exportSet, keptFile } from "./set-export";
 import { checkContent, checkName, staleMessage } from "./set-input";
 import { revisionNote } from "./revision-note";
 import { idParam } from "../id-param";
@@ -138,19 +138,37 @@ export function setsApi() {
     const generationId = idParam(id);
     const generation = set && generationId !== undefined ? await stores(c).generations.get(set.id, generationId) : undefined;
     if (!generation) return c.json({ error: `no generation ${id} of this feature set` }, 404);
+    // ?zip: the whole export it belongs to, as the zip its POST answered.
+    if (c.req.query("zip") !== undefined) return download(keptFile(await stores(c).generations.batch(set!.id, generation.batch), true));
     return c.body(generation.document, 200, { "content-type": "application/json; charset=utf-8" });
   });
 
-  app.get("/feature-sets/:id/export", async (c) => {
+  app.post("/feature-sets/:id/generations/:generation/pin", async (c) => {
     const set = await findSet(c);
     if (!set) return notFound(c);
+    if (set.owner !== c.var.services.assignment().user) return forbidden(c, set);
+    const read = await readJson(c);
+    if (!read.ok) return read.response;
+    if (typeof read.body.pinned !== "boolean") return c.json({ error: "pinned must be true or false" }, 400);
+    const generationId = idParam(c.req.param("generation"));
+    const done = generationId !== undefined && (await stores(c).generations.pin(set.id, generationId, read.body.pinned));
+    return done ? c.json({ pinned: read.body.pinned }) : c.json({ error: `no generation ${c.req.param("generation")} of this feature set` }, 404);
+  });
+
+  /** GET renders the documents and stores nothing (safe for any link); POST keeps them, and only the owner may. */
+  const exportRoute = (mode: "render" | "keep") => async (c: Context<AppEnv>) => {
+    const set = await findSet(c);
+    if (!set) return notFound(c);
+    if (mode === "keep" && set.owner !== c.var.services.assignment().user) return forbidden(c, set);
     const { sites, site } = c.req.query();
     if (sites !== undefined && sites !== "all") return c.json({ error: 'sites must be "all"' }, 400);
     const scope: ExportScope = sites === "all" ? { kind: "all-sites" } : site !== undefined ? { kind: "site", name: site } : { kind: "set" };
-    const exported = await exportSet(c.var.services, stores(c).generations, set, scope, t);
+    const exported = await exportSet(c.var.services, stores(c).generations, set, scope, t, mode);
     if (!exported.ok) return c.json({ errors: exported.errors }, exported.status);
     return download(exported.file);
-  });
+  };
+  app.get("/feature-sets/:id/export", exportRoute("render"));
+  app.post("/feature-sets/:id/export", exportRoute("keep"));
 
   return app;
 }

@@ -72,6 +72,7 @@ export function setsRoutes() {
       generations: await generations(c).list(set.id),
       search: await search(c, c.req.query("q") ?? ""),
       numericParameters: numericParameters(resolution),
+      generationKeep: c.var.services.generationKeep,
       ...change,
     };
     return c.html(<SetPage page={appPage(c)} view={view} />, status);
@@ -211,6 +212,16 @@ export function setsRoutes() {
       const note = revisionNote("sets.note.restored", { revision: old.revision });
       const base = postedRevision(body);
       return answer(c, set, await sets(c).save(set.id, user(c), { baseRevision: base, name: old.name, content: old.content, note }), base);
+    }),
+  );
+
+  app.post(
+    "/:id/pin",
+    ownerWrite(async (c, set, body) => {
+      const id = v.safeParse(wholeNumber, body.generation);
+      const done = id.success && (await generations(c).pin(set.id, id.output, body.pinned === "true"));
+      if (!done) return render(c, set, { problems: [c.var.appT("generation.noGeneration", { id: String(body.generation ?? "") })] }, 422);
+      return c.redirect(`/app/sets/${set.id}#generations`, 303);
     }),
   );
 

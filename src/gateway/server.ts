@@ -31,7 +31,7 @@ export interface RunningGateway {
 
 /** What the feature apps need: the same database as the gateway, and where its console is. */
 function appEnv(config: Config): Record<string, string> {
-  const env: Record<string, string> = { FGM_DATA: config.data, FGM_ADMIN_PATH: config.adminPath };
+  const env: Record<string, string> = { FGM_DATA: config.data, FGM_ADMIN_PATH: config.adminPath, FGM_GENERATION_KEEP: String(config.generationKeep) };
   if (config.databaseUrl) env.FGM_DATABASE_URL = config.databaseUrl;
   if (config.databaseAuthToken) env.FGM_DATABASE_AUTH_TOKEN = config.databaseAuthToken;
   return env;

@@ -355,6 +355,9 @@ const en = {
   "setting.backupIntervalMinutes.expected": "A number from 0 to 525600; 0 = no scheduled backups, 1440 = daily.",
   "setting.backupKeep": "Backups to keep",
   "setting.backupKeep.expected": "An integer from 1 to 1000.",
+  // feature-set editor (issue 18)
+  "setting.generationKeep": "Exports kept per feature set",
+  "setting.generationKeep.expected": "An integer from 1 to 1000.",
   "setting.sampleSeconds": "Sample server load every (seconds)",
   "setting.sampleSeconds.expected": "An integer from 1 to 300.",
   "setting.alertCpuPercent": "CPU alert threshold (%)",
@@ -730,6 +733,9 @@ const ko: Record<MessageKey, string> = {
   "setting.backupIntervalMinutes.expected": "0~525600 사이의 수. 0이면 예약 백업 없음, 1440이면 매일.",
   "setting.backupKeep": "보관할 백업 수",
   "setting.backupKeep.expected": "1~1000 사이의 정수.",
+  // feature-set editor (issue 18)
+  "setting.generationKeep": "기능 세트별 보관할 내보내기 수",
+  "setting.generationKeep.expected": "1~1000 사이의 정수.",
   "setting.sampleSeconds": "서버 부하 측정 주기(초)",
   "setting.sampleSeconds.expected": "1~300 사이의 정수.",
   "setting.alertCpuPercent": "CPU 경고 임계값(%)",

@@ -3,6 +3,7 @@
 // refused as it is typed and the error go away when corrected, save a site, and see the charts.
 import { expect, test } from "bun:test";
 import { CHROMIUM, adminInBrowser, editSetValueAndSite } from "../helpers/browser";
+import { query } from "../helpers/database";
 
 test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("the feature set page works in a browser", async () => {
   await using session = await adminInBrowser();
@@ -27,3 +28,43 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("the feature
   await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-set-chart="parameter"]')?.dataset.points === "1");
   expect(problems).toEqual([]);
 });
+
+test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)(
+  "a page on another site cannot make the server keep exports (an <img> GET, a form POST); the owner's button keeps one",
+  async () => {
+    await using session = await adminInBrowser();
+    const { page } = session;
+    await page.goto(`${session.url}/app/sets`);
+    const id = await page.evaluate(async () => {
+      const body = JSON.stringify({ name: "Kept on purpose", content: { features: ["FGR-CA0002"], sites: [{ name: "Gangnam" }] } });
+      const response = await fetch("/app/api/feature-sets", { method: "POST", headers: { "content-type": "application/json" }, body });
+      return (await response.json()).id as number;
+    });
+    const exportUrl = `${session.url}/app/api/feature-sets/${id}/export?sites=all`;
+    // An address-only user needs no cookie, so another site's page reaches the app as that user.
+    await using evil = serveHtml(
+      `<img id="img" src="${exportUrl}"><form id="f" method="post" action="${exportUrl}"></form><script>document.getElementById("img").onerror = () => document.getElementById("f").submit();</script>`,
+    );
+    const refused = page.waitForResponse((r) => r.request().method() === "POST" && r.url() === exportUrl);
+    await page.goto(evil.url);
+    expect((await refused).status()).toBe(403);
+    expect(await query(session.dataDir, "SELECT count(*) AS n FROM generations")).toEqual([{ n: 0 }]);
+
+    await page.goto(`${session.url}/app/sets/${id}`);
+    expect(await page.locator("#set-export").textContent()).toContain("A download is not kept.");
+    const download = page.waitForEvent("download");
+    await page.locator('#set-export button[aria-label^="Generate and keep: Every site"]').click();
+    expect((await download).suggestedFilename()).toBe(`feature-set-${id}-r1-sites.zip`);
+    expect(await query(session.dataDir, "SELECT site, created_by FROM generations")).toEqual([{ site: "Gangnam", created_by: "owner" }]);
+    await page.reload();
+    await page.locator('#generations button[aria-label^="Pin generation"]').click();
+    await page.waitForSelector('#generations button[aria-label^="Unpin generation"]');
+    expect(await query(session.dataDir, "SELECT pinned FROM generations")).toEqual([{ pinned: 1 }]);
+  },
+);
+
+/** A page served from another origin (another port of this machine). */
+function serveHtml(html: string) {
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(html, { headers: { "content-type": "text/html" } }) });
+  return { url: `http://127.0.0.1:${server.port}/`, [Symbol.asyncDispose]: () => server.stop(true) };
+}

@@ -117,39 +117,58 @@ describe("generation", () => {
     ],
   };
 
-  test("the same set exported twice is byte-identical, validates against the published schema, and a parameter change diffs as exactly that change", async () => {
+  const exportUrl = (app: RunningApp, id: number, query = "") => `${app.url}/app/api/feature-sets/${id}/export${query}`;
+  const keep = (app: RunningApp, id: number, query = "") => fetch(exportUrl(app, id, query), { method: "POST", headers: app.auth });
+  const generationCount = async (id: number) => (await query(data.path, "SELECT count(*) AS n FROM generations WHERE set_id = ?", [id]))[0]!.n;
+
+  test("a GET renders the document and stores nothing; a POST keeps it; the same inputs give the same bytes, stating revision and catalog version", async () => {
     const { id } = await createSet(alice, "Deterministic", content);
     const schema = (await api(alice, "GET", "/app/api/schema")).json;
     const validate = new Ajv({ strict: false }).compile(schema);
 
-    const first = await fetch(`${alice.url}/app/api/feature-sets/${id}/export`, { headers: alice.auth });
+    const first = await fetch(exportUrl(alice, id), { headers: alice.auth });
     expect(first.status).toBe(200);
     expect(first.headers.get("content-type")).toContain("application/json");
-    const second = await fetch(`${alice.url}/app/api/feature-sets/${id}/export`, { headers: alice.auth });
+    const second = await fetch(exportUrl(bob, id), { headers: bob.auth });
     const [a, b] = [await first.text(), await second.text()];
     expect(b).toBe(a);
+    // Any number of GETs, by anyone, leave nothing behind.
+    expect(await generationCount(id)).toBe(0);
     const document = JSON.parse(a);
     expect(validate(document)).toBe(true);
+    expect(document.featureSet).toEqual({ id, name: "Deterministic", owner: "alice", revision: 1 });
+    expect(document.catalog.version).toBe((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.catalogVersion);
     expect(document.features.map((f: { id: string }) => f.id)).toEqual(["FGR-CA0001", "FGR-CA0002", "FGR-SA0001"]);
     expect(document.sites.map((s: { name: string }) => s.name)).toEqual(["Busan 01", "Seoul-Gangnam"]);
     expect(a).not.toMatch(/\d{4}-\d\d-\d\dT/);
     // Not a valid document: the schema really checks.
     expect(validate({ ...document, features: [{ id: "x" }] })).toBe(false);
 
+    const kept = await keep(alice, id);
+    expect(kept.status).toBe(200);
+    expect(await kept.text()).toBe(a);
+    expect(await (await keep(alice, id)).text()).toBe(a);
     const saved = await api(alice, "PUT", `/app/api/feature-sets/${id}`, {
       revision: 1,
       content: { ...content, values: { "FGR-CA0001": { scellAdditionA4ThresholdRsrp: -100 } } },
     });
     expect(saved.status).toBe(200);
-    const third = await (await fetch(`${alice.url}/app/api/feature-sets/${id}/export`, { headers: alice.auth })).text();
-    expect(third).not.toBe(a);
+    const third = await (await keep(alice, id)).text();
+    expect(JSON.parse(third).featureSet.revision).toBe(2);
 
-    const rows = await query(data.path, "SELECT id, set_revision, sha256, site FROM generations WHERE set_id = ? ORDER BY id", [id]);
-    expect(rows.map((r) => r.set_revision)).toEqual([1, 1, 2]);
+    const rows = await query(data.path, "SELECT id, set_revision, sha256, site, created_by FROM generations WHERE set_id = ? ORDER BY id", [id]);
+    expect(rows.map((r) => [r.set_revision, r.created_by])).toEqual([
+      [1, "alice"],
+      [1, "alice"],
+      [2, "alice"],
+    ]);
     expect(rows[0]!.sha256).toBe(rows[1]!.sha256);
     expect(rows[0]!.sha256).toBe(new Bun.CryptoHasher("sha256").update(a).digest("hex"));
     const diff = await api(alice, "GET", `/app/api/feature-sets/${id}/generations/diff?a=${rows[1]!.id}&b=${rows[2]!.id}`);
-    expect(diff.json.changes).toEqual([{ path: '$.features["FGR-CA0001"].parameters.scellAdditionA4ThresholdRsrp', before: -105, after: -100 }]);
+    expect(diff.json.changes).toEqual([
+      { path: "$.featureSet.revision", before: 1, after: 2 },
+      { path: '$.features["FGR-CA0001"].parameters.scellAdditionA4ThresholdRsrp', before: -105, after: -100 },
+    ]);
     const page = (await getPage(alice, `/app/sets/${id}/diff?a=${rows[1]!.id}&b=${rows[2]!.id}`)).body;
     expect(page).toContain("<td>-105</td><td>-100</td>");
     expect((await api(alice, "GET", `/app/api/feature-sets/${id}/generations/diff?a=${rows[0]!.id}&b=${rows[1]!.id}`)).json).toEqual({ changes: [] });
@@ -159,9 +178,36 @@ describe("generation", () => {
     expect((await api(alice, "GET", `/app/api/feature-sets/${id}/generations/${rows[0]!.id}`)).text).toBe(a);
   });
 
-  test("a zip of all sites holds one document per site, with the site's overrides applied", async () => {
+  test("only the owner keeps generations: another user's POST is refused and changes nothing, their GET still downloads", async () => {
+    const { id } = await createSet(alice, "Not yours to keep", content);
+    const refused = await keep(bob, id, "?sites=all");
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error).toBe("only alice, who owns this feature set, may change it");
+    expect((await fetch(exportUrl(bob, id, "?sites=all"), { headers: bob.auth })).status).toBe(200);
+    expect(await generationCount(id)).toBe(0);
+  });
+
+  /** The DOS date and time of every local file header in a zip, as "YYYY-MM-DD hh:mm". */
+  function zipTimes(bytes: Uint8Array): string[] {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const times: string[] = [];
+    for (let at = 0; at + 30 <= bytes.length && view.getUint32(at, true) === 0x04034b50; ) {
+      const [time, date] = [view.getUint16(at + 10, true), view.getUint16(at + 12, true)];
+      const pad = (n: number) => String(n).padStart(2, "0");
+      times.push(`${1980 + (date >> 9)}-${pad((date >> 5) & 15)}-${pad(date & 31)} ${pad(time >> 11)}:${pad((time >> 5) & 63)}`);
+      at += 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true) + view.getUint32(at + 18, true);
+    }
+    return times;
+  }
+  const localMinute = (date: Date) => {
+    const pad = (n: number) => String(n).padStart(2, "0");
+    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  };
+
+  test("a zip of all sites holds one document per site with the site's overrides; its entries carry the generation's time and it downloads again byte for byte", async () => {
     const { id } = await createSet(alice, "Zip", content);
-    const response = await fetch(`${alice.url}/app/api/feature-sets/${id}/export?sites=all`, { headers: alice.auth });
+    const before = Date.now();
+    const response = await keep(alice, id, "?sites=all");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/zip");
     const bytes = new Uint8Array(await response.arrayBuffer());
@@ -175,14 +221,73 @@ describe("generation", () => {
     const ca1 = (doc: { features: { id: string; parameters: Record<string, unknown> }[] }) => doc.features.find((f) => f.id === "FGR-CA0001")!.parameters;
     expect(ca1(seoul)).toMatchObject({ scellActivationBufferThreshold: 80, scellAdditionA4ThresholdRsrp: -105 });
     expect(ca1(busan)).toMatchObject({ scellActivationBufferThreshold: 50, scellAdditionA4ThresholdRsrp: -105 });
-    const again = new Uint8Array(await (await fetch(`${alice.url}/app/api/feature-sets/${id}/export?sites=all`, { headers: alice.auth })).arrayBuffer());
+
+    const rows = await query(data.path, "SELECT id, batch, created_at FROM generations WHERE set_id = ? ORDER BY id", [id]);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.batch).toBe(rows[1]!.batch);
+    const created = new Date(Number(rows[0]!.created_at));
+    expect(created.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    // DOS times count in 2 s steps: the minute is what both sides agree on.
+    expect(zipTimes(bytes)).toEqual([localMinute(created), localMinute(created)]);
+    const again = new Uint8Array(await (await fetch(`${alice.url}/app/api/feature-sets/${id}/generations/${rows[1]!.id}?zip`, { headers: alice.auth })).arrayBuffer());
     expect(again).toEqual(bytes);
-    const batches = await query(data.path, "SELECT batch, count(*) AS n FROM generations WHERE set_id = ? GROUP BY batch", [id]);
-    expect(batches.map((b) => b.n)).toEqual([2, 2]);
-    const site = await fetch(`${alice.url}/app/api/feature-sets/${id}/export?site=Busan%2001`, { headers: alice.auth });
+
+    // A rendering (GET) is dated by the revision it shows, so it too is the same every time.
+    const rendered = new Uint8Array(await (await fetch(exportUrl(alice, id, "?sites=all"), { headers: alice.auth })).arrayBuffer());
+    expect(new Uint8Array(await (await fetch(exportUrl(alice, id, "?sites=all"), { headers: alice.auth })).arrayBuffer())).toEqual(rendered);
+    const updatedAt = new Date((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.updatedAt);
+    expect(zipTimes(rendered)).toEqual([localMinute(updatedAt), localMinute(updatedAt)]);
+    expect(await generationCount(id)).toBe(2);
+
+    const site = await fetch(exportUrl(alice, id, "?site=Busan%2001"), { headers: alice.auth });
     expect(JSON.parse(await site.text())).toEqual(busan);
     expect((await api(alice, "GET", `/app/api/feature-sets/${id}/export?site=Nowhere`)).status).toBe(404);
     expect((await api(alice, "GET", `/app/api/feature-sets/${id}/export?sites=some`)).json).toEqual({ error: 'sites must be "all"' });
+  });
+
+  test("a set keeps its newest exports up to FGM_GENERATION_KEEP, and pinned ones besides; pinning is the owner's", async () => {
+    await using carol = await startFeatureApp({ user: "carol", env: { FGM_DATA: data.path, FGM_GENERATION_KEEP: "2" } });
+    const { id } = await createSet(carol, "Kept", content);
+    const batches = async () => (await query(data.path, "SELECT batch, count(*) AS n, max(pinned) AS pinned FROM generations WHERE set_id = ? GROUP BY batch ORDER BY min(id)", [id]));
+    for (let i = 0; i < 2; i++) expect((await keep(carol, id, "?sites=all")).status).toBe(200);
+    const [oldest] = await batches();
+    const oldestId = (await query(data.path, "SELECT min(id) AS id FROM generations WHERE batch = ?", [String(oldest!.batch)]))[0]!.id;
+    expect((await postForm(bob, `/app/sets/${id}/pin`, { revision: "1", generation: String(oldestId), pinned: "true" })).status).toBe(403);
+    expect((await postForm(carol, `/app/sets/${id}/pin`, { revision: "1", generation: String(oldestId), pinned: "true" })).status).toBe(303);
+    expect((await postForm(carol, `/app/sets/${id}/pin`, { revision: "1", generation: "999999", pinned: "true" })).status).toBe(422);
+    for (let i = 0; i < 2; i++) await keep(carol, id, "?sites=all");
+    const kept = await batches();
+    expect(kept.map((b) => [b.n, b.pinned])).toEqual([
+      [2, 1],
+      [2, 0],
+      [2, 0],
+    ]);
+    expect(kept[0]!.batch).toBe(oldest!.batch);
+    // Unpinned, it goes at the next export like any other.
+    const unpin = await api(carol, "POST", `/app/api/feature-sets/${id}/generations/${oldestId}/pin`, { pinned: false });
+    expect(unpin.json).toEqual({ pinned: false });
+    expect((await api(carol, "POST", `/app/api/feature-sets/${id}/generations/${oldestId}/pin`, { pinned: "no" })).status).toBe(400);
+    await keep(carol, id);
+    expect((await batches()).map((b) => b.n)).toEqual([2, 1]);
+  });
+
+  test("an export with deprecated or planned features lists them as warnings, on the page and in a header", async () => {
+    const { id } = await createSet(alice, "Warned", { features: ["FGR-CA0008", "FGR-MO0007"] });
+    const exported = await fetch(exportUrl(alice, id), { headers: alice.auth });
+    expect(exported.status).toBe(200);
+    expect(JSON.parse(exported.headers.get("x-export-warnings") ?? "[]")).toEqual([
+      "FGR-CA0008 (Multi-cell PDSCH/PUSCH Scheduling with Single DCI) is planned in the catalog.",
+      "FGR-MO0007 (Blind Redirection to LTE) is deprecated in the catalog.",
+    ]);
+    const page = (await getPage(alice, `/app/sets/${id}`)).body;
+    expect(page).toMatch(/id="export-warnings">.*FGR-MO0007 \(Blind Redirection to LTE\) is deprecated in the catalog\./s);
+    const plain = await createSet(alice, "Unwarned", { features: ["FGR-CA0002"] });
+    expect((await fetch(exportUrl(alice, plain.id), { headers: alice.auth })).headers.get("x-export-warnings")).toBeNull();
+  });
+
+  test("a bad FGM_GENERATION_KEEP stops the app with the reason", async () => {
+    const started = startFeatureApp({ user: "dave", env: { FGM_GENERATION_KEEP: "0" } });
+    await expect(started).rejects.toThrow("invalid FGM_GENERATION_KEEP '0' (expected an integer from 1 to 1000)");
   });
 
   test("a zip export reports its progress to the user's open pages over the WebSocket", async () => {
@@ -190,7 +295,7 @@ describe("generation", () => {
     const socket = await openSocket(alice);
     try {
       expect(JSON.parse(String(await socket.next()))).toMatchObject({ type: "hello", user: "alice" });
-      await fetch(`${alice.url}/app/api/feature-sets/${id}/export?sites=all`, { headers: alice.auth });
+      await fetch(`${alice.url}/app/api/feature-sets/${id}/export?sites=all`, { method: "POST", headers: alice.auth });
       const messages = [JSON.parse(String(await socket.next())), JSON.parse(String(await socket.next()))];
       expect(messages).toEqual([
         { type: "progress", task: "export", done: 1, total: 2 },
