@@ -1,20 +1,24 @@
 // The set's form: its name, a value input per parameter (checked by the server as it is typed,
-// through htmx) and the sites with their override lines. Disabled for readers who don't own it.
+// through htmx) and the sites with their override lines, then the note and "Save". Every change
+// is posted (htmx) to the owner's draft; "Save" makes the draft one revision. Disabled for readers
+// who don't own the set.
 import type { Parameter } from "../catalog/feature-schema";
 import { Field } from "../../views/form";
 import type { AppPage } from "../views/app-layout";
 import type { FeatureSet } from "./feature-set-store";
 import { setPath } from "./set-controls";
 import { valueField } from "./set-form";
+import { MAX_NOTE } from "./revision-note";
 import type { SetView } from "./set-page";
 
-export function SetEditor(props: { page: AppPage; view: SetView }) {
+export function SetEditor(props: { page: AppPage; view: SetView; swap?: boolean }) {
   const { t } = props.page;
   const { set, form, errors, editable, resolution } = props.view;
   const withParameters = resolution.features.filter((f) => (f.feature?.parameters.length ?? 0) > 0);
   const sites = editable ? [...form.sites, { name: "", overrides: "" }] : form.sites;
+  const draft = editable ? { "hx-post": setPath(set, "/draft"), "hx-trigger": "change", "hx-swap": "none" } : {};
   return (
-    <form method="post" action={setPath(set, "/save")} class="card" id="set-editor">
+    <form method="post" action={setPath(set, "/save")} class="card" id="set-editor" {...draft} {...(props.swap ? { "hx-swap-oob": "true" } : {})}>
       <input type="hidden" name="revision" value={String(props.view.baseRevision)} />
       <fieldset disabled={!editable}>
         <Field label={t("sets.name")} name="name" value={form.name} error={errors.name} maxlength={100} required />
@@ -46,7 +50,14 @@ export function SetEditor(props: { page: AppPage; view: SetView }) {
             </div>
           ))}
         </div>
-        {editable && <button type="submit">{t("sets.save")}</button>}
+        {editable && (
+          <>
+            <Field label={t("sets.noteLabel")} name="note" value={props.view.note ?? ""} error={errors.note} maxlength={MAX_NOTE} hint={t("sets.notePlaceholder")} />
+            <button type="submit" id="set-save">
+              {t("sets.saveRevision", { revision: set.revision + 1 })}
+            </button>
+          </>
+        )}
       </fieldset>
     </form>
   );

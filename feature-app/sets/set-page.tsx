@@ -6,6 +6,7 @@ import type { LoadedCatalog } from "../catalog/catalog-store";
 import type { Feature } from "../catalog/feature-schema";
 import { type AppPage, AppLayout } from "../views/app-layout";
 import type { FeatureSet, RevisionSummary } from "./feature-set-store";
+import type { Draft } from "./draft-store";
 import type { GenerationSummary } from "./generation-store";
 import type { Resolution } from "./resolve";
 import { SetWriteButton, setPath } from "./set-controls";
@@ -35,7 +36,14 @@ export interface SetView {
   numericParameters: string[];
   /** Kept exports per set, besides pinned ones. */
   generationKeep: number;
+  /** The owner's unsaved edits; what the page shows in the editor when there are some. */
+  draft?: Draft;
+  /** The note typed for the next revision, kept after a refused save. */
+  note?: string;
 }
+
+/** Marks a part as one an htmx answer swaps in by its id ("out of band"). */
+const oob = (swap?: boolean) => (swap ? { "hx-swap-oob": "true" } : {});
 
 export function SetPage(props: { page: AppPage; view: SetView }) {
   const { page, view } = props;
@@ -53,9 +61,10 @@ export function SetPage(props: { page: AppPage; view: SetView }) {
       </p>
       <StatusNotice message={view.notice} />
       <Errors messages={view.problems} id="set-problems" />
+      <DraftBanner page={page} view={view} />
       <SetActions page={page} view={view} />
       <FeatureList page={page} view={view} />
-      {view.editable && <FeatureSearch page={page} set={set} search={view.search} />}
+      {view.editable && <FeatureSearch page={page} view={view} />}
       <SetEditor page={page} view={view} />
       <ExportCard page={page} view={view} />
       <SetCharts page={page} view={view} />
@@ -92,11 +101,54 @@ function SetActions(props: { page: AppPage; view: SetView }) {
   );
 }
 
-function FeatureList(props: { page: AppPage; view: SetView }) {
+/** What an edit of the draft answers to htmx: every part that shows the draft, swapped by id. */
+export function DraftParts(props: { page: AppPage; view: SetView; problems: string[]; notes: string[]; bannerOnly?: boolean }) {
+  const { page, view } = props;
+  if (props.bannerOnly) return <DraftBanner page={page} view={view} swap />;
+  return (
+    <>
+      <DraftBanner page={page} view={view} swap />
+      <FeatureList page={page} view={view} swap />
+      <SearchResults page={page} chosen={view.resolution.features.filter((f) => f.chosen).map((f) => f.id)} search={view.search} swap />
+      <AddMessages problems={props.problems} notes={props.notes} swap />
+      {props.problems.length === 0 && <PasteIds page={page} swap />}
+      <SetEditor page={page} view={view} swap />
+    </>
+  );
+}
+
+/** Says that the editor shows unsaved edits, since when, and offers to drop them. */
+function DraftBanner(props: { page: AppPage; view: SetView; swap?: boolean }) {
+  const { t, locale } = props.page;
+  const { set, draft } = props.view;
+  return (
+    <div id="set-draft" aria-live="polite" {...oob(props.swap)}>
+      {draft && (
+        <div class="notice warn card">
+          <p>
+            <span class="badge status-deprecated">{t("sets.draftBadge")}</span> {t("sets.draftText", { revision: draft.baseRevision })} <When date={draft.updatedAt} locale={locale} />
+          </p>
+          {draft.baseRevision !== set.revision && (
+            <p>
+              {t("sets.draftBehind", { base: draft.baseRevision, revision: set.revision, user: set.updatedBy })}{" "}
+              <SetWriteButton set={set} action="/draft/rebase" fields={{}} label={t("sets.draftRebase", { revision: set.revision })} link />
+            </p>
+          )}
+          <SetWriteButton set={set} action="/draft/discard" fields={{}} label={t("sets.discard")} link />
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** htmx posts a draft edit and swaps the parts it changes; without script the form posts and the page comes back. */
+const draftEdit = (set: FeatureSet, action: string) => ({ "hx-post": setPath(set, action), "hx-swap": "none", "hx-include": "#set-search-q" });
+
+function FeatureList(props: { page: AppPage; view: SetView; swap?: boolean }) {
   const { t } = props.page;
   const { set, resolution, editable } = props.view;
   return (
-    <section class="card" id="set-features" aria-labelledby="set-features-title">
+    <section class="card" id="set-features" aria-labelledby="set-features-title" {...oob(props.swap)}>
       <h2 id="set-features-title">{t("sets.features", { count: resolution.features.length })}</h2>
       {resolution.conflicts.length > 0 && (
         <ul class="notice bad card" id="set-conflicts">
@@ -110,7 +162,7 @@ function FeatureList(props: { page: AppPage; view: SetView }) {
       ) : (
         <div class="table-scroll">
           <table>
-            <TableHead labels={[t("catalog.id"), t("catalog.name"), t("catalog.category"), t("sets.why"), ...(editable ? [""] : [])]} />
+            <TableHead labels={[t("catalog.id"), t("catalog.name"), t("catalog.category"), t("catalog.status"), t("sets.why"), ...(editable ? [""] : [])]} />
             <tbody>
               {resolution.features.map((entry) => (
                 <tr id={`set-feature-${entry.id}`}>
@@ -119,6 +171,7 @@ function FeatureList(props: { page: AppPage; view: SetView }) {
                   </td>
                   <td>{entry.feature?.name ?? <span class="badge state-failed">{t("sets.notInCatalog")}</span>}</td>
                   <td>{entry.feature?.category}</td>
+                  <td>{entry.feature && <span class={`badge status-${entry.feature.status}`}>{t(`status.${entry.feature.status}`)}</span>}</td>
                   <td>
                     {entry.chosen && <span class="badge">{t("sets.chosenBadge")}</span>}{" "}
                     {entry.requiredBy.length > 0 && <span class="required-by">{t("sets.requiredBy", { ids: entry.requiredBy.join(", ") })}</span>}
@@ -126,7 +179,13 @@ function FeatureList(props: { page: AppPage; view: SetView }) {
                   {editable && (
                     <td>
                       {entry.chosen && (
-                        <SetWriteButton set={set} action="/features/remove" fields={{ feature: entry.id }} label={t("sets.remove")} link />
+                        <form method="post" action={setPath(set, "/features/remove")} class="inline" {...draftEdit(set, "/features/remove")}>
+                          <input type="hidden" name="revision" value={String(props.view.baseRevision)} />
+                          <input type="hidden" name="feature" value={entry.id} />
+                          <button type="submit" class="link" aria-label={t("sets.removeOne", { id: entry.id })}>
+                            {t("sets.remove")}
+                          </button>
+                        </form>
                       )}
                     </td>
                   )}
@@ -140,11 +199,12 @@ function FeatureList(props: { page: AppPage; view: SetView }) {
   );
 }
 
-function FeatureSearch(props: { page: AppPage; set: FeatureSet; search: SetView["search"] }) {
+/** The search (swapping only its results) and one form that adds every ticked result and pasted id at once. */
+function FeatureSearch(props: { page: AppPage; view: SetView }) {
   const { t } = props.page;
-  const { set } = props;
+  const { set, search, resolution } = props.view;
   return (
-    <section class="card" aria-labelledby="set-add-title">
+    <section class="card" id="set-add" aria-labelledby="set-add-title">
       <h2 id="set-add-title">{t("sets.add")}</h2>
       <search>
         <form
@@ -156,34 +216,70 @@ function FeatureSearch(props: { page: AppPage; set: FeatureSet; search: SetView[
           hx-trigger="input changed delay:300ms from:#set-search-q, submit"
           hx-indicator="#set-search-loading"
         >
-          <SearchField page={props.page} id="set-search-q" indicatorId="set-search-loading" value={props.search.q} />
+          <SearchField page={props.page} id="set-search-q" indicatorId="set-search-loading" value={search.q} />
         </form>
       </search>
-      <SearchResults page={props.page} set={set} search={props.search} />
+      <form method="post" action={setPath(set, "/features/add")} id="set-add-form" {...draftEdit(set, "/features/add")}>
+        <input type="hidden" name="revision" value={String(props.view.baseRevision)} />
+        <SearchResults page={props.page} chosen={resolution.features.filter((f) => f.chosen).map((f) => f.id)} search={search} />
+        <PasteIds page={props.page} />
+        <button type="submit" id="set-add-button">
+          {t("sets.addSelected")}
+        </button>
+        <AddMessages problems={[]} notes={[]} />
+      </form>
     </section>
   );
 }
 
-export function SearchResults(props: { page: AppPage; set: FeatureSet; search: SetView["search"] }) {
+function PasteIds(props: { page: AppPage; swap?: boolean }) {
   const { t } = props.page;
-  const { set, search } = props;
-  const inSet = new Set(set.content.features);
   return (
-    <div id="set-search-results" aria-live="polite">
+    <div class="field" id="set-add-paste" {...oob(props.swap)}>
+      <label for="set-add-ids">{t("sets.pasteIds")}</label>
+      <textarea id="set-add-ids" name="ids" rows={2} placeholder="FGR-CA0001; FGR-CA0002"></textarea>
+    </div>
+  );
+}
+
+function AddMessages(props: { problems: string[]; notes: string[]; swap?: boolean }) {
+  return (
+    <div id="set-add-messages" aria-live="polite" {...oob(props.swap)}>
+      {props.problems.map((p) => (
+        <p class="error">{p}</p>
+      ))}
+      {props.notes.map((n) => (
+        <p class="muted">{n}</p>
+      ))}
+    </div>
+  );
+}
+
+export function SearchResults(props: { page: AppPage; chosen: string[]; search: SetView["search"]; swap?: boolean }) {
+  const { t } = props.page;
+  const { search } = props;
+  const inSet = new Set(props.chosen);
+  return (
+    <div id="set-search-results" aria-live="polite" {...oob(props.swap)}>
       {search.q !== "" && search.items.length === 0 && <p class="muted">{t("catalog.noMatch")}</p>}
       {search.items.length > 0 && (
         <table>
           <tbody>
             {search.items.map((feature) => (
               <tr>
-                <td>{feature.id}</td>
-                <td>{feature.name}</td>
                 <td>
                   {inSet.has(feature.id) ? (
                     <span class="badge">{t("sets.chosenBadge")}</span>
                   ) : (
-                    <SetWriteButton set={set} action="/features/add" fields={{ feature: feature.id }} label={t("sets.addButton")} ariaLabel={t("sets.addOne", { id: feature.id })} />
+                    <input type="checkbox" name="feature" value={feature.id} id={`add-${feature.id}`} aria-label={t("sets.addOne", { id: feature.id })} />
                   )}
+                </td>
+                <td>
+                  <label for={`add-${feature.id}`}>{feature.id}</label>
+                </td>
+                <td>{feature.name}</td>
+                <td>
+                  <span class={`badge status-${feature.status}`}>{t(`status.${feature.status}`)}</span>
                 </td>
               </tr>
             ))}

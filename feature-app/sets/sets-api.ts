@@ -9,10 +9,10 @@ import { documentJsonSchema } from "./document";
 import { type FeatureSet, FeatureSetStore } from "./feature-set-store";
 import { GenerationStore } from "./generation-store";
 import { resolveSet } from "./resolve";
-import { EMPTY_CONTENT } from "./set-content";
+import { EMPTY_CONTENT, MAX_SET_FEATURES } from "./set-content";
 import { type ExportScope, download, exportBlockers, exportSet, keptFile } from "./set-export";
 import { checkContent, checkName, staleMessage } from "./set-input";
-import { revisionNote } from "./revision-note";
+import { MAX_NOTE, revisionNote, userNote } from "./revision-note";
 import { idParam } from "../id-param";
 
 // Scripts read English; the pages pass the reader's language.
@@ -22,7 +22,17 @@ const updateSchema = v.object({
   revision: v.pipe(v.number("revision must be the number of the revision you started from"), v.integer("revision must be a whole number")),
   name: v.optional(v.unknown()),
   content: v.optional(v.unknown()),
+  /** Feature ids to choose besides those in content (or the stored ones): many in one revision. */
+  add: v.optional(v.pipe(v.array(v.string("add must list feature ids"), "add must list feature ids"), v.maxLength(MAX_SET_FEATURES, `add may list at most ${MAX_SET_FEATURES} ids`))),
+  note: v.optional(v.pipe(v.string("note must be text"), v.trim(), v.maxLength(MAX_NOTE, `note may have at most ${MAX_NOTE} characters`))),
 });
+
+/** Content with more chosen features; content the schema will refuse anyway is passed on as it is. */
+function withAdded(content: unknown, add: string[]): unknown {
+  if (add.length === 0 || content === null || typeof content !== "object" || !Array.isArray((content as { features?: unknown }).features)) return content;
+  const features = (content as { features: unknown[] }).features;
+  return { ...content, features: [...features, ...add.filter((id) => !features.includes(id))] };
+}
 
 function summary(set: FeatureSet) {
   const { content: _content, ...rest } = set;
@@ -90,9 +100,10 @@ export function setsApi() {
     if (set.owner !== user) return forbidden(c, set);
     const input = parsed.output;
     const name = checkName(input.name ?? set.name, t);
-    const content = checkContent(input.content ?? set.content, await currentCatalog(c), t, set.content);
+    const content = checkContent(withAdded(input.content ?? set.content, input.add ?? []), await currentCatalog(c), t, set.content);
     if (!name.ok || !content.ok) return c.json({ errors: [...(name.ok ? [] : name.errors), ...(content.ok ? [] : content.errors)] }, 422);
-    const result = await sets.save(set.id, user, { baseRevision: input.revision, name: name.value, content: content.value, note: revisionNote("sets.note.api") });
+    const note = input.note ? userNote(input.note) : revisionNote("sets.note.api");
+    const result = await sets.save(set.id, user, { baseRevision: input.revision, name: name.value, content: content.value, note });
     if (result.ok) return c.json(result.set);
     if (result.reason === "stale") return c.json({ error: staleMessage(t, input.revision, result.current), revision: result.current.revision }, 409);
     return result.reason === "forbidden" ? forbidden(c, set) : notFound(c);

@@ -13,25 +13,30 @@ import { GenerationStore } from "./generation-store";
 import { RevisionPage } from "./revision-page";
 import { resolveSet } from "./resolve";
 import { coverageData, numericParameters, parameterData } from "./set-charts";
-import { EMPTY_CONTENT, type SetContent } from "./set-content";
+import { EMPTY_CONTENT } from "./set-content";
 import { exportBlockers } from "./set-export";
 import { contentFromForm, formFromBody, formFromContent, parseOverrides, siteNameError, valueFieldError } from "./set-form";
 import { checkContent, checkName, staleMessage } from "./set-input";
 import { DiffResult } from "./set-history";
-import { SearchResults, SetPage, type SetView } from "./set-page";
+import { DraftParts, SearchResults, SetPage, type SetView } from "./set-page";
 import { SetsListPage } from "./sets-list-page";
-import { revisionNote } from "./revision-note";
+import { MAX_NOTE, revisionNote, userNote } from "./revision-note";
+import { type Draft, DraftStore } from "./draft-store";
+import { addFeatures, parseIds, workingFeatures, workingForm } from "./set-draft";
 
 type C = Context<AppEnv>;
-type Status = 200 | 403 | 404 | 409 | 422;
+type Status = 200 | 403 | 404 | 409 | 413 | 422;
 
 const wholeNumber = v.pipe(v.string(), v.regex(/^\d{1,9}$/), v.transform(Number));
 const SEARCH_LIMIT = 20;
+/** A pasted id list is at most this long; a set's feature limit would refuse more anyway. */
+const MAX_PASTE = 200_000;
 
 export function setsRoutes() {
   const app = new Hono<AppEnv>();
   const sets = (c: C) => new FeatureSetStore(c.var.services.db);
   const generations = (c: C) => new GenerationStore(c.var.services.db);
+  const drafts = (c: C) => new DraftStore(c.var.services.db);
   const user = (c: C) => c.var.services.assignment().user;
   const catalogOf = async (c: C): Promise<LoadedCatalog> => {
     const catalog = await c.var.services.catalog.loadCurrent();
@@ -53,17 +58,24 @@ export function setsRoutes() {
     return { q, items: found.items };
   };
 
-  /** The set page; `change` carries what a refused write keeps on screen. */
+  /** The set page; `change` carries what a refused write keeps on screen. Its owner sees their draft, if any. */
   const render = async (c: C, set: FeatureSet, change: Partial<SetView> = {}, status: Status = 200) => {
+    const view = await setView(c, set, change);
+    return c.html(<SetPage page={appPage(c)} view={view} />, status);
+  };
+  const setView = async (c: C, set: FeatureSet, change: Partial<SetView> = {}): Promise<SetView> => {
     const catalog = await catalogOf(c);
-    const resolution = resolveSet(set.content, catalog);
-    const view: SetView = {
+    const editable = set.owner === user(c);
+    const draft = editable ? await drafts(c).get(set.id, user(c)) : undefined;
+    const resolution = resolveSet({ ...set.content, features: workingFeatures(set, draft) }, catalog);
+    return {
       set,
       catalog,
       resolution,
-      editable: set.owner === user(c),
-      baseRevision: set.revision,
-      form: formFromContent(set.name, set.content, resolution),
+      editable,
+      draft,
+      baseRevision: draft?.baseRevision ?? set.revision,
+      form: workingForm(set, draft, resolution),
       errors: {},
       problems: [],
       notice: c.req.query("saved") === undefined ? undefined : c.var.appT("sets.saved", { revision: set.revision }),
@@ -71,11 +83,26 @@ export function setsRoutes() {
       revisions: await sets(c).revisions(set.id),
       generations: await generations(c).list(set.id),
       search: await search(c, c.req.query("q") ?? ""),
-      numericParameters: numericParameters(resolution),
+      numericParameters: numericParameters(resolveSet(set.content, catalog)),
       generationKeep: c.var.services.generationKeep,
       ...change,
     };
-    return c.html(<SetPage page={appPage(c)} view={view} />, status);
+  };
+  /** After a draft changed: htmx gets the parts that show it, a plain form post the page again (its search kept). */
+  const draftChanged = async (
+    c: C,
+    set: FeatureSet,
+    body: Record<string, unknown>,
+    messages: { problems?: string[]; notes?: string[]; bannerOnly?: boolean } = {},
+    status: Status = 200,
+  ) => {
+    if (!isHtmx(c)) {
+      if (status !== 200) return render(c, set, { problems: messages.problems ?? [] }, status);
+      const q = typeof body.q === "string" && body.q !== "" ? `?q=${encodeURIComponent(body.q)}` : "";
+      return c.redirect(`/app/sets/${set.id}${q}`, 303);
+    }
+    const view = await setView(c, set, { search: await search(c, typeof body.q === "string" ? body.q : "") });
+    return c.html(<DraftParts page={appPage(c)} view={view} problems={messages.problems ?? []} notes={messages.notes ?? []} bannerOnly={messages.bannerOnly} />, status);
   };
 
   /** After a write: back to the page on success, else the page with the reason. */
@@ -90,14 +117,15 @@ export function setsRoutes() {
     const parsed = v.safeParse(wholeNumber, body.revision);
     return parsed.success ? parsed.output : -1;
   };
-  /** Adding and removing features: content changes made from the stored content, refused if stale. */
-  const changeFeatures = async (c: C, set: FeatureSet, body: Record<string, unknown>, next: SetContent, note: string) => {
-    const t = c.var.appT;
-    const checked = checkContent(next, await catalogOf(c), t, set.content);
-    if (!checked.ok) return render(c, set, { problems: checked.errors.map((e) => e.message) }, 422);
-    const base = postedRevision(body);
-    return answer(c, set, await sets(c).save(set.id, user(c), { baseRevision: base, name: set.name, content: checked.value, note }), base);
+  /** The owner's draft, started from the stored set when there is none yet. */
+  const draftOf = async (c: C, set: FeatureSet, base = set.revision): Promise<Omit<Draft, "updatedAt">> => {
+    const existing = await drafts(c).get(set.id, user(c));
+    if (existing) return existing;
+    const catalog = await catalogOf(c);
+    return { baseRevision: base, features: set.content.features, form: formFromContent(set.name, set.content, resolveSet(set.content, catalog)) };
   };
+  const keepDraft = (c: C, set: FeatureSet, draft: Omit<Draft, "updatedAt">) => drafts(c).put(set.id, user(c), draft);
+  const tooLarge = (c: C, set: FeatureSet, body: Record<string, unknown>) => draftChanged(c, set, body, { problems: [c.var.appT("sets.error.draftLarge")] }, 413);
 
   app.get("/", async (c) => c.html(<SetsListPage page={appPage(c)} sets={await sets(c).list()} />));
 
@@ -122,7 +150,8 @@ export function setsRoutes() {
     if (!set) return notFound(c);
     const found = await search(c, c.req.query("q") ?? "");
     if (!isHtmx(c)) return c.redirect(`/app/sets/${set.id}?q=${encodeURIComponent(found.q)}`, 303);
-    return c.html(<SearchResults page={appPage(c)} set={set} search={found} />);
+    const draft = set.owner === user(c) ? await drafts(c).get(set.id, user(c)) : undefined;
+    return c.html(<SearchResults page={appPage(c)} chosen={workingFeatures(set, draft)} search={found} />);
   });
 
   /** A write: the set must exist and be the reader's (the store checks that again inside its transaction). */
@@ -130,27 +159,67 @@ export function setsRoutes() {
     const set = await loadSet(c);
     if (!set) return notFound(c);
     if (set.owner !== user(c)) return render(c, set, { problems: [c.var.appT("sets.forbidden", { owner: set.owner })] }, 403);
-    return handler(c, set, await c.req.parseBody());
+    // all: ticked boxes send one "feature" field each.
+    return handler(c, set, await c.req.parseBody({ all: true }));
   };
 
+  /** Saving writes the draft (as the form now shows it) as one revision with the user's note, then drops the draft. */
   app.post(
     "/:id/save",
     ownerWrite(async (c, set, body) => {
       const t = c.var.appT;
       const form = formFromBody(body);
       const base = postedRevision(body);
-      const kept = { form, baseRevision: base };
+      const draft = await draftOf(c, set, base);
+      const features = draft.features;
+      const note = typeof body.note === "string" ? body.note.trim() : "";
+      const kept = { form, baseRevision: base, note };
+      // What was typed is kept as the draft whatever happens next: a refused save loses nothing.
+      await keepDraft(c, set, { ...draft, baseRevision: base, form });
       const catalog = await catalogOf(c);
+      const working = { ...set.content, features };
       const name = checkName(form.name, t);
-      const parsed = contentFromForm(form, set.content, resolveSet(set.content, catalog), catalog, t);
-      if (!name.ok || !parsed.ok) {
-        const errors = { ...(name.ok ? {} : { name: name.errors[0]!.message }), ...(parsed.ok ? {} : parsed.errors) };
+      const parsed = contentFromForm(form, working, resolveSet(working, catalog), catalog, t);
+      const noteError = note.length > MAX_NOTE ? t("sets.error.noteLong", { max: MAX_NOTE }) : undefined;
+      if (!name.ok || !parsed.ok || noteError) {
+        const errors = { ...(name.ok ? {} : { name: name.errors[0]!.message }), ...(parsed.ok ? {} : parsed.errors), ...(noteError ? { note: noteError } : {}) };
         return render(c, set, { ...kept, errors, problems: [t("sets.fixErrors")] }, 422);
       }
       const checked = checkContent(parsed.content, catalog, t, set.content);
       if (!checked.ok) return render(c, set, { ...kept, problems: checked.errors.map((e) => e.message) }, 422);
-      const note = name.value !== set.name ? revisionNote("sets.note.renamed", { name: name.value }) : revisionNote("sets.note.saved");
-      return answer(c, set, await sets(c).save(set.id, user(c), { baseRevision: base, name: name.value, content: checked.value, note }), base, kept);
+      const text = note !== "" ? userNote(note) : name.value !== set.name ? revisionNote("sets.note.renamed", { name: name.value }) : revisionNote("sets.note.saved");
+      const result = await sets(c).save(set.id, user(c), { baseRevision: base, name: name.value, content: checked.value, note: text });
+      if (result.ok) await drafts(c).discard(set.id, user(c));
+      return answer(c, set, result, base, kept);
+    }),
+  );
+
+  /** Every change in the editor's form lands in the draft (htmx posts the whole form on each change). */
+  app.post(
+    "/:id/draft",
+    ownerWrite(async (c, set, body) => {
+      const draft = await draftOf(c, set, postedRevision(body));
+      if (!(await keepDraft(c, set, { ...draft, form: formFromBody(body) }))) return tooLarge(c, set, body);
+      // The editor itself stays as the user is typing in it: only the banner changes.
+      return draftChanged(c, set, body, { bannerOnly: true });
+    }),
+  );
+
+  app.post(
+    "/:id/draft/discard",
+    ownerWrite(async (c, set) => {
+      await drafts(c).discard(set.id, user(c));
+      return c.redirect(`/app/sets/${set.id}`, 303);
+    }),
+  );
+
+  /** After a stale save: keep the draft, now on top of the newest revision (the user has seen what changed). */
+  app.post(
+    "/:id/draft/rebase",
+    ownerWrite(async (c, set) => {
+      const draft = await drafts(c).get(set.id, user(c));
+      if (draft) await keepDraft(c, set, { ...draft, baseRevision: set.revision });
+      return c.redirect(`/app/sets/${set.id}`, 303);
     }),
   );
 
@@ -176,13 +245,19 @@ export function setsRoutes() {
     return c.html(<span>{error ?? ""}</span>);
   });
 
+  /** Adds the ticked features and the pasted ids to the draft, all or (naming the unknown ones) none. */
   app.post(
     "/:id/features/add",
     ownerWrite(async (c, set, body) => {
-      const id = String(body.feature ?? "");
-      if (set.content.features.includes(id)) return c.redirect(`/app/sets/${set.id}`, 303);
-      const next = { ...set.content, features: [...set.content.features, id] };
-      return changeFeatures(c, set, body, next, revisionNote("sets.note.added", { id }));
+      const t = c.var.appT;
+      const ticked = [body.feature].flat().filter((id): id is string => typeof id === "string");
+      const pasted = typeof body.ids === "string" ? body.ids.slice(0, MAX_PASTE) : "";
+      const draft = await draftOf(c, set, postedRevision(body));
+      const addition = addFeatures(draft.features, [...ticked, ...parseIds(pasted)], await catalogOf(c), t);
+      if (!addition.ok) return draftChanged(c, set, body, { problems: [addition.error] }, 422);
+      if (!(await keepDraft(c, set, { ...draft, features: addition.features }))) return tooLarge(c, set, body);
+      const notes = [addition.added.length > 0 ? t("sets.added", { ids: addition.added.join(", "), count: addition.added.length }) : t("sets.addedNone"), ...addition.warnings];
+      return draftChanged(c, set, body, { notes });
     }),
   );
 
@@ -191,15 +266,12 @@ export function setsRoutes() {
     ownerWrite(async (c, set, body) => {
       const t = c.var.appT;
       const id = String(body.feature ?? "");
+      const draft = await draftOf(c, set, postedRevision(body));
       const catalog = await catalogOf(c);
-      const neededBy = resolveSet(set.content, catalog).features.find((f) => f.id === id)?.requiredBy ?? [];
-      if (neededBy.length > 0) return render(c, set, { problems: [t("sets.error.stillNeeded", { id, ids: neededBy.join(", "), count: neededBy.length })] }, 422);
-      const features = set.content.features.filter((f) => f !== id);
-      // Values of features that leave the set go with them.
-      const kept = new Set(resolveSet({ ...set.content, features }, catalog).features.map((f) => f.id));
-      const only = (values: SetContent["values"]) => Object.fromEntries(Object.entries(values).filter(([f]) => kept.has(f)));
-      const next = { features, values: only(set.content.values), sites: set.content.sites.map((s) => ({ name: s.name, overrides: only(s.overrides) })) };
-      return changeFeatures(c, set, body, next, revisionNote("sets.note.removed", { id }));
+      const neededBy = resolveSet({ ...set.content, features: draft.features }, catalog).features.find((f) => f.id === id)?.requiredBy ?? [];
+      if (neededBy.length > 0) return draftChanged(c, set, body, { problems: [t("sets.error.stillNeeded", { id, ids: neededBy.join(", "), count: neededBy.length })] }, 422);
+      await keepDraft(c, set, { ...draft, features: draft.features.filter((f) => f !== id) });
+      return draftChanged(c, set, body, { notes: [t("sets.removed", { id })] });
     }),
   );
 

@@ -14,13 +14,35 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("the feature
   await page.click("#create-set button");
   await page.waitForURL(/\/app\/sets\/\d+$/);
 
+  // Several at once, without a reload: the page keeps its search, its scroll and the focus.
   await page.fill("#set-search-q", "3CC");
-  await page.locator('button[aria-label="Add FGR-CA0002"]').click();
+  await page.locator('input[aria-label="Add FGR-CA0002"]').check();
+  await page.fill("#set-add-ids", "FGR-VO0001; FGR-MO0001");
+  await page.locator("#set-add-button").focus();
+  const buttonTop = () => page.evaluate(() => Math.round(document.getElementById("set-add-button")!.getBoundingClientRect().top));
+  await page.evaluate(() => {
+    (window as unknown as { marker: boolean }).marker = true;
+  });
+  const before = await buttonTop();
+  await page.keyboard.press("Enter");
   await page.waitForSelector("#set-feature-FGR-CA0001");
   expect(await page.locator("#set-feature-FGR-CA0001").textContent()).toContain("required by FGR-CA0002");
+  expect(await page.locator("#set-feature-FGR-MO0001").count()).toBe(1);
+  expect(await page.evaluate(() => (window as unknown as { marker?: boolean }).marker)).toBe(true);
+  expect(await page.evaluate(() => [document.activeElement?.id, (document.getElementById("set-search-q") as HTMLInputElement).value])).toEqual(["set-add-button", "3CC"]);
+  // The rows added above the button push the page down; the browser keeps the button where the eye was.
+  expect(await buttonTop()).toBe(before);
+  expect(await page.inputValue("#set-add-ids")).toBe("");
+  expect(await page.locator("#set-draft").textContent()).toContain("Unsaved draft");
+  expect(await page.locator("#set-add-messages").textContent()).toContain("Added to the draft: FGR-CA0002, FGR-VO0001, FGR-MO0001.");
 
+  // Closing the tab loses nothing: the draft is the database's.
+  await page.reload();
+  expect(await page.locator("#set-feature-FGR-VO0001").count()).toBe(1);
+  await page.fill("#field-note", "CA and VoNR for Gangnam");
   const input = await editSetValueAndSite(page, 5000);
-  await page.waitForSelector("text=Saved as revision 3.");
+  await page.waitForSelector("text=Saved as revision 2.");
+  expect(await page.locator("#revisions").textContent()).toContain("CA and VoNR for Gangnam");
   expect(await input.inputValue()).toBe("-100");
 
   await page.waitForSelector('[data-set-chart="coverage"] canvas');

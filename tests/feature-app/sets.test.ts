@@ -38,6 +38,7 @@ describe("choosing features", () => {
     // FGR-CA0002 requires FGR-CA0001, which requires FGR-SA0001.
     const added = await postForm(alice, `${path}/features/add`, { revision: "1", feature: "FGR-CA0002" });
     expect(added.status).toBe(303);
+    expect((await postForm(alice, `${path}/save`, { revision: "1", name: "Carrier aggregation" })).status).toBe(303);
     const page = (await getPage(alice, path)).body;
     expect(featureRow(page, "FGR-CA0002")).toContain("chosen");
     expect(featureRow(page, "FGR-CA0001")).toContain("required by FGR-CA0002");
@@ -80,6 +81,7 @@ describe("choosing features", () => {
     expect(after.content.features).toEqual(["FGR-CA0001", "FGR-CA0002"]);
     const removed = await postForm(alice, `/app/sets/${id}/features/remove`, { revision: "1", feature: "FGR-CA0002" });
     expect(removed.status).toBe(303);
+    expect((await postForm(alice, `/app/sets/${id}/save`, { revision: "1", name: "Both CA" })).status).toBe(303);
     expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.content.features).toEqual(["FGR-CA0001"]);
   });
 
@@ -97,13 +99,14 @@ describe("choosing features", () => {
     expect(await query(data.path, "SELECT id FROM generations WHERE set_id = ?", [id])).toHaveLength(0);
   });
 
-  test("the search lists matching features with an Add button, and a chosen one without", async () => {
+  test("the search lists matching features with a box to tick and their status, and a chosen one without", async () => {
     const { id } = await createSet(alice, "Search", { features: ["FGR-DS0001"] });
     const response = await fetch(`${alice.url}/app/sets/${id}/search?q=dss`, { headers: { ...alice.auth, "hx-request": "true" } });
     const fragment = await response.text();
     expect(fragment).toStartWith('<div id="set-search-results"');
-    expect(fragment).toContain('aria-label="Add FGR-DS0003"');
+    expect(fragment).toContain('<input type="checkbox" name="feature" value="FGR-DS0003" id="add-FGR-DS0003" aria-label="Add FGR-DS0003"/>');
     expect(fragment).not.toContain('aria-label="Add FGR-DS0001"');
+    expect(fragment).toContain('<span class="badge status-trial">trial</span>');
   });
 });
 
@@ -322,6 +325,131 @@ describe("generation", () => {
     // Under the CSP: no inline script, style or event handler.
     expect(page).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(page).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+  });
+});
+
+describe("drafts: many edits, one save", () => {
+  const revisionsOf = async (id: number) => query(data.path, "SELECT revision, note FROM feature_set_revisions WHERE set_id = ? ORDER BY revision", [id]);
+  const draftOf = async (id: number) => query(data.path, "SELECT user, base_revision FROM feature_set_drafts WHERE set_id = ?", [id]);
+
+  test("ticked and pasted features, values and sites accumulate in a draft kept in the database; Save writes one revision with the user's note", async () => {
+    const { id } = await createSet(alice, "3.5 GHz SA migration");
+    const path = `/app/sets/${id}`;
+    const added = await postForm(alice, `${path}/features/add`, { revision: "1", feature: "FGR-CA0002", ids: "FGR-VO0001\nFGR-SA0002; FGR-MO0001 ,FGR-CA0002", q: "3CC" });
+    expect(added.status).toBe(303);
+    expect(added.location).toBe(`${path}?q=3CC`);
+    expect(await revisionsOf(id)).toHaveLength(1);
+    expect(await draftOf(id)).toEqual([{ user: "alice", base_revision: 1 }]);
+
+    // Another process of the same user (a tab closed, the app restarted) finds the draft.
+    await using again = await startFeatureApp({ user: "alice", env: { FGM_DATA: data.path } });
+    const page = (await getPage(again, path)).body;
+    expect(page).toContain("Unsaved draft");
+    for (const feature of ["FGR-CA0002", "FGR-VO0001", "FGR-SA0002", "FGR-MO0001", "FGR-CA0001"]) expect(page).toContain(`id="set-feature-${feature}"`);
+    expect(page).toContain(">Save as revision 2</button>");
+
+    const edited = await postForm(again, `${path}/draft`, {
+      revision: "1",
+      name: "3.5 GHz SA migration",
+      "value:FGR-CA0001:scellAdditionA4ThresholdRsrp": "-101",
+      "site-name-0": "Gangnam",
+      "site-overrides-0": "FGR-CA0001.scellActivationBufferThreshold = 90",
+    });
+    expect(edited.status).toBe(303);
+    expect((await getPage(alice, path)).body).toContain('value="-101"');
+    expect(await revisionsOf(id)).toHaveLength(1);
+
+    const form = { revision: "1", name: "3.5 GHz SA migration", "value:FGR-CA0001:scellAdditionA4ThresholdRsrp": "-101", "site-name-0": "Gangnam", "site-overrides-0": "FGR-CA0001.scellActivationBufferThreshold = 90" };
+    const saved = await postForm(alice, `${path}/save`, { ...form, note: "SA migration, Gangnam first" });
+    expect(saved.status).toBe(303);
+    const revisions = await revisionsOf(id);
+    expect(revisions.map((r) => r.revision)).toEqual([1, 2]);
+    expect(JSON.parse(String(revisions[1]!.note))).toEqual({ text: "SA migration, Gangnam first" });
+    expect(await draftOf(id)).toEqual([]);
+    const set = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
+    expect(set.content.features).toEqual(["FGR-CA0002", "FGR-MO0001", "FGR-SA0002", "FGR-VO0001"]);
+    expect(set.content.sites).toEqual([{ name: "Gangnam", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 90 } } }]);
+    const after = (await getPage(alice, path)).body;
+    expect(after).toContain("<td>SA migration, Gangnam first</td>");
+    expect(after).not.toContain("Unsaved draft");
+  });
+
+  test("an id the catalog lacks refuses the whole addition by name and changes nothing; a note too long is refused with its reason", async () => {
+    const { id } = await createSet(alice, "Unknown ids", { features: ["FGR-CA0001"] });
+    const refused = await postForm(alice, `/app/sets/${id}/features/add`, { revision: "1", ids: "FGR-CA0002, FGR-NOPE1; <b>x</b>" });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toContain("Nothing added: the catalog has no features FGR-NOPE1, &lt;b&gt;x&lt;/b&gt;.");
+    expect((await postForm(alice, `/app/sets/${id}/features/add`, { revision: "1" })).body).toContain("Tick features in the search results or paste their ids.");
+    expect(await draftOf(id)).toEqual([]);
+    // A draft has a size limit: a hostile client cannot park megabytes in the database.
+    const huge = await postForm(alice, `/app/sets/${id}/draft`, { revision: "1", name: "Unknown ids", "site-name-0": "A", "site-overrides-0": "x".repeat(9 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(huge.body).toContain("The draft is too large to keep; remove some sites or values.");
+    expect(await draftOf(id)).toEqual([]);
+    const long = await postForm(alice, `/app/sets/${id}/save`, { revision: "1", name: "Unknown ids", note: "x".repeat(501) });
+    expect(long.status).toBe(422);
+    expect(long.body).toContain("A note may have at most 500 characters.");
+    expect(await revisionsOf(id)).toHaveLength(1);
+  });
+
+  test("through htmx an addition answers only the parts it changes, the search and its words kept, the pasted list cleared", async () => {
+    const { id } = await createSet(alice, "Swaps", { features: ["FGR-SA0001"] });
+    const response = await fetch(`${alice.url}/app/sets/${id}/features/add`, {
+      method: "POST",
+      headers: { ...alice.auth, "content-type": "application/x-www-form-urlencoded", "hx-request": "true" },
+      body: new URLSearchParams([["revision", "1"], ["q", "3CC"], ["feature", "FGR-CA0002"], ["feature", "FGR-CA0008"]]).toString(),
+    });
+    expect(response.status).toBe(200);
+    const fragment = await response.text();
+    expect(fragment).not.toContain("<html");
+    const swapped = [...fragment.matchAll(/<[a-z]+ [^>]*id="([^"]+)"[^>]*hx-swap-oob="true"/g)].map((m) => m[1]);
+    expect(swapped).toEqual(["set-draft", "set-features", "set-search-results", "set-add-messages", "set-add-paste", "set-editor"]);
+    expect(fragment).toContain("Added to the draft: FGR-CA0002, FGR-CA0008.");
+    expect(fragment).toContain("FGR-CA0008 (Multi-cell PDSCH/PUSCH Scheduling with Single DCI) is planned in the catalog.");
+    // The search results come back for the same words, the added one now marked as chosen.
+    expect(fragment).toMatch(/id="set-search-results".*FGR-CA0002/s);
+    expect(fragment).not.toContain('value="FGR-CA0002" id="add-FGR-CA0002"');
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.revision).toBe(1);
+  });
+
+  test("a stale save is refused and the draft kept; after looking, the owner keeps the draft on top of the new revision and saves it", async () => {
+    const { id } = await createSet(alice, "Stale draft", { features: ["FGR-CA0001"] });
+    const path = `/app/sets/${id}`;
+    await postForm(alice, `${path}/features/add`, { revision: "1", ids: "FGR-VO0001" });
+    expect((await api(alice, "PUT", `/app/api/feature-sets/${id}`, { revision: 1, name: "Renamed elsewhere" })).status).toBe(200);
+    const stale = await postForm(alice, `${path}/save`, { revision: "1", name: "Stale draft", note: "my work" });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toContain("Not saved: you started from revision 1, but alice has since saved revision 2.");
+    expect(stale.body).toContain('value="my work"');
+    expect(await draftOf(id)).toEqual([{ user: "alice", base_revision: 1 }]);
+    const page = (await getPage(alice, path)).body;
+    expect(page).toContain("Your draft starts from revision 1, but alice has since saved revision 2.");
+    expect((await postForm(alice, `${path}/draft/rebase`, { revision: "2" })).status).toBe(303);
+    expect(await draftOf(id)).toEqual([{ user: "alice", base_revision: 2 }]);
+    expect((await postForm(alice, `${path}/save`, { revision: "2", name: "Stale draft", note: "my work" })).status).toBe(303);
+    const set = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
+    expect(set).toMatchObject({ revision: 3, name: "Stale draft", content: { features: ["FGR-CA0001", "FGR-VO0001"] } });
+    // Discarding drops the draft and nothing else.
+    await postForm(alice, `${path}/features/add`, { revision: "3", ids: "FGR-SA0002" });
+    expect((await postForm(alice, `${path}/draft/discard`, { revision: "3" })).status).toBe(303);
+    expect(await draftOf(id)).toEqual([]);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.revision).toBe(3);
+  });
+
+  test("the API adds many features in one PUT, as one revision with the note given", async () => {
+    const { id } = await createSet(alice, "Bulk", { features: ["FGR-SA0001"] });
+    const ids = demo.features.map((f: { id: string }) => f.id).filter((f: string) => !f.startsWith("FGR-DS")).slice(0, 50);
+    const saved = await api(alice, "PUT", `/app/api/feature-sets/${id}`, { revision: 1, add: ids, note: "50 features for the market" });
+    expect(saved.status).toBe(200);
+    expect(saved.json.revision).toBe(2);
+    expect(new Set(saved.json.content.features)).toEqual(new Set(["FGR-SA0001", ...ids]));
+    expect((await revisionsOf(id)).map((r) => String(r.note))).toEqual([expect.any(String), JSON.stringify({ text: "50 features for the market" })]);
+    const bad = await api(alice, "PUT", `/app/api/feature-sets/${id}`, { revision: 2, add: ["FGR-NOPE1"] });
+    expect(bad.status).toBe(422);
+    expect(bad.json.errors).toEqual([{ path: `content.features[${saved.json.content.features.length}]`, message: "The catalog has no feature FGR-NOPE1." }]);
+    expect((await api(alice, "PUT", `/app/api/feature-sets/${id}`, { revision: 2, add: "FGR-CA0001" })).json).toEqual({ error: "add must list feature ids" });
+    expect((await api(alice, "PUT", `/app/api/feature-sets/${id}`, { revision: 2, note: "x".repeat(501) })).json).toEqual({ error: "note may have at most 500 characters" });
+    expect(await revisionsOf(id)).toHaveLength(2);
   });
 });
 
