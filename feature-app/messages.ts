@@ -323,6 +323,12 @@ const en = {
   "sets.noteLabel": "Note for this revision",
   "sets.notePlaceholder": "What changed, and why",
   "sets.saveRevision": "Save as revision {revision}",
+  "sets.pickTwo": "Pick two revisions of this feature set to compare.",
+  "sets.diff.featuresAdded": "Features added",
+  "sets.diff.featuresRemoved": "Features removed",
+  "sets.diff.sitesAdded": "Sites added",
+  "sets.diff.sitesRemoved": "Sites removed",
+  "sets.diff.sitesChanged": "Sites changed",
 };
 
 const ko: Record<keyof typeof en, string> = {
@@ -646,6 +652,12 @@ const ko: Record<keyof typeof en, string> = {
   "sets.noteLabel": "이 리비전에 남길 메모",
   "sets.notePlaceholder": "무엇을 왜 바꿨는지",
   "sets.saveRevision": "리비전 {revision}(으)로 저장",
+  "sets.pickTwo": "비교할 이 기능 세트의 리비전 두 개를 고르세요.",
+  "sets.diff.featuresAdded": "추가된 기능",
+  "sets.diff.featuresRemoved": "제거된 기능",
+  "sets.diff.sitesAdded": "추가된 사이트",
+  "sets.diff.sitesRemoved": "제거된 사이트",
+  "sets.diff.sitesChanged": "바뀐 사이트",
 };
 
 export type AppMessageKey = keyof typeof en;

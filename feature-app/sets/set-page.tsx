@@ -32,7 +32,8 @@ export interface SetView {
   blockers: string[];
   revisions: RevisionSummary[];
   generations: GenerationSummary[];
-  search: { q: string; items: Feature[] };
+  /** `ticked`: features ticked in an earlier search, shown ticked above these results. */
+  search: { q: string; items: Feature[]; ticked?: Feature[] };
   numericParameters: string[];
   /** Kept exports per set, besides pinned ones. */
   generationKeep: number;
@@ -215,6 +216,7 @@ function FeatureSearch(props: { page: AppPage; view: SetView }) {
           hx-swap="outerHTML"
           hx-trigger="input changed delay:300ms from:#set-search-q, submit"
           hx-indicator="#set-search-loading"
+          hx-include="#set-search-results"
         >
           <SearchField page={props.page} id="set-search-q" indicatorId="set-search-loading" value={search.q} />
         </form>
@@ -259,19 +261,20 @@ export function SearchResults(props: { page: AppPage; chosen: string[]; search: 
   const { t } = props.page;
   const { search } = props;
   const inSet = new Set(props.chosen);
+  const ticked = search.ticked ?? [];
   return (
     <div id="set-search-results" aria-live="polite" {...oob(props.swap)}>
       {search.q !== "" && search.items.length === 0 && <p class="muted">{t("catalog.noMatch")}</p>}
-      {search.items.length > 0 && (
+      {ticked.length + search.items.length > 0 && (
         <table>
           <tbody>
-            {search.items.map((feature) => (
+            {[...ticked, ...search.items].map((feature, i) => (
               <tr>
                 <td>
                   {inSet.has(feature.id) ? (
                     <span class="badge">{t("sets.chosenBadge")}</span>
                   ) : (
-                    <input type="checkbox" name="feature" value={feature.id} id={`add-${feature.id}`} aria-label={t("sets.addOne", { id: feature.id })} />
+                    <input type="checkbox" name="feature" value={feature.id} id={`add-${feature.id}`} checked={i < ticked.length} aria-label={t("sets.addOne", { id: feature.id })} />
                   )}
                 </td>
                 <td>

@@ -12,7 +12,8 @@ import { resolveSet } from "./resolve";
 import { EMPTY_CONTENT, MAX_SET_FEATURES } from "./set-content";
 import { type ExportScope, download, exportBlockers, exportSet, keptFile } from "./set-export";
 import { checkContent, checkName, staleMessage } from "./set-input";
-import { MAX_NOTE, revisionNote, userNote } from "./revision-note";
+import { MAX_NOTE, noteText, revisionNote, userNote } from "./revision-note";
+import { revisionDiff } from "./revision-diff";
 import { idParam } from "../id-param";
 
 // Scripts read English; the pages pass the reader's language.
@@ -128,6 +129,20 @@ export function setsApi() {
     if (!name.ok) return c.json({ errors: name.errors }, 422);
     const clone = await sets.create(c.var.services.assignment().user, name.value, set.content, revisionNote("sets.note.cloned", { id: set.id, revision: set.revision }));
     return c.json(clone, 201);
+  });
+
+  app.get("/feature-sets/:id/revisions", async (c) => {
+    const set = await findSet(c);
+    if (!set) return notFound(c);
+    const items = (await stores(c).sets.revisions(set.id)).map((r) => ({ ...r, note: noteText(r.note, t) }));
+    return c.json({ items });
+  });
+
+  app.get("/feature-sets/:id/revisions/diff", async (c) => {
+    const set = await findSet(c);
+    if (!set) return notFound(c);
+    const diff = await revisionDiff(stores(c).sets, set.id, c.req.query("a"), c.req.query("b"));
+    return diff ? c.json(diff) : c.json({ error: "a and b must be numbers of two revisions of this feature set" }, 422);
   });
 
   app.get("/feature-sets/:id/generations", async (c) => {

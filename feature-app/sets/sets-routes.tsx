@@ -17,7 +17,8 @@ import { EMPTY_CONTENT } from "./set-content";
 import { exportBlockers } from "./set-export";
 import { contentFromForm, formFromBody, formFromContent, parseOverrides, siteNameError, valueFieldError } from "./set-form";
 import { checkContent, checkName, staleMessage } from "./set-input";
-import { DiffResult } from "./set-history";
+import { DiffResult, RevisionDiffResult } from "./set-history";
+import { revisionDiff } from "./revision-diff";
 import { DraftParts, SearchResults, SetPage, type SetView } from "./set-page";
 import { SetsListPage } from "./sets-list-page";
 import { MAX_NOTE, revisionNote, userNote } from "./revision-note";
@@ -29,6 +30,8 @@ type Status = 200 | 403 | 404 | 409 | 413 | 422;
 
 const wholeNumber = v.pipe(v.string(), v.regex(/^\d{1,9}$/), v.transform(Number));
 const SEARCH_LIMIT = 20;
+/** Ticked search results carried into the next search. */
+const MAX_TICKED = 500;
 /** A pasted id list is at most this long; a set's feature limit would refuse more anyway. */
 const MAX_PASTE = 200_000;
 
@@ -151,7 +154,11 @@ export function setsRoutes() {
     const found = await search(c, c.req.query("q") ?? "");
     if (!isHtmx(c)) return c.redirect(`/app/sets/${set.id}?q=${encodeURIComponent(found.q)}`, 303);
     const draft = set.owner === user(c) ? await drafts(c).get(set.id, user(c)) : undefined;
-    return c.html(<SearchResults page={appPage(c)} chosen={workingFeatures(set, draft)} search={found} />);
+    // Boxes ticked in an earlier search stay ticked: the new results don't drop them.
+    const catalog = await catalogOf(c);
+    const shown = new Set(found.items.map((f) => f.id));
+    const ticked = (c.req.queries("feature") ?? []).slice(0, MAX_TICKED).flatMap((id) => (shown.has(id) ? [] : (catalog.byId.get(id) ?? [])));
+    return c.html(<SearchResults page={appPage(c)} chosen={workingFeatures(set, draft)} search={{ ...found, ticked }} />);
   });
 
   /** A write: the set must exist and be the reader's (the store checks that again inside its transaction). */
@@ -315,6 +322,13 @@ export function setsRoutes() {
     if (!name.ok) return render(c, set, { problems: [name.errors[0]!.message] }, 422);
     const clone = await sets(c).create(user(c), name.value, set.content, revisionNote("sets.note.cloned", { id: set.id, revision: set.revision }));
     return c.redirect(`/app/sets/${clone.id}`, 303);
+  });
+
+  app.get("/:id/revisions/diff", async (c) => {
+    const set = await loadSet(c);
+    if (!set) return notFound(c);
+    const diff = await revisionDiff(sets(c), set.id, c.req.query("a"), c.req.query("b"));
+    return c.html(<RevisionDiffResult page={appPage(c)} diff={diff} />, diff ? 200 : 422);
   });
 
   app.get("/:id/revisions/:revision", async (c) => {

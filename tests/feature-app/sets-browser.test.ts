@@ -15,26 +15,35 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("the feature
   await page.waitForURL(/\/app\/sets\/\d+$/);
 
   // Several at once, without a reload: the page keeps its search, its scroll and the focus.
+  // A box ticked in one search stays ticked through the next.
+  await page.fill("#set-search-q", "FGR-VO0001");
+  await page.locator('input[aria-label="Add FGR-VO0001"]').check();
   await page.fill("#set-search-q", "3CC");
   await page.locator('input[aria-label="Add FGR-CA0002"]').check();
-  await page.fill("#set-add-ids", "FGR-VO0001; FGR-MO0001");
+  expect(await page.locator('input[aria-label="Add FGR-VO0001"]').isChecked()).toBe(true);
+  await page.fill("#set-add-ids", "FGR-MO0001");
   await page.locator("#set-add-button").focus();
-  const buttonTop = () => page.evaluate(() => Math.round(document.getElementById("set-add-button")!.getBoundingClientRect().top));
+  // Where the reader is: how far down the page, and whether the button is on screen.
+  const place = () =>
+    page.evaluate(() => {
+      const box = document.getElementById("set-add-button")!.getBoundingClientRect();
+      return { scrolled: window.scrollY > 0, buttonVisible: box.top >= 0 && box.bottom <= window.innerHeight };
+    });
   await page.evaluate(() => {
     (window as unknown as { marker: boolean }).marker = true;
   });
-  const before = await buttonTop();
+  expect(await place()).toEqual({ scrolled: true, buttonVisible: true });
   await page.keyboard.press("Enter");
   await page.waitForSelector("#set-feature-FGR-CA0001");
   expect(await page.locator("#set-feature-FGR-CA0001").textContent()).toContain("required by FGR-CA0002");
   expect(await page.locator("#set-feature-FGR-MO0001").count()).toBe(1);
   expect(await page.evaluate(() => (window as unknown as { marker?: boolean }).marker)).toBe(true);
   expect(await page.evaluate(() => [document.activeElement?.id, (document.getElementById("set-search-q") as HTMLInputElement).value])).toEqual(["set-add-button", "3CC"]);
-  // The rows added above the button push the page down; the browser keeps the button where the eye was.
-  expect(await buttonTop()).toBe(before);
+  // No reload: the page did not jump back to the top, and the button is still in view.
+  expect(await place()).toEqual({ scrolled: true, buttonVisible: true });
   expect(await page.inputValue("#set-add-ids")).toBe("");
   expect(await page.locator("#set-draft").textContent()).toContain("Unsaved draft");
-  expect(await page.locator("#set-add-messages").textContent()).toContain("Added to the draft: FGR-CA0002, FGR-VO0001, FGR-MO0001.");
+  expect(await page.locator("#set-add-messages").textContent()).toContain("Added to the draft: FGR-VO0001, FGR-CA0002, FGR-MO0001.");
 
   // Closing the tab loses nothing: the draft is the database's.
   await page.reload();

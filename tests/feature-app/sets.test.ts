@@ -453,6 +453,62 @@ describe("drafts: many edits, one save", () => {
   });
 });
 
+describe("comparing revisions", () => {
+  test("any two revisions compare as features added and removed, sites added, removed and changed, and values old → new", async () => {
+    const { id } = await createSet(alice, "Compared", {
+      features: ["FGR-CA0001", "FGR-VO0001"],
+      values: { "FGR-CA0001": { scellAdditionA4ThresholdRsrp: -105 } },
+      sites: [{ name: "Busan", overrides: {} }, { name: "Seoul", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 80 } } }],
+    });
+    const saved = await api(alice, "PUT", `/app/api/feature-sets/${id}`, {
+      revision: 1,
+      note: "CA 3CC, Seoul tuned, Busan out",
+      content: {
+        features: ["FGR-CA0002", "FGR-VO0001"],
+        values: { "FGR-CA0001": { scellAdditionA4ThresholdRsrp: -100 } },
+        sites: [{ name: "Seoul", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 90 } } }, { name: "Daegu", overrides: {} }],
+      },
+    });
+    expect(saved.status).toBe(200);
+    const diff = await api(alice, "GET", `/app/api/feature-sets/${id}/revisions/diff?a=1&b=2`);
+    expect(diff.status).toBe(200);
+    expect(diff.json).toEqual({
+      from: 1,
+      to: 2,
+      features: { added: ["FGR-CA0002"], removed: ["FGR-CA0001"] },
+      sites: { added: ["Daegu"], removed: ["Busan"], changed: ["Seoul"] },
+      changes: [
+        { path: '$.sites["Busan"]', before: { name: "Busan", overrides: {} } },
+        { path: '$.sites["Daegu"]', after: { name: "Daegu", overrides: {} } },
+        { path: '$.sites["Seoul"].overrides["FGR-CA0001"].scellActivationBufferThreshold', before: 80, after: 90 },
+        { path: '$.values["FGR-CA0001"].scellAdditionA4ThresholdRsrp', before: -105, after: -100 },
+      ],
+    });
+    // Backwards works too, and a revision compared with itself has no changes.
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/revisions/diff?a=2&b=1`)).json.features).toEqual({ added: ["FGR-CA0001"], removed: ["FGR-CA0002"] });
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/revisions/diff?a=2&b=2`)).json.changes).toEqual([]);
+    for (const bad of ["a=1&b=9", "a=1", "a=x&b=2"]) {
+      expect((await api(alice, "GET", `/app/api/feature-sets/${id}/revisions/diff?${bad}`)).json).toEqual({ error: "a and b must be numbers of two revisions of this feature set" });
+    }
+    const listed = (await api(alice, "GET", `/app/api/feature-sets/${id}/revisions`)).json.items;
+    expect(listed.map((r: { revision: number; note: string }) => [r.revision, r.note])).toEqual([
+      [2, "CA 3CC, Seoul tuned, Busan out"],
+      [1, "created"],
+    ]);
+
+    const fragment = (await getPage(bob, `/app/sets/${id}/revisions/diff?a=1&b=2`)).body;
+    expect(fragment).toStartWith('<div id="revision-diff"');
+    expect(fragment).toContain("<li>Features added: FGR-CA0002</li>");
+    expect(fragment).toContain("<li>Sites changed: Seoul</li>");
+    expect(fragment).toContain("<td>-105</td><td>-100</td>");
+    const korean = await fetch(`${alice.url}/app/sets/${id}/revisions/diff?a=1&b=2`, { headers: { ...alice.auth, "accept-language": "ko" } });
+    expect(await korean.text()).toContain("<li>추가된 기능: FGR-CA0002</li>");
+    const page = (await getPage(alice, `/app/sets/${id}`)).body;
+    expect(page).toContain(`hx-get="/app/sets/${id}/revisions/diff"`);
+    expect((await getPage(alice, `/app/sets/${id}/revisions/diff?a=1&b=7`)).status).toBe(422);
+  });
+});
+
 describe("saving", () => {
   test("a stale save is refused with 409, says who saved first, and keeps the input on screen", async () => {
     const { id } = await createSet(alice, "Stale", { features: ["FGR-CA0001"] });
