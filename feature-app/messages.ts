@@ -329,6 +329,7 @@ const en = {
   "sets.diff.sitesAdded": "Sites added",
   "sets.diff.sitesRemoved": "Sites removed",
   "sets.diff.sitesChanged": "Sites changed",
+  "sets.catalogDefault": "catalog default: {value}",
 };
 
 const ko: Record<keyof typeof en, string> = {
@@ -658,6 +659,7 @@ const ko: Record<keyof typeof en, string> = {
   "sets.diff.sitesAdded": "추가된 사이트",
   "sets.diff.sitesRemoved": "제거된 사이트",
   "sets.diff.sitesChanged": "바뀐 사이트",
+  "sets.catalogDefault": "카탈로그 기본값: {value}",
 };
 
 export type AppMessageKey = keyof typeof en;

@@ -16,6 +16,7 @@ export function SetEditor(props: { page: AppPage; view: SetView; swap?: boolean 
   const { set, form, errors, editable, resolution } = props.view;
   const withParameters = resolution.features.filter((f) => (f.feature?.parameters.length ?? 0) > 0);
   const sites = editable ? [...form.sites, { name: "", overrides: "" }] : form.sites;
+  const example = overrideExample(withParameters);
   const draft = editable ? { "hx-post": setPath(set, "/draft"), "hx-trigger": "change", "hx-swap": "none" } : {};
   return (
     <form method="post" action={setPath(set, "/save")} class="card" id="set-editor" {...draft} {...(props.swap ? { "hx-swap-oob": "true" } : {})}>
@@ -30,7 +31,14 @@ export function SetEditor(props: { page: AppPage; view: SetView; swap?: boolean 
               {id} · {feature!.name}
             </legend>
             {feature!.parameters.map((parameter) => (
-              <ValueInput set={set} featureId={id} parameter={parameter} text={form.values[valueField(id, parameter.name)] ?? ""} error={errors[valueField(id, parameter.name)]} />
+              <ValueInput
+                set={set}
+                featureId={id}
+                parameter={parameter}
+                text={form.values[valueField(id, parameter.name)] ?? ""}
+                error={errors[valueField(id, parameter.name)]}
+                defaultLabel={t("sets.catalogDefault", { value: String(parameter.default) })}
+              />
             ))}
           </fieldset>
         ))}
@@ -43,7 +51,7 @@ export function SetEditor(props: { page: AppPage; view: SetView; swap?: boolean 
                 <input id={`field-site-name-${i}`} name={`site-name-${i}`} value={site.name} maxlength={64} {...validation(set, `site-name-${i}`)} />
               </ValidatedField>
               <ValidatedField set={set} field={`site-overrides-${i}`} label={t("sets.overrides")} error={errors[`site-overrides-${i}`]}>
-                <textarea id={`field-site-overrides-${i}`} name={`site-overrides-${i}`} rows={3} placeholder="FGR-CA0001.scellDeactivationTimer = ms80" {...validation(set, `site-overrides-${i}`)}>
+                <textarea id={`field-site-overrides-${i}`} name={`site-overrides-${i}`} rows={3} placeholder={example} {...validation(set, `site-overrides-${i}`)}>
                   {site.overrides}
                 </textarea>
               </ValidatedField>
@@ -63,6 +71,13 @@ export function SetEditor(props: { page: AppPage; view: SetView; swap?: boolean 
   );
 }
 
+/** An override line for the placeholder, from a parameter this set really has (not the demo catalog's ids). */
+function overrideExample(features: SetView["resolution"]["features"]): string {
+  const first = features[0];
+  const parameter = first?.feature?.parameters[0];
+  return first && parameter ? `${first.id}.${parameter.name} = ${String(parameter.default)}` : "FEATURE.parameter = value";
+}
+
 /** htmx checks the field as the user types: the answer is only the error text, swapped into the field's error line. */
 function validation(set: FeatureSet, field: string, trigger = "input changed delay:300ms") {
   return {
@@ -75,14 +90,15 @@ function validation(set: FeatureSet, field: string, trigger = "input changed del
   };
 }
 
-function ValidatedField(props: { set: FeatureSet; field: string; label: string; hint?: string; error?: string; children: unknown }) {
+function ValidatedField(props: { set: FeatureSet; field: string; label: string; hint?: string; error?: string; changed?: boolean; defaultText?: string; children: unknown }) {
   return (
-    <div class="field">
+    <div class={props.changed ? "field changed" : "field"}>
       <label for={`field-${props.field}`}>
         {props.label}
         {props.hint && <span class="muted"> ({props.hint})</span>}
       </label>
       {props.children}
+      {props.defaultText && <small class="default">{props.defaultText}</small>}
       <small class="error field-error" id={`error-${props.field}`} aria-live="polite">
         {props.error}
       </small>
@@ -90,7 +106,7 @@ function ValidatedField(props: { set: FeatureSet; field: string; label: string; 
   );
 }
 
-function ValueInput(props: { set: FeatureSet; featureId: string; parameter: Parameter; text: string; error?: string }) {
+function ValueInput(props: { set: FeatureSet; featureId: string; parameter: Parameter; text: string; error?: string; defaultLabel: string }) {
   const { set, parameter, text } = props;
   const field = valueField(props.featureId, parameter.name);
   const hint =
@@ -100,8 +116,9 @@ function ValueInput(props: { set: FeatureSet; featureId: string; parameter: Para
         ? `text ≤ ${parameter.maxLength}`
         : parameter.type;
   const choices = parameter.type === "bool" ? ["true", "false"] : parameter.type === "enum" ? parameter.allowed : undefined;
+  const changed = text !== String(parameter.default);
   return (
-    <ValidatedField set={set} field={field} label={parameter.name} hint={hint} error={props.error}>
+    <ValidatedField set={set} field={field} label={parameter.name} hint={hint} error={props.error} changed={changed} defaultText={changed ? props.defaultLabel : undefined}>
       {choices ? (
         <select id={`field-${field}`} name={field} {...validation(set, field, "change")}>
           {choices.map((choice) => (

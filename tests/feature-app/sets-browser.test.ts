@@ -54,6 +54,22 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("the feature
   expect(await page.locator("#revisions").textContent()).toContain("CA and VoNR for Gangnam");
   expect(await input.inputValue()).toBe("-100");
 
+  // The revision page's JSON is readable: at least WCAG AA contrast between text and its background.
+  await page.goto(`${page.url().replace(/\?.*$/, "")}/revisions/1`);
+  const contrast = await page.evaluate(() => {
+    const pre = getComputedStyle(document.getElementById("revision-content")!);
+    const luminance = (color: string) => {
+      const [r, g, b] = color.match(/\d+/g)!.slice(0, 3).map((c) => {
+        const v = Number(c) / 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+      }) as [number, number, number];
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const [a, b] = [luminance(pre.color), luminance(pre.backgroundColor)];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  });
+  expect(contrast).toBeGreaterThan(4.5);
+  await page.goBack();
   await page.waitForSelector('[data-set-chart="coverage"] canvas');
   await page.selectOption("#chart-parameter", "FGR-CA0001.scellActivationBufferThreshold");
   await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-set-chart="parameter"]')?.dataset.points === "1");

@@ -371,6 +371,11 @@ describe("drafts: many edits, one save", () => {
     expect(set.content.sites).toEqual([{ name: "Gangnam", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 90 } } }]);
     const after = (await getPage(alice, path)).body;
     expect(after).toContain("<td>SA migration, Gangnam first</td>");
+    // A value that differs from the catalog default stands out and names the default; the others do not.
+    expect(after).toMatch(/<div class="field changed"><label for="field-value:FGR-CA0001:scellAdditionA4ThresholdRsrp">.*?<small class="default">catalog default: -110<\/small>/);
+    expect(after).toContain('<div class="field"><label for="field-value:FGR-CA0001:scellActivationBufferThreshold">');
+    // The override example names a parameter of this set, from the current catalog.
+    expect(after).toContain('placeholder="FGR-CA0001.maxDlComponentCarriers = 2"');
     expect(after).not.toContain("Unsaved draft");
   });
 
