@@ -330,6 +330,12 @@ const en = {
   "sets.diff.sitesRemoved": "Sites removed",
   "sets.diff.sitesChanged": "Sites changed",
   "sets.catalogDefault": "catalog default: {value}",
+  "sets.pager": "Pages of this set's features",
+  "sets.filter": "Show features matching",
+  "sets.filterButton": "Filter",
+  "sets.pageOf": "Page {page} of {pages} ({total} features)",
+  "sets.previous": "← Previous",
+  "sets.next": "Next →",
 };
 
 const ko: Record<keyof typeof en, string> = {
@@ -660,6 +666,12 @@ const ko: Record<keyof typeof en, string> = {
   "sets.diff.sitesRemoved": "제거된 사이트",
   "sets.diff.sitesChanged": "바뀐 사이트",
   "sets.catalogDefault": "카탈로그 기본값: {value}",
+  "sets.pager": "이 세트의 기능 페이지",
+  "sets.filter": "보여 줄 기능",
+  "sets.filterButton": "거르기",
+  "sets.pageOf": "{pages}쪽 중 {page}쪽 (기능 {total}개)",
+  "sets.previous": "← 이전",
+  "sets.next": "다음 →",
 };
 
 export type AppMessageKey = keyof typeof en;

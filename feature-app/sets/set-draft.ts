@@ -15,7 +15,7 @@ export const workingFeatures = (set: FeatureSet, draft?: Draft) => draft?.featur
  * The form for what is being edited: the draft's texts for the fields it has, else the stored value
  * or the catalog default. Fields of features no longer in the draft are left out.
  */
-export function workingForm(set: FeatureSet, draft: Draft | undefined, resolution: Resolution): SetForm {
+export function workingForm(set: FeatureSet, draft: Pick<Draft, "form"> | undefined, resolution: Resolution): SetForm {
   const stored = formFromContent(set.name, set.content, resolution);
   if (!draft) return stored;
   const values = Object.fromEntries(Object.entries(stored.values).map(([field, text]) => [field, draft.form.values[field] ?? text]));

@@ -13,8 +13,9 @@ import type { SetView } from "./set-page";
 
 export function SetEditor(props: { page: AppPage; view: SetView; swap?: boolean }) {
   const { t } = props.page;
-  const { set, form, errors, editable, resolution } = props.view;
-  const withParameters = resolution.features.filter((f) => (f.feature?.parameters.length ?? 0) > 0);
+  const { set, form, errors, editable, featurePage } = props.view;
+  // Only the features on this page get inputs; the others' values are kept as they are.
+  const withParameters = featurePage.features.filter((f) => (f.feature?.parameters.length ?? 0) > 0);
   const sites = editable ? [...form.sites, { name: "", overrides: "" }] : form.sites;
   const example = overrideExample(withParameters);
   const draft = editable ? { "hx-post": setPath(set, "/draft"), "hx-trigger": "change", "hx-swap": "none" } : {};

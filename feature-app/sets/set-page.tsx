@@ -7,6 +7,7 @@ import type { Feature } from "../catalog/feature-schema";
 import { type AppPage, AppLayout } from "../views/app-layout";
 import type { FeatureSet, RevisionSummary } from "./feature-set-store";
 import type { Draft } from "./draft-store";
+import type { FeaturePage } from "./set-paging";
 import type { GenerationSummary } from "./generation-store";
 import type { Resolution } from "./resolve";
 import { SetWriteButton, setPath } from "./set-controls";
@@ -17,6 +18,7 @@ import { ExportCard, SetCharts } from "./set-outputs";
 import { When } from "../views/when";
 import { Errors } from "./sets-list-page";
 import { SearchField } from "../views/search-field";
+import { FEATURES_PER_PAGE } from "./set-paging";
 
 export interface SetView {
   set: FeatureSet;
@@ -41,6 +43,8 @@ export interface SetView {
   draft?: Draft;
   /** The note typed for the next revision, kept after a refused save. */
   note?: string;
+  /** The features (and so the value inputs) this page shows. */
+  featurePage: FeaturePage;
 }
 
 /** Marks a part as one an htmx answer swaps in by its id ("out of band"). */
@@ -147,7 +151,7 @@ const draftEdit = (set: FeatureSet, action: string) => ({ "hx-post": setPath(set
 
 function FeatureList(props: { page: AppPage; view: SetView; swap?: boolean }) {
   const { t } = props.page;
-  const { set, resolution, editable } = props.view;
+  const { set, resolution, editable, featurePage } = props.view;
   return (
     <section class="card" id="set-features" aria-labelledby="set-features-title" {...oob(props.swap)}>
       <h2 id="set-features-title">{t("sets.features", { count: resolution.features.length })}</h2>
@@ -158,6 +162,7 @@ function FeatureList(props: { page: AppPage; view: SetView; swap?: boolean }) {
           ))}
         </ul>
       )}
+      {resolution.features.length > FEATURES_PER_PAGE && <FeaturePager page={props.page} set={set} featurePage={featurePage} />}
       {resolution.features.length === 0 ? (
         <p class="muted">{t("sets.noFeatures")}</p>
       ) : (
@@ -165,7 +170,7 @@ function FeatureList(props: { page: AppPage; view: SetView; swap?: boolean }) {
           <table>
             <TableHead labels={[t("catalog.id"), t("catalog.name"), t("catalog.category"), t("catalog.status"), t("sets.why"), ...(editable ? [""] : [])]} />
             <tbody>
-              {resolution.features.map((entry) => (
+              {featurePage.features.map((entry) => (
                 <tr id={`set-feature-${entry.id}`}>
                   <td>
                     <a href={`/app/features/${encodeURIComponent(entry.id)}`}>{entry.id}</a>
@@ -197,6 +202,25 @@ function FeatureList(props: { page: AppPage; view: SetView; swap?: boolean }) {
         </div>
       )}
     </section>
+  );
+}
+
+/** Filter and pages for a set too large to show at once: plain links, so each page has its address. */
+function FeaturePager(props: { page: AppPage; set: FeatureSet; featurePage: FeaturePage }) {
+  const { t } = props.page;
+  const { page, pages, total, filter } = props.featurePage;
+  const link = (n: number) => setPath(props.set, `?${new URLSearchParams({ ...(filter ? { filter } : {}), page: String(n) })}`);
+  return (
+    <nav class="pager" id="set-feature-pager" aria-label={t("sets.pager")}>
+      <form method="get" action={setPath(props.set)} class="inline">
+        <label for="set-feature-filter">{t("sets.filter")}</label> <input id="set-feature-filter" name="filter" type="search" value={filter} maxlength={100} />{" "}
+        <button type="submit" class="secondary">
+          {t("sets.filterButton")}
+        </button>
+      </form>{" "}
+      <span id="set-feature-range">{t("sets.pageOf", { page, pages, total })}</span> {page > 1 && <a href={link(page - 1)}>{t("sets.previous")}</a>}{" "}
+      {page < pages && <a href={link(page + 1)}>{t("sets.next")}</a>}
+    </nav>
   );
 }
 

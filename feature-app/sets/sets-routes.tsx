@@ -24,6 +24,7 @@ import { SetsListPage } from "./sets-list-page";
 import { MAX_NOTE, revisionNote, userNote } from "./revision-note";
 import { type Draft, DraftStore } from "./draft-store";
 import { addFeatures, parseIds, workingFeatures, workingForm } from "./set-draft";
+import { pageOf } from "./set-paging";
 
 type C = Context<AppEnv>;
 type Status = 200 | 403 | 404 | 409 | 413 | 422;
@@ -71,6 +72,8 @@ export function setsRoutes() {
     const editable = set.owner === user(c);
     const draft = editable ? await drafts(c).get(set.id, user(c)) : undefined;
     const resolution = resolveSet({ ...set.content, features: workingFeatures(set, draft) }, catalog);
+    const featurePage = pageOf(resolution, { page: c.req.query("page"), filter: c.req.query("filter") });
+    const saved = new Set(draft ? resolveSet(set.content, catalog).features.map((f) => f.id) : resolution.features.map((f) => f.id));
     return {
       set,
       catalog,
@@ -86,7 +89,9 @@ export function setsRoutes() {
       revisions: await sets(c).revisions(set.id),
       generations: await generations(c).list(set.id),
       search: await search(c, c.req.query("q") ?? ""),
-      numericParameters: numericParameters(resolveSet(set.content, catalog)),
+      // The charts show the saved revision: the parameters of its features on this page.
+      numericParameters: numericParameters({ ...resolution, features: featurePage.features.filter((f) => saved.has(f.id)) }),
+      featurePage,
       generationKeep: c.var.services.generationKeep,
       ...change,
     };
@@ -126,6 +131,12 @@ export function setsRoutes() {
     if (existing) return existing;
     const catalog = await catalogOf(c);
     return { baseRevision: base, features: set.content.features, form: formFromContent(set.name, set.content, resolveSet(set.content, catalog)) };
+  };
+  /** The posted form over the draft's: a page shows (and posts) only some features' values, the rest stay. */
+  const postedForm = async (c: C, set: FeatureSet, draft: Omit<Draft, "updatedAt">, body: Record<string, unknown>) => {
+    const posted = formFromBody(body);
+    const all = workingForm(set, draft, resolveSet({ ...set.content, features: draft.features }, await catalogOf(c)));
+    return { ...posted, values: { ...all.values, ...posted.values } };
   };
   const keepDraft = (c: C, set: FeatureSet, draft: Omit<Draft, "updatedAt">) => drafts(c).put(set.id, user(c), draft);
   const tooLarge = (c: C, set: FeatureSet, body: Record<string, unknown>) => draftChanged(c, set, body, { problems: [c.var.appT("sets.error.draftLarge")] }, 413);
@@ -175,10 +186,10 @@ export function setsRoutes() {
     "/:id/save",
     ownerWrite(async (c, set, body) => {
       const t = c.var.appT;
-      const form = formFromBody(body);
       const base = postedRevision(body);
       const draft = await draftOf(c, set, base);
       const features = draft.features;
+      const form = await postedForm(c, set, draft, body);
       const note = typeof body.note === "string" ? body.note.trim() : "";
       const kept = { form, baseRevision: base, note };
       // What was typed is kept as the draft whatever happens next: a refused save loses nothing.
@@ -206,7 +217,7 @@ export function setsRoutes() {
     "/:id/draft",
     ownerWrite(async (c, set, body) => {
       const draft = await draftOf(c, set, postedRevision(body));
-      if (!(await keepDraft(c, set, { ...draft, form: formFromBody(body) }))) return tooLarge(c, set, body);
+      if (!(await keepDraft(c, set, { ...draft, form: await postedForm(c, set, draft, body) }))) return tooLarge(c, set, body);
       // The editor itself stays as the user is typing in it: only the banner changes.
       return draftChanged(c, set, body, { bannerOnly: true });
     }),
