@@ -336,6 +336,14 @@ const en = {
   "sets.pageOf": "Page {page} of {pages} ({total} features)",
   "sets.previous": "← Previous",
   "sets.next": "Next →",
+  "sites.table.noSiteColumn": "The table needs a column named \"site\" with the site names.",
+  "sites.table.notTable": "A sites table is a CSV or XLSX file.",
+  "sites.table.problem": "Row {row}, column {column}: {message}",
+  "sites.table.export": "Download the sites as",
+  "sites.table.import": "Import sites from a CSV or XLSX file (replaces the sites in your draft)",
+  "sites.table.importButton": "Import",
+  "sites.table.imported": "Imported {count} sites into the draft.",
+  "sets.note.sitesImported": "imported {count} sites from {file}",
 };
 
 const ko: Record<keyof typeof en, string> = {
@@ -672,6 +680,14 @@ const ko: Record<keyof typeof en, string> = {
   "sets.pageOf": "{pages}쪽 중 {page}쪽 (기능 {total}개)",
   "sets.previous": "← 이전",
   "sets.next": "다음 →",
+  "sites.table.noSiteColumn": "사이트 이름이 든 \"site\" 열이 있어야 합니다.",
+  "sites.table.notTable": "사이트 표는 CSV 또는 XLSX 파일이어야 합니다.",
+  "sites.table.problem": "{row}행, {column} 열: {message}",
+  "sites.table.export": "사이트 표 내려받기:",
+  "sites.table.import": "CSV 또는 XLSX 파일에서 사이트 가져오기 (초안의 사이트를 바꿉니다)",
+  "sites.table.importButton": "가져오기",
+  "sites.table.imported": "사이트 {count}개를 초안으로 가져왔습니다.",
+  "sets.note.sitesImported": "{file}에서 사이트 {count}개 가져옴",
 };
 
 export type AppMessageKey = keyof typeof en;

@@ -71,6 +71,7 @@ export function SetPage(props: { page: AppPage; view: SetView }) {
       <FeatureList page={page} view={view} />
       {view.editable && <FeatureSearch page={page} view={view} />}
       <SetEditor page={page} view={view} />
+      <SitesTableCard page={page} view={view} />
       <ExportCard page={page} view={view} />
       <SetCharts page={page} view={view} />
       <GenerationHistory page={page} set={set} generations={view.generations} editable={view.editable} />
@@ -200,6 +201,39 @@ function FeatureList(props: { page: AppPage; view: SetView; swap?: boolean }) {
             </tbody>
           </table>
         </div>
+      )}
+    </section>
+  );
+}
+
+/** The sites as a spreadsheet: download the saved ones, or (owner) import a planning table into the draft. */
+function SitesTableCard(props: { page: AppPage; view: SetView }) {
+  const { t } = props.page;
+  const { set, editable, baseRevision } = props.view;
+  const api = `/app/api/feature-sets/${set.id}/sites`;
+  return (
+    <section class="card" id="set-sites-table" aria-label={t("sets.sites")}>
+      <p>
+        {t("sites.table.export")}{" "}
+        <a href={`${api}?format=csv`} download>
+          CSV
+        </a>{" "}
+        ·{" "}
+        <a href={`${api}?format=xlsx`} download>
+          XLSX
+        </a>
+      </p>
+      {editable && (
+        <form method="post" action={setPath(set, "/sites/import")} enctype="multipart/form-data" class="grid-form">
+          <input type="hidden" name="revision" value={String(baseRevision)} />
+          <div class="field">
+            <label for="sites-file">{t("sites.table.import")}</label>
+            <input id="sites-file" name="file" type="file" accept=".csv,.xlsx,text/csv" required />
+          </div>
+          <button type="submit" class="secondary">
+            {t("sites.table.importButton")}
+          </button>
+        </form>
       )}
     </section>
   );

@@ -6,11 +6,13 @@ import * as v from "valibot";
 import type { AppEnv } from "../context";
 import { appInEnglish } from "../messages";
 import { documentJsonSchema } from "./document";
-import { type FeatureSet, FeatureSetStore } from "./feature-set-store";
+import { type FeatureSet, FeatureSetStore, type WriteResult } from "./feature-set-store";
 import { GenerationStore } from "./generation-store";
 import { resolveSet } from "./resolve";
 import { EMPTY_CONTENT, MAX_SET_FEATURES } from "./set-content";
-import { type ExportScope, download, exportBlockers, exportSet, keptFile } from "./set-export";
+import { type ExportScope, download, exportBlockers, exportSet, fileStem, keptFile } from "./set-export";
+import { readSitesFile, sitesToCsv, sitesToXlsx } from "./sites-table";
+import { uploadLimit, uploadedFile } from "../catalog/import-routes";
 import { checkContent, checkName, staleMessage } from "./set-input";
 import { MAX_NOTE, noteText, revisionNote, userNote } from "./revision-note";
 import { revisionDiff } from "./revision-diff";
@@ -61,6 +63,13 @@ export function setsApi() {
   const notFound = (c: Context<AppEnv>) => c.json({ error: `no feature set ${c.req.param("id")}` }, 404);
   const forbidden = (c: Context<AppEnv>, set: { owner: string }) => c.json({ error: `only ${set.owner}, who owns this feature set, may change it` }, 403);
 
+  /** A save's outcome as the API answers it: the set, or why not (409 names the newest revision). */
+  const savedAnswer = (c: Context<AppEnv>, set: FeatureSet, result: WriteResult, base: number) => {
+    if (result.ok) return c.json(result.set);
+    if (result.reason === "stale") return c.json({ error: staleMessage(t, base, result.current), revision: result.current.revision }, 409);
+    return result.reason === "forbidden" ? forbidden(c, set) : notFound(c);
+  };
+
   app.get("/schema", (c) => c.json(documentJsonSchema()));
 
   app.get("/feature-sets", async (c) => c.json({ items: (await stores(c).sets.list()).map(summary) }));
@@ -104,10 +113,7 @@ export function setsApi() {
     const content = checkContent(withAdded(input.content ?? set.content, input.add ?? []), await currentCatalog(c), t, set.content);
     if (!name.ok || !content.ok) return c.json({ errors: [...(name.ok ? [] : name.errors), ...(content.ok ? [] : content.errors)] }, 422);
     const note = input.note ? userNote(input.note) : revisionNote("sets.note.api");
-    const result = await sets.save(set.id, user, { baseRevision: input.revision, name: name.value, content: content.value, note });
-    if (result.ok) return c.json(result.set);
-    if (result.reason === "stale") return c.json({ error: staleMessage(t, input.revision, result.current), revision: result.current.revision }, 409);
-    return result.reason === "forbidden" ? forbidden(c, set) : notFound(c);
+    return savedAnswer(c, set, await sets.save(set.id, user, { baseRevision: input.revision, name: name.value, content: content.value, note }), input.revision);
   });
 
   app.delete("/feature-sets/:id", async (c) => {
@@ -129,6 +135,36 @@ export function setsApi() {
     if (!name.ok) return c.json({ errors: name.errors }, 422);
     const clone = await sets.create(c.var.services.assignment().user, name.value, set.content, revisionNote("sets.note.cloned", { id: set.id, revision: set.revision }));
     return c.json(clone, 201);
+  });
+
+  app.get("/feature-sets/:id/sites", async (c) => {
+    const set = await findSet(c);
+    if (!set) return notFound(c);
+    const format = c.req.query("format") ?? "csv";
+    if (format !== "csv" && format !== "xlsx") return c.json({ error: 'format must be "csv" or "xlsx"' }, 400);
+    const body = format === "csv" ? new TextEncoder().encode(sitesToCsv(set.content.sites)) : await sitesToXlsx(set.content.sites);
+    const type = format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    return download({ name: `${fileStem(set)}-sites.${format}`, type, body });
+  });
+
+  /** Replaces the set's sites with an uploaded table, as one revision; `revision` (query) is the one you started from. */
+  app.post("/feature-sets/:id/sites", uploadLimit(), async (c) => {
+    const { sets } = stores(c);
+    const set = await findSet(c);
+    if (!set) return notFound(c);
+    const user = c.var.services.assignment().user;
+    if (set.owner !== user) return forbidden(c, set);
+    const revision = idParam(c.req.query("revision"));
+    if (revision === undefined) return c.json({ error: "revision (query) must be the number of the revision you started from" }, 400);
+    const upload = await uploadedFile(c);
+    if ("error" in upload) return c.json({ error: upload.error }, upload.status);
+    const catalog = await currentCatalog(c);
+    const read = await readSitesFile(upload.bytes, upload.name, resolveSet(set.content, catalog), t);
+    if (!read.ok) return c.json({ error: `the table has ${read.problems.length} problems; nothing was imported`, problems: read.problems }, 422);
+    const content = checkContent({ ...set.content, sites: read.sites }, catalog, t, set.content);
+    if (!content.ok) return c.json({ errors: content.errors }, 422);
+    const note = revisionNote("sets.note.sitesImported", { count: read.sites.length, file: upload.name });
+    return savedAnswer(c, set, await sets.save(set.id, user, { baseRevision: revision, name: set.name, content: content.value, note }), revision);
   });
 
   app.get("/feature-sets/:id/revisions", async (c) => {

@@ -15,7 +15,9 @@ import { resolveSet } from "./resolve";
 import { coverageData, numericParameters, parameterData } from "./set-charts";
 import { EMPTY_CONTENT } from "./set-content";
 import { exportBlockers } from "./set-export";
-import { contentFromForm, formFromBody, formFromContent, parseOverrides, siteNameError, valueFieldError } from "./set-form";
+import { contentFromForm, formFromBody, formFromContent, overridesText, parseOverrides, siteNameError, valueFieldError } from "./set-form";
+import { readSitesFile } from "./sites-table";
+import { uploadLimit } from "../catalog/import-routes";
 import { checkContent, checkName, staleMessage } from "./set-input";
 import { DiffResult, RevisionDiffResult } from "./set-history";
 import { revisionDiff } from "./revision-diff";
@@ -84,7 +86,7 @@ export function setsRoutes() {
       form: workingForm(set, draft, resolution),
       errors: {},
       problems: [],
-      notice: c.req.query("saved") === undefined ? undefined : c.var.appT("sets.saved", { revision: set.revision }),
+      notice: notice(c, set),
       blockers: exportBlockers(set, catalog, c.var.appT),
       revisions: await sets(c).revisions(set.id),
       generations: await generations(c).list(set.id),
@@ -95,6 +97,11 @@ export function setsRoutes() {
       generationKeep: c.var.services.generationKeep,
       ...change,
     };
+  };
+  const notice = (c: C, set: FeatureSet) => {
+    const imported = c.req.query("imported");
+    if (imported !== undefined && /^\d{1,4}$/.test(imported)) return c.var.appT("sites.table.imported", { count: imported });
+    return c.req.query("saved") === undefined ? undefined : c.var.appT("sets.saved", { revision: set.revision });
   };
   /** After a draft changed: htmx gets the parts that show it, a plain form post the page again (its search kept). */
   const draftChanged = async (
@@ -220,6 +227,24 @@ export function setsRoutes() {
       if (!(await keepDraft(c, set, { ...draft, form: await postedForm(c, set, draft, body) }))) return tooLarge(c, set, body);
       // The editor itself stays as the user is typing in it: only the banner changes.
       return draftChanged(c, set, body, { bannerOnly: true });
+    }),
+  );
+
+  /** A sites table from a planning spreadsheet replaces the sites in the owner's draft (checked first, all or nothing). */
+  app.post(
+    "/:id/sites/import",
+    uploadLimit(),
+    ownerWrite(async (c, set, body) => {
+      const t = c.var.appT;
+      const file = body.file;
+      if (!(file instanceof File) || file.size === 0) return render(c, set, { problems: [t("sites.table.notTable")] }, 422);
+      const draft = await draftOf(c, set, postedRevision(body));
+      const catalog = await catalogOf(c);
+      const read = await readSitesFile(new Uint8Array(await file.arrayBuffer()), file.name, resolveSet({ ...set.content, features: draft.features }, catalog), t);
+      if (!read.ok) return render(c, set, { problems: read.problems }, 422);
+      const sites = read.sites.map((site) => ({ name: site.name, overrides: overridesText(site.overrides) }));
+      if (!(await keepDraft(c, set, { ...draft, form: { ...draft.form, sites } }))) return render(c, set, { problems: [t("sets.error.draftLarge")] }, 413);
+      return c.redirect(`/app/sets/${set.id}?imported=${read.sites.length}#set-editor`, 303);
     }),
   );
 

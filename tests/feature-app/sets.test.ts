@@ -514,6 +514,93 @@ describe("comparing revisions", () => {
   });
 });
 
+describe("sites as a table", () => {
+  const upload = (app: RunningApp, path: string, name: string, bytes: Uint8Array<ArrayBuffer> | string, fields: Record<string, string> = {}) => {
+    const body = new FormData();
+    for (const [key, value] of Object.entries(fields)) body.append(key, value);
+    body.append("file", new File([bytes], name));
+    return fetch(`${app.url}${path}`, { method: "POST", headers: app.auth, body, redirect: "manual" });
+  };
+
+  test("the sites export as CSV and XLSX and import back; an imported table replaces the sites as one revision", async () => {
+    const sites = [
+      { name: "Seoul-Gangnam", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 80, scellAdditionA4ThresholdRsrp: -100 } } },
+      { name: "Busan 01", overrides: { "FGR-SA0001": { qRxLevMin: -120 } } },
+    ];
+    const { id } = await createSet(alice, "Table", { features: ["FGR-CA0001"], sites });
+    const csv = await (await fetch(`${alice.url}/app/api/feature-sets/${id}/sites?format=csv`, { headers: alice.auth })).text();
+    expect(csv.split("\r\n")).toEqual([
+      "site,FGR-CA0001.scellActivationBufferThreshold,FGR-CA0001.scellAdditionA4ThresholdRsrp,FGR-SA0001.qRxLevMin",
+      "Busan 01,,,-120",
+      "Seoul-Gangnam,80,-100,",
+    ]);
+    const xlsx = new Uint8Array(await (await fetch(`${alice.url}/app/api/feature-sets/${id}/sites?format=xlsx`, { headers: alice.auth })).arrayBuffer());
+    expect([xlsx[0], xlsx[1]]).toEqual([0x50, 0x4b]);
+
+    // A planning spreadsheet: new sites, edited values; one revision with a note naming the file.
+    const planned = "site,FGR-CA0001.scellActivationBufferThreshold,FGR-SA0001.qRxLevMin\nDaegu 7,60,\nSeoul-Gangnam,90,-118\n";
+    const imported = await upload(alice, `/app/api/feature-sets/${id}/sites?revision=1`, "plan.csv", planned);
+    expect(imported.status).toBe(200);
+    const set = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
+    expect(set.revision).toBe(2);
+    expect(set.content.sites).toEqual([
+      { name: "Daegu 7", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 60 } } },
+      { name: "Seoul-Gangnam", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 90 }, "FGR-SA0001": { qRxLevMin: -118 } } },
+    ]);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/revisions`)).json.items[0].note).toBe("imported 2 sites from plan.csv");
+    // The XLSX export reads back as the same sites.
+    const again = await upload(alice, `/app/api/feature-sets/${id}/sites?revision=2`, "sites.xlsx", xlsx);
+    expect(again.status).toBe(200);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.content.sites).toEqual(sites.toSorted((a, b) => a.name.localeCompare(b.name)));
+  });
+
+  test("a text value a spreadsheet would run as a formula is exported with a leading ' and imports back as it was", async () => {
+    const sites = [{ name: "Mokpo", overrides: { "FGR-VO0003": { operatorLabel: "=HYPERLINK(\"http://x\")" } } }];
+    const { id } = await createSet(alice, "Formula", { features: ["FGR-VO0003"], sites });
+    const csv = await (await fetch(`${alice.url}/app/api/feature-sets/${id}/sites?format=csv`, { headers: alice.auth })).text();
+    expect(csv).toContain(`Mokpo,"'=HYPERLINK(""http://x"")"`);
+    expect((await upload(alice, `/app/api/feature-sets/${id}/sites?revision=1`, "back.csv", csv)).status).toBe(200);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.content.sites).toEqual(sites);
+  });
+
+  test("a bad table names every bad cell by row and column and changes nothing; a stale or foreign import is refused", async () => {
+    const { id } = await createSet(alice, "Bad table", { features: ["FGR-CA0001"], sites: [{ name: "Keep me", overrides: {} }] });
+    const bad = "site,FGR-CA0001.scellActivationBufferThreshold,FGR-XX0001.level,FGR-CA0001.nothing\nA,abc,,\n../etc,5,,\nA,7,,\n";
+    const refused = await upload(alice, `/app/api/feature-sets/${id}/sites?revision=1`, "bad.csv", bad);
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).problems).toEqual([
+      "Row 1, column FGR-XX0001.level: FGR-XX0001 is not in this feature set.",
+      "Row 1, column FGR-CA0001.nothing: FGR-CA0001 has no parameter nothing.",
+      "Row 2, column FGR-CA0001.scellActivationBufferThreshold: Must be a whole number.",
+      expect.stringMatching(/^Row 3, column site: A site name starts with a letter or digit/),
+      "Row 4, column site: Two sites have the same name (case, and space against _, do not count).",
+    ]);
+    expect((await (await upload(alice, `/app/api/feature-sets/${id}/sites?revision=1`, "no-site.csv", "name\nA\n")).json()).problems).toEqual(['Row 1, column : The table needs a column named "site" with the site names.']);
+    expect((await upload(alice, `/app/api/feature-sets/${id}/sites?revision=1`, "x.json", "{}")).status).toBe(422);
+    expect((await upload(bob, `/app/api/feature-sets/${id}/sites?revision=1`, "ok.csv", "site\nB\n")).status).toBe(403);
+    expect((await upload(alice, `/app/api/feature-sets/${id}/sites`, "ok.csv", "site\nB\n")).status).toBe(400);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json).toMatchObject({ revision: 1, content: { sites: [{ name: "Keep me", overrides: {} }] } });
+    expect((await upload(alice, `/app/api/feature-sets/${id}/sites?revision=0`, "ok.csv", "site\nB\n")).status).toBe(409);
+  });
+
+  test("on the page, an imported table goes into the draft; a bad one is refused with its reasons, in Korean too", async () => {
+    const { id } = await createSet(alice, "Page table", { features: ["FGR-CA0001"] });
+    const imported = await upload(alice, `/app/sets/${id}/sites/import`, "plan.csv", "site,FGR-CA0001.scellActivationBufferThreshold\nDaegu 7,60\n", { revision: "1" });
+    expect(imported.status).toBe(303);
+    const page = (await getPage(alice, `/app/sets/${id}?imported=1`)).body;
+    expect(page).toContain("Imported 1 sites into the draft.");
+    expect(page).toContain('value="Daegu 7"');
+    expect(page).toContain("FGR-CA0001.scellActivationBufferThreshold = 60</textarea>");
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.revision).toBe(1);
+    const body = new FormData();
+    body.append("revision", "1");
+    body.append("file", new File(["site,FGR-CA0001.scellActivationBufferThreshold\nDaegu 7,x\n"], "bad.csv"));
+    const korean = await fetch(`${alice.url}/app/sets/${id}/sites/import`, { method: "POST", headers: { ...alice.auth, "accept-language": "ko" }, body });
+    expect(korean.status).toBe(422);
+    expect(await korean.text()).toContain("2행, FGR-CA0001.scellActivationBufferThreshold 열:");
+  });
+});
+
 describe("saving", () => {
   test("a stale save is refused with 409, says who saved first, and keeps the input on screen", async () => {
     const { id } = await createSet(alice, "Stale", { features: ["FGR-CA0001"] });
