@@ -344,6 +344,16 @@ const en = {
   "sites.table.importButton": "Import",
   "sites.table.imported": "Imported {count} sites into the draft.",
   "sets.note.sitesImported": "imported {count} sites from {file}",
+  "sets.gridHint": "One row per site; a cell overrides that parameter at the site, an empty cell inherits. Tick \"remove\" to drop a site.",
+  "sets.textView": "Edit as text (one override per line)",
+  "sets.gridView": "Edit as a grid",
+  "sets.removeSite": "Remove",
+  "sets.siteRow": "Site name, row {row}",
+  "sets.removeSiteRow": "Remove the site in row {row}",
+  "sets.addSite": "+ site",
+  "sets.addColumn": "Parameter column to add (FEATURE.parameter)",
+  "sets.addColumnButton": "+ column",
+  "sets.error.column": "{column} is not a parameter of a feature in this set.",
 };
 
 const ko: Record<keyof typeof en, string> = {
@@ -688,6 +698,16 @@ const ko: Record<keyof typeof en, string> = {
   "sites.table.importButton": "가져오기",
   "sites.table.imported": "사이트 {count}개를 초안으로 가져왔습니다.",
   "sets.note.sitesImported": "{file}에서 사이트 {count}개 가져옴",
+  "sets.gridHint": "한 행에 사이트 하나. 칸에 값을 넣으면 그 사이트에서 파라미터를 재정의하고, 빈 칸은 상속합니다. 사이트를 빼려면 \"제거\"를 선택하세요.",
+  "sets.textView": "텍스트로 편집 (한 줄에 재정의 하나)",
+  "sets.gridView": "표로 편집",
+  "sets.removeSite": "제거",
+  "sets.siteRow": "사이트 이름, {row}행",
+  "sets.removeSiteRow": "{row}행 사이트 제거",
+  "sets.addSite": "+ 사이트",
+  "sets.addColumn": "추가할 파라미터 열 (FEATURE.parameter)",
+  "sets.addColumnButton": "+ 열",
+  "sets.error.column": "{column}은(는) 이 세트에 있는 기능의 파라미터가 아닙니다.",
 };
 
 export type AppMessageKey = keyof typeof en;

@@ -6,7 +6,8 @@ import type { Parameter } from "../catalog/feature-schema";
 import { Field } from "../../views/form";
 import type { AppPage } from "../views/app-layout";
 import type { FeatureSet } from "./feature-set-store";
-import { setPath } from "./set-controls";
+import { ValidatedField, setPath, validation } from "./set-controls";
+import { SitesSection, overrideExample } from "./sites-grid";
 import { valueField } from "./set-form";
 import { MAX_NOTE } from "./revision-note";
 import type { SetView } from "./set-page";
@@ -16,7 +17,6 @@ export function SetEditor(props: { page: AppPage; view: SetView; swap?: boolean 
   const { set, form, errors, editable, featurePage } = props.view;
   // Only the features on this page get inputs; the others' values are kept as they are.
   const withParameters = featurePage.features.filter((f) => (f.feature?.parameters.length ?? 0) > 0);
-  const sites = editable ? [...form.sites, { name: "", overrides: "" }] : form.sites;
   const example = overrideExample(withParameters);
   const draft = editable ? { "hx-post": setPath(set, "/draft"), "hx-trigger": "change", "hx-swap": "none" } : {};
   return (
@@ -43,22 +43,7 @@ export function SetEditor(props: { page: AppPage; view: SetView; swap?: boolean 
             ))}
           </fieldset>
         ))}
-        <h2>{t("sets.sites")}</h2>
-        <p class="muted">{t("sets.sitesHint")}</p>
-        <div class="set-sites">
-          {sites.map((site, i) => (
-            <div class="set-site">
-              <ValidatedField set={set} field={`site-name-${i}`} label={t("sets.siteName")} error={errors[`site-name-${i}`]}>
-                <input id={`field-site-name-${i}`} name={`site-name-${i}`} value={site.name} maxlength={64} {...validation(set, `site-name-${i}`)} />
-              </ValidatedField>
-              <ValidatedField set={set} field={`site-overrides-${i}`} label={t("sets.overrides")} error={errors[`site-overrides-${i}`]}>
-                <textarea id={`field-site-overrides-${i}`} name={`site-overrides-${i}`} rows={3} placeholder={example} {...validation(set, `site-overrides-${i}`)}>
-                  {site.overrides}
-                </textarea>
-              </ValidatedField>
-            </div>
-          ))}
-        </div>
+        <SitesSection page={props.page} view={props.view} example={example} />
         {editable && (
           <>
             <Field label={t("sets.noteLabel")} name="note" value={props.view.note ?? ""} error={errors.note} maxlength={MAX_NOTE} hint={t("sets.notePlaceholder")} />
@@ -69,41 +54,6 @@ export function SetEditor(props: { page: AppPage; view: SetView; swap?: boolean 
         )}
       </fieldset>
     </form>
-  );
-}
-
-/** An override line for the placeholder, from a parameter this set really has (not the demo catalog's ids). */
-function overrideExample(features: SetView["resolution"]["features"]): string {
-  const first = features[0];
-  const parameter = first?.feature?.parameters[0];
-  return first && parameter ? `${first.id}.${parameter.name} = ${String(parameter.default)}` : "FEATURE.parameter = value";
-}
-
-/** htmx checks the field as the user types: the answer is only the error text, swapped into the field's error line. */
-function validation(set: FeatureSet, field: string, trigger = "input changed delay:300ms") {
-  return {
-    "hx-post": `${setPath(set, "/validate")}?field=${encodeURIComponent(field)}`,
-    "hx-trigger": trigger,
-    "hx-params": field,
-    "hx-target": "next .field-error",
-    "hx-swap": "innerHTML",
-    "aria-describedby": `error-${field}`,
-  };
-}
-
-function ValidatedField(props: { set: FeatureSet; field: string; label: string; hint?: string; error?: string; changed?: boolean; defaultText?: string; children: unknown }) {
-  return (
-    <div class={props.changed ? "field changed" : "field"}>
-      <label for={`field-${props.field}`}>
-        {props.label}
-        {props.hint && <span class="muted"> ({props.hint})</span>}
-      </label>
-      {props.children}
-      {props.defaultText && <small class="default">{props.defaultText}</small>}
-      <small class="error field-error" id={`error-${props.field}`} aria-live="polite">
-        {props.error}
-      </small>
-    </div>
   );
 }
 

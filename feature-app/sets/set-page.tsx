@@ -45,6 +45,8 @@ export interface SetView {
   note?: string;
   /** The features (and so the value inputs) this page shows. */
   featurePage: FeaturePage;
+  /** How the editor shows the sites: a grid unless the reader asked for the text view. */
+  sitesView: "grid" | "text";
 }
 
 /** Marks a part as one an htmx answer swaps in by its id ("out of band"). */

@@ -15,8 +15,9 @@ import { resolveSet } from "./resolve";
 import { coverageData, numericParameters, parameterData } from "./set-charts";
 import { EMPTY_CONTENT } from "./set-content";
 import { exportBlockers } from "./set-export";
-import { contentFromForm, formFromBody, formFromContent, overridesText, parseOverrides, siteNameError, valueFieldError } from "./set-form";
+import { contentFromForm, formFromBody, formFromContent, overridesText, parseOverrides, siteNameError, valueField, valueFieldError } from "./set-form";
 import { readSitesFile } from "./sites-table";
+import { SitesGrid, gridColumns, gridRows, overrideExample } from "./sites-grid";
 import { uploadLimit } from "../catalog/import-routes";
 import { checkContent, checkName, staleMessage } from "./set-input";
 import { DiffResult, RevisionDiffResult } from "./set-history";
@@ -33,6 +34,8 @@ type Status = 200 | 403 | 404 | 409 | 413 | 422;
 
 const wholeNumber = v.pipe(v.string(), v.regex(/^\d{1,9}$/), v.transform(Number));
 const SEARCH_LIMIT = 20;
+/** Columns a grid may carry that no site has a value in yet. */
+const MAX_COLUMNS = 200;
 /** Ticked search results carried into the next search. */
 const MAX_TICKED = 500;
 /** A pasted id list is at most this long; a set's feature limit would refuse more anyway. */
@@ -94,6 +97,7 @@ export function setsRoutes() {
       // The charts show the saved revision: the parameters of its features on this page.
       numericParameters: numericParameters({ ...resolution, features: featurePage.features.filter((f) => saved.has(f.id)) }),
       featurePage,
+      sitesView: c.req.query("sites") === "text" ? "text" : "grid",
       generationKeep: c.var.services.generationKeep,
       ...change,
     };
@@ -230,6 +234,29 @@ export function setsRoutes() {
     }),
   );
 
+  /** "+ site" and "+ column": the grid again, from what the editor holds now, with a row or a column more. */
+  app.post(
+    "/:id/sites/grid",
+    ownerWrite(async (c, set, body) => {
+      const t = c.var.appT;
+      const rows = gridRows(formFromBody(body).sites) ?? [];
+      const extra = typeof body["grid-columns"] === "string" ? body["grid-columns"].split(",").filter((column) => column !== "").slice(0, MAX_COLUMNS) : [];
+      let problem: string | undefined;
+      const draft = await draftOf(c, set, postedRevision(body));
+      const resolution = resolveSet({ ...set.content, features: draft.features }, await catalogOf(c));
+      if (c.req.query("add") === "row") rows.push({ name: "", cells: {} });
+      else {
+        const column = typeof body["grid-column"] === "string" ? body["grid-column"].trim() : "";
+        const dot = column.lastIndexOf(".");
+        const known = resolution.features.find((f) => f.id === column.slice(0, dot))?.feature?.parameters.some((p) => p.name === column.slice(dot + 1));
+        if (known) extra.push(column);
+        else problem = t("sets.error.column", { column });
+      }
+      const example = overrideExample(resolution.features.filter((f) => (f.feature?.parameters.length ?? 0) > 0));
+      return c.html(<SitesGrid page={appPage(c)} set={set} rows={rows} columns={gridColumns(rows, extra)} errors={{}} editable example={example} problem={problem} />);
+    }),
+  );
+
   /** A sites table from a planning spreadsheet replaces the sites in the owner's draft (checked first, all or nothing). */
   app.post(
     "/:id/sites/import",
@@ -280,6 +307,13 @@ export function setsRoutes() {
       const checked = valueFieldError(field, text, catalog, t);
       error = "error" in checked ? checked.error : undefined;
     } else if (/^site-name-\d+$/.test(field)) error = text.trim() === "" ? undefined : siteNameError(text, t);
+    else if (/^site-cell-\d+-[^.]+\.[A-Za-z][A-Za-z0-9_]*$/.test(field)) {
+      // A grid cell: the value of the parameter its column names; empty inherits.
+      const column = field.replace(/^site-cell-\d+-/, "");
+      const dot = column.lastIndexOf(".");
+      const checked = text.trim() === "" ? undefined : valueFieldError(valueField(column.slice(0, dot), column.slice(dot + 1)), text, catalog, t);
+      error = checked && "error" in checked ? checked.error : undefined;
+    }
     else if (/^site-overrides-\d+$/.test(field)) {
       const parsed = parseOverrides(text, resolveSet(set.content, catalog), t);
       error = "error" in parsed ? parsed.error : undefined;

@@ -68,7 +68,7 @@ test("a user's feature set survives kill -9 of their process and a gateway resta
   const page = await again.get(path);
   expect(page.body).toContain("Market Seoul");
   expect(page.body).toContain('value="-101"');
-  expect(page.body).toContain("FGR-CA0001.scellActivationBufferThreshold = 90</textarea>");
+  expect(page.body).toContain('name="site-cell-0-FGR-CA0001.scellActivationBufferThreshold" value="90"');
   expect(page.body).toContain("Unsaved draft");
   expect(page.body).toContain('id="set-feature-FGR-VO0001"');
 });

@@ -375,7 +375,8 @@ describe("drafts: many edits, one save", () => {
     expect(after).toMatch(/<div class="field changed"><label for="field-value:FGR-CA0001:scellAdditionA4ThresholdRsrp">.*?<small class="default">catalog default: -110<\/small>/);
     expect(after).toContain('<div class="field"><label for="field-value:FGR-CA0001:scellActivationBufferThreshold">');
     // The override example names a parameter of this set, from the current catalog.
-    expect(after).toContain('placeholder="FGR-CA0001.maxDlComponentCarriers = 2"');
+    expect(after).toContain('id="sites-new-column" name="grid-column" placeholder="FGR-CA0001.maxDlComponentCarriers"');
+    expect((await getPage(alice, `${path}?sites=text`)).body).toContain('placeholder="FGR-CA0001.maxDlComponentCarriers = 2"');
     expect(after).not.toContain("Unsaved draft");
   });
 
@@ -514,6 +515,63 @@ describe("comparing revisions", () => {
   });
 });
 
+describe("sites as a grid", () => {
+  const grid = (app: RunningApp, id: number, add: string, form: Record<string, string>) =>
+    fetch(`${app.url}/app/sets/${id}/sites/grid?add=${add}`, {
+      method: "POST",
+      headers: { ...app.auth, "content-type": "application/x-www-form-urlencoded", "hx-request": "true" },
+      body: new URLSearchParams(form).toString(),
+    });
+
+  test("sites × overridden parameters: cells save as overrides, an empty cell inherits, a ticked row goes; + site and + column redraw the grid with what was typed", async () => {
+    const { id } = await createSet(alice, "Grid", {
+      features: ["FGR-CA0001"],
+      sites: [
+        { name: "Seoul", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 80 } } },
+        { name: "Busan", overrides: { "FGR-SA0001": { qRxLevMin: -120 } } },
+      ],
+    });
+    const page = (await getPage(alice, `/app/sets/${id}`)).body;
+    expect([...page.matchAll(/<th><code>([^<]+)<\/code><\/th>/g)].map((m) => m[1])).toEqual(["FGR-CA0001.scellActivationBufferThreshold", "FGR-SA0001.qRxLevMin"]);
+    // Sites by name: Busan is row 0.
+    expect(page).toContain('name="site-cell-0-FGR-SA0001.qRxLevMin" value="-120"');
+    expect(page).toContain('name="site-cell-0-FGR-CA0001.scellActivationBufferThreshold" value=""');
+
+    const typed = { revision: "1", name: "Grid", "site-name-0": "Busan", "site-cell-0-FGR-SA0001.qRxLevMin": "-120", "site-name-1": "Seoul", "site-cell-1-FGR-CA0001.scellActivationBufferThreshold": "85", "grid-columns": "FGR-CA0001.scellActivationBufferThreshold,FGR-SA0001.qRxLevMin" };
+    const withColumn = await (await grid(alice, id, "column", { ...typed, "grid-column": "FGR-CA0001.scellAdditionA4ThresholdRsrp" })).text();
+    expect(withColumn).toStartWith('<div id="sites-grid">');
+    expect(withColumn).toContain('name="site-cell-1-FGR-CA0001.scellAdditionA4ThresholdRsrp" value=""');
+    expect(withColumn).toContain('name="site-cell-1-FGR-CA0001.scellActivationBufferThreshold" value="85"');
+    expect(await (await grid(alice, id, "column", { ...typed, "grid-column": "FGR-XX0001.nope" })).text()).toContain("FGR-XX0001.nope is not a parameter of a feature in this set.");
+    const withRow = await (await grid(alice, id, "row", typed)).text();
+    expect(withRow).toContain('id="field-site-name-2" name="site-name-2" value=""');
+
+    const check = async (field: string, value: string) =>
+      (await (await fetch(`${alice.url}/app/sets/${id}/validate?field=${encodeURIComponent(field)}`, { method: "POST", headers: { ...alice.auth, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ [field]: value }).toString() })).text()).replace(/<\/?span>/g, "");
+    expect(await check("site-cell-0-FGR-SA0001.qRxLevMin", "-20")).toBe("Must be between -140 and -44.");
+    expect(await check("site-cell-0-FGR-SA0001.qRxLevMin", "")).toBe("");
+
+    const saved = await postForm(alice, `/app/sets/${id}/save`, {
+      ...typed,
+      "site-cell-1-FGR-CA0001.scellAdditionA4ThresholdRsrp": "-101",
+      "site-cell-0-FGR-SA0001.qRxLevMin": "",
+      "site-name-2": "Daegu",
+      "site-cell-2-FGR-SA0001.qRxLevMin": "-118",
+      "site-remove-0": "yes",
+      note: "grid",
+    });
+    expect(saved.status).toBe(303);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.content.sites).toEqual([
+      { name: "Daegu", overrides: { "FGR-SA0001": { qRxLevMin: -118 } } },
+      { name: "Seoul", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 85, scellAdditionA4ThresholdRsrp: -101 } } },
+    ]);
+    // The text view stays for power users, and a line the grid cannot show opens there.
+    expect((await getPage(alice, `/app/sets/${id}?sites=text`)).body).toContain("FGR-CA0001.scellActivationBufferThreshold = 85\nFGR-CA0001.scellAdditionA4ThresholdRsrp = -101</textarea>");
+    await postForm(alice, `/app/sets/${id}/draft`, { revision: "2", name: "Grid", "site-name-0": "Seoul", "site-overrides-0": "half a line" });
+    expect((await getPage(alice, `/app/sets/${id}`)).body).toContain("half a line</textarea>");
+  });
+});
+
 describe("sites as a table", () => {
   const upload = (app: RunningApp, path: string, name: string, bytes: Uint8Array<ArrayBuffer> | string, fields: Record<string, string> = {}) => {
     const body = new FormData();
@@ -590,7 +648,7 @@ describe("sites as a table", () => {
     const page = (await getPage(alice, `/app/sets/${id}?imported=1`)).body;
     expect(page).toContain("Imported 1 sites into the draft.");
     expect(page).toContain('value="Daegu 7"');
-    expect(page).toContain("FGR-CA0001.scellActivationBufferThreshold = 60</textarea>");
+    expect(page).toContain('name="site-cell-0-FGR-CA0001.scellActivationBufferThreshold" value="60"');
     expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.revision).toBe(1);
     const body = new FormData();
     body.append("revision", "1");
@@ -618,7 +676,7 @@ describe("saving", () => {
     expect(stale.body).toContain('value="My unsaved name"');
     expect(stale.body).toContain('value="-99"');
     expect(stale.body).toContain('value="Site B"');
-    expect(stale.body).toContain("FGR-CA0001.scellActivationBufferThreshold = 70</textarea>");
+    expect(stale.body).toContain('name="site-cell-0-FGR-CA0001.scellActivationBufferThreshold" value="70"');
     const stored = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
     expect(stored.name).toBe("Stale (first)");
     expect(stored.revision).toBe(2);
