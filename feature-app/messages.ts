@@ -354,6 +354,7 @@ const en = {
   "sets.addColumn": "Parameter column to add (FEATURE.parameter)",
   "sets.addColumnButton": "+ column",
   "sets.error.column": "{column} is not a parameter of a feature in this set.",
+  "sets.chartDefault": "catalog default",
 };
 
 const ko: Record<keyof typeof en, string> = {
@@ -708,6 +709,7 @@ const ko: Record<keyof typeof en, string> = {
   "sets.addColumn": "추가할 파라미터 열 (FEATURE.parameter)",
   "sets.addColumnButton": "+ 열",
   "sets.error.column": "{column}은(는) 이 세트에 있는 기능의 파라미터가 아닙니다.",
+  "sets.chartDefault": "카탈로그 기본값",
 };
 
 export type AppMessageKey = keyof typeof en;

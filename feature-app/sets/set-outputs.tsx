@@ -92,7 +92,7 @@ export function SetCharts(props: { page: AppPage; view: SetView }) {
               ))}
             </select>
           </figcaption>
-          <div class="chart" data-set-chart="parameter" data-src={setPath(set, "/charts/parameter")} data-x-label={t("sets.siteName")} data-empty={t("sets.noChart")}></div>
+          <div class="chart" data-set-chart="parameter" data-src={setPath(set, "/charts/parameter")} data-x-label={t("sets.siteName")} data-empty={t("sets.noChart")} data-default={t("sets.chartDefault")}></div>
         </figure>
       </div>
     </section>

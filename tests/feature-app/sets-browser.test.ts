@@ -2,7 +2,7 @@
 // find a feature with the search box and add it (its prerequisites come along), see a bad value
 // refused as it is typed and the error go away when corrected, save a site, and see the charts.
 import { expect, test } from "bun:test";
-import { CHROMIUM, adminInBrowser, editSetValueAndSite } from "../helpers/browser";
+import { CHROMIUM, adminInBrowser, consoleProblems, editSetValueAndSite } from "../helpers/browser";
 import { query } from "../helpers/database";
 
 test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("the feature set page works in a browser", async () => {
@@ -115,3 +115,41 @@ function serveHtml(html: string) {
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(html, { headers: { "content-type": "text/html" } }) });
   return { url: `http://127.0.0.1:${server.port}/`, [Symbol.asyncDispose]: () => server.stop(true) };
 }
+
+test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)(
+  "the per-site parameter chart on a Korean page: points per site, the default as a line, every negative label with its minus sign, a legend naming both series at rest",
+  async () => {
+    await using session = await adminInBrowser();
+    const korean = await session.page.context().browser()!.newContext({ locale: "ko-KR" });
+    const page = await korean.newPage();
+    const problems = consoleProblems(page);
+    await page.goto(`${session.url}/app/sets`);
+    const id = await page.evaluate(async () => {
+      const sites = ["A", "B", "C", "D"].map((name, i) => ({ name, overrides: { "FGR-CA0001": { scellAdditionA4ThresholdRsrp: -105 - 5 * i } } }));
+      const body = JSON.stringify({ name: "차트", content: { features: ["FGR-CA0001"], sites } });
+      const response = await fetch("/app/api/feature-sets", { method: "POST", headers: { "content-type": "application/json" }, body });
+      return (await response.json()).id as number;
+    });
+    await page.goto(`${session.url}/app/sets/${id}`);
+    await page.selectOption("#chart-parameter", "FGR-CA0001.scellAdditionA4ThresholdRsrp");
+    const chart = page.locator('[data-set-chart="parameter"]');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-set-chart="parameter"]')?.dataset.points === "4");
+    const labels: string[] = JSON.parse((await chart.getAttribute("data-y-labels")) ?? "[]");
+    expect(labels.length).toBeGreaterThan(2);
+    // Every label below zero (the whole range here) carries its minus sign.
+    for (const label of labels) expect(label).toMatch(/^-\d/);
+    // The axis is as wide as its longest label, measured in the page's own font.
+    const widest = await page.evaluate((texts) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-set-chart="parameter"] canvas')!;
+      const context = canvas.getContext("2d")!;
+      return Math.max(...texts.map((text) => context.measureText(text).width / devicePixelRatio));
+    }, labels);
+    expect(Number(await chart.getAttribute("data-y-size"))).toBeGreaterThan(widest);
+    expect(JSON.parse((await chart.getAttribute("data-series")) ?? "[]")).toEqual(["FGR-CA0001.scellAdditionA4ThresholdRsrp (dBm)", "카탈로그 기본값"]);
+    const legend = await chart.locator(".u-legend").textContent();
+    expect(legend).toContain("카탈로그 기본값");
+    expect(legend).not.toContain("--");
+    expect(problems).toEqual([]);
+    await korean.close();
+  },
+);

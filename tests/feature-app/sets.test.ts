@@ -317,7 +317,7 @@ describe("generation", () => {
     expect(coverage.catalog[i]).toBeGreaterThan(2);
     expect(coverage.set.reduce((a: number, b: number) => a + b, 0)).toBe(3);
     const parameter = (await api(alice, "GET", `/app/sets/${id}/charts/parameter?param=FGR-CA0001.scellActivationBufferThreshold`)).json;
-    expect(parameter).toMatchObject({ labels: ["Busan 01", "Seoul-Gangnam"], values: [50, 80] });
+    expect(parameter).toMatchObject({ labels: ["Busan 01", "Seoul-Gangnam"], values: [50, 80], default: 50 });
     expect((await api(alice, "GET", `/app/sets/${id}/charts/parameter?param=FGR-CA0001.scellDeactivationTimer`)).status).toBe(422);
     const page = (await getPage(alice, `/app/sets/${id}`)).body;
     expect(page).toContain('<option value="FGR-CA0001.scellActivationBufferThreshold">');
