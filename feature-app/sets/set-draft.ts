@@ -41,3 +41,14 @@ export function addFeatures(features: string[], ids: string[], catalog: LoadedCa
   const warnings = added.map((id) => catalog.byId.get(id)!).filter(needsWarning).map((f) => statusWarning(f, t));
   return { ok: true, features: [...features, ...added], added, warnings };
 }
+
+/** Override lines of the features still in the set; lines that are not overrides yet stay as typed. */
+export function withoutFeatures(overrides: string, kept: Set<string>): string {
+  return overrides
+    .split(/\r?\n/)
+    .filter((line) => {
+      const feature = /^\s*(\S+)\.[A-Za-z][A-Za-z0-9_]*\s*=/.exec(line)?.[1];
+      return feature === undefined || kept.has(feature);
+    })
+    .join("\n");
+}

@@ -26,7 +26,7 @@ import { DraftParts, SearchResults, SetPage, type SetView } from "./set-page";
 import { SetsListPage } from "./sets-list-page";
 import { MAX_NOTE, revisionNote, userNote } from "./revision-note";
 import { type Draft, DraftStore } from "./draft-store";
-import { addFeatures, parseIds, workingFeatures, workingForm } from "./set-draft";
+import { addFeatures, parseIds, withoutFeatures, workingFeatures, workingForm } from "./set-draft";
 import { pageOf } from "./set-paging";
 
 type C = Context<AppEnv>;
@@ -347,7 +347,11 @@ export function setsRoutes() {
       const catalog = await catalogOf(c);
       const neededBy = resolveSet({ ...set.content, features: draft.features }, catalog).features.find((f) => f.id === id)?.requiredBy ?? [];
       if (neededBy.length > 0) return draftChanged(c, set, body, { problems: [t("sets.error.stillNeeded", { id, ids: neededBy.join(", "), count: neededBy.length })] }, 422);
-      await keepDraft(c, set, { ...draft, features: draft.features.filter((f) => f !== id) });
+      const features = draft.features.filter((f) => f !== id);
+      // Site overrides of features that leave the set go with them (values go as the form is drawn).
+      const kept = new Set(resolveSet({ ...set.content, features }, catalog).features.map((f) => f.id));
+      const sites = draft.form.sites.map((site) => ({ ...site, overrides: withoutFeatures(site.overrides, kept) }));
+      await keepDraft(c, set, { ...draft, features, form: { ...draft.form, sites } });
       return draftChanged(c, set, body, { notes: [t("sets.removed", { id })] });
     }),
   );

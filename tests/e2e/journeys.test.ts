@@ -293,6 +293,27 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
         expect(await park.page.locator("html").getAttribute("lang")).toBe("ko");
         expect(`${path}: ${(await englishLeftOn(park.page)).join(" | ")}`).toBe(`${path}: `);
       }
+    });
+    await step(park, "korean set editor: several features at once, a draft, one save with a note", async () => {
+      const page = park.page;
+      await page.goto(`${park.url}/app/sets`);
+      await page.fill("#field-name", "부산 시장");
+      await page.click("#create-set button");
+      await page.waitForURL(/\/app\/sets\/\d+$/);
+      await page.fill("#set-add-ids", "FGR-CA0002\nFGR-MO0007");
+      await page.click("#set-add-button");
+      await page.waitForSelector("#set-feature-FGR-MO0007");
+      expect(await page.locator("#set-draft").textContent()).toContain("저장하지 않은 초안");
+      expect(await page.locator("#set-add-messages").textContent()).toContain("FGR-MO0007(Blind Redirection to LTE)은(는) 카탈로그에서 '지원 중단' 상태입니다.");
+      expect(`set editor: ${(await englishLeftOn(page)).join(" | ")}`).toBe("set editor: ");
+      await page.fill("#field-note", "부산 1차 구성");
+      await page.click("#set-save");
+      await page.waitForSelector("text=리비전 2(으)로 저장했습니다.");
+      expect(await page.locator("#revisions").textContent()).toContain("부산 1차 구성");
+      expect(await page.locator("#set-draft").textContent()).toBe("");
+      expect(`saved set: ${(await englishLeftOn(page)).join(" | ")}`).toBe("saved set: ");
+    });
+    await step(park, "language switch", async () => {
       await park.page.goto(`${park.url}/app/charts`);
       await park.page.click(".lang-switch >> text=English");
       expect(await park.page.locator("h1").textContent()).toBe("Catalog charts");

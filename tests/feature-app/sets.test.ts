@@ -442,6 +442,20 @@ describe("drafts: many edits, one save", () => {
     expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.revision).toBe(3);
   });
 
+  test("removing a feature from the draft takes its site overrides with it, so the save goes through", async () => {
+    const sites = [{ name: "Ulsan", overrides: { "FGR-CA0002": { a6Offset: 5 }, "FGR-CA0001": { scellActivationBufferThreshold: 70 } } }];
+    const { id } = await createSet(alice, "Removal", { features: ["FGR-CA0001", "FGR-CA0002"], sites });
+    expect((await postForm(alice, `/app/sets/${id}/features/remove`, { revision: "1", feature: "FGR-CA0002" })).status).toBe(303);
+    const page = (await getPage(alice, `/app/sets/${id}`)).body;
+    expect(page).not.toContain("site-cell-0-FGR-CA0002.a6Offset");
+    const form = { revision: "1", name: "Removal", "site-name-0": "Ulsan", "site-cell-0-FGR-CA0001.scellActivationBufferThreshold": "70" };
+    expect((await postForm(alice, `/app/sets/${id}/save`, form)).status).toBe(303);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.content).toMatchObject({
+      features: ["FGR-CA0001"],
+      sites: [{ name: "Ulsan", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 70 } } }],
+    });
+  });
+
   test("the API adds many features in one PUT, as one revision with the note given", async () => {
     const { id } = await createSet(alice, "Bulk", { features: ["FGR-SA0001"] });
     const ids = demo.features.map((f: { id: string }) => f.id).filter((f: string) => !f.startsWith("FGR-DS")).slice(0, 50);
