@@ -13,7 +13,7 @@ import { GenerationStore } from "./generation-store";
 import { RevisionPage } from "./revision-page";
 import { resolveSet } from "./resolve";
 import { coverageData, numericParameters, parameterData } from "./set-charts";
-import { EMPTY_CONTENT } from "./set-content";
+import { EMPTY_CONTENT, MAX_SITES } from "./set-content";
 import { exportBlockers } from "./set-export";
 import { contentFromForm, formFromBody, formFromContent, overridesText, parseOverrides, siteNameError, valueField, valueFieldError } from "./set-form";
 import { readSitesFile } from "./sites-table";
@@ -240,11 +240,16 @@ export function setsRoutes() {
     ownerWrite(async (c, set, body) => {
       const t = c.var.appT;
       const rows = gridRows(formFromBody(body).sites) ?? [];
+      // More rows than a page can hold (the editor adds one empty row): only a hostile client sends that.
+      if (rows.length > MAX_SITES + 1) return c.json({ error: `at most ${MAX_SITES} sites` }, 413);
       const extra = typeof body["grid-columns"] === "string" ? body["grid-columns"].split(",").filter((column) => column !== "").slice(0, MAX_COLUMNS) : [];
       let problem: string | undefined;
       const draft = await draftOf(c, set, postedRevision(body));
       const resolution = resolveSet({ ...set.content, features: draft.features }, await catalogOf(c));
-      if (c.req.query("add") === "row") rows.push({ name: "", cells: {} });
+      if (c.req.query("add") === "row") {
+        if (rows.length <= MAX_SITES) rows.push({ name: "", cells: {} });
+        else problem = t("sets.error.tooMany", { max: MAX_SITES });
+      }
       else {
         const column = typeof body["grid-column"] === "string" ? body["grid-column"].trim() : "";
         const dot = column.lastIndexOf(".");

@@ -559,6 +559,9 @@ describe("sites as a grid", () => {
     expect(await (await grid(alice, id, "column", { ...typed, "grid-column": "FGR-XX0001.nope" })).text()).toContain("FGR-XX0001.nope is not a parameter of a feature in this set.");
     const withRow = await (await grid(alice, id, "row", typed)).text();
     expect(withRow).toContain('id="field-site-name-2" name="site-name-2" value=""');
+    // A hostile client posting more rows than a set may hold gets no grid drawn for them.
+    const flood = Object.fromEntries(Array.from({ length: 2100 }, (_, i) => [`site-name-${i}`, `S${i}`]));
+    expect((await grid(alice, id, "row", { revision: "1", ...flood })).status).toBe(413);
 
     const check = async (field: string, value: string) =>
       (await (await fetch(`${alice.url}/app/sets/${id}/validate?field=${encodeURIComponent(field)}`, { method: "POST", headers: { ...alice.auth, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ [field]: value }).toString() })).text()).replace(/<\/?span>/g, "");
