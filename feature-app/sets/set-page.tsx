@@ -150,7 +150,14 @@ function DraftBanner(props: { page: AppPage; view: SetView; swap?: boolean }) {
 }
 
 /** htmx posts a draft edit and swaps the parts it changes; without script the form posts and the page comes back. */
-const draftEdit = (set: FeatureSet, action: string) => ({ "hx-post": setPath(set, action), "hx-swap": "none", "hx-include": "#set-search-q" });
+const draftEdit = (set: FeatureSet, action: string) => ({
+  "hx-post": setPath(set, action),
+  "hx-swap": "none",
+  "hx-include": "#set-search-q",
+  // After the editor's own draft save (a change fires as the focus leaves it), never beside it:
+  // each answer redraws the editor from the draft as stored.
+  "hx-sync": "#set-editor:queue all",
+});
 
 function FeatureList(props: { page: AppPage; view: SetView; swap?: boolean }) {
   const { t } = props.page;

@@ -49,7 +49,7 @@ export const gridColumns = (rows: GridRow[], extra: string[] = []) => [...new Se
 export function SitesGrid(props: { page: AppPage; set: FeatureSet; rows: GridRow[]; columns: string[]; errors: Record<string, string>; editable: boolean; example: string; problem?: string }) {
   const { t } = props.page;
   const { set, rows, columns, errors } = props;
-  const redraw = (add: string) => ({ "hx-post": setPath(set, `/sites/grid?add=${add}`), "hx-target": "#sites-grid", "hx-swap": "outerHTML" });
+  const redraw = (add: string) => ({ "hx-post": setPath(set, `/sites/grid?add=${add}`), "hx-target": "#sites-grid", "hx-swap": "outerHTML", "hx-sync": "closest form:queue all" });
   return (
     <div id="sites-grid">
       <input type="hidden" name="grid-columns" value={columns.join(",")} />
