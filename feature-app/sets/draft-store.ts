@@ -41,6 +41,12 @@ export class DraftStore {
     return true;
   }
 
+  /** The sets this user has a draft of, for the list of sets. */
+  async setsWithDrafts(user: string): Promise<Set<number>> {
+    const rows = await this.db.select({ setId: featureSetDrafts.setId }).from(featureSetDrafts).where(eq(featureSetDrafts.user, user));
+    return new Set(rows.map((r) => r.setId));
+  }
+
   async discard(setId: number, user: string): Promise<void> {
     await this.db.delete(featureSetDrafts).where(and(eq(featureSetDrafts.setId, setId), eq(featureSetDrafts.user, user)));
   }

@@ -152,7 +152,7 @@ export function setsRoutes() {
   const keepDraft = (c: C, set: FeatureSet, draft: Omit<Draft, "updatedAt">) => drafts(c).put(set.id, user(c), draft);
   const tooLarge = (c: C, set: FeatureSet, body: Record<string, unknown>) => draftChanged(c, set, body, { problems: [c.var.appT("sets.error.draftLarge")] }, 413);
 
-  app.get("/", async (c) => c.html(<SetsListPage page={appPage(c)} sets={await sets(c).list()} />));
+  app.get("/", async (c) => c.html(<SetsListPage page={appPage(c)} sets={await sets(c).list()} drafts={await drafts(c).setsWithDrafts(user(c))} />));
 
   app.post("/", async (c) => {
     const body = await c.req.parseBody();
