@@ -48,6 +48,11 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("the feature
   // Closing the tab loses nothing: the draft is the database's.
   await page.reload();
   expect(await page.locator("#set-feature-FGR-VO0001").count()).toBe(1);
+  // "+ site" draws a row in place, the focus staying on the button for the next one.
+  await page.locator("#sites-add-row").focus();
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#field-site-name-1");
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe("sites-add-row");
   await page.fill("#field-note", "CA and VoNR for Gangnam");
   const input = await editSetValueAndSite(page, 5000);
   await page.waitForSelector("text=Saved as revision 2.");
