@@ -9,6 +9,8 @@ import { MAX_SET_FEATURES } from "./set-content";
 import { type SetForm, formFromContent } from "./set-form";
 import { needsWarning, statusWarning } from "./set-status";
 
+const MAX_NAMED = 20;
+
 export const workingFeatures = (set: FeatureSet, draft?: Draft) => draft?.features ?? set.content.features;
 
 /**
@@ -35,7 +37,9 @@ export type Addition = { ok: true; features: string[]; added: string[]; warnings
 export function addFeatures(features: string[], ids: string[], catalog: LoadedCatalog, t: AppTranslate): Addition {
   if (ids.length === 0) return { ok: false, error: t("sets.error.noIds") };
   const unknown = [...new Set(ids.filter((id) => !catalog.byId.has(id)))];
-  if (unknown.length > 0) return { ok: false, error: t("sets.error.unknownIds", { ids: unknown.join(", "), count: unknown.length }) };
+  // Named one by one up to a screenful; a pasted spreadsheet column of garbage gets a count.
+  const named = unknown.length > MAX_NAMED ? `${unknown.slice(0, MAX_NAMED).join(", ")} … (${unknown.length})` : unknown.join(", ");
+  if (unknown.length > 0) return { ok: false, error: t("sets.error.unknownIds", { ids: named, count: unknown.length }) };
   const added = [...new Set(ids)].filter((id) => !features.includes(id));
   if (features.length + added.length > MAX_SET_FEATURES) return { ok: false, error: t("sets.error.tooMany", { max: MAX_SET_FEATURES }) };
   const warnings = added.map((id) => catalog.byId.get(id)!).filter(needsWarning).map((f) => statusWarning(f, t));

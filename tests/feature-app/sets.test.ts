@@ -389,6 +389,11 @@ describe("drafts: many edits, one save", () => {
     expect(refused.status).toBe(422);
     expect(refused.body).toContain("Nothing added: the catalog has no features FGR-NOPE1, &lt;b&gt;x&lt;/b&gt;.");
     expect((await postForm(alice, `/app/sets/${id}/features/add`, { revision: "1" })).body).toContain("Tick features in the search results or paste their ids.");
+    // A hostile paste (a megabyte of ids) is cut to its limit and answered with a short message.
+    const flood = await postForm(alice, `/app/sets/${id}/features/add`, { revision: "1", ids: Array.from({ length: 100_000 }, (_, i) => `X${i}`).join(";") });
+    expect(flood.status).toBe(422);
+    expect(flood.body).toMatch(/Nothing added: the catalog has no features X0, X1, .*X19 … \(\d+\)\./);
+    expect(flood.body.length).toBeLessThan(200_000);
     expect(await draftOf(id)).toEqual([]);
     // A draft has a size limit: a hostile client cannot park megabytes in the database.
     const huge = await postForm(alice, `/app/sets/${id}/draft`, { revision: "1", name: "Unknown ids", "site-name-0": "A", "site-overrides-0": "x".repeat(9 * 1024 * 1024) });
