@@ -355,6 +355,7 @@ const en = {
   "sets.addColumnButton": "+ column",
   "sets.error.column": "{column} is not a parameter of a feature in this set.",
   "sets.chartDefault": "catalog default",
+  "generation.draftNotExported": "Exports are made from the saved revision {revision}; your draft is not in them until you save it.",
 };
 
 const ko: Record<keyof typeof en, string> = {
@@ -710,6 +711,7 @@ const ko: Record<keyof typeof en, string> = {
   "sets.addColumnButton": "+ 열",
   "sets.error.column": "{column}은(는) 이 세트에 있는 기능의 파라미터가 아닙니다.",
   "sets.chartDefault": "카탈로그 기본값",
+  "generation.draftNotExported": "내보내기는 저장된 리비전 {revision}으로 만듭니다. 초안은 저장해야 내보내기에 들어갑니다.",
 };
 
 export type AppMessageKey = keyof typeof en;

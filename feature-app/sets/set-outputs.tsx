@@ -13,6 +13,11 @@ export function ExportCard(props: { page: AppPage; view: SetView }) {
   return (
     <section class="card" id="set-export" aria-labelledby="set-export-title">
       <h2 id="set-export-title">{t("generation.export")}</h2>
+      {props.view.draft && (
+        <p class="notice warn card" id="export-draft-note">
+          {t("generation.draftNotExported", { revision: set.revision })}
+        </p>
+      )}
       {blockers.length > 0 ? (
         <NoticeList id="export-blocked" kind="bad" intro={t("generation.blocked")} items={blockers} />
       ) : (

@@ -347,6 +347,7 @@ describe("drafts: many edits, one save", () => {
     expect(page).toContain("Unsaved draft");
     for (const feature of ["FGR-CA0002", "FGR-VO0001", "FGR-SA0002", "FGR-MO0001", "FGR-CA0001"]) expect(page).toContain(`id="set-feature-${feature}"`);
     expect(page).toContain(">Save as revision 2</button>");
+    expect(page).toContain("Exports are made from the saved revision 1; your draft is not in them until you save it.");
     // The list of sets marks it too, for its owner only.
     expect((await getPage(again, "/app/sets")).body).toContain(`<a href="/app/sets/${id}">3.5 GHz SA migration</a> <span class="badge status-deprecated">Unsaved draft</span>`);
     expect((await getPage(bob, "/app/sets")).body).not.toContain("Unsaved draft");
