@@ -4,7 +4,7 @@
 // a value not yet valid survives too; it is checked when saved.
 import { and, eq } from "drizzle-orm";
 import type { FeatureDatabase } from "../db/connection";
-import { featureSetDrafts } from "../db/schema";
+import { featureSetDrafts, featureSets } from "../db/schema";
 import type { SetForm } from "./set-form";
 
 export interface Draft {
@@ -29,16 +29,26 @@ export class DraftStore {
     return { baseRevision: row.baseRevision, features, form: { name: row.name, values, sites }, updatedAt: row.updatedAt };
   }
 
-  /** Stores the draft; false (and nothing stored) when it is larger than MAX_DRAFT_BYTES. */
-  async put(setId: number, user: string, draft: Omit<Draft, "updatedAt">): Promise<boolean> {
+  /**
+   * Stores the draft: "too-large" (nothing stored) past MAX_DRAFT_BYTES. A new draft is only started
+   * while the set is still at the draft's base revision, unless `anyBase`: an edit sent from a page
+   * older than the set (a change that fires as "Save" is pressed, arriving after the save) must not
+   * start a draft of what was just saved. An existing draft is always updated.
+   */
+  async put(setId: number, user: string, draft: Omit<Draft, "updatedAt">, anyBase = false): Promise<"stored" | "too-large" | "stale"> {
     const content = JSON.stringify({ features: draft.features, values: draft.form.values, sites: draft.form.sites });
-    if (content.length + draft.form.name.length > MAX_DRAFT_BYTES) return false;
+    if (content.length + draft.form.name.length > MAX_DRAFT_BYTES) return "too-large";
     const row = { baseRevision: draft.baseRevision, name: draft.form.name, content, updatedAt: new Date() };
-    await this.db
-      .insert(featureSetDrafts)
-      .values({ setId, user, ...row })
-      .onConflictDoUpdate({ target: [featureSetDrafts.setId, featureSetDrafts.user], set: row });
-    return true;
+    const mine = and(eq(featureSetDrafts.setId, setId), eq(featureSetDrafts.user, user));
+    return this.db.transaction(async (tx) => {
+      if ((await tx.update(featureSetDrafts).set(row).where(mine).returning({ setId: featureSetDrafts.setId })).length > 0) return "stored";
+      if (!anyBase) {
+        const [set] = await tx.select({ revision: featureSets.revision }).from(featureSets).where(eq(featureSets.id, setId));
+        if (set?.revision !== draft.baseRevision) return "stale";
+      }
+      await tx.insert(featureSetDrafts).values({ setId, user, ...row });
+      return "stored";
+    });
   }
 
   /** The sets this user has a draft of, for the list of sets. */

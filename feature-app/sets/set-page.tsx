@@ -47,6 +47,8 @@ export interface SetView {
   featurePage: FeaturePage;
   /** How the editor shows the sites: a grid unless the reader asked for the text view. */
   sitesView: "grid" | "text";
+  /** The id of the control that takes the focus when an htmx answer swaps it in (htmx honours autofocus). */
+  focus?: string;
 }
 
 /** Marks a part as one an htmx answer swaps in by its id ("out of band"). */
@@ -164,7 +166,9 @@ function FeatureList(props: { page: AppPage; view: SetView; swap?: boolean }) {
   const { set, resolution, editable, featurePage } = props.view;
   return (
     <section class="card" id="set-features" aria-labelledby="set-features-title" {...oob(props.swap)}>
-      <h2 id="set-features-title">{t("sets.features", { count: resolution.features.length })}</h2>
+      <h2 id="set-features-title" tabindex={-1} autofocus={props.view.focus === "set-features-title"}>
+        {t("sets.features", { count: resolution.features.length })}
+      </h2>
       {resolution.conflicts.length > 0 && (
         <ul class="notice bad card" id="set-conflicts">
           {resolution.conflicts.map(([a, b]) => (
@@ -198,7 +202,7 @@ function FeatureList(props: { page: AppPage; view: SetView; swap?: boolean }) {
                         <form method="post" action={setPath(set, "/features/remove")} class="inline" {...draftEdit(set, "/features/remove")}>
                           <input type="hidden" name="revision" value={String(props.view.baseRevision)} />
                           <input type="hidden" name="feature" value={entry.id} />
-                          <button type="submit" class="link" aria-label={t("sets.removeOne", { id: entry.id })}>
+                          <button type="submit" class="link" id={`remove-${entry.id}`} autofocus={props.view.focus === `remove-${entry.id}`} aria-label={t("sets.removeOne", { id: entry.id })}>
                             {t("sets.remove")}
                           </button>
                         </form>

@@ -112,7 +112,7 @@ export function setsRoutes() {
     c: C,
     set: FeatureSet,
     body: Record<string, unknown>,
-    messages: { problems?: string[]; notes?: string[]; bannerOnly?: boolean } = {},
+    messages: { problems?: string[]; notes?: string[]; bannerOnly?: boolean; focus?: string } = {},
     status: Status = 200,
   ) => {
     if (!isHtmx(c)) {
@@ -120,7 +120,7 @@ export function setsRoutes() {
       const q = typeof body.q === "string" && body.q !== "" ? `?q=${encodeURIComponent(body.q)}` : "";
       return c.redirect(`/app/sets/${set.id}${q}`, 303);
     }
-    const view = await setView(c, set, { search: await search(c, typeof body.q === "string" ? body.q : "") });
+    const view = await setView(c, set, { search: await search(c, typeof body.q === "string" ? body.q : ""), focus: messages.focus });
     return c.html(<DraftParts page={appPage(c)} view={view} problems={messages.problems ?? []} notes={messages.notes ?? []} bannerOnly={messages.bannerOnly} />, status);
   };
 
@@ -149,7 +149,9 @@ export function setsRoutes() {
     const all = workingForm(set, draft, resolveSet({ ...set.content, features: draft.features }, await catalogOf(c)));
     return { ...posted, values: { ...all.values, ...posted.values } };
   };
-  const keepDraft = (c: C, set: FeatureSet, draft: Omit<Draft, "updatedAt">) => drafts(c).put(set.id, user(c), draft);
+  /** False only when the draft is too large; an edit from a page older than the set starts no draft (nothing to keep). */
+  const keepDraft = async (c: C, set: FeatureSet, draft: Omit<Draft, "updatedAt">, anyBase = false) =>
+    (await drafts(c).put(set.id, user(c), draft, anyBase)) !== "too-large";
   const tooLarge = (c: C, set: FeatureSet, body: Record<string, unknown>) => draftChanged(c, set, body, { problems: [c.var.appT("sets.error.draftLarge")] }, 413);
 
   app.get("/", async (c) => c.html(<SetsListPage page={appPage(c)} sets={await sets(c).list()} drafts={await drafts(c).setsWithDrafts(user(c))} />));
@@ -203,8 +205,8 @@ export function setsRoutes() {
       const form = await postedForm(c, set, draft, body);
       const note = typeof body.note === "string" ? body.note.trim() : "";
       const kept = { form, baseRevision: base, note };
-      // What was typed is kept as the draft whatever happens next: a refused save loses nothing.
-      await keepDraft(c, set, { ...draft, baseRevision: base, form });
+      // What was typed is kept as the draft whatever happens next: a refused save (even a stale one) loses nothing.
+      await keepDraft(c, set, { ...draft, baseRevision: base, form }, true);
       const catalog = await catalogOf(c);
       const working = { ...set.content, features };
       const name = checkName(form.name, t);
@@ -275,7 +277,7 @@ export function setsRoutes() {
       const read = await readSitesFile(new Uint8Array(await file.arrayBuffer()), file.name, resolveSet({ ...set.content, features: draft.features }, catalog), t);
       if (!read.ok) return render(c, set, { problems: read.problems }, 422);
       const sites = read.sites.map((site) => ({ name: site.name, overrides: overridesText(site.overrides) }));
-      if (!(await keepDraft(c, set, { ...draft, form: { ...draft.form, sites } }))) return render(c, set, { problems: [t("sets.error.draftLarge")] }, 413);
+      if (!(await keepDraft(c, set, { ...draft, form: { ...draft.form, sites } }, true))) return render(c, set, { problems: [t("sets.error.draftLarge")] }, 413);
       return c.redirect(`/app/sets/${set.id}?imported=${read.sites.length}#set-editor`, 303);
     }),
   );
@@ -337,7 +339,7 @@ export function setsRoutes() {
       const draft = await draftOf(c, set, postedRevision(body));
       const addition = addFeatures(draft.features, [...ticked, ...parseIds(pasted)], await catalogOf(c), t);
       if (!addition.ok) return draftChanged(c, set, body, { problems: [addition.error] }, 422);
-      if (!(await keepDraft(c, set, { ...draft, features: addition.features }))) return tooLarge(c, set, body);
+      if (!(await keepDraft(c, set, { ...draft, features: addition.features }, true))) return tooLarge(c, set, body);
       const notes = [addition.added.length > 0 ? t("sets.added", { ids: addition.added.join(", "), count: addition.added.length }) : t("sets.addedNone"), ...addition.warnings];
       return draftChanged(c, set, body, { notes });
     }),
@@ -356,8 +358,10 @@ export function setsRoutes() {
       // Site overrides of features that leave the set go with them (values go as the form is drawn).
       const kept = new Set(resolveSet({ ...set.content, features }, catalog).features.map((f) => f.id));
       const sites = draft.form.sites.map((site) => ({ ...site, overrides: withoutFeatures(site.overrides, kept) }));
-      await keepDraft(c, set, { ...draft, features, form: { ...draft.form, sites } });
-      return draftChanged(c, set, body, { notes: [t("sets.removed", { id })] });
+      await keepDraft(c, set, { ...draft, features, form: { ...draft.form, sites } }, true);
+      // The focus goes to the next Remove button (the one pressed is gone), else to the table's title.
+      const next = features.filter((f) => f > id).sort()[0] ?? features.filter((f) => f < id).sort().at(-1);
+      return draftChanged(c, set, body, { notes: [t("sets.removed", { id })], focus: next ? `remove-${next}` : "set-features-title" });
     }),
   );
 

@@ -48,6 +48,11 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("the feature
   // Closing the tab loses nothing: the draft is the database's.
   await page.reload();
   expect(await page.locator("#set-feature-FGR-VO0001").count()).toBe(1);
+  // Removing by keyboard: the row goes, the focus moves to the next Remove button.
+  await page.locator("#remove-FGR-MO0001").focus();
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#set-feature-FGR-MO0001", { state: "detached" });
+  await page.waitForFunction(() => document.activeElement?.id === "remove-FGR-VO0001");
   // "+ site" draws a row in place, the focus staying on the button for the next one.
   await page.locator("#sites-add-row").focus();
   await page.keyboard.press("Enter");

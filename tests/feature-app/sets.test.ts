@@ -370,6 +370,10 @@ describe("drafts: many edits, one save", () => {
     expect(revisions.map((r) => r.revision)).toEqual([1, 2]);
     expect(JSON.parse(String(revisions[1]!.note))).toEqual({ text: "SA migration, Gangnam first" });
     expect(await draftOf(id)).toEqual([]);
+    // The editor's own draft save fires as the focus leaves a field, so it can arrive just after
+    // "Save": sent from the page of revision 1, it must not start a new draft of what was just saved.
+    expect((await postForm(alice, `${path}/draft`, { ...form, "site-name-1": "Late" })).status).toBe(303);
+    expect(await draftOf(id)).toEqual([]);
     const set = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
     expect(set.content.features).toEqual(["FGR-CA0002", "FGR-MO0001", "FGR-SA0002", "FGR-VO0001"]);
     expect(set.content.sites).toEqual([{ name: "Gangnam", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 90 } } }]);
