@@ -4,6 +4,19 @@ import type { FeatureSet } from "./feature-set-store";
 
 export const setPath = (set: FeatureSet, rest = "") => `/app/sets/${set.id}${rest}`;
 
+/** Marks a part as one an htmx answer swaps in by its id ("out of band"). */
+export const oob = (swap?: boolean) => (swap ? { "hx-swap-oob": "true" } : {});
+
+/** htmx posts a draft edit and swaps the parts it changes; without script the form posts and the page comes back. */
+export const draftEdit = (set: FeatureSet, action: string) => ({
+  "hx-post": setPath(set, action),
+  "hx-swap": "none",
+  "hx-include": "#set-search-q",
+  // After the editor's own draft save (a change fires as the focus leaves it), never beside it:
+  // each answer redraws the editor from the draft as stored.
+  "hx-sync": "#set-editor:queue all",
+});
+
 /** A one-button form that changes the set: it names the revision the page shows, so a stale click is refused. */
 export function SetWriteButton(props: { set: FeatureSet; action: string; fields: Record<string, string>; label: string; ariaLabel?: string; link?: boolean }) {
   return (

@@ -1,7 +1,7 @@
 // One feature set's page: its features (chosen, or required by a chosen one), conflicts, the
 // search that adds more, the values and sites form, export, charts, and the histories of
 // revisions and generations. Other users see the same page without the controls that write.
-import { StatusNotice, TableHead } from "../../views/form";
+import { StatusNotice } from "../../views/form";
 import type { LoadedCatalog } from "../catalog/catalog-store";
 import type { Feature } from "../catalog/feature-schema";
 import { type AppPage, AppLayout } from "../views/app-layout";
@@ -10,15 +10,15 @@ import type { Draft } from "./draft-store";
 import type { FeaturePage } from "./set-paging";
 import type { GenerationSummary } from "./generation-store";
 import type { Resolution } from "./resolve";
-import { SetWriteButton, setPath } from "./set-controls";
+import { SetWriteButton, oob, setPath } from "./set-controls";
 import { SetEditor } from "./set-editor";
 import type { SetForm } from "./set-form";
 import { GenerationHistory, RevisionHistory } from "./set-history";
 import { ExportCard, SetCharts } from "./set-outputs";
 import { When } from "../views/when";
 import { Errors } from "./sets-list-page";
-import { SearchField } from "../views/search-field";
-import { FEATURES_PER_PAGE } from "./set-paging";
+import { AddMessages, FeatureSearch, PasteIds, SearchResults } from "./set-add";
+import { FeatureList } from "./set-features";
 
 export interface SetView {
   set: FeatureSet;
@@ -51,8 +51,6 @@ export interface SetView {
   focus?: string;
 }
 
-/** Marks a part as one an htmx answer swaps in by its id ("out of band"). */
-const oob = (swap?: boolean) => (swap ? { "hx-swap-oob": "true" } : {});
 
 export function SetPage(props: { page: AppPage; view: SetView }) {
   const { page, view } = props;
@@ -151,74 +149,6 @@ function DraftBanner(props: { page: AppPage; view: SetView; swap?: boolean }) {
   );
 }
 
-/** htmx posts a draft edit and swaps the parts it changes; without script the form posts and the page comes back. */
-const draftEdit = (set: FeatureSet, action: string) => ({
-  "hx-post": setPath(set, action),
-  "hx-swap": "none",
-  "hx-include": "#set-search-q",
-  // After the editor's own draft save (a change fires as the focus leaves it), never beside it:
-  // each answer redraws the editor from the draft as stored.
-  "hx-sync": "#set-editor:queue all",
-});
-
-function FeatureList(props: { page: AppPage; view: SetView; swap?: boolean }) {
-  const { t } = props.page;
-  const { set, resolution, editable, featurePage } = props.view;
-  return (
-    <section class="card" id="set-features" aria-labelledby="set-features-title" {...oob(props.swap)}>
-      <h2 id="set-features-title" tabindex={-1} autofocus={props.view.focus === "set-features-title"}>
-        {t("sets.features", { count: resolution.features.length })}
-      </h2>
-      {resolution.conflicts.length > 0 && (
-        <ul class="notice bad card" id="set-conflicts">
-          {resolution.conflicts.map(([a, b]) => (
-            <li>{t("sets.conflictPair", { a, b })}</li>
-          ))}
-        </ul>
-      )}
-      {resolution.features.length > FEATURES_PER_PAGE && <FeaturePager page={props.page} set={set} featurePage={featurePage} />}
-      {resolution.features.length === 0 ? (
-        <p class="muted">{t("sets.noFeatures")}</p>
-      ) : (
-        <div class="table-scroll">
-          <table>
-            <TableHead labels={[t("catalog.id"), t("catalog.name"), t("catalog.category"), t("catalog.status"), t("sets.why"), ...(editable ? [""] : [])]} />
-            <tbody>
-              {featurePage.features.map((entry) => (
-                <tr id={`set-feature-${entry.id}`}>
-                  <td>
-                    <a href={`/app/features/${encodeURIComponent(entry.id)}`}>{entry.id}</a>
-                  </td>
-                  <td>{entry.feature?.name ?? <span class="badge state-failed">{t("sets.notInCatalog")}</span>}</td>
-                  <td>{entry.feature?.category}</td>
-                  <td>{entry.feature && <span class={`badge status-${entry.feature.status}`}>{t(`status.${entry.feature.status}`)}</span>}</td>
-                  <td>
-                    {entry.chosen && <span class="badge">{t("sets.chosenBadge")}</span>}{" "}
-                    {entry.requiredBy.length > 0 && <span class="required-by">{t("sets.requiredBy", { ids: entry.requiredBy.join(", ") })}</span>}
-                  </td>
-                  {editable && (
-                    <td>
-                      {entry.chosen && (
-                        <form method="post" action={setPath(set, "/features/remove")} class="inline" {...draftEdit(set, "/features/remove")}>
-                          <input type="hidden" name="revision" value={String(props.view.baseRevision)} />
-                          <input type="hidden" name="feature" value={entry.id} />
-                          <button type="submit" class="link" id={`remove-${entry.id}`} autofocus={props.view.focus === `remove-${entry.id}`} aria-label={t("sets.removeOne", { id: entry.id })}>
-                            {t("sets.remove")}
-                          </button>
-                        </form>
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
-  );
-}
-
 /** The sites as a spreadsheet: download the saved ones, or (owner) import a planning table into the draft. */
 function SitesTableCard(props: { page: AppPage; view: SetView }) {
   const { t } = props.page;
@@ -249,117 +179,5 @@ function SitesTableCard(props: { page: AppPage; view: SetView }) {
         </form>
       )}
     </section>
-  );
-}
-
-/** Filter and pages for a set too large to show at once: plain links, so each page has its address. */
-function FeaturePager(props: { page: AppPage; set: FeatureSet; featurePage: FeaturePage }) {
-  const { t } = props.page;
-  const { page, pages, total, filter } = props.featurePage;
-  const link = (n: number) => setPath(props.set, `?${new URLSearchParams({ ...(filter ? { filter } : {}), page: String(n) })}`);
-  return (
-    <nav class="pager" id="set-feature-pager" aria-label={t("sets.pager")}>
-      <form method="get" action={setPath(props.set)} class="inline">
-        <label for="set-feature-filter">{t("sets.filter")}</label> <input id="set-feature-filter" name="filter" type="search" value={filter} maxlength={100} />{" "}
-        <button type="submit" class="secondary">
-          {t("sets.filterButton")}
-        </button>
-      </form>{" "}
-      <span id="set-feature-range">{t("sets.pageOf", { page, pages, total })}</span> {page > 1 && <a href={link(page - 1)}>{t("sets.previous")}</a>}{" "}
-      {page < pages && <a href={link(page + 1)}>{t("sets.next")}</a>}
-    </nav>
-  );
-}
-
-/** The search (swapping only its results) and one form that adds every ticked result and pasted id at once. */
-function FeatureSearch(props: { page: AppPage; view: SetView }) {
-  const { t } = props.page;
-  const { set, search, resolution } = props.view;
-  return (
-    <section class="card" id="set-add" aria-labelledby="set-add-title">
-      <h2 id="set-add-title">{t("sets.add")}</h2>
-      <search>
-        <form
-          method="get"
-          action={setPath(set)}
-          hx-get={setPath(set, "/search")}
-          hx-target="#set-search-results"
-          hx-swap="outerHTML"
-          hx-trigger="input changed delay:300ms from:#set-search-q, submit"
-          hx-indicator="#set-search-loading"
-          hx-include="#set-search-results"
-        >
-          <SearchField page={props.page} id="set-search-q" indicatorId="set-search-loading" value={search.q} />
-        </form>
-      </search>
-      <form method="post" action={setPath(set, "/features/add")} id="set-add-form" {...draftEdit(set, "/features/add")}>
-        <input type="hidden" name="revision" value={String(props.view.baseRevision)} />
-        <SearchResults page={props.page} chosen={resolution.features.filter((f) => f.chosen).map((f) => f.id)} search={search} />
-        <PasteIds page={props.page} />
-        <button type="submit" id="set-add-button">
-          {t("sets.addSelected")}
-        </button>
-        <AddMessages problems={[]} notes={[]} />
-      </form>
-    </section>
-  );
-}
-
-function PasteIds(props: { page: AppPage; swap?: boolean }) {
-  const { t } = props.page;
-  return (
-    <div class="field" id="set-add-paste" {...oob(props.swap)}>
-      <label for="set-add-ids">{t("sets.pasteIds")}</label>
-      <textarea id="set-add-ids" name="ids" rows={2} placeholder="FGR-CA0001; FGR-CA0002"></textarea>
-    </div>
-  );
-}
-
-function AddMessages(props: { problems: string[]; notes: string[]; swap?: boolean }) {
-  return (
-    <div id="set-add-messages" aria-live="polite" {...oob(props.swap)}>
-      {props.problems.map((p) => (
-        <p class="error">{p}</p>
-      ))}
-      {props.notes.map((n) => (
-        <p class="muted">{n}</p>
-      ))}
-    </div>
-  );
-}
-
-export function SearchResults(props: { page: AppPage; chosen: string[]; search: SetView["search"]; swap?: boolean }) {
-  const { t } = props.page;
-  const { search } = props;
-  const inSet = new Set(props.chosen);
-  const ticked = search.ticked ?? [];
-  return (
-    <div id="set-search-results" aria-live="polite" {...oob(props.swap)}>
-      {search.q !== "" && search.items.length === 0 && <p class="muted">{t("catalog.noMatch")}</p>}
-      {ticked.length + search.items.length > 0 && (
-        <table>
-          <tbody>
-            {[...ticked, ...search.items].map((feature, i) => (
-              <tr>
-                <td>
-                  {inSet.has(feature.id) ? (
-                    <span class="badge">{t("sets.chosenBadge")}</span>
-                  ) : (
-                    <input type="checkbox" name="feature" value={feature.id} id={`add-${feature.id}`} checked={i < ticked.length} aria-label={t("sets.addOne", { id: feature.id })} />
-                  )}
-                </td>
-                <td>
-                  <label for={`add-${feature.id}`}>{feature.id}</label>
-                </td>
-                <td>{feature.name}</td>
-                <td>
-                  <span class={`badge status-${feature.status}`}>{t(`status.${feature.status}`)}</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
   );
 }

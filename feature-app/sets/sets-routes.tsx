@@ -13,7 +13,7 @@ import { parseOverrides, siteNameError, valueField, valueFieldError } from "./se
 import { checkName } from "./set-input";
 import { DiffResult, RevisionDiffResult } from "./set-history";
 import { revisionDiff } from "./revision-diff";
-import { SearchResults } from "./set-page";
+import { SearchResults } from "./set-add";
 import { SetsListPage } from "./sets-list-page";
 import { revisionNote } from "./revision-note";
 import { workingFeatures } from "./set-draft";
