@@ -44,6 +44,8 @@ export interface FeatureAppOptions {
   catalog: CatalogStore;
   /** How far an uploaded XLSX may unpack before it is refused unread. */
   importUnpackMaxBytes?: number;
+  /** Generated exports kept per feature set, besides pinned ones (the gateway's generationKeep). */
+  generationKeep: number;
 }
 
 /** What a spare answers before it is claimed: enough for the gateway to watch and claim it. */
@@ -59,6 +61,7 @@ export function createFeatureApp(options: FeatureAppOptions) {
     catalog: options.catalog,
     live: sockets,
     adminPath: options.adminPath,
+    generationKeep: options.generationKeep,
     assignment: () => assignment!,
   };
 

@@ -15,6 +15,8 @@ export interface AppServices {
   catalog: CatalogStore;
   live: LiveSockets;
   adminPath: string;
+  /** Generated exports kept per feature set, besides pinned ones. */
+  generationKeep: number;
   /** Set once a spare is claimed; every route past the claim gate can rely on it. */
   assignment(): Assignment;
 }

@@ -1,5 +1,6 @@
-// The feature set page's uPlot charts: the set's coverage of the catalog per category, and one
-// numeric parameter's value at each site (the select picks which). Data comes as JSON from the
+// The feature set page's uPlot charts: the set's coverage of the catalog per category (bars), and
+// one numeric parameter's value at each site (points, with the catalog default as a reference line;
+// the select picks which). Data comes as JSON from the
 // chart's data-src; the page loads uPlot before this script.
 const container = document.querySelector("[data-set-charts]");
 const palette = ["#94a3b8", "#1d4ed8"];
@@ -86,13 +87,70 @@ async function coverage(element) {
   ]);
 }
 
+/** Numbers as the page's language writes them, with the minus sign always there. */
+const numbers = new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 3 });
+
+/** A y axis as wide as its longest label (a fixed width cut "-112.5" to "112.5"). */
+function fittedSize(u, values, axisIndex, cycle) {
+  const axis = u.axes[axisIndex];
+  if (cycle > 1) return axis._size;
+  u.ctx.font = axis.font[0];
+  const longest = Math.max(0, ...(values ?? []).map((v) => u.ctx.measureText(v).width / devicePixelRatio));
+  return Math.ceil(axis.ticks.size + axis.gap + longest + 4);
+}
+
+/**
+ * One parameter at each site: a point per site (a value is a level, not a quantity, so no bars
+ * hanging from an axis), and the catalog default as a dashed reference line. The legend names both
+ * series at rest and shows the values under the cursor.
+ */
+function drawParameter(element, data, label) {
+  element.textContent = "";
+  if (data.labels.length === 0) {
+    element.textContent = element.dataset.empty;
+    return;
+  }
+  const x = data.labels.map((_, i) => i);
+  const shown = (_u, v) => (v == null ? "" : numbers.format(v));
+  const options = {
+    width: Math.max(280, element.clientWidth),
+    height: 320,
+    scales: { x: { time: false, range: [-0.5, data.labels.length - 0.5] } },
+    padding: [null, 90, null, null],
+    axes: [
+      { values: (_u, splits) => splits.map((i) => short(data.labels[i] ?? "")), splits: () => x, rotate: element.clientWidth / data.labels.length > 40 ? -30 : -60, size: 150 },
+      {
+        values: (_u, splits) => {
+          const texts = splits.map((v) => numbers.format(v));
+          element.dataset.yLabels = JSON.stringify(texts);
+          return texts;
+        },
+        size: (...args) => {
+          const size = fittedSize(...args);
+          element.dataset.ySize = String(size);
+          return size;
+        },
+      },
+    ],
+    series: [
+      { label: element.dataset.xLabel, value: (_u, i) => data.labels[i] ?? "" },
+      { label, stroke: palette[1], fill: palette[1], paths: () => null, points: { show: true, size: 9, fill: palette[1] }, value: shown },
+      { label: element.dataset.default, stroke: palette[0], dash: [6, 4], width: 2, points: { show: false }, value: shown },
+    ],
+  };
+  const chart = new uPlot(options, [x, data.values, x.map(() => data.default)], element);
+  element.dataset.points = String(data.labels.length);
+  element.dataset.series = JSON.stringify(chart.series.slice(1).map((s) => s.label));
+  new ResizeObserver(() => chart.setSize({ width: Math.max(280, element.clientWidth), height: 320 })).observe(element);
+}
+
 async function parameter(element, choice) {
   if (!choice) {
     element.textContent = element.dataset.empty;
     return;
   }
   const data = await load(`${element.dataset.src}?param=${encodeURIComponent(choice)}`);
-  draw(element, data.labels, [{ label: `${choice}${data.unit ? ` (${data.unit})` : ""}`, values: data.values }]);
+  drawParameter(element, data, `${choice}${data.unit ? ` (${data.unit})` : ""}`);
 }
 
 if (container) {

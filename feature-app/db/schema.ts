@@ -115,6 +115,8 @@ export const generations = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
     sha256: text("sha256").notNull(),
     document: text("document").notNull(),
+    /** A pinned generation outlives the retention limit (FGM_GENERATION_KEEP exports per set). */
+    pinned: integer("pinned", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [index("generations_set").on(t.setId, t.id), index("generations_batch").on(t.batch)],
 );
@@ -138,4 +140,21 @@ export const idempotencyKeys = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.user, t.key] }), index("idempotency_keys_created").on(t.createdAt)],
+);
+
+/** A set's unsaved edits, one per set and user: kept in the database so closing the tab loses nothing. */
+export const featureSetDrafts = sqliteTable(
+  "feature_set_drafts",
+  {
+    setId: integer("set_id")
+      .notNull()
+      .references(() => featureSets.id, { onDelete: "cascade" }),
+    user: text("user").notNull(),
+    /** The set's revision the draft started from; saving it is refused if the set has moved on. */
+    baseRevision: integer("base_revision").notNull(),
+    name: text("name").notNull(),
+    content: text("content").notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.setId, t.user] })],
 );

@@ -2,8 +2,9 @@
 // overrides) or one per site (values with that site's overrides applied). The valibot schema
 // checks every document before it is written and is published as JSON Schema at
 // GET /app/api/schema, so a script can check what it downloads against the same rules.
-// Deterministic: keys sorted (canonicalJson), features by id, sites by name, no timestamps and
-// no set revision (the generation row records it), so the bytes depend only on what is configured.
+// Deterministic: keys sorted (canonicalJson), features by id, sites by name, no timestamps, so the
+// bytes depend only on what is configured. It names the set's revision and the catalog version it
+// was made from, so a configuration script can check what it is about to apply.
 import { toJsonSchema } from "@valibot/to-json-schema";
 import * as v from "valibot";
 import type { LoadedCatalog } from "../catalog/catalog-store";
@@ -19,7 +20,7 @@ const parameterValues = v.record(v.string(), v.union([v.boolean(), v.number(), v
 
 export const documentSchema = v.object({
   format: v.literal(DOCUMENT_FORMAT),
-  featureSet: v.object({ id: wholeNumber, name: v.pipe(v.string(), v.minLength(1)), owner: v.string() }),
+  featureSet: v.object({ id: wholeNumber, name: v.pipe(v.string(), v.minLength(1)), owner: v.string(), revision: wholeNumber }),
   catalog: v.object({ version: wholeNumber, name: v.string() }),
   /** The site this document is for; null for the whole set. */
   site: v.nullable(v.pipe(v.string(), v.minLength(1))),
@@ -51,7 +52,7 @@ export function buildDocument(set: FeatureSet, resolution: Resolution, catalog: 
   const content = set.content;
   return {
     format: DOCUMENT_FORMAT,
-    featureSet: { id: set.id, name: set.name, owner: set.owner },
+    featureSet: { id: set.id, name: set.name, owner: set.owner, revision: set.revision },
     catalog: { version: catalog.version.id, name: catalog.version.name },
     site: site?.name ?? null,
     features: resolution.features.map(({ id, feature, requiredBy }) => ({

@@ -1,7 +1,8 @@
-// Every generated document is kept with who made it, when, from which set revision and catalog
-// version, and its SHA-256; one export (one file or one zip) shares a batch id.
+// Every kept document records who made it, when, from which set revision and catalog version,
+// and its SHA-256; one kept export (one file or one zip) shares a batch id. Each set keeps its
+// newest exports up to a limit, and any pinned ones, so exports cannot grow the database forever.
 import { createHash, randomUUID } from "node:crypto";
-import { and, desc, eq, getTableColumns } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { FeatureDatabase } from "../db/connection";
 import { generations } from "../db/schema";
 import { type JsonChange, diffJson } from "./json-diff";
@@ -22,23 +23,29 @@ export class GenerationStore {
     private readonly audit?: AppAudit,
   ) {}
 
+  /** Keeps one export's files as one batch, then drops the set's unpinned batches beyond the newest `keep`. */
   async record(
     source: { setId: number; setRevision: number; catalogVersionId: number; createdBy: string },
     files: GeneratedFile[],
+    keep: number,
   ): Promise<Generation[]> {
     const batch = randomUUID();
+    const createdAt = new Date();
     const rows = files.map((file) => ({
       ...source,
       batch,
       site: file.site,
+      createdAt,
       sha256: createHash("sha256").update(file.text).digest("hex"),
       document: file.text,
     }));
     return this.db.transaction(async (tx) => {
-      const written = await tx.insert(generations).values(rows).returning();
+      const kept = await tx.insert(generations).values(rows).returning();
+      await tx.run(sql`DELETE FROM generations WHERE set_id = ${source.setId} AND pinned = 0 AND batch NOT IN (
+        SELECT batch FROM generations WHERE set_id = ${source.setId} GROUP BY batch ORDER BY max(id) DESC LIMIT ${keep})`);
       const scope = files.length === 1 ? (files[0]!.site === null ? "scope=set" : `site=${files[0]!.site}`) : `sites=${files.length}`;
       await this.audit?.(tx, "set.export", `set ${source.setId}`, `rev=${source.setRevision} catalog=v${source.catalogVersionId} ${scope}`);
-      return written;
+      return kept;
     });
   }
 
@@ -50,6 +57,19 @@ export class GenerationStore {
   async get(setId: number, id: number): Promise<Generation | undefined> {
     const [row] = await this.db.select().from(generations).where(and(eq(generations.setId, setId), eq(generations.id, id)));
     return row;
+  }
+
+  /** The documents of one kept export, by site name (the whole-set document first). */
+  async batch(setId: number, batch: string): Promise<Generation[]> {
+    return this.db.select().from(generations).where(and(eq(generations.setId, setId), eq(generations.batch, batch))).orderBy(generations.id);
+  }
+
+  /** Pins or unpins the whole export the generation belongs to; false if it is not one of the set's. */
+  async pin(setId: number, id: number, pinned: boolean): Promise<boolean> {
+    const row = await this.get(setId, id);
+    if (!row) return false;
+    await this.db.update(generations).set({ pinned }).where(and(eq(generations.setId, setId), eq(generations.batch, row.batch)));
+    return true;
   }
 
   /** What changed from generation `a` to `b` of the same set; undefined if either is not one of its generations. */

@@ -22,7 +22,10 @@ export function RevisionPage(props: { page: AppPage; set: FeatureSet; revision: 
       <h2>{t("sets.chosen")}</h2>
       <p id="revision-features">{revision.content.features.join(", ") || t("sets.noFeatures")}</p>
       <h2>{t("sets.content")}</h2>
-      <pre class="card" id="revision-content">{canonicalJson(revision.content, 2)}</pre>
+      {/* Not a .card: the card's white would sit under pre's light text (1.2:1, unreadable). */}
+      <pre class="revision-json" id="revision-content">
+        {canonicalJson(revision.content, 2)}
+      </pre>
     </AppLayout>
   );
 }

@@ -30,6 +30,7 @@ export function parameterData(content: SetContent, resolution: Resolution, choic
     labels: content.sites.map((s) => s.name),
     values: content.sites.map((site) => effectiveValues(feature, content, site)[parameter.name] as number),
     unit: parameter.unit ?? "",
+    default: parameter.default,
     min: parameter.min,
     max: parameter.max,
   };

@@ -38,13 +38,36 @@ export function formFromContent(name: string, content: SetContent, resolution: R
   return { name, values, sites: content.sites.map((site) => ({ name: site.name, overrides: overridesText(site.overrides) })) };
 }
 
+/**
+ * The posted form. A site comes as its name and either its override lines (the text view) or one
+ * cell per column of the grid (`site-cell-<i>-<feature>.<parameter>`, empty = inherited); a ticked
+ * `site-remove-<i>` leaves it out.
+ */
 export function formFromBody(body: Record<string, unknown>): SetForm {
   const text = (key: string) => (typeof body[key] === "string" ? (body[key] as string) : "");
   const values: Record<string, string> = {};
   for (const key of Object.keys(body)) if (key.startsWith("value:")) values[key] = text(key);
   const sites: SetForm["sites"] = [];
-  for (let i = 0; `site-name-${i}` in body; i++) sites.push({ name: text(`site-name-${i}`), overrides: text(`site-overrides-${i}`) });
+  for (let i = 0; `site-name-${i}` in body; i++) {
+    if (text(`site-remove-${i}`) === "yes") continue;
+    const prefix = `site-cell-${i}-`;
+    const cells = Object.keys(body).filter((key) => key.startsWith(prefix) && text(key).trim() !== "");
+    const overrides = `site-overrides-${i}` in body ? text(`site-overrides-${i}`) : cells.map((key) => `${key.slice(prefix.length)} = ${text(key).trim()}`).join("\n");
+    sites.push({ name: text(`site-name-${i}`), overrides });
+  }
   return { name: text("name"), values, sites };
+}
+
+/** A site's override lines as grid cells ("<feature>.<parameter>" → text); undefined when a line is not one. */
+export function overrideCells(text: string): Record<string, string> | undefined {
+  const cells: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    if (line.trim() === "") continue;
+    const match = OVERRIDE_LINE.exec(line);
+    if (!match) return undefined;
+    cells[`${match[1]}.${match[2]}`] = match[3] ?? "";
+  }
+  return cells;
 }
 
 /** One set-wide value field's error, or undefined. Unknown fields are an error too. */

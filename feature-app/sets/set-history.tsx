@@ -8,10 +8,11 @@ import { SetWriteButton, setPath } from "./set-controls";
 import type { SetView } from "./set-page";
 import { When } from "../views/when";
 import { noteText } from "./revision-note";
+import type { RevisionDiff } from "./revision-diff";
 
-export function GenerationHistory(props: { page: AppPage; set: FeatureSet; generations: GenerationSummary[] }) {
+export function GenerationHistory(props: { page: AppPage; set: FeatureSet; generations: GenerationSummary[]; editable: boolean }) {
   const { t, locale } = props.page;
-  const { set, generations } = props;
+  const { set, generations, editable } = props;
   return (
     <section class="card" id="generations" aria-labelledby="generations-title">
       <h2 id="generations-title">{t("generation.history")}</h2>
@@ -21,7 +22,7 @@ export function GenerationHistory(props: { page: AppPage; set: FeatureSet; gener
         <>
           <div class="table-scroll">
             <table>
-              <TableHead labels={["#", t("sets.updated"), t("sets.revision"), t("catalog.version"), t("generation.site"), "SHA-256"]} />
+              <TableHead labels={["#", t("sets.updated"), t("sets.revision"), t("catalog.version"), t("generation.site"), "SHA-256", t("generation.pinned")]} />
               <tbody>
                 {generations.map((g) => (
                   <tr>
@@ -35,7 +36,24 @@ export function GenerationHistory(props: { page: AppPage; set: FeatureSet; gener
                     <td>{g.catalogVersionId}</td>
                     <td>{g.site ?? t("generation.wholeSetShort")}</td>
                     <td>
-                      <code title={g.sha256}>{g.sha256.slice(0, 12)}</code>
+                      <code title={g.sha256}>{g.sha256.slice(0, 12)}</code>{" "}
+                      <a href={`/app/api/feature-sets/${set.id}/generations/${g.id}?zip`} download>
+                        zip
+                      </a>
+                    </td>
+                    <td>
+                      {editable ? (
+                        <SetWriteButton
+                          set={set}
+                          action="/pin"
+                          fields={{ generation: String(g.id), pinned: g.pinned ? "false" : "true" }}
+                          label={g.pinned ? t("generation.unpin") : t("generation.pin")}
+                          ariaLabel={t(g.pinned ? "generation.unpinOne" : "generation.pinOne", { id: g.id })}
+                          link
+                        />
+                      ) : (
+                        g.pinned && <span class="badge">{t("generation.pinned")}</span>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -69,15 +87,16 @@ function GenerationSelect(props: { label: string; name: string; generations: Gen
   );
 }
 
-export function DiffResult(props: { page: AppPage; changes: { path: string; before?: unknown; after?: unknown }[]; error?: string }) {
+export function DiffResult(props: { page: AppPage; changes: { path: string; before?: unknown; after?: unknown }[]; error?: string; id?: string; children?: unknown }) {
   const { t } = props.page;
   const show = (value: unknown) => (value === undefined ? "—" : JSON.stringify(value));
   return (
-    <div id="generation-diff" aria-live="polite">
+    <div id={props.id ?? "generation-diff"} aria-live="polite">
+      {props.children}
       <FormError message={props.error} />
       {!props.error && props.changes.length === 0 && <p class="muted">{t("generation.same")}</p>}
       {props.changes.length > 0 && (
-        <table id="diff-table">
+        <table class="diff-table">
           <TableHead labels={[t("generation.path"), t("generation.before"), t("generation.after")]} />
           <tbody>
             {props.changes.map((change) => (
@@ -121,7 +140,57 @@ export function RevisionHistory(props: { page: AppPage; view: SetView }) {
           </tbody>
         </table>
       </div>
+      {revisions.length > 1 && (
+        <>
+          <form method="get" action={setPath(set, "/revisions/diff")} hx-get={setPath(set, "/revisions/diff")} hx-target="#revision-diff" hx-swap="outerHTML" class="grid-form">
+            <RevisionSelect label={t("generation.from")} name="a" revisions={revisions} selected={revisions[1]!.revision} />
+            <RevisionSelect label={t("generation.to")} name="b" revisions={revisions} selected={revisions[0]!.revision} />
+            <button type="submit">{t("generation.compare")}</button>
+          </form>
+          <div id="revision-diff"></div>
+        </>
+      )}
     </section>
+  );
+}
+
+function RevisionSelect(props: { label: string; name: string; revisions: SetView["revisions"]; selected: number }) {
+  return (
+    <div class="field">
+      <label for={`field-revision-${props.name}`}>{props.label}</label>
+      <select id={`field-revision-${props.name}`} name={props.name}>
+        {props.revisions.map((r) => (
+          <option value={String(r.revision)} selected={r.revision === props.selected}>
+            r{r.revision}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Two revisions compared: what was chosen and dropped, which sites came, went and changed, then every value that moved. */
+export function RevisionDiffResult(props: { page: AppPage; diff?: RevisionDiff }) {
+  const { t } = props.page;
+  const { diff } = props;
+  const line = (label: string, ids: string[]) =>
+    ids.length > 0 && (
+      <li>
+        {label}: {ids.join(", ")}
+      </li>
+    );
+  return (
+    <DiffResult page={props.page} id="revision-diff" changes={diff?.changes ?? []} error={diff ? undefined : t("sets.pickTwo")}>
+      {diff && (
+        <ul id="revision-diff-summary">
+          {line(t("sets.diff.featuresAdded"), diff.features.added)}
+          {line(t("sets.diff.featuresRemoved"), diff.features.removed)}
+          {line(t("sets.diff.sitesAdded"), diff.sites.added)}
+          {line(t("sets.diff.sitesRemoved"), diff.sites.removed)}
+          {line(t("sets.diff.sitesChanged"), diff.sites.changed)}
+        </ul>
+      )}
+    </DiffResult>
   );
 }
 

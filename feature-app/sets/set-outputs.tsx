@@ -2,52 +2,78 @@
 // data the page script fetches as JSON (no inline script under the CSP).
 import type { AppPage } from "../views/app-layout";
 import { setPath } from "./set-controls";
+import { exportWarnings } from "./set-status";
 import type { SetView } from "./set-page";
 
 export function ExportCard(props: { page: AppPage; view: SetView }) {
   const { t } = props.page;
-  const { set, blockers } = props.view;
-  const api = `/app/api/feature-sets/${set.id}/export`;
+  const { set, blockers, editable, resolution } = props.view;
+  const warnings = exportWarnings(resolution, t);
+  const choice = (label: string, query = "") => <ExportChoice page={props.page} set={set} label={label} query={query} keep={editable} />;
   return (
     <section class="card" id="set-export" aria-labelledby="set-export-title">
       <h2 id="set-export-title">{t("generation.export")}</h2>
+      {props.view.draft && (
+        <p class="notice warn card" id="export-draft-note">
+          {t("generation.draftNotExported", { revision: set.revision })}
+        </p>
+      )}
       {blockers.length > 0 ? (
-        <div class="notice bad card" role="alert" id="export-blocked">
-          <p>{t("generation.blocked")}</p>
-          <ul>
-            {blockers.map((b) => (
-              <li>{b}</li>
-            ))}
-          </ul>
-        </div>
+        <NoticeList id="export-blocked" kind="bad" intro={t("generation.blocked")} items={blockers} />
       ) : (
-        <ul class="export-links">
-          <li>
-            <a href={api} download>
-              {t("generation.wholeSet")}
-            </a>
-          </li>
-          {set.content.sites.map((site) => (
-            <li>
-              <a href={`${api}?site=${encodeURIComponent(site.name)}`} download>
-                {t("generation.oneSite", { site: site.name })}
-              </a>
-            </li>
-          ))}
-          {set.content.sites.length > 0 && (
-            <li>
-              <a href={`${api}?sites=all`} download>
-                {t("generation.allSites", { count: set.content.sites.length })}
-              </a>
-            </li>
-          )}
-        </ul>
+        <>
+          {warnings.length > 0 && <NoticeList id="export-warnings" kind="warn" intro={t("generation.warnings")} items={warnings} />}
+          <p class="muted">{editable ? t("generation.keepHint", { keep: props.view.generationKeep }) : t("generation.renderHint")}</p>
+          <ul class="export-links">
+            <li>{choice(t("generation.wholeSet"))}</li>
+            {set.content.sites.map((site) => (
+              <li>{choice(t("generation.oneSite", { site: site.name }), `?site=${encodeURIComponent(site.name)}`)}</li>
+            ))}
+            {set.content.sites.length > 0 && <li>{choice(t("generation.allSites", { count: set.content.sites.length }), "?sites=all")}</li>}
+          </ul>
+        </>
       )}
       <progress data-progress-task="export" hidden max={1} value={0} aria-label={t("generation.progress")}></progress>
       <p class="muted">
         <a href="/app/api/schema">{t("generation.schema")}</a>
       </p>
     </section>
+  );
+}
+
+function NoticeList(props: { id: string; kind: "bad" | "warn"; intro: string; items: string[] }) {
+  return (
+    <div class={`notice ${props.kind} card`} role={props.kind === "bad" ? "alert" : undefined} id={props.id}>
+      <p>{props.intro}</p>
+      <ul>
+        {props.items.map((item) => (
+          <li>{item}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** A download (GET: rendered, nothing stored) and, for the owner, the button that keeps it (POST). */
+function ExportChoice(props: { page: AppPage; set: SetView["set"]; label: string; query: string; keep: boolean }) {
+  const { t } = props.page;
+  const url = `/app/api/feature-sets/${props.set.id}/export${props.query}`;
+  return (
+    <>
+      <a href={url} download>
+        {props.label}
+      </a>
+      {props.keep && (
+        <>
+          {" "}
+          <form method="post" action={url} class="inline">
+            <button type="submit" class="secondary" aria-label={t("generation.keepOne", { what: props.label })}>
+              {t("generation.keep")}
+            </button>
+          </form>
+        </>
+      )}
+    </>
   );
 }
 
@@ -71,7 +97,7 @@ export function SetCharts(props: { page: AppPage; view: SetView }) {
               ))}
             </select>
           </figcaption>
-          <div class="chart" data-set-chart="parameter" data-src={setPath(set, "/charts/parameter")} data-x-label={t("sets.siteName")} data-empty={t("sets.noChart")}></div>
+          <div class="chart" data-set-chart="parameter" data-src={setPath(set, "/charts/parameter")} data-x-label={t("sets.siteName")} data-empty={t("sets.noChart")} data-default={t("sets.chartDefault")}></div>
         </figure>
       </div>
     </section>

@@ -1,14 +1,16 @@
 // One feature set's page: its features (chosen, or required by a chosen one), conflicts, the
 // search that adds more, the values and sites form, export, charts, and the histories of
 // revisions and generations. Other users see the same page without the controls that write.
-import { StatusNotice, TableHead } from "../../views/form";
+import { StatusNotice } from "../../views/form";
 import type { LoadedCatalog } from "../catalog/catalog-store";
 import type { Feature } from "../catalog/feature-schema";
 import { type AppPage, AppLayout } from "../views/app-layout";
 import type { FeatureSet, RevisionSummary } from "./feature-set-store";
+import type { Draft } from "./draft-store";
+import type { FeaturePage } from "./set-paging";
 import type { GenerationSummary } from "./generation-store";
 import type { Resolution } from "./resolve";
-import { SetWriteButton, setPath } from "./set-controls";
+import { SetWriteButton, oob, setPath } from "./set-controls";
 import { SetEditor } from "./set-editor";
 import { IdempotencyField } from "../views/idempotency-field";
 import type { SetForm } from "./set-form";
@@ -16,7 +18,8 @@ import { GenerationHistory, RevisionHistory } from "./set-history";
 import { ExportCard, SetCharts } from "./set-outputs";
 import { When } from "../views/when";
 import { Errors } from "./sets-list-page";
-import { SearchField } from "../views/search-field";
+import { AddMessages, FeatureSearch, PasteIds, SearchResults } from "./set-add";
+import { FeatureList } from "./set-features";
 
 export interface SetView {
   set: FeatureSet;
@@ -32,9 +35,23 @@ export interface SetView {
   blockers: string[];
   revisions: RevisionSummary[];
   generations: GenerationSummary[];
-  search: { q: string; items: Feature[] };
+  /** `ticked`: features ticked in an earlier search, shown ticked above these results. */
+  search: { q: string; items: Feature[]; ticked?: Feature[] };
   numericParameters: string[];
+  /** Kept exports per set, besides pinned ones. */
+  generationKeep: number;
+  /** The owner's unsaved edits; what the page shows in the editor when there are some. */
+  draft?: Draft;
+  /** The note typed for the next revision, kept after a refused save. */
+  note?: string;
+  /** The features (and so the value inputs) this page shows. */
+  featurePage: FeaturePage;
+  /** How the editor shows the sites: a grid unless the reader asked for the text view. */
+  sitesView: "grid" | "text";
+  /** The id of the control that takes the focus when an htmx answer swaps it in (htmx honours autofocus). */
+  focus?: string;
 }
+
 
 export function SetPage(props: { page: AppPage; view: SetView }) {
   const { page, view } = props;
@@ -52,13 +69,15 @@ export function SetPage(props: { page: AppPage; view: SetView }) {
       </p>
       <StatusNotice message={view.notice} />
       <Errors messages={view.problems} id="set-problems" />
+      <DraftBanner page={page} view={view} />
       <SetActions page={page} view={view} />
       <FeatureList page={page} view={view} />
-      {view.editable && <FeatureSearch page={page} set={set} search={view.search} />}
+      {view.editable && <FeatureSearch page={page} view={view} />}
       <SetEditor page={page} view={view} />
+      <SitesTableCard page={page} view={view} />
       <ExportCard page={page} view={view} />
       <SetCharts page={page} view={view} />
-      <GenerationHistory page={page} set={set} generations={view.generations} />
+      <GenerationHistory page={page} set={set} generations={view.generations} editable={view.editable} />
       <RevisionHistory page={page} view={view} />
     </AppLayout>
   );
@@ -92,104 +111,75 @@ function SetActions(props: { page: AppPage; view: SetView }) {
   );
 }
 
-function FeatureList(props: { page: AppPage; view: SetView }) {
-  const { t } = props.page;
-  const { set, resolution, editable } = props.view;
+/** What an edit of the draft answers to htmx: every part that shows the draft, swapped by id. */
+export function DraftParts(props: { page: AppPage; view: SetView; problems: string[]; notes: string[]; bannerOnly?: boolean }) {
+  const { page, view } = props;
+  if (props.bannerOnly) return <DraftBanner page={page} view={view} swap />;
   return (
-    <section class="card" id="set-features" aria-labelledby="set-features-title">
-      <h2 id="set-features-title">{t("sets.features", { count: resolution.features.length })}</h2>
-      {resolution.conflicts.length > 0 && (
-        <ul class="notice bad card" id="set-conflicts">
-          {resolution.conflicts.map(([a, b]) => (
-            <li>{t("sets.conflictPair", { a, b })}</li>
-          ))}
-        </ul>
-      )}
-      {resolution.features.length === 0 ? (
-        <p class="muted">{t("sets.noFeatures")}</p>
-      ) : (
-        <div class="table-scroll">
-          <table>
-            <TableHead labels={[t("catalog.id"), t("catalog.name"), t("catalog.category"), t("sets.why"), ...(editable ? [""] : [])]} />
-            <tbody>
-              {resolution.features.map((entry) => (
-                <tr id={`set-feature-${entry.id}`}>
-                  <td>
-                    <a href={`/app/features/${encodeURIComponent(entry.id)}`}>{entry.id}</a>
-                  </td>
-                  <td>{entry.feature?.name ?? <span class="badge state-failed">{t("sets.notInCatalog")}</span>}</td>
-                  <td>{entry.feature?.category}</td>
-                  <td>
-                    {entry.chosen && <span class="badge">{t("sets.chosenBadge")}</span>}{" "}
-                    {entry.requiredBy.length > 0 && <span class="required-by">{t("sets.requiredBy", { ids: entry.requiredBy.join(", ") })}</span>}
-                  </td>
-                  {editable && (
-                    <td>
-                      {entry.chosen && (
-                        <SetWriteButton set={set} action="/features/remove" fields={{ feature: entry.id }} label={t("sets.remove")} link />
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+    <>
+      <DraftBanner page={page} view={view} swap />
+      <FeatureList page={page} view={view} swap />
+      <SearchResults page={page} chosen={view.resolution.features.filter((f) => f.chosen).map((f) => f.id)} search={view.search} swap />
+      <AddMessages problems={props.problems} notes={props.notes} swap />
+      {props.problems.length === 0 && <PasteIds page={page} swap />}
+      <SetEditor page={page} view={view} swap />
+    </>
+  );
+}
+
+/** Says that the editor shows unsaved edits, since when, and offers to drop them. */
+function DraftBanner(props: { page: AppPage; view: SetView; swap?: boolean }) {
+  const { t, locale } = props.page;
+  const { set, draft } = props.view;
+  return (
+    <div id="set-draft" aria-live="polite" {...oob(props.swap)}>
+      {draft && (
+        <div class="notice warn card">
+          <p>
+            <span class="badge status-deprecated">{t("sets.draftBadge")}</span> {t("sets.draftText", { revision: draft.baseRevision })} <When date={draft.updatedAt} locale={locale} />
+          </p>
+          {draft.baseRevision !== set.revision && (
+            <p>
+              {t("sets.draftBehind", { base: draft.baseRevision, revision: set.revision, user: set.updatedBy })}{" "}
+              <SetWriteButton set={set} action="/draft/rebase" fields={{}} label={t("sets.draftRebase", { revision: set.revision })} link />
+            </p>
+          )}
+          <SetWriteButton set={set} action="/draft/discard" fields={{}} label={t("sets.discard")} link />
         </div>
       )}
-    </section>
-  );
-}
-
-function FeatureSearch(props: { page: AppPage; set: FeatureSet; search: SetView["search"] }) {
-  const { t } = props.page;
-  const { set } = props;
-  return (
-    <section class="card" aria-labelledby="set-add-title">
-      <h2 id="set-add-title">{t("sets.add")}</h2>
-      <search>
-        <form
-          method="get"
-          action={setPath(set)}
-          hx-get={setPath(set, "/search")}
-          hx-target="#set-search-results"
-          hx-swap="outerHTML"
-          hx-trigger="input changed delay:300ms from:#set-search-q, submit"
-          hx-indicator="#set-search-loading"
-        >
-          <SearchField page={props.page} id="set-search-q" indicatorId="set-search-loading" value={props.search.q} />
-        </form>
-      </search>
-      <SearchResults page={props.page} set={set} search={props.search} />
-    </section>
-  );
-}
-
-export function SearchResults(props: { page: AppPage; set: FeatureSet; search: SetView["search"] }) {
-  const { t } = props.page;
-  const { set, search } = props;
-  const inSet = new Set(set.content.features);
-  return (
-    <div id="set-search-results" aria-live="polite">
-      {search.q !== "" && search.items.length === 0 && <p class="muted">{t("catalog.noMatch")}</p>}
-      {search.items.length > 0 && (
-        <table>
-          <tbody>
-            {search.items.map((feature) => (
-              <tr>
-                <td>{feature.id}</td>
-                <td>{feature.name}</td>
-                <td>
-                  {inSet.has(feature.id) ? (
-                    <span class="badge">{t("sets.chosenBadge")}</span>
-                  ) : (
-                    <SetWriteButton set={set} action="/features/add" fields={{ feature: feature.id }} label={t("sets.addButton")} ariaLabel={t("sets.addOne", { id: feature.id })} />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
     </div>
+  );
+}
+
+/** The sites as a spreadsheet: download the saved ones, or (owner) import a planning table into the draft. */
+function SitesTableCard(props: { page: AppPage; view: SetView }) {
+  const { t } = props.page;
+  const { set, editable, baseRevision } = props.view;
+  const api = `/app/api/feature-sets/${set.id}/sites`;
+  return (
+    <section class="card" id="set-sites-table" aria-label={t("sets.sites")}>
+      <p>
+        {t("sites.table.export")}{" "}
+        <a href={`${api}?format=csv`} download>
+          CSV
+        </a>{" "}
+        ·{" "}
+        <a href={`${api}?format=xlsx`} download>
+          XLSX
+        </a>
+      </p>
+      {editable && (
+        <form method="post" action={setPath(set, "/sites/import")} enctype="multipart/form-data" class="grid-form">
+          <input type="hidden" name="revision" value={String(baseRevision)} />
+          <div class="field">
+            <label for="sites-file">{t("sites.table.import")}</label>
+            <input id="sites-file" name="file" type="file" accept=".csv,.xlsx,text/csv" required />
+          </div>
+          <button type="submit" class="secondary">
+            {t("sites.table.importButton")}
+          </button>
+        </form>
+      )}
+    </section>
   );
 }

@@ -6,7 +6,7 @@ import { When } from "../views/when";
 import type { FeatureSet } from "./feature-set-store";
 import { IdempotencyField } from "../views/idempotency-field";
 
-export function SetsListPage(props: { page: AppPage; sets: FeatureSet[]; name?: string; error?: string }) {
+export function SetsListPage(props: { page: AppPage; sets: FeatureSet[]; drafts?: Set<number>; name?: string; error?: string }) {
   const { page } = props;
   const { t } = page;
   const user = page.assignment.user;
@@ -21,14 +21,14 @@ export function SetsListPage(props: { page: AppPage; sets: FeatureSet[]; name?: 
         <button type="submit">{t("sets.create")}</button>
       </form>
       <h2>{t("sets.mine")}</h2>
-      <SetTable page={page} sets={mine} id="my-sets" />
+      <SetTable page={page} sets={mine} id="my-sets" drafts={props.drafts} />
       <h2>{t("sets.others")}</h2>
       <SetTable page={page} sets={others} id="other-sets" showOwner />
     </AppLayout>
   );
 }
 
-function SetTable(props: { page: AppPage; sets: FeatureSet[]; id: string; showOwner?: boolean }) {
+function SetTable(props: { page: AppPage; sets: FeatureSet[]; id: string; showOwner?: boolean; drafts?: Set<number> }) {
   const { t, locale } = props.page;
   if (props.sets.length === 0) return <p class="card muted">{t("sets.none")}</p>;
   return (
@@ -40,6 +40,12 @@ function SetTable(props: { page: AppPage; sets: FeatureSet[]; id: string; showOw
             <tr>
               <td>
                 <a href={`/app/sets/${set.id}`}>{set.name}</a>
+                {props.drafts?.has(set.id) && (
+                  <>
+                    {" "}
+                    <span class="badge status-deprecated">{t("sets.draftBadge")}</span>
+                  </>
+                )}
               </td>
               {props.showOwner && <td>{set.owner}</td>}
               <td>{set.content.features.length}</td>

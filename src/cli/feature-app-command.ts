@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { type Assignment, assignmentSchema } from "../../feature-app/app";
 import { MIN_TOKEN_LENGTH } from "../../feature-app/instance-token";
 import { runFeatureApp } from "../../feature-app/main";
+import { SETTINGS } from "../config";
 import { UsageError } from "../errors";
 import { type Command, parseCommandArgs } from "./command";
 
@@ -25,7 +26,8 @@ Environment (set by the gateway):
   FGM_USER_ROLE          the --user's role: admin or user (default user)
   FGM_ADMIN_PATH         where the gateway's admin console lives (default /admin), for an admin's link
   FGM_DATA, FGM_DATABASE_URL  where the gateway keeps its data
-  FGM_IMPORT_UNPACK_MAX_MB   how far an uploaded XLSX may unpack before it is refused (default 100)`;
+  FGM_IMPORT_UNPACK_MAX_MB   how far an uploaded XLSX may unpack before it is refused (default 100)
+  FGM_GENERATION_KEEP    generated exports kept per feature set, besides pinned ones (default 20)`;
 
 function assignmentFromEnv(user: string): Assignment {
   const parsed = v.safeParse(assignmentSchema, {
@@ -35,6 +37,12 @@ function assignmentFromEnv(user: string): Assignment {
   });
   if (!parsed.success) throw new UsageError(`invalid --user, FGM_USER_DISPLAY_NAME or FGM_USER_ROLE: ${parsed.issues[0].message}`);
   return parsed.output;
+}
+
+function generationKeepFromEnv(): number {
+  const parsed = v.safeParse(SETTINGS.generationKeep.schema, process.env.FGM_GENERATION_KEEP ?? "20");
+  if (!parsed.success) throw new UsageError(`invalid FGM_GENERATION_KEEP '${process.env.FGM_GENERATION_KEEP}' (expected ${SETTINGS.generationKeep.expected})`);
+  return parsed.output as number;
 }
 
 export const featureAppCommand: Command = {
@@ -66,6 +74,7 @@ export const featureAppCommand: Command = {
       assignment: values.user === undefined ? undefined : assignmentFromEnv(values.user),
       exitWithStdin: values["exit-with-stdin"] === true,
       adminPath: process.env.FGM_ADMIN_PATH ?? "/admin",
+      generationKeep: generationKeepFromEnv(),
     });
   },
 };

@@ -49,6 +49,7 @@ Options:
   --backup-interval-minutes N  back up when the newest backup is older (default 1440 = daily; 0 = off)
   --backup-keep N            backups to keep; older ones are removed (default 14)
   --audit-retention-days N   remove audit trail entries older than N days (default 365; 0 = keep all)
+  --generation-keep N        generated exports kept per feature set, besides pinned ones (default 20)
   --alert-cpu-percent N      alert when system CPU stays above N% (default 90)
   --alert-memory-percent N   alert when system memory stays above N% (default 90)
   --alert-disk-percent N     alert when the data folder's disk is above N% full (default 90)

@@ -38,6 +38,7 @@ function appEnv(config: Config): Record<string, string> {
     FGM_DATA: config.data,
     FGM_ADMIN_PATH: config.adminPath,
     FGM_IMPORT_UNPACK_MAX_MB: String(config.importUnpackMaxMb),
+    FGM_GENERATION_KEEP: String(config.generationKeep),
   };
   if (config.databaseUrl) env.FGM_DATABASE_URL = config.databaseUrl;
   if (config.databaseAuthToken) env.FGM_DATABASE_AUTH_TOKEN = config.databaseAuthToken;

@@ -365,6 +365,9 @@ const en = {
   "setting.backupKeep.expected": "An integer from 1 to 1000.",
   "setting.auditRetentionDays": "Audit trail kept for (days)",
   "setting.auditRetentionDays.expected": "An integer from 0 to 36500; 0 keeps every entry.",
+  // feature-set editor (issue 18)
+  "setting.generationKeep": "Exports kept per feature set",
+  "setting.generationKeep.expected": "An integer from 1 to 1000.",
   "setting.sampleSeconds": "Sample server load every (seconds)",
   "setting.sampleSeconds.expected": "An integer from 1 to 300.",
   "setting.alertCpuPercent": "CPU alert threshold (%)",
@@ -778,6 +781,9 @@ const ko: Record<MessageKey, string> = {
   "setting.backupKeep.expected": "1~1000 사이의 정수.",
   "setting.auditRetentionDays": "감사 기록 보관 기간(일)",
   "setting.auditRetentionDays.expected": "0~36500 사이의 정수. 0이면 모든 기록을 보관합니다.",
+  // feature-set editor (issue 18)
+  "setting.generationKeep": "기능 세트별 보관할 내보내기 수",
+  "setting.generationKeep.expected": "1~1000 사이의 정수.",
   "setting.sampleSeconds": "서버 부하 측정 주기(초)",
   "setting.sampleSeconds.expected": "1~300 사이의 정수.",
   "setting.alertCpuPercent": "CPU 경고 임계값(%)",

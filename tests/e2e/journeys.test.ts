@@ -175,34 +175,45 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
       await page.fill("#field-name", "Seoul market");
       await page.click("#create-set button");
       await page.waitForURL(/\/app\/sets\/\d+$/);
-      const add = async (query: string, id: string) => {
-        await page.fill("#set-search-q", query);
-        await page.locator(`button[aria-label="Add ${id}"]`).click();
-        await page.waitForSelector(`#set-feature-${id}`);
-      };
-      await add("3CC", "FGR-CA0002");
+      // Several features in one go: two ticked in the results of one search, one pasted; no reload.
+      await page.fill("#set-search-q", "DSS");
+      await page.locator('input[aria-label="Add FGR-DS0001"]').check();
+      await page.fill("#set-search-q", "3CC");
+      await page.locator('input[aria-label="Add FGR-CA0002"]').check();
+      await page.fill("#set-add-ids", "FGR-DS0002");
+      await page.click("#set-add-button");
+      await page.waitForSelector("#set-feature-FGR-DS0002");
       expect(await page.locator("#set-feature-FGR-CA0001").textContent()).toContain("required by FGR-CA0002");
-      await add("DSS", "FGR-DS0001");
-      await add("MBSFN", "FGR-DS0002");
+      expect(await page.locator("#set-add-messages").textContent()).toContain("FGR-DS0002 (Semi-static LTE-NR Spectrum Split (MBSFN-based)) is deprecated in the catalog.");
       expect(await page.locator("#set-conflicts").textContent()).toContain("FGR-DS0001");
-      expect(await page.locator("#export-blocked").textContent()).toContain("FGR-DS0002");
+      expect(await page.locator("#set-draft").textContent()).toContain("Unsaved draft");
       await page.locator("#set-feature-FGR-DS0002 button").click();
       await page.waitForSelector("#set-feature-FGR-DS0002", { state: "detached" });
       expect(await page.locator("#set-conflicts").count()).toBe(0);
     });
-    await step(kim, "edit parameters with inline validation and a site", async () => {
+    await step(kim, "edit parameters with inline validation and a site, save once with a note", async () => {
+      await page.fill("#field-note", "Seoul: CA and DSS");
       const input = await editSetValueAndSite(page);
-      await page.waitForSelector("#set-meta");
+      await page.waitForSelector("text=Saved as revision 2.");
       expect(await input.inputValue()).toBe("-100");
+      expect(await page.locator("#revisions tbody tr").count()).toBe(2);
+      expect(await page.locator("#revisions").textContent()).toContain("Seoul: CA and DSS");
     });
-    await step(kim, "export JSON and a zip", async () => {
-      for (const [link, name] of [["#set-export a >> nth=0", /\.json$/], ["#set-export a[href$='sites=all']", /\.zip$/]] as const) {
+    await step(kim, "export JSON and a zip, keep one", async () => {
+      const exports = [
+        ["#set-export a >> nth=0", /\.json$/],
+        ["#set-export a[href$='sites=all']", /\.zip$/],
+        ['#set-export button[aria-label^="Generate and keep: The whole set"]', /-r2\.json$/],
+      ] as const;
+      for (const [link, name] of exports) {
         const download = page.waitForEvent("download");
         await page.click(link);
         const file = await download;
         expect(file.suggestedFilename()).toMatch(name);
         expect((await Bun.file((await file.path()) ?? "").arrayBuffer()).byteLength).toBeGreaterThan(100);
       }
+      await page.reload();
+      expect(await page.locator("#generations tbody tr").count()).toBe(1);
       await page.waitForSelector('[data-set-chart="coverage"] canvas');
       await screenshot(page, "feature-app-set");
     });
@@ -292,6 +303,27 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
         expect(await park.page.locator("html").getAttribute("lang")).toBe("ko");
         expect(`${path}: ${(await englishLeftOn(park.page)).join(" | ")}`).toBe(`${path}: `);
       }
+    });
+    await step(park, "korean set editor: several features at once, a draft, one save with a note", async () => {
+      const page = park.page;
+      await page.goto(`${park.url}/app/sets`);
+      await page.fill("#field-name", "부산 시장");
+      await page.click("#create-set button");
+      await page.waitForURL(/\/app\/sets\/\d+$/);
+      await page.fill("#set-add-ids", "FGR-CA0002\nFGR-MO0007");
+      await page.click("#set-add-button");
+      await page.waitForSelector("#set-feature-FGR-MO0007");
+      expect(await page.locator("#set-draft").textContent()).toContain("저장하지 않은 초안");
+      expect(await page.locator("#set-add-messages").textContent()).toContain("FGR-MO0007(Blind Redirection to LTE)은(는) 카탈로그에서 '지원 중단' 상태입니다.");
+      expect(`set editor: ${(await englishLeftOn(page)).join(" | ")}`).toBe("set editor: ");
+      await page.fill("#field-note", "부산 1차 구성");
+      await page.click("#set-save");
+      await page.waitForSelector("text=리비전 2(으)로 저장했습니다.");
+      expect(await page.locator("#revisions").textContent()).toContain("부산 1차 구성");
+      expect(await page.locator("#set-draft").textContent()).toBe("");
+      expect(`saved set: ${(await englishLeftOn(page)).join(" | ")}`).toBe("saved set: ");
+    });
+    await step(park, "language switch", async () => {
       await park.page.goto(`${park.url}/app/charts`);
       await park.page.click(".lang-switch >> text=English");
       expect(await park.page.locator("h1").textContent()).toBe("Catalog charts");

@@ -39,7 +39,7 @@ test("a user's feature set survives kill -9 of their process and a gateway resta
   const path = created.location!;
   expect((await alice.post(`${path}/features/add`, { revision: "1", feature: "FGR-CA0002" })).status).toBe(303);
   const saved = await alice.post(`${path}/save`, {
-    revision: "2",
+    revision: "1",
     name: "Market Seoul",
     "value:FGR-CA0001:scellAdditionA4ThresholdRsrp": "-101",
     "site-name-0": "Gangnam",
@@ -47,7 +47,9 @@ test("a user's feature set survives kill -9 of their process and a gateway resta
   });
   expect(saved.status).toBe(303);
   const before = await readSet(alice, path);
-  expect(before).toMatchObject({ revision: 3, owner: "alice" });
+  expect(before).toMatchObject({ revision: 2, owner: "alice", content: { features: ["FGR-CA0002"] } });
+  // An unsaved edit is the user's draft, in the database: it outlives the process too.
+  expect((await alice.post(`${path}/features/add`, { revision: "2", ids: "FGR-VO0001" })).status).toBe(303);
 
   const { pid } = await instanceOf(dir.path, "alice");
   process.kill(pid!, "SIGKILL");
@@ -66,5 +68,7 @@ test("a user's feature set survives kill -9 of their process and a gateway resta
   const page = await again.get(path);
   expect(page.body).toContain("Market Seoul");
   expect(page.body).toContain('value="-101"');
-  expect(page.body).toContain("FGR-CA0001.scellActivationBufferThreshold = 90</textarea>");
+  expect(page.body).toContain('name="site-cell-0-FGR-CA0001.scellActivationBufferThreshold" value="90"');
+  expect(page.body).toContain("Unsaved draft");
+  expect(page.body).toContain('id="set-feature-FGR-VO0001"');
 });

@@ -38,6 +38,7 @@ describe("choosing features", () => {
     // FGR-CA0002 requires FGR-CA0001, which requires FGR-SA0001.
     const added = await postForm(alice, `${path}/features/add`, { revision: "1", feature: "FGR-CA0002" });
     expect(added.status).toBe(303);
+    expect((await postForm(alice, `${path}/save`, { revision: "1", name: "Carrier aggregation" })).status).toBe(303);
     const page = (await getPage(alice, path)).body;
     expect(featureRow(page, "FGR-CA0002")).toContain("chosen");
     expect(featureRow(page, "FGR-CA0001")).toContain("required by FGR-CA0002");
@@ -80,6 +81,7 @@ describe("choosing features", () => {
     expect(after.content.features).toEqual(["FGR-CA0001", "FGR-CA0002"]);
     const removed = await postForm(alice, `/app/sets/${id}/features/remove`, { revision: "1", feature: "FGR-CA0002" });
     expect(removed.status).toBe(303);
+    expect((await postForm(alice, `/app/sets/${id}/save`, { revision: "1", name: "Both CA" })).status).toBe(303);
     expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.content.features).toEqual(["FGR-CA0001"]);
   });
 
@@ -97,13 +99,14 @@ describe("choosing features", () => {
     expect(await query(data.path, "SELECT id FROM generations WHERE set_id = ?", [id])).toHaveLength(0);
   });
 
-  test("the search lists matching features with an Add button, and a chosen one without", async () => {
+  test("the search lists matching features with a box to tick and their status, and a chosen one without", async () => {
     const { id } = await createSet(alice, "Search", { features: ["FGR-DS0001"] });
     const response = await fetch(`${alice.url}/app/sets/${id}/search?q=dss`, { headers: { ...alice.auth, "hx-request": "true" } });
     const fragment = await response.text();
     expect(fragment).toStartWith('<div id="set-search-results"');
-    expect(fragment).toContain('aria-label="Add FGR-DS0003"');
+    expect(fragment).toContain('<input type="checkbox" name="feature" value="FGR-DS0003" id="add-FGR-DS0003" aria-label="Add FGR-DS0003"/>');
     expect(fragment).not.toContain('aria-label="Add FGR-DS0001"');
+    expect(fragment).toContain('<span class="badge status-trial">trial</span>');
   });
 });
 
@@ -117,39 +120,58 @@ describe("generation", () => {
     ],
   };
 
-  test("the same set exported twice is byte-identical, validates against the published schema, and a parameter change diffs as exactly that change", async () => {
+  const exportUrl = (app: RunningApp, id: number, query = "") => `${app.url}/app/api/feature-sets/${id}/export${query}`;
+  const keep = (app: RunningApp, id: number, query = "") => fetch(exportUrl(app, id, query), { method: "POST", headers: app.auth });
+  const generationCount = async (id: number) => (await query(data.path, "SELECT count(*) AS n FROM generations WHERE set_id = ?", [id]))[0]!.n;
+
+  test("a GET renders the document and stores nothing; a POST keeps it; the same inputs give the same bytes, stating revision and catalog version", async () => {
     const { id } = await createSet(alice, "Deterministic", content);
     const schema = (await api(alice, "GET", "/app/api/schema")).json;
     const validate = new Ajv({ strict: false }).compile(schema);
 
-    const first = await fetch(`${alice.url}/app/api/feature-sets/${id}/export`, { headers: alice.auth });
+    const first = await fetch(exportUrl(alice, id), { headers: alice.auth });
     expect(first.status).toBe(200);
     expect(first.headers.get("content-type")).toContain("application/json");
-    const second = await fetch(`${alice.url}/app/api/feature-sets/${id}/export`, { headers: alice.auth });
+    const second = await fetch(exportUrl(bob, id), { headers: bob.auth });
     const [a, b] = [await first.text(), await second.text()];
     expect(b).toBe(a);
+    // Any number of GETs, by anyone, leave nothing behind.
+    expect(await generationCount(id)).toBe(0);
     const document = JSON.parse(a);
     expect(validate(document)).toBe(true);
+    expect(document.featureSet).toEqual({ id, name: "Deterministic", owner: "alice", revision: 1 });
+    expect(document.catalog.version).toBe((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.catalogVersion);
     expect(document.features.map((f: { id: string }) => f.id)).toEqual(["FGR-CA0001", "FGR-CA0002", "FGR-SA0001"]);
     expect(document.sites.map((s: { name: string }) => s.name)).toEqual(["Busan 01", "Seoul-Gangnam"]);
     expect(a).not.toMatch(/\d{4}-\d\d-\d\dT/);
     // Not a valid document: the schema really checks.
     expect(validate({ ...document, features: [{ id: "x" }] })).toBe(false);
 
+    const kept = await keep(alice, id);
+    expect(kept.status).toBe(200);
+    expect(await kept.text()).toBe(a);
+    expect(await (await keep(alice, id)).text()).toBe(a);
     const saved = await api(alice, "PUT", `/app/api/feature-sets/${id}`, {
       revision: 1,
       content: { ...content, values: { "FGR-CA0001": { scellAdditionA4ThresholdRsrp: -100 } } },
     });
     expect(saved.status).toBe(200);
-    const third = await (await fetch(`${alice.url}/app/api/feature-sets/${id}/export`, { headers: alice.auth })).text();
-    expect(third).not.toBe(a);
+    const third = await (await keep(alice, id)).text();
+    expect(JSON.parse(third).featureSet.revision).toBe(2);
 
-    const rows = await query(data.path, "SELECT id, set_revision, sha256, site FROM generations WHERE set_id = ? ORDER BY id", [id]);
-    expect(rows.map((r) => r.set_revision)).toEqual([1, 1, 2]);
+    const rows = await query(data.path, "SELECT id, set_revision, sha256, site, created_by FROM generations WHERE set_id = ? ORDER BY id", [id]);
+    expect(rows.map((r) => [r.set_revision, r.created_by])).toEqual([
+      [1, "alice"],
+      [1, "alice"],
+      [2, "alice"],
+    ]);
     expect(rows[0]!.sha256).toBe(rows[1]!.sha256);
     expect(rows[0]!.sha256).toBe(new Bun.CryptoHasher("sha256").update(a).digest("hex"));
     const diff = await api(alice, "GET", `/app/api/feature-sets/${id}/generations/diff?a=${rows[1]!.id}&b=${rows[2]!.id}`);
-    expect(diff.json.changes).toEqual([{ path: '$.features["FGR-CA0001"].parameters.scellAdditionA4ThresholdRsrp', before: -105, after: -100 }]);
+    expect(diff.json.changes).toEqual([
+      { path: "$.featureSet.revision", before: 1, after: 2 },
+      { path: '$.features["FGR-CA0001"].parameters.scellAdditionA4ThresholdRsrp', before: -105, after: -100 },
+    ]);
     const page = (await getPage(alice, `/app/sets/${id}/diff?a=${rows[1]!.id}&b=${rows[2]!.id}`)).body;
     expect(page).toContain("<td>-105</td><td>-100</td>");
     expect((await api(alice, "GET", `/app/api/feature-sets/${id}/generations/diff?a=${rows[0]!.id}&b=${rows[1]!.id}`)).json).toEqual({ changes: [] });
@@ -159,9 +181,36 @@ describe("generation", () => {
     expect((await api(alice, "GET", `/app/api/feature-sets/${id}/generations/${rows[0]!.id}`)).text).toBe(a);
   });
 
-  test("a zip of all sites holds one document per site, with the site's overrides applied", async () => {
+  test("only the owner keeps generations: another user's POST is refused and changes nothing, their GET still downloads", async () => {
+    const { id } = await createSet(alice, "Not yours to keep", content);
+    const refused = await keep(bob, id, "?sites=all");
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error).toBe("only alice, who owns this feature set, may change it");
+    expect((await fetch(exportUrl(bob, id, "?sites=all"), { headers: bob.auth })).status).toBe(200);
+    expect(await generationCount(id)).toBe(0);
+  });
+
+  /** The DOS date and time of every local file header in a zip, as "YYYY-MM-DD hh:mm". */
+  function zipTimes(bytes: Uint8Array): string[] {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const times: string[] = [];
+    for (let at = 0; at + 30 <= bytes.length && view.getUint32(at, true) === 0x04034b50; ) {
+      const [time, date] = [view.getUint16(at + 10, true), view.getUint16(at + 12, true)];
+      const pad = (n: number) => String(n).padStart(2, "0");
+      times.push(`${1980 + (date >> 9)}-${pad((date >> 5) & 15)}-${pad(date & 31)} ${pad(time >> 11)}:${pad((time >> 5) & 63)}`);
+      at += 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true) + view.getUint32(at + 18, true);
+    }
+    return times;
+  }
+  const localMinute = (date: Date) => {
+    const pad = (n: number) => String(n).padStart(2, "0");
+    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  };
+
+  test("a zip of all sites holds one document per site with the site's overrides; its entries carry the generation's time and it downloads again byte for byte", async () => {
     const { id } = await createSet(alice, "Zip", content);
-    const response = await fetch(`${alice.url}/app/api/feature-sets/${id}/export?sites=all`, { headers: alice.auth });
+    const before = Date.now();
+    const response = await keep(alice, id, "?sites=all");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("application/zip");
     const bytes = new Uint8Array(await response.arrayBuffer());
@@ -175,14 +224,73 @@ describe("generation", () => {
     const ca1 = (doc: { features: { id: string; parameters: Record<string, unknown> }[] }) => doc.features.find((f) => f.id === "FGR-CA0001")!.parameters;
     expect(ca1(seoul)).toMatchObject({ scellActivationBufferThreshold: 80, scellAdditionA4ThresholdRsrp: -105 });
     expect(ca1(busan)).toMatchObject({ scellActivationBufferThreshold: 50, scellAdditionA4ThresholdRsrp: -105 });
-    const again = new Uint8Array(await (await fetch(`${alice.url}/app/api/feature-sets/${id}/export?sites=all`, { headers: alice.auth })).arrayBuffer());
+
+    const rows = await query(data.path, "SELECT id, batch, created_at FROM generations WHERE set_id = ? ORDER BY id", [id]);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.batch).toBe(rows[1]!.batch);
+    const created = new Date(Number(rows[0]!.created_at));
+    expect(created.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    // DOS times count in 2 s steps: the minute is what both sides agree on.
+    expect(zipTimes(bytes)).toEqual([localMinute(created), localMinute(created)]);
+    const again = new Uint8Array(await (await fetch(`${alice.url}/app/api/feature-sets/${id}/generations/${rows[1]!.id}?zip`, { headers: alice.auth })).arrayBuffer());
     expect(again).toEqual(bytes);
-    const batches = await query(data.path, "SELECT batch, count(*) AS n FROM generations WHERE set_id = ? GROUP BY batch", [id]);
-    expect(batches.map((b) => b.n)).toEqual([2, 2]);
-    const site = await fetch(`${alice.url}/app/api/feature-sets/${id}/export?site=Busan%2001`, { headers: alice.auth });
+
+    // A rendering (GET) is dated by the revision it shows, so it too is the same every time.
+    const rendered = new Uint8Array(await (await fetch(exportUrl(alice, id, "?sites=all"), { headers: alice.auth })).arrayBuffer());
+    expect(new Uint8Array(await (await fetch(exportUrl(alice, id, "?sites=all"), { headers: alice.auth })).arrayBuffer())).toEqual(rendered);
+    const updatedAt = new Date((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.updatedAt);
+    expect(zipTimes(rendered)).toEqual([localMinute(updatedAt), localMinute(updatedAt)]);
+    expect(await generationCount(id)).toBe(2);
+
+    const site = await fetch(exportUrl(alice, id, "?site=Busan%2001"), { headers: alice.auth });
     expect(JSON.parse(await site.text())).toEqual(busan);
     expect((await api(alice, "GET", `/app/api/feature-sets/${id}/export?site=Nowhere`)).status).toBe(404);
     expect((await api(alice, "GET", `/app/api/feature-sets/${id}/export?sites=some`)).json).toEqual({ error: 'sites must be "all"' });
+  });
+
+  test("a set keeps its newest exports up to FGM_GENERATION_KEEP, and pinned ones besides; pinning is the owner's", async () => {
+    await using carol = await startFeatureApp({ user: "carol", env: { FGM_DATA: data.path, FGM_GENERATION_KEEP: "2" } });
+    const { id } = await createSet(carol, "Kept", content);
+    const batches = async () => (await query(data.path, "SELECT batch, count(*) AS n, max(pinned) AS pinned FROM generations WHERE set_id = ? GROUP BY batch ORDER BY min(id)", [id]));
+    for (let i = 0; i < 2; i++) expect((await keep(carol, id, "?sites=all")).status).toBe(200);
+    const [oldest] = await batches();
+    const oldestId = (await query(data.path, "SELECT min(id) AS id FROM generations WHERE batch = ?", [String(oldest!.batch)]))[0]!.id;
+    expect((await postForm(bob, `/app/sets/${id}/pin`, { revision: "1", generation: String(oldestId), pinned: "true" })).status).toBe(403);
+    expect((await postForm(carol, `/app/sets/${id}/pin`, { revision: "1", generation: String(oldestId), pinned: "true" })).status).toBe(303);
+    expect((await postForm(carol, `/app/sets/${id}/pin`, { revision: "1", generation: "999999", pinned: "true" })).status).toBe(422);
+    for (let i = 0; i < 2; i++) await keep(carol, id, "?sites=all");
+    const kept = await batches();
+    expect(kept.map((b) => [b.n, b.pinned])).toEqual([
+      [2, 1],
+      [2, 0],
+      [2, 0],
+    ]);
+    expect(kept[0]!.batch).toBe(oldest!.batch);
+    // Unpinned, it goes at the next export like any other.
+    const unpin = await api(carol, "POST", `/app/api/feature-sets/${id}/generations/${oldestId}/pin`, { pinned: false });
+    expect(unpin.json).toEqual({ pinned: false });
+    expect((await api(carol, "POST", `/app/api/feature-sets/${id}/generations/${oldestId}/pin`, { pinned: "no" })).status).toBe(400);
+    await keep(carol, id);
+    expect((await batches()).map((b) => b.n)).toEqual([2, 1]);
+  });
+
+  test("an export with deprecated or planned features lists them as warnings, on the page and in a header", async () => {
+    const { id } = await createSet(alice, "Warned", { features: ["FGR-CA0008", "FGR-MO0007"] });
+    const exported = await fetch(exportUrl(alice, id), { headers: alice.auth });
+    expect(exported.status).toBe(200);
+    expect(JSON.parse(exported.headers.get("x-export-warnings") ?? "[]")).toEqual([
+      "FGR-CA0008 (Multi-cell PDSCH/PUSCH Scheduling with Single DCI) is planned in the catalog.",
+      "FGR-MO0007 (Blind Redirection to LTE) is deprecated in the catalog.",
+    ]);
+    const page = (await getPage(alice, `/app/sets/${id}`)).body;
+    expect(page).toMatch(/id="export-warnings">.*FGR-MO0007 \(Blind Redirection to LTE\) is deprecated in the catalog\./s);
+    const plain = await createSet(alice, "Unwarned", { features: ["FGR-CA0002"] });
+    expect((await fetch(exportUrl(alice, plain.id), { headers: alice.auth })).headers.get("x-export-warnings")).toBeNull();
+  });
+
+  test("a bad FGM_GENERATION_KEEP stops the app with the reason", async () => {
+    const started = startFeatureApp({ user: "dave", env: { FGM_GENERATION_KEEP: "0" } });
+    await expect(started).rejects.toThrow("invalid FGM_GENERATION_KEEP '0' (expected an integer from 1 to 1000)");
   });
 
   test("a zip export reports its progress to the user's open pages over the WebSocket", async () => {
@@ -190,7 +298,7 @@ describe("generation", () => {
     const socket = await openSocket(alice);
     try {
       expect(JSON.parse(String(await socket.next()))).toMatchObject({ type: "hello", user: "alice" });
-      await fetch(`${alice.url}/app/api/feature-sets/${id}/export?sites=all`, { headers: alice.auth });
+      await fetch(`${alice.url}/app/api/feature-sets/${id}/export?sites=all`, { method: "POST", headers: alice.auth });
       const messages = [JSON.parse(String(await socket.next())), JSON.parse(String(await socket.next()))];
       expect(messages).toEqual([
         { type: "progress", task: "export", done: 1, total: 2 },
@@ -209,7 +317,7 @@ describe("generation", () => {
     expect(coverage.catalog[i]).toBeGreaterThan(2);
     expect(coverage.set.reduce((a: number, b: number) => a + b, 0)).toBe(3);
     const parameter = (await api(alice, "GET", `/app/sets/${id}/charts/parameter?param=FGR-CA0001.scellActivationBufferThreshold`)).json;
-    expect(parameter).toMatchObject({ labels: ["Busan 01", "Seoul-Gangnam"], values: [50, 80] });
+    expect(parameter).toMatchObject({ labels: ["Busan 01", "Seoul-Gangnam"], values: [50, 80], default: 50 });
     expect((await api(alice, "GET", `/app/sets/${id}/charts/parameter?param=FGR-CA0001.scellDeactivationTimer`)).status).toBe(422);
     const page = (await getPage(alice, `/app/sets/${id}`)).body;
     expect(page).toContain('<option value="FGR-CA0001.scellActivationBufferThreshold">');
@@ -217,6 +325,367 @@ describe("generation", () => {
     // Under the CSP: no inline script, style or event handler.
     expect(page).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(page).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+  });
+});
+
+describe("drafts: many edits, one save", () => {
+  const revisionsOf = async (id: number) => query(data.path, "SELECT revision, note FROM feature_set_revisions WHERE set_id = ? ORDER BY revision", [id]);
+  const draftOf = async (id: number) => query(data.path, "SELECT user, base_revision FROM feature_set_drafts WHERE set_id = ?", [id]);
+
+  test("ticked and pasted features, values and sites accumulate in a draft kept in the database; Save writes one revision with the user's note", async () => {
+    const { id } = await createSet(alice, "3.5 GHz SA migration");
+    const path = `/app/sets/${id}`;
+    const added = await postForm(alice, `${path}/features/add`, { revision: "1", feature: "FGR-CA0002", ids: "FGR-VO0001\nFGR-SA0002; FGR-MO0001 ,FGR-CA0002", q: "3CC" });
+    expect(added.status).toBe(303);
+    expect(added.location).toBe(`${path}?q=3CC`);
+    expect(await revisionsOf(id)).toHaveLength(1);
+    expect(await draftOf(id)).toEqual([{ user: "alice", base_revision: 1 }]);
+
+    // Another process of the same user (a tab closed, the app restarted) finds the draft.
+    await using again = await startFeatureApp({ user: "alice", env: { FGM_DATA: data.path } });
+    const page = (await getPage(again, path)).body;
+    expect(page).toContain("Unsaved draft");
+    for (const feature of ["FGR-CA0002", "FGR-VO0001", "FGR-SA0002", "FGR-MO0001", "FGR-CA0001"]) expect(page).toContain(`id="set-feature-${feature}"`);
+    expect(page).toContain(">Save as revision 2</button>");
+    expect(page).toContain("Exports are made from the saved revision 1; your draft is not in them until you save it.");
+    // The list of sets marks it too, for its owner only.
+    expect((await getPage(again, "/app/sets")).body).toContain(`<a href="/app/sets/${id}">3.5 GHz SA migration</a> <span class="badge status-deprecated">Unsaved draft</span>`);
+    expect((await getPage(bob, "/app/sets")).body).not.toContain("Unsaved draft");
+
+    const edited = await postForm(again, `${path}/draft`, {
+      revision: "1",
+      name: "3.5 GHz SA migration",
+      "value:FGR-CA0001:scellAdditionA4ThresholdRsrp": "-101",
+      "site-name-0": "Gangnam",
+      "site-overrides-0": "FGR-CA0001.scellActivationBufferThreshold = 90",
+    });
+    expect(edited.status).toBe(303);
+    expect((await getPage(alice, path)).body).toContain('value="-101"');
+    expect(await revisionsOf(id)).toHaveLength(1);
+
+    const form = { revision: "1", name: "3.5 GHz SA migration", "value:FGR-CA0001:scellAdditionA4ThresholdRsrp": "-101", "site-name-0": "Gangnam", "site-overrides-0": "FGR-CA0001.scellActivationBufferThreshold = 90" };
+    const saved = await postForm(alice, `${path}/save`, { ...form, note: "SA migration, Gangnam first" });
+    expect(saved.status).toBe(303);
+    const revisions = await revisionsOf(id);
+    expect(revisions.map((r) => r.revision)).toEqual([1, 2]);
+    expect(JSON.parse(String(revisions[1]!.note))).toEqual({ text: "SA migration, Gangnam first" });
+    expect(await draftOf(id)).toEqual([]);
+    // The editor's own draft save fires as the focus leaves a field, so it can arrive just after
+    // "Save": sent from the page of revision 1, it must not start a new draft of what was just saved.
+    expect((await postForm(alice, `${path}/draft`, { ...form, "site-name-1": "Late" })).status).toBe(303);
+    expect(await draftOf(id)).toEqual([]);
+    const set = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
+    expect(set.content.features).toEqual(["FGR-CA0002", "FGR-MO0001", "FGR-SA0002", "FGR-VO0001"]);
+    expect(set.content.sites).toEqual([{ name: "Gangnam", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 90 } } }]);
+    const after = (await getPage(alice, path)).body;
+    expect(after).toContain("<td>SA migration, Gangnam first</td>");
+    // A value that differs from the catalog default stands out and names the default; the others do not.
+    expect(after).toMatch(/<div class="field changed"><label for="field-value:FGR-CA0001:scellAdditionA4ThresholdRsrp">.*?<small class="default">catalog default: -110<\/small>/);
+    expect(after).toContain('<div class="field"><label for="field-value:FGR-CA0001:scellActivationBufferThreshold">');
+    // The override example names a parameter of this set, from the current catalog.
+    expect(after).toContain('id="sites-new-column" name="grid-column" placeholder="FGR-CA0001.maxDlComponentCarriers"');
+    expect((await getPage(alice, `${path}?sites=text`)).body).toContain('placeholder="FGR-CA0001.maxDlComponentCarriers = 2"');
+    expect(after).not.toContain("Unsaved draft");
+  });
+
+  test("an id the catalog lacks refuses the whole addition by name and changes nothing; a note too long is refused with its reason", async () => {
+    const { id } = await createSet(alice, "Unknown ids", { features: ["FGR-CA0001"] });
+    const refused = await postForm(alice, `/app/sets/${id}/features/add`, { revision: "1", ids: "FGR-CA0002, FGR-NOPE1; <b>x</b>" });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toContain("Nothing added: the catalog has no features FGR-NOPE1, &lt;b&gt;x&lt;/b&gt;.");
+    expect((await postForm(alice, `/app/sets/${id}/features/add`, { revision: "1" })).body).toContain("Tick features in the search results or paste their ids.");
+    // A hostile paste (a megabyte of ids) is cut to its limit and answered with a short message.
+    const flood = await postForm(alice, `/app/sets/${id}/features/add`, { revision: "1", ids: Array.from({ length: 100_000 }, (_, i) => `X${i}`).join(";") });
+    expect(flood.status).toBe(422);
+    expect(flood.body).toMatch(/Nothing added: the catalog has no features X0, X1, .*X19 … \(\d+\)\./);
+    expect(flood.body.length).toBeLessThan(200_000);
+    expect(await draftOf(id)).toEqual([]);
+    // A draft has a size limit: a hostile client cannot park megabytes in the database.
+    const huge = await postForm(alice, `/app/sets/${id}/draft`, { revision: "1", name: "Unknown ids", "site-name-0": "A", "site-overrides-0": "x".repeat(9 * 1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(huge.body).toContain("The draft is too large to keep; remove some sites or values.");
+    expect(await draftOf(id)).toEqual([]);
+    const long = await postForm(alice, `/app/sets/${id}/save`, { revision: "1", name: "Unknown ids", note: "x".repeat(501) });
+    expect(long.status).toBe(422);
+    expect(long.body).toContain("A note may have at most 500 characters.");
+    expect(await revisionsOf(id)).toHaveLength(1);
+  });
+
+  test("through htmx an addition answers only the parts it changes, the search and its words kept, the pasted list cleared", async () => {
+    const { id } = await createSet(alice, "Swaps", { features: ["FGR-SA0001"] });
+    const response = await fetch(`${alice.url}/app/sets/${id}/features/add`, {
+      method: "POST",
+      headers: { ...alice.auth, "content-type": "application/x-www-form-urlencoded", "hx-request": "true" },
+      body: new URLSearchParams([["revision", "1"], ["q", "3CC"], ["feature", "FGR-CA0002"], ["feature", "FGR-CA0008"]]).toString(),
+    });
+    expect(response.status).toBe(200);
+    const fragment = await response.text();
+    expect(fragment).not.toContain("<html");
+    const swapped = [...fragment.matchAll(/<[a-z]+ [^>]*id="([^"]+)"[^>]*hx-swap-oob="true"/g)].map((m) => m[1]);
+    expect(swapped).toEqual(["set-draft", "set-features", "set-search-results", "set-add-messages", "set-add-paste", "set-editor"]);
+    expect(fragment).toContain("Added to the draft: FGR-CA0002, FGR-CA0008.");
+    expect(fragment).toContain("FGR-CA0008 (Multi-cell PDSCH/PUSCH Scheduling with Single DCI) is planned in the catalog.");
+    // The search results come back for the same words, the added one now marked as chosen.
+    expect(fragment).toMatch(/id="set-search-results".*FGR-CA0002/s);
+    expect(fragment).not.toContain('value="FGR-CA0002" id="add-FGR-CA0002"');
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.revision).toBe(1);
+  });
+
+  test("a stale save is refused and the draft kept; after looking, the owner keeps the draft on top of the new revision and saves it", async () => {
+    const { id } = await createSet(alice, "Stale draft", { features: ["FGR-CA0001"] });
+    const path = `/app/sets/${id}`;
+    await postForm(alice, `${path}/features/add`, { revision: "1", ids: "FGR-VO0001" });
+    expect((await api(alice, "PUT", `/app/api/feature-sets/${id}`, { revision: 1, name: "Renamed elsewhere" })).status).toBe(200);
+    const stale = await postForm(alice, `${path}/save`, { revision: "1", name: "Stale draft", note: "my work" });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toContain("Not saved: you started from revision 1, but alice has since saved revision 2.");
+    expect(stale.body).toContain('value="my work"');
+    expect(await draftOf(id)).toEqual([{ user: "alice", base_revision: 1 }]);
+    const page = (await getPage(alice, path)).body;
+    expect(page).toContain("Your draft starts from revision 1, but alice has since saved revision 2.");
+    expect((await postForm(alice, `${path}/draft/rebase`, { revision: "2" })).status).toBe(303);
+    expect(await draftOf(id)).toEqual([{ user: "alice", base_revision: 2 }]);
+    expect((await postForm(alice, `${path}/save`, { revision: "2", name: "Stale draft", note: "my work" })).status).toBe(303);
+    const set = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
+    expect(set).toMatchObject({ revision: 3, name: "Stale draft", content: { features: ["FGR-CA0001", "FGR-VO0001"] } });
+    // Discarding drops the draft and nothing else.
+    await postForm(alice, `${path}/features/add`, { revision: "3", ids: "FGR-SA0002" });
+    expect((await postForm(alice, `${path}/draft/discard`, { revision: "3" })).status).toBe(303);
+    expect(await draftOf(id)).toEqual([]);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.revision).toBe(3);
+  });
+
+  test("removing a feature from the draft takes its site overrides with it, so the save goes through", async () => {
+    const sites = [{ name: "Ulsan", overrides: { "FGR-CA0002": { a6Offset: 5 }, "FGR-CA0001": { scellActivationBufferThreshold: 70 } } }];
+    const { id } = await createSet(alice, "Removal", { features: ["FGR-CA0001", "FGR-CA0002"], sites });
+    expect((await postForm(alice, `/app/sets/${id}/features/remove`, { revision: "1", feature: "FGR-CA0002" })).status).toBe(303);
+    const page = (await getPage(alice, `/app/sets/${id}`)).body;
+    expect(page).not.toContain("site-cell-0-FGR-CA0002.a6Offset");
+    const form = { revision: "1", name: "Removal", "site-name-0": "Ulsan", "site-cell-0-FGR-CA0001.scellActivationBufferThreshold": "70" };
+    expect((await postForm(alice, `/app/sets/${id}/save`, form)).status).toBe(303);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.content).toMatchObject({
+      features: ["FGR-CA0001"],
+      sites: [{ name: "Ulsan", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 70 } } }],
+    });
+  });
+
+  test("the API adds many features in one PUT, as one revision with the note given", async () => {
+    const { id } = await createSet(alice, "Bulk", { features: ["FGR-SA0001"] });
+    const ids = demo.features.map((f: { id: string }) => f.id).filter((f: string) => !f.startsWith("FGR-DS")).slice(0, 50);
+    const saved = await api(alice, "PUT", `/app/api/feature-sets/${id}`, { revision: 1, add: ids, note: "50 features for the market" });
+    expect(saved.status).toBe(200);
+    expect(saved.json.revision).toBe(2);
+    expect(new Set(saved.json.content.features)).toEqual(new Set(["FGR-SA0001", ...ids]));
+    expect((await revisionsOf(id)).map((r) => String(r.note))).toEqual([expect.any(String), JSON.stringify({ text: "50 features for the market" })]);
+    const bad = await api(alice, "PUT", `/app/api/feature-sets/${id}`, { revision: 2, add: ["FGR-NOPE1"] });
+    expect(bad.status).toBe(422);
+    expect(bad.json.errors).toEqual([{ path: `content.features[${saved.json.content.features.length}]`, message: "The catalog has no feature FGR-NOPE1." }]);
+    expect((await api(alice, "PUT", `/app/api/feature-sets/${id}`, { revision: 2, add: "FGR-CA0001" })).json).toEqual({ error: "add must list feature ids" });
+    expect((await api(alice, "PUT", `/app/api/feature-sets/${id}`, { revision: 2, note: "x".repeat(501) })).json).toEqual({ error: "note may have at most 500 characters" });
+    expect(await revisionsOf(id)).toHaveLength(2);
+  });
+});
+
+describe("comparing revisions", () => {
+  test("any two revisions compare as features added and removed, sites added, removed and changed, and values old → new", async () => {
+    const { id } = await createSet(alice, "Compared", {
+      features: ["FGR-CA0001", "FGR-VO0001"],
+      values: { "FGR-CA0001": { scellAdditionA4ThresholdRsrp: -105 } },
+      sites: [{ name: "Busan", overrides: {} }, { name: "Seoul", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 80 } } }],
+    });
+    const saved = await api(alice, "PUT", `/app/api/feature-sets/${id}`, {
+      revision: 1,
+      note: "CA 3CC, Seoul tuned, Busan out",
+      content: {
+        features: ["FGR-CA0002", "FGR-VO0001"],
+        values: { "FGR-CA0001": { scellAdditionA4ThresholdRsrp: -100 } },
+        sites: [{ name: "Seoul", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 90 } } }, { name: "Daegu", overrides: {} }],
+      },
+    });
+    expect(saved.status).toBe(200);
+    const diff = await api(alice, "GET", `/app/api/feature-sets/${id}/revisions/diff?a=1&b=2`);
+    expect(diff.status).toBe(200);
+    expect(diff.json).toEqual({
+      from: 1,
+      to: 2,
+      features: { added: ["FGR-CA0002"], removed: ["FGR-CA0001"] },
+      sites: { added: ["Daegu"], removed: ["Busan"], changed: ["Seoul"] },
+      changes: [
+        { path: '$.sites["Busan"]', before: { name: "Busan", overrides: {} } },
+        { path: '$.sites["Daegu"]', after: { name: "Daegu", overrides: {} } },
+        { path: '$.sites["Seoul"].overrides["FGR-CA0001"].scellActivationBufferThreshold', before: 80, after: 90 },
+        { path: '$.values["FGR-CA0001"].scellAdditionA4ThresholdRsrp', before: -105, after: -100 },
+      ],
+    });
+    // Backwards works too, and a revision compared with itself has no changes.
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/revisions/diff?a=2&b=1`)).json.features).toEqual({ added: ["FGR-CA0001"], removed: ["FGR-CA0002"] });
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/revisions/diff?a=2&b=2`)).json.changes).toEqual([]);
+    for (const bad of ["a=1&b=9", "a=1", "a=x&b=2"]) {
+      expect((await api(alice, "GET", `/app/api/feature-sets/${id}/revisions/diff?${bad}`)).json).toEqual({ error: "a and b must be numbers of two revisions of this feature set" });
+    }
+    const listed = (await api(alice, "GET", `/app/api/feature-sets/${id}/revisions`)).json.items;
+    expect(listed.map((r: { revision: number; note: string }) => [r.revision, r.note])).toEqual([
+      [2, "CA 3CC, Seoul tuned, Busan out"],
+      [1, "created"],
+    ]);
+
+    const fragment = (await getPage(bob, `/app/sets/${id}/revisions/diff?a=1&b=2`)).body;
+    expect(fragment).toStartWith('<div id="revision-diff"');
+    expect(fragment).toContain("<li>Features added: FGR-CA0002</li>");
+    expect(fragment).toContain("<li>Sites changed: Seoul</li>");
+    expect(fragment).toContain("<td>-105</td><td>-100</td>");
+    const korean = await fetch(`${alice.url}/app/sets/${id}/revisions/diff?a=1&b=2`, { headers: { ...alice.auth, "accept-language": "ko" } });
+    expect(await korean.text()).toContain("<li>추가된 기능: FGR-CA0002</li>");
+    const page = (await getPage(alice, `/app/sets/${id}`)).body;
+    expect(page).toContain(`hx-get="/app/sets/${id}/revisions/diff"`);
+    expect((await getPage(alice, `/app/sets/${id}/revisions/diff?a=1&b=7`)).status).toBe(422);
+  });
+});
+
+describe("sites as a grid", () => {
+  const grid = (app: RunningApp, id: number, add: string, form: Record<string, string>) =>
+    fetch(`${app.url}/app/sets/${id}/sites/grid?add=${add}`, {
+      method: "POST",
+      headers: { ...app.auth, "content-type": "application/x-www-form-urlencoded", "hx-request": "true" },
+      body: new URLSearchParams(form).toString(),
+    });
+
+  test("sites × overridden parameters: cells save as overrides, an empty cell inherits, a ticked row goes; + site and + column redraw the grid with what was typed", async () => {
+    const { id } = await createSet(alice, "Grid", {
+      features: ["FGR-CA0001"],
+      sites: [
+        { name: "Seoul", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 80 } } },
+        { name: "Busan", overrides: { "FGR-SA0001": { qRxLevMin: -120 } } },
+      ],
+    });
+    const page = (await getPage(alice, `/app/sets/${id}`)).body;
+    expect([...page.matchAll(/<th><code>([^<]+)<\/code><\/th>/g)].map((m) => m[1])).toEqual(["FGR-CA0001.scellActivationBufferThreshold", "FGR-SA0001.qRxLevMin"]);
+    // Sites by name: Busan is row 0.
+    expect(page).toContain('name="site-cell-0-FGR-SA0001.qRxLevMin" value="-120"');
+    expect(page).toContain('name="site-cell-0-FGR-CA0001.scellActivationBufferThreshold" value=""');
+
+    const typed = { revision: "1", name: "Grid", "site-name-0": "Busan", "site-cell-0-FGR-SA0001.qRxLevMin": "-120", "site-name-1": "Seoul", "site-cell-1-FGR-CA0001.scellActivationBufferThreshold": "85", "grid-columns": "FGR-CA0001.scellActivationBufferThreshold,FGR-SA0001.qRxLevMin" };
+    const withColumn = await (await grid(alice, id, "column", { ...typed, "grid-column": "FGR-CA0001.scellAdditionA4ThresholdRsrp" })).text();
+    expect(withColumn).toStartWith('<div id="sites-grid">');
+    expect(withColumn).toContain('name="site-cell-1-FGR-CA0001.scellAdditionA4ThresholdRsrp" value=""');
+    expect(withColumn).toContain('name="site-cell-1-FGR-CA0001.scellActivationBufferThreshold" value="85"');
+    expect(await (await grid(alice, id, "column", { ...typed, "grid-column": "FGR-XX0001.nope" })).text()).toContain("FGR-XX0001.nope is not a parameter of a feature in this set.");
+    const withRow = await (await grid(alice, id, "row", typed)).text();
+    expect(withRow).toContain('id="field-site-name-2" name="site-name-2" value=""');
+    // A hostile client posting more rows than a set may hold gets no grid drawn for them.
+    const flood = Object.fromEntries(Array.from({ length: 2100 }, (_, i) => [`site-name-${i}`, `S${i}`]));
+    expect((await grid(alice, id, "row", { revision: "1", ...flood })).status).toBe(413);
+
+    const check = async (field: string, value: string) =>
+      (await (await fetch(`${alice.url}/app/sets/${id}/validate?field=${encodeURIComponent(field)}`, { method: "POST", headers: { ...alice.auth, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ [field]: value }).toString() })).text()).replace(/<\/?span>/g, "");
+    expect(await check("site-cell-0-FGR-SA0001.qRxLevMin", "-20")).toBe("Must be between -140 and -44.");
+    expect(await check("site-cell-0-FGR-SA0001.qRxLevMin", "")).toBe("");
+
+    const saved = await postForm(alice, `/app/sets/${id}/save`, {
+      ...typed,
+      "site-cell-1-FGR-CA0001.scellAdditionA4ThresholdRsrp": "-101",
+      "site-cell-0-FGR-SA0001.qRxLevMin": "",
+      "site-name-2": "Daegu",
+      "site-cell-2-FGR-SA0001.qRxLevMin": "-118",
+      "site-remove-0": "yes",
+      note: "grid",
+    });
+    expect(saved.status).toBe(303);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.content.sites).toEqual([
+      { name: "Daegu", overrides: { "FGR-SA0001": { qRxLevMin: -118 } } },
+      { name: "Seoul", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 85, scellAdditionA4ThresholdRsrp: -101 } } },
+    ]);
+    // The text view stays for power users, and a line the grid cannot show opens there.
+    expect((await getPage(alice, `/app/sets/${id}?sites=text`)).body).toContain("FGR-CA0001.scellActivationBufferThreshold = 85\nFGR-CA0001.scellAdditionA4ThresholdRsrp = -101</textarea>");
+    await postForm(alice, `/app/sets/${id}/draft`, { revision: "2", name: "Grid", "site-name-0": "Seoul", "site-overrides-0": "half a line" });
+    expect((await getPage(alice, `/app/sets/${id}`)).body).toContain("half a line</textarea>");
+  });
+});
+
+describe("sites as a table", () => {
+  const upload = (app: RunningApp, path: string, name: string, bytes: Uint8Array<ArrayBuffer> | string, fields: Record<string, string> = {}) => {
+    const body = new FormData();
+    for (const [key, value] of Object.entries(fields)) body.append(key, value);
+    body.append("file", new File([bytes], name));
+    return fetch(`${app.url}${path}`, { method: "POST", headers: app.auth, body, redirect: "manual" });
+  };
+
+  test("the sites export as CSV and XLSX and import back; an imported table replaces the sites as one revision", async () => {
+    const sites = [
+      { name: "Seoul-Gangnam", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 80, scellAdditionA4ThresholdRsrp: -100 } } },
+      { name: "Busan 01", overrides: { "FGR-SA0001": { qRxLevMin: -120 } } },
+    ];
+    const { id } = await createSet(alice, "Table", { features: ["FGR-CA0001"], sites });
+    const csv = await (await fetch(`${alice.url}/app/api/feature-sets/${id}/sites?format=csv`, { headers: alice.auth })).text();
+    expect(csv.split("\r\n")).toEqual([
+      "site,FGR-CA0001.scellActivationBufferThreshold,FGR-CA0001.scellAdditionA4ThresholdRsrp,FGR-SA0001.qRxLevMin",
+      "Busan 01,,,-120",
+      "Seoul-Gangnam,80,-100,",
+    ]);
+    const xlsx = new Uint8Array(await (await fetch(`${alice.url}/app/api/feature-sets/${id}/sites?format=xlsx`, { headers: alice.auth })).arrayBuffer());
+    expect([xlsx[0], xlsx[1]]).toEqual([0x50, 0x4b]);
+
+    // A planning spreadsheet: new sites, edited values; one revision with a note naming the file.
+    const planned = "site,FGR-CA0001.scellActivationBufferThreshold,FGR-SA0001.qRxLevMin\nDaegu 7,60,\nSeoul-Gangnam,90,-118\n";
+    const imported = await upload(alice, `/app/api/feature-sets/${id}/sites?revision=1`, "plan.csv", planned);
+    expect(imported.status).toBe(200);
+    const set = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
+    expect(set.revision).toBe(2);
+    expect(set.content.sites).toEqual([
+      { name: "Daegu 7", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 60 } } },
+      { name: "Seoul-Gangnam", overrides: { "FGR-CA0001": { scellActivationBufferThreshold: 90 }, "FGR-SA0001": { qRxLevMin: -118 } } },
+    ]);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}/revisions`)).json.items[0].note).toBe("imported 2 sites from plan.csv");
+    // The XLSX export reads back as the same sites.
+    const again = await upload(alice, `/app/api/feature-sets/${id}/sites?revision=2`, "sites.xlsx", xlsx);
+    expect(again.status).toBe(200);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.content.sites).toEqual(sites.toSorted((a, b) => a.name.localeCompare(b.name)));
+  });
+
+  test("a text value a spreadsheet would run as a formula is exported with a leading ' and imports back as it was", async () => {
+    const sites = [{ name: "Mokpo", overrides: { "FGR-VO0003": { operatorLabel: "=HYPERLINK(\"http://x\")" } } }];
+    const { id } = await createSet(alice, "Formula", { features: ["FGR-VO0003"], sites });
+    const csv = await (await fetch(`${alice.url}/app/api/feature-sets/${id}/sites?format=csv`, { headers: alice.auth })).text();
+    expect(csv).toContain(`Mokpo,"'=HYPERLINK(""http://x"")"`);
+    expect((await upload(alice, `/app/api/feature-sets/${id}/sites?revision=1`, "back.csv", csv)).status).toBe(200);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.content.sites).toEqual(sites);
+  });
+
+  test("a bad table names every bad cell by row and column and changes nothing; a stale or foreign import is refused", async () => {
+    const { id } = await createSet(alice, "Bad table", { features: ["FGR-CA0001"], sites: [{ name: "Keep me", overrides: {} }] });
+    const bad = "site,FGR-CA0001.scellActivationBufferThreshold,FGR-XX0001.level,FGR-CA0001.nothing\nA,abc,,\n../etc,5,,\nA,7,,\n";
+    const refused = await upload(alice, `/app/api/feature-sets/${id}/sites?revision=1`, "bad.csv", bad);
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).problems).toEqual([
+      "Row 1, column FGR-XX0001.level: FGR-XX0001 is not in this feature set.",
+      "Row 1, column FGR-CA0001.nothing: FGR-CA0001 has no parameter nothing.",
+      "Row 2, column FGR-CA0001.scellActivationBufferThreshold: Must be a whole number.",
+      expect.stringMatching(/^Row 3, column site: A site name starts with a letter or digit/),
+      "Row 4, column site: Two sites have the same name (case, and space against _, do not count).",
+    ]);
+    expect((await (await upload(alice, `/app/api/feature-sets/${id}/sites?revision=1`, "no-site.csv", "name\nA\n")).json()).problems).toEqual(['Row 1, column : The table needs a column named "site" with the site names.']);
+    expect((await upload(alice, `/app/api/feature-sets/${id}/sites?revision=1`, "x.json", "{}")).status).toBe(422);
+    expect((await upload(bob, `/app/api/feature-sets/${id}/sites?revision=1`, "ok.csv", "site\nB\n")).status).toBe(403);
+    expect((await upload(alice, `/app/api/feature-sets/${id}/sites`, "ok.csv", "site\nB\n")).status).toBe(400);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json).toMatchObject({ revision: 1, content: { sites: [{ name: "Keep me", overrides: {} }] } });
+    expect((await upload(alice, `/app/api/feature-sets/${id}/sites?revision=0`, "ok.csv", "site\nB\n")).status).toBe(409);
+  });
+
+  test("on the page, an imported table goes into the draft; a bad one is refused with its reasons, in Korean too", async () => {
+    const { id } = await createSet(alice, "Page table", { features: ["FGR-CA0001"] });
+    const imported = await upload(alice, `/app/sets/${id}/sites/import`, "plan.csv", "site,FGR-CA0001.scellActivationBufferThreshold\nDaegu 7,60\n", { revision: "1" });
+    expect(imported.status).toBe(303);
+    const page = (await getPage(alice, `/app/sets/${id}?imported=1`)).body;
+    expect(page).toContain("Imported 1 sites into the draft.");
+    expect(page).toContain('value="Daegu 7"');
+    expect(page).toContain('name="site-cell-0-FGR-CA0001.scellActivationBufferThreshold" value="60"');
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json.revision).toBe(1);
+    const body = new FormData();
+    body.append("revision", "1");
+    body.append("file", new File(["site,FGR-CA0001.scellActivationBufferThreshold\nDaegu 7,x\n"], "bad.csv"));
+    const korean = await fetch(`${alice.url}/app/sets/${id}/sites/import`, { method: "POST", headers: { ...alice.auth, "accept-language": "ko" }, body });
+    expect(korean.status).toBe(422);
+    expect(await korean.text()).toContain("2행, FGR-CA0001.scellActivationBufferThreshold 열:");
   });
 });
 
@@ -237,7 +706,7 @@ describe("saving", () => {
     expect(stale.body).toContain('value="My unsaved name"');
     expect(stale.body).toContain('value="-99"');
     expect(stale.body).toContain('value="Site B"');
-    expect(stale.body).toContain("FGR-CA0001.scellActivationBufferThreshold = 70</textarea>");
+    expect(stale.body).toContain('name="site-cell-0-FGR-CA0001.scellActivationBufferThreshold" value="70"');
     const stored = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
     expect(stored.name).toBe("Stale (first)");
     expect(stored.revision).toBe(2);

@@ -64,7 +64,8 @@ export async function adminInBrowser(): Promise<AdminInBrowser> {
 
 /**
  * On a feature set's page: a wrong and then a right value for one of FGR-CA0001's parameters, each
- * checked inline as typed, and a site with an override; then saves. Returns the value's input.
+ * checked inline as typed, and a site with an override in the sites grid; then saves. Returns the
+ * value's input.
  */
 export async function editSetValueAndSite(page: Page, errorTimeoutMs?: number): Promise<Locator> {
   const input = page.locator('[id="field-value:FGR-CA0001:scellAdditionA4ThresholdRsrp"]');
@@ -73,9 +74,13 @@ export async function editSetValueAndSite(page: Page, errorTimeoutMs?: number): 
   await errorIs("Must be a whole number.");
   await input.fill("-100");
   await errorIs("");
+  // The sites grid: a site, a column for the parameter it overrides (drawn in place), its cell.
   await page.fill("#field-site-name-0", "Gangnam");
-  await page.fill("#field-site-overrides-0", "FGR-CA0001.scellActivationBufferThreshold = 75");
-  await page.click('#set-editor button[type="submit"]');
+  await page.fill("#sites-new-column", "FGR-CA0001.scellActivationBufferThreshold");
+  await page.click("#sites-add-column");
+  const cell = page.locator('[id="field-site-cell-0-FGR-CA0001.scellActivationBufferThreshold"]');
+  await cell.fill("75");
+  await page.click("#set-save");
   return input;
 }
 

@@ -1,6 +1,7 @@
 // The feature app's own work at scale, through a real `5gfm feature-app` process and its HTTP API:
 // importing a generated 10,000-feature catalog, resolving the prerequisites of a 5,000-feature
-// set, and exporting one JSON document per site for 1,000 sites as a zip. Each figure is set
+// set and opening its page, adding 50 features with one save, and generating (and keeping) one JSON
+// document per site for 1,000 sites as a zip. Each figure is set
 // against a baseline measured in the same run: sending the same bytes to the instance's diag
 // upload (what any HTTP import must pay before doing anything).
 import { randomBytes } from "node:crypto";
@@ -100,20 +101,46 @@ export const featureAppSection: Section = {
       const created = JSON.parse(new TextDecoder().decode(await app.call("/app/api/feature-sets", { method: "POST", ...json({ name: "big", content: { features: chosen, values: {}, sites: [] } }) }, 201)));
       const resolveMs = await medianMs(RUNS, async () => void (await app.call(`/app/api/feature-sets/${created.id}`)));
       rows.push([`resolve a ${chosen.length.toLocaleString("en")}-feature set (read it with its prerequisites)`, Math.round(resolveMs), Math.round(uploadMs), `${(resolveMs / uploadMs).toFixed(1)}×`, "—"]);
-      let pageBytes = 0;
+      // The set page against the page of a 50-feature set (its first page shows as many features).
+      const small = features.slice(0, 50).map((f) => f.id);
+      const fifty = JSON.parse(new TextDecoder().decode(await app.call("/app/api/feature-sets", { method: "POST", ...json({ name: "fifty", content: { features: small, values: {}, sites: [] } }) }, 201)));
+      let [pageBytes, smallBytes] = [0, 0];
+      const smallMs = await medianMs(RUNS, async () => {
+        smallBytes = (await app.call(`/app/sets/${fifty.id}`)).byteLength;
+      });
       const pageMs = await medianMs(RUNS, async () => {
         pageBytes = (await app.call(`/app/sets/${created.id}`)).byteLength;
       });
-      rows.push([`open that set's page (${(pageBytes / 1e6).toFixed(1)} MB of HTML)`, Math.round(pageMs), Math.round(uploadMs), `${(pageMs / uploadMs).toFixed(1)}×`, "—"]);
+      rows.push([
+        `open that set's page (${(pageBytes / 1e6).toFixed(2)} MB of HTML; baseline: a 50-feature set's page, ${(smallBytes / 1e6).toFixed(2)} MB, ${(pageBytes / smallBytes).toFixed(1)}× its size)`,
+        Math.round(pageMs),
+        Math.round(smallMs),
+        `${(pageMs / smallMs).toFixed(1)}×`,
+        "< 2 MB, < 300 ms",
+      ]);
 
-      const small = features.slice(0, 50).map((f) => f.id);
+      // Adding 50 features to a set: one addition and one save (the page's draft), against the old way, 50 saves of one.
+      const posted = (fields: [string, string][]): RequestInit => ({ method: "POST", redirect: "manual", body: new URLSearchParams(fields), headers: { "content-type": "application/x-www-form-urlencoded" } });
+      const fresh = async (name: string) => JSON.parse(new TextDecoder().decode(await app.call("/app/api/feature-sets", { method: "POST", ...json({ name, content: { features: [] } }) }, 201)));
+      const toAdd = features.filter((_, i) => i % 10 === 0).slice(0, 50).map((f) => f.id);
+      const bulkMs = await medianMs(RUNS, async () => {
+        const set = await fresh("bulk");
+        await app.call(`/app/sets/${set.id}/features/add`, posted([["revision", "1"], ["ids", toAdd.join("\n")]]), 303);
+        await app.call(`/app/sets/${set.id}/save`, posted([["revision", "1"], ["name", "bulk"], ["note", "50 features"]]), 303);
+      });
+      const oneByOneMs = await medianMs(RUNS, async () => {
+        const set = await fresh("one by one");
+        for (const [i, id] of toAdd.entries()) await app.call(`/app/api/feature-sets/${set.id}`, { method: "PUT", ...json({ revision: i + 1, add: [id] }) });
+      });
+      rows.push([`add 50 features and save once (one revision; baseline: 50 saves of one feature each)`, Math.round(bulkMs), Math.round(oneByOneMs), `${(bulkMs / oneByOneMs).toFixed(2)}×`, "—"]);
+
       const siteList = Array.from({ length: sites }, (_, i) => ({ name: `Site ${String(i).padStart(4, "0")}`, overrides: { [small[i % small.length]!]: { level: i % 100 } } }));
       const sited = JSON.parse(new TextDecoder().decode(await app.call("/app/api/feature-sets", { method: "POST", ...json({ name: "sites", content: { features: small, values: {}, sites: siteList } }) }, 201)));
       let zipBytes = 0;
       const exportMs = await medianMs(RUNS, async () => {
-        zipBytes = (await app.call(`/app/api/feature-sets/${sited.id}/export?sites=all`)).byteLength;
+        zipBytes = (await app.call(`/app/api/feature-sets/${sited.id}/export?sites=all`, { method: "POST" })).byteLength;
       });
-      rows.push([`export ${sites.toLocaleString("en")} sites × 50 features as a zip (${(zipBytes / 1e6).toFixed(1)} MB)`, Math.round(exportMs), Math.round(uploadMs), `${(exportMs / uploadMs).toFixed(1)}×`, "< 3,000 ms"]);
+      rows.push([`generate and keep ${sites.toLocaleString("en")} sites × 50 features as a zip (${(zipBytes / 1e6).toFixed(1)} MB)`, Math.round(exportMs), Math.round(uploadMs), `${(exportMs / uploadMs).toFixed(1)}×`, "< 3,000 ms"]);
     } finally {
       await app.stop();
     }
@@ -121,7 +148,8 @@ export const featureAppSection: Section = {
       title: "Feature app at scale",
       notes: [
         `Median of ${RUNS} runs each, through a real feature-app process's HTTP API (the built executable unless --source).`,
-        "Baseline: the same CSV bytes sent to the instance's diag upload, which reads and hashes them — the transport any import pays.",
+        "Baseline, unless the row names its own: the same CSV bytes sent to the instance's diag upload, which reads and hashes them — the transport any import pays.",
+        "The set page shows 100 features (and their value inputs) at a time, with a filter; the rest stay as they are.",
         "Each import is a whole new catalog version: parsed, checked (schema, duplicates, references, cycles) and written in one transaction.",
       ],
       columns: ["task", "ms", "baseline ms", "× baseline", "target"],

@@ -1,0 +1,154 @@
+// What every route of a set's pages shares: the stores, loading a set, rendering its page (with
+// the owner's draft), answering a write or a draft edit, and the owner check. One kit, used by the
+// page routes (sets-routes.tsx) and the draft routes (set-draft-routes.tsx).
+import type { Context } from "hono";
+import * as v from "valibot";
+import { DEFAULT_QUERY } from "../catalog/feature-query";
+import type { LoadedCatalog } from "../catalog/catalog-store";
+import { isHtmx } from "../../src/http/htmx";
+import { type AppEnv, appPage } from "../context";
+import { NoticePage } from "../views/app-layout";
+import { type FeatureSet, FeatureSetStore, type WriteResult } from "./feature-set-store";
+import { GenerationStore } from "./generation-store";
+import { resolveSet } from "./resolve";
+import { numericParameters } from "./set-charts";
+import { exportBlockers } from "./set-export";
+import { formFromBody, formFromContent } from "./set-form";
+import { staleMessage } from "./set-input";
+import { DraftParts, SetPage, type SetView } from "./set-page";
+import { type Draft, DraftStore } from "./draft-store";
+import { workingFeatures, workingForm } from "./set-draft";
+import { pageOf } from "./set-paging";
+import { auditFor } from "../audit";
+
+export type C = Context<AppEnv>;
+type Status = 200 | 403 | 404 | 409 | 413 | 422;
+
+export const wholeNumber = v.pipe(v.string(), v.regex(/^\d{1,9}$/), v.transform(Number));
+const SEARCH_LIMIT = 20;
+
+export function setRouteKit() {
+  const sets = (c: C) => new FeatureSetStore(c.var.services.db, auditFor(c));
+  const generations = (c: C) => new GenerationStore(c.var.services.db, auditFor(c));
+  const drafts = (c: C) => new DraftStore(c.var.services.db);
+  const user = (c: C) => c.var.services.assignment().user;
+  const catalogOf = async (c: C): Promise<LoadedCatalog> => {
+    const catalog = await c.var.services.catalog.loadCurrent();
+    if (!catalog) throw new Error("no catalog loaded");
+    return catalog;
+  };
+  const notFound = (c: C) => {
+    const t = c.var.appT;
+    return c.html(<NoticePage page={appPage(c)} title={t("sets.notFoundTitle")} message={t("sets.notFound", { id: c.req.param("id") ?? "" })} />, 404);
+  };
+  const loadSet = async (c: C) => {
+    const id = v.safeParse(wholeNumber, c.req.param("id"));
+    return id.success ? sets(c).get(id.output) : undefined;
+  };
+  const search = async (c: C, q: string) => {
+    if (q.trim() === "") return { q, items: [] };
+    const catalog = await catalogOf(c);
+    const found = await c.var.services.catalog.search(catalog.version.id, { ...DEFAULT_QUERY, q: q.slice(0, 200), pageSize: SEARCH_LIMIT });
+    return { q, items: found.items };
+  };
+
+  /** The set page; `change` carries what a refused write keeps on screen. Its owner sees their draft, if any. */
+  const render = async (c: C, set: FeatureSet, change: Partial<SetView> = {}, status: Status = 200) => {
+    const view = await setView(c, set, change);
+    return c.html(<SetPage page={appPage(c)} view={view} />, status);
+  };
+  const setView = async (c: C, set: FeatureSet, change: Partial<SetView> = {}): Promise<SetView> => {
+    const catalog = await catalogOf(c);
+    const editable = set.owner === user(c);
+    const draft = editable ? await drafts(c).get(set.id, user(c)) : undefined;
+    const resolution = resolveSet({ ...set.content, features: workingFeatures(set, draft) }, catalog);
+    const featurePage = pageOf(resolution, { page: c.req.query("page"), filter: c.req.query("filter") });
+    const saved = new Set(draft ? resolveSet(set.content, catalog).features.map((f) => f.id) : resolution.features.map((f) => f.id));
+    return {
+      set,
+      catalog,
+      resolution,
+      editable,
+      draft,
+      baseRevision: draft?.baseRevision ?? set.revision,
+      form: workingForm(set, draft, resolution),
+      errors: {},
+      problems: [],
+      notice: notice(c, set),
+      blockers: exportBlockers(set, catalog, c.var.appT),
+      revisions: await sets(c).revisions(set.id),
+      generations: await generations(c).list(set.id),
+      search: await search(c, c.req.query("q") ?? ""),
+      // The charts show the saved revision: the parameters of its features on this page.
+      numericParameters: numericParameters({ ...resolution, features: featurePage.features.filter((f) => saved.has(f.id)) }),
+      featurePage,
+      sitesView: c.req.query("sites") === "text" ? "text" : "grid",
+      generationKeep: c.var.services.generationKeep,
+      ...change,
+    };
+  };
+  const notice = (c: C, set: FeatureSet) => {
+    const imported = c.req.query("imported");
+    if (imported !== undefined && /^\d{1,4}$/.test(imported)) return c.var.appT("sites.table.imported", { count: imported });
+    return c.req.query("saved") === undefined ? undefined : c.var.appT("sets.saved", { revision: set.revision });
+  };
+  /** After a draft changed: htmx gets the parts that show it, a plain form post the page again (its search kept). */
+  const draftChanged = async (
+    c: C,
+    set: FeatureSet,
+    body: Record<string, unknown>,
+    messages: { problems?: string[]; notes?: string[]; bannerOnly?: boolean; focus?: string } = {},
+    status: Status = 200,
+  ) => {
+    if (!isHtmx(c)) {
+      if (status !== 200) return render(c, set, { problems: messages.problems ?? [] }, status);
+      const q = typeof body.q === "string" && body.q !== "" ? `?q=${encodeURIComponent(body.q)}` : "";
+      return c.redirect(`/app/sets/${set.id}${q}`, 303);
+    }
+    const view = await setView(c, set, { search: await search(c, typeof body.q === "string" ? body.q : ""), focus: messages.focus });
+    return c.html(<DraftParts page={appPage(c)} view={view} problems={messages.problems ?? []} notes={messages.notes ?? []} bannerOnly={messages.bannerOnly} />, status);
+  };
+
+  /** After a write: back to the page on success, else the page with the reason. */
+  const answer = async (c: C, set: FeatureSet, result: WriteResult, base: number, kept: Partial<SetView> = {}) => {
+    const t = c.var.appT;
+    if (result.ok) return c.redirect(`/app/sets/${set.id}?saved`, 303);
+    if (result.reason === "not-found") return notFound(c);
+    if (result.reason === "forbidden") return render(c, set, { problems: [t("sets.forbidden", { owner: set.owner })] }, 403);
+    return render(c, result.current, { problems: [staleMessage(t, base, result.current)], ...kept }, 409);
+  };
+  const postedRevision = (body: Record<string, unknown>) => {
+    const parsed = v.safeParse(wholeNumber, body.revision);
+    return parsed.success ? parsed.output : -1;
+  };
+  /** The owner's draft, started from the stored set when there is none yet. */
+  const draftOf = async (c: C, set: FeatureSet, base = set.revision): Promise<Omit<Draft, "updatedAt">> => {
+    const existing = await drafts(c).get(set.id, user(c));
+    if (existing) return existing;
+    const catalog = await catalogOf(c);
+    return { baseRevision: base, features: set.content.features, form: formFromContent(set.name, set.content, resolveSet(set.content, catalog)) };
+  };
+  /** The posted form over the draft's: a page shows (and posts) only some features' values, the rest stay. */
+  const postedForm = async (c: C, set: FeatureSet, draft: Omit<Draft, "updatedAt">, body: Record<string, unknown>) => {
+    const posted = formFromBody(body);
+    const all = workingForm(set, draft, resolveSet({ ...set.content, features: draft.features }, await catalogOf(c)));
+    return { ...posted, values: { ...all.values, ...posted.values } };
+  };
+  /** False only when the draft is too large; an edit from a page older than the set starts no draft (nothing to keep). */
+  const keepDraft = async (c: C, set: FeatureSet, draft: Omit<Draft, "updatedAt">, anyBase = false) =>
+    (await drafts(c).put(set.id, user(c), draft, anyBase)) !== "too-large";
+  const tooLarge = (c: C, set: FeatureSet, body: Record<string, unknown>) => draftChanged(c, set, body, { problems: [c.var.appT("sets.error.draftLarge")] }, 413);
+
+  /** A write: the set must exist and be the reader's (the store checks that again inside its transaction). */
+  const ownerWrite = (handler: (c: C, set: FeatureSet, body: Record<string, unknown>) => Promise<Response>) => async (c: C) => {
+    const set = await loadSet(c);
+    if (!set) return notFound(c);
+    if (set.owner !== user(c)) return render(c, set, { problems: [c.var.appT("sets.forbidden", { owner: set.owner })] }, 403);
+    // all: ticked boxes send one "feature" field each.
+    return handler(c, set, await c.req.parseBody({ all: true }));
+  };
+
+  return { sets, generations, drafts, user, catalogOf, notFound, loadSet, search, render, draftChanged, answer, postedRevision, draftOf, postedForm, keepDraft, tooLarge, ownerWrite };
+}
+
+export type SetRouteKit = ReturnType<typeof setRouteKit>;
