@@ -106,6 +106,11 @@ function fittedSize(u, values, axisIndex, cycle) {
  */
 function drawParameter(element, data, label) {
   element.textContent = "";
+  const defaults = data.labels.map(() => data.default);
+  figures(element, data.labels, [
+    { label, values: data.values.map((v) => (v == null ? "" : numbers.format(v))) },
+    { label: element.dataset.default, values: defaults.map((v) => (v == null ? "" : numbers.format(v))) },
+  ]);
   if (data.labels.length === 0) {
     element.textContent = element.dataset.empty;
     return;
@@ -138,7 +143,7 @@ function drawParameter(element, data, label) {
       { label: element.dataset.default, stroke: palette[0], dash: [6, 4], width: 2, points: { show: false }, value: shown },
     ],
   };
-  const chart = new uPlot(options, [x, data.values, x.map(() => data.default)], element);
+  const chart = new uPlot(options, [x, data.values, defaults], element);
   element.dataset.points = String(data.labels.length);
   element.dataset.series = JSON.stringify(chart.series.slice(1).map((s) => s.label));
   new ResizeObserver(() => chart.setSize({ width: Math.max(280, element.clientWidth), height: 320 })).observe(element);

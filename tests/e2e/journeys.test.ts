@@ -314,11 +314,11 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
       await page.click("#set-add-button");
       await page.waitForSelector("#set-feature-FGR-MO0007");
       expect(await page.locator("#set-draft").textContent()).toContain("저장하지 않은 초안");
-      expect(await page.locator("#set-add-messages").textContent()).toContain("FGR-MO0007(Blind Redirection to LTE)은(는) 카탈로그에서 '지원 중단' 상태입니다.");
+      expect(await page.locator("#set-add-messages").textContent()).toContain("Blind Redirection to LTE(FGR-MO0007) 기능은 카탈로그에서 '지원 중단' 상태입니다.");
       expect(`set editor: ${(await englishLeftOn(page)).join(" | ")}`).toBe("set editor: ");
       await page.fill("#field-note", "부산 1차 구성");
       await page.click("#set-save");
-      await page.waitForSelector("text=리비전 2(으)로 저장했습니다.");
+      await page.waitForSelector("text=리비전 2로 저장했습니다.");
       expect(await page.locator("#revisions").textContent()).toContain("부산 1차 구성");
       expect(await page.locator("#set-draft").textContent()).toBe("");
       expect(`saved set: ${(await englishLeftOn(page)).join(" | ")}`).toBe("saved set: ");

@@ -196,7 +196,7 @@ describe("catalog governance", () => {
     expect((await api(dave, "PUT", `/app/api/feature-sets/${id}`, { revision: 1, name: "Busan macro" })).status).toBe(200);
     const clone = await api(dave, "POST", `/app/api/feature-sets/${id}/clone`, { name: "Busan copy" });
     expect(clone.status).toBe(201);
-    expect((await api(dave, "GET", `/app/api/feature-sets/${id}/export`)).status).toBe(200);
+    expect((await api(dave, "POST", `/app/api/feature-sets/${id}/export`)).status).toBe(200);
     expect((await api(dave, "DELETE", `/app/api/feature-sets/${clone.json.id}`)).status).toBe(204);
     const rows = await query(dir.path, "SELECT actor, action, target, detail FROM audit_log WHERE action LIKE 'set.%' AND target IN (?, ?) ORDER BY id", [`set ${id}`, `set ${clone.json.id}`]);
     expect(rows.map((r) => `${r.actor} ${r.action} ${r.target}`)).toEqual([

@@ -3,14 +3,20 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { catalogToCsv } from "../../feature-app/catalog/catalog-file";
 import type { Feature } from "../../feature-app/catalog/feature-schema";
+import { runCli } from "../helpers/cli";
+import { tempDir } from "../helpers/temp-dir";
 import { type RunningApp, startFeatureApp } from "./instance";
 import { api, createSet, getPage, postForm } from "./sets-client";
 
 let app: RunningApp;
+const data = tempDir();
 const id = (i: number) => `GEN-${String(i).padStart(5, "0")}`;
 
 beforeAll(async () => {
-  app = await startFeatureApp({ user: "alice" });
+  // Only catalog editors import: alice is one.
+  const added = await runCli(["user", "add", "alice", "--role", "user", "--catalog-editor", "--ip", "127.0.0.2", "--data", data.path]);
+  if (added.code !== 0) throw new Error(added.stderr);
+  app = await startFeatureApp({ user: "alice", env: { FGM_DATA: data.path } });
   const features: Feature[] = Array.from({ length: 250 }, (_, i) => ({
     id: id(i),
     name: `Generated feature ${i}`,
@@ -30,6 +36,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.[Symbol.asyncDispose]();
+  data[Symbol.dispose]();
 });
 
 const rows = (page: string) => [...page.matchAll(/<tr id="set-feature-([^"]+)">/g)].map((m) => m[1]);
