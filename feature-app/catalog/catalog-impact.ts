@@ -29,7 +29,7 @@ export interface CatalogImpact {
 export const hasImpact = (impact: CatalogImpact) => impact.sets.length > 0;
 
 /** Every feature a set relies on in `catalog`: chosen ones, their prerequisites, and any with values. */
-function usedFeatures(content: SetContent, catalog: LoadedCatalog): Set<string> {
+export function usedFeatures(content: SetContent, catalog: LoadedCatalog): Set<string> {
   const used = new Set(content.features);
   for (const id of content.features) for (const needed of prerequisitesOf(catalog.byId, id)) used.add(needed);
   for (const id of Object.keys(content.values ?? {})) used.add(id);

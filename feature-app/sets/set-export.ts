@@ -9,6 +9,7 @@ import { buildDocument, renderDocument } from "./document";
 import type { FeatureSet } from "./feature-set-store";
 import type { GenerationStore } from "./generation-store";
 import { checkAgainstCatalog, resolveSet } from "./resolve";
+import { loadPinned } from "./set-catalog";
 
 export type ExportScope = { kind: "set" } | { kind: "site"; name: string } | { kind: "all-sites" };
 
@@ -43,7 +44,7 @@ export async function exportSet(
   scope: ExportScope,
   t: AppTranslate,
 ): Promise<{ ok: true; file: ExportFile } | { ok: false; status: 404 | 422; errors: string[] }> {
-  const catalog = await services.catalog.loadCurrent();
+  const catalog = await loadPinned(services.catalog, set);
   if (!catalog) return { ok: false, status: 422, errors: [t("sets.blocked.noCatalog")] };
   const blockers = exportBlockers(set, catalog, t);
   if (blockers.length > 0) return { ok: false, status: 422, errors: blockers };

@@ -16,6 +16,7 @@ import { ExportCard, SetCharts } from "./set-outputs";
 import { When } from "../views/when";
 import { Errors } from "./sets-list-page";
 import { SearchField } from "../views/search-field";
+import { PinBanner } from "./set-upgrade-page";
 
 export interface SetView {
   set: FeatureSet;
@@ -33,6 +34,8 @@ export interface SetView {
   generations: GenerationSummary[];
   search: { q: string; items: Feature[] };
   numericParameters: string[];
+  /** The newest catalog version, for the banner when the set is pinned to an older one. */
+  currentCatalogVersion?: number;
 }
 
 export function SetPage(props: { page: AppPage; view: SetView }) {
@@ -50,6 +53,7 @@ export function SetPage(props: { page: AppPage; view: SetView }) {
         {!view.editable && <span class="badge">{t("sets.readOnly")}</span>}
       </p>
       <StatusNotice message={view.notice} />
+      <PinBanner page={page} set={set} builtOn={view.catalog.version.id} current={view.currentCatalogVersion} />
       <Errors messages={view.problems} id="set-problems" />
       <SetActions page={page} view={view} />
       <FeatureList page={page} view={view} />

@@ -15,6 +15,7 @@ import { type ExportScope, download, exportBlockers, exportSet } from "./set-exp
 import { checkContent, checkName, staleMessage } from "./set-input";
 import { revisionNote } from "./revision-note";
 import { idParam } from "../id-param";
+import { pinnedCatalog } from "./set-catalog";
 
 // Scripts read English; the pages pass the reader's language.
 const t = appInEnglish;
@@ -69,11 +70,12 @@ export function setsApi() {
   app.get("/feature-sets/:id", async (c) => {
     const set = await findSet(c);
     if (!set) return notFound(c);
-    const catalog = await currentCatalog(c);
+    const catalog = await pinnedCatalog(c.var.services.catalog, set);
     const resolution = resolveSet(set.content, catalog);
     return c.json({
       ...set,
       catalogVersion: catalog.version.id,
+      currentCatalogVersion: (await c.var.services.catalog.current())?.id,
       resolved: { features: resolution.features.map(({ feature, ...rest }) => ({ ...rest, inCatalog: feature !== undefined })), conflicts: resolution.conflicts },
       exportBlockers: exportBlockers(set, catalog, t),
     });
@@ -91,7 +93,7 @@ export function setsApi() {
     if (set.owner !== user) return forbidden(c, set);
     const input = parsed.output;
     const name = checkName(input.name ?? set.name, t);
-    const content = checkContent(input.content ?? set.content, await currentCatalog(c), t, set.content);
+    const content = checkContent(input.content ?? set.content, await pinnedCatalog(c.var.services.catalog, set), t, set.content);
     if (!name.ok || !content.ok) return c.json({ errors: [...(name.ok ? [] : name.errors), ...(content.ok ? [] : content.errors)] }, 422);
     const result = await sets.save(set.id, user, { baseRevision: input.revision, name: name.value, content: content.value, note: revisionNote("sets.note.api") });
     if (result.ok) return c.json(result.set);
@@ -116,7 +118,7 @@ export function setsApi() {
     if (!read.ok) return read.response;
     const name = checkName(read.body.name ?? t("sets.copyName", { name: set.name }), t);
     if (!name.ok) return c.json({ errors: name.errors }, 422);
-    const clone = await sets.create(c.var.services.assignment().user, name.value, set.content, revisionNote("sets.note.cloned", { id: set.id, revision: set.revision }));
+    const clone = await sets.create(c.var.services.assignment().user, name.value, set.content, revisionNote("sets.note.cloned", { id: set.id, revision: set.revision }), set.catalogVersionId);
     return c.json(clone, 201);
   });
 

@@ -22,6 +22,7 @@ import { DiffResult } from "./set-history";
 import { SearchResults, SetPage, type SetView } from "./set-page";
 import { SetsListPage } from "./sets-list-page";
 import { revisionNote } from "./revision-note";
+import { pinnedCatalog } from "./set-catalog";
 
 type C = Context<AppEnv>;
 type Status = 200 | 403 | 404 | 409 | 422;
@@ -34,11 +35,8 @@ export function setsRoutes() {
   const sets = (c: C) => new FeatureSetStore(c.var.services.db, auditFor(c));
   const generations = (c: C) => new GenerationStore(c.var.services.db, auditFor(c));
   const user = (c: C) => c.var.services.assignment().user;
-  const catalogOf = async (c: C): Promise<LoadedCatalog> => {
-    const catalog = await c.var.services.catalog.loadCurrent();
-    if (!catalog) throw new Error("no catalog loaded");
-    return catalog;
-  };
+  // Every caller is a route under /:id: the catalog is the version that set is pinned to.
+  const catalogOf = async (c: C): Promise<LoadedCatalog> => pinnedCatalog(c.var.services.catalog, await loadSet(c));
   const notFound = (c: C) => {
     const t = c.var.appT;
     return c.html(<NoticePage page={appPage(c)} title={t("sets.notFoundTitle")} message={t("sets.notFound", { id: c.req.param("id") ?? "" })} />, 404);
@@ -73,6 +71,7 @@ export function setsRoutes() {
       generations: await generations(c).list(set.id),
       search: await search(c, c.req.query("q") ?? ""),
       numericParameters: numericParameters(resolution),
+      currentCatalogVersion: (await c.var.services.catalog.current())?.id,
       ...change,
     };
     return c.html(<SetPage page={appPage(c)} view={view} />, status);
@@ -231,7 +230,7 @@ export function setsRoutes() {
     const body = await c.req.parseBody();
     const name = checkName(body.name ?? t("sets.copyName", { name: set.name }), t);
     if (!name.ok) return render(c, set, { problems: [name.errors[0]!.message] }, 422);
-    const clone = await sets(c).create(user(c), name.value, set.content, revisionNote("sets.note.cloned", { id: set.id, revision: set.revision }));
+    const clone = await sets(c).create(user(c), name.value, set.content, revisionNote("sets.note.cloned", { id: set.id, revision: set.revision }), set.catalogVersionId);
     return c.redirect(`/app/sets/${clone.id}`, 303);
   });
 
