@@ -3,6 +3,7 @@
 // sees what upgrading would change, then applies it as one revision; a stale upgrade, an upgrade
 // the catalog has outrun and another user's upgrade are refused and change nothing.
 import { afterAll, describe, expect, test } from "bun:test";
+import { runCli } from "../helpers/cli";
 import { query } from "../helpers/database";
 import { tempDir } from "../helpers/temp-dir";
 import { type RunningApp, startFeatureApp } from "./instance";
@@ -142,4 +143,22 @@ describe("feature sets pinned to their catalog version", () => {
     expect(again.json.error).toContain("nothing to upgrade");
   });
 
+});
+
+test("a new catalog version's impact judges each set against the version it is pinned to", async () => {
+  using dir = tempDir("5gfm-pinning-impact-");
+  const added = await runCli(["user", "add", "carol", "--role", "user", "--ip", "127.0.0.3", "--catalog-editor", "--data", dir.path]);
+  expect(added.code).toBe(0);
+  await using carol = await startFeatureApp({ user: "carol", env: { FGM_DATA: dir.path } });
+  const { id } = await createSet(carol, "Incheon", CONTENT);
+  const v2 = await addVersion(dir.path, "FGR-NU0001", NARROWED);
+  // Making version 1 current again changes nothing for a set built on version 1, although it
+  // restores a feature and a parameter range that version 2 took away.
+  const undo = await api(carol, "POST", "/app/api/catalog/versions/1/make-current", undefined);
+  expect(undo.status).toBe(201);
+  expect(undo.json.impact.sets).toEqual([]);
+  // Version 2's content again does drop one of its features and narrows another: named per set.
+  const again = await api(carol, "POST", `/app/api/catalog/versions/${v2}/make-current`, undefined);
+  expect(again.status).toBe(409);
+  expect(again.json.impact).toMatchObject({ dropped: ["FGR-NU0001"], changed: ["FGR-MM0001"], sets: [{ id, owner: "carol", dropped: ["FGR-NU0001"], changed: ["FGR-MM0001"] }] });
 });
