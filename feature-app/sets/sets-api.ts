@@ -63,7 +63,7 @@ export function setsApi() {
     const name = checkName(read.body.name, t);
     const content = checkContent(read.body.content ?? EMPTY_CONTENT, catalog, t);
     if (!name.ok || !content.ok) return c.json({ errors: [...(name.ok ? [] : name.errors), ...(content.ok ? [] : content.errors)] }, 422);
-    const set = await stores(c).sets.create(c.var.services.assignment().user, name.value, content.value, revisionNote("sets.note.created"));
+    const set = await stores(c).sets.create(c.var.services.assignment().user, name.value, content.value, revisionNote("sets.note.created"), catalog.version.id);
     return c.json(set, 201);
   });
 
