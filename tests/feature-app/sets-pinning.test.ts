@@ -106,6 +106,12 @@ describe("feature sets pinned to their catalog version", () => {
     expect(outrun.status).toBe(409);
     expect(outrun.json.error).toContain(`catalog version ${v2} has become current since you looked`);
     expect((await api(alice, "POST", `/app/api/feature-sets/${id}/upgrade`, { revision: "two" })).status).toBe(400);
+    const badForm = await postForm(alice, `/app/sets/${id}/upgrade`, { revision: "two", catalogVersion: String(v2) });
+    expect(badForm.status).toBe(422);
+    expect(badForm.body).toContain("revision must be a number");
+    const stalePage = await postForm(alice, `/app/sets/${id}/upgrade`, { revision: "1", catalogVersion: String(v2) });
+    expect(stalePage.status).toBe(409);
+    expect(stalePage.body).toContain("you started from revision 1");
     expect(await query(dir.path, "SELECT revision, catalog_version_id, content FROM feature_sets WHERE id = ?", [id])).toEqual(before);
     expect(await query(dir.path, "SELECT count(*) AS n FROM audit_log WHERE action = 'set.upgrade'")).toEqual([{ n: 0 }]);
   });
