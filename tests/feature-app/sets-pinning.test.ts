@@ -87,6 +87,9 @@ describe("feature sets pinned to their catalog version", () => {
     expect(page.body).toContain("FGR-NU0001 (NR in Unlicensed Spectrum (NR-U, Anchored))");
     expect(page.body).toContain("values.FGR-MM0001.ssbBeamCount = 6");
     expect(page.body).toContain('name="catalogVersion"');
+    const korean = (await getPage(alice, `/app/sets/${id}/upgrade?lang=ko`)).body;
+    expect(korean).toContain(`Seoul 2026을(를) 카탈로그 버전 ${v2}(으)로 업그레이드`);
+    expect(korean).toContain("더 이상 맞지 않는 값");
   });
 
   test("another user cannot upgrade, a stale or outrun upgrade is refused, and nothing changes", async () => {
