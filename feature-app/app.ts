@@ -23,6 +23,7 @@ import { createLiveSockets } from "./live-sockets";
 import { type AppTranslate, appInEnglish, appTranslator } from "./messages";
 import { setsApi } from "./sets/sets-api";
 import { setsRoutes } from "./sets/sets-routes";
+import { setUpgradeApi, setUpgradeRoutes } from "./sets/set-upgrade-routes";
 
 const log = createLogger("feature-app");
 
@@ -117,7 +118,9 @@ export function createFeatureApp(options: FeatureAppOptions) {
   app.route("/app/import", importRoutes(imports));
   app.route("/app/api", catalogApi(imports));
   app.route("/app/sets", setsRoutes());
+  app.route("/app/sets", setUpgradeRoutes());
   app.route("/app/api", setsApi());
+  app.route("/app/api", setUpgradeApi());
 
   app.notFound((c) => {
     // Set only under /app/* once the instance is assigned: there a browser gets a page.

@@ -440,6 +440,23 @@ const en = {
   "sets.error.column": "{column} is not a parameter of a feature in this set.",
   "sets.chartDefault": "catalog default",
   "generation.draftNotExported": "Exports are made from the saved revision {revision}; your draft is not in them until you save it.",
+  // sets pinned to their catalog version, and upgrading them (issue 17, "sets keep working")
+  "sets.note.upgraded": "upgraded from catalog version {from} to {to}",
+  "sets.pin.banner": "Built on catalog version {from}; version {to} is current.",
+  "sets.pin.upgrade": "See what upgrading changes",
+  "upgrade.title": "Upgrade {name} to catalog version {to}",
+  "upgrade.intro": "This set keeps working on catalog version {from} until you upgrade it. Upgrading to version {to} changes it as listed below and saves the result as one new revision (an earlier revision can be restored afterwards).",
+  "upgrade.dropped": "Features gone (they leave the set)",
+  "upgrade.droppedNone": "Every feature of this set is still in the catalog.",
+  "upgrade.changed": "Features whose definition changed",
+  "upgrade.changedNone": "No feature of this set changed.",
+  "upgrade.misfits": "Values that no longer fit (left out; the new default applies)",
+  "upgrade.misfitsNone": "Every value of this set fits the new definitions.",
+  "upgrade.blockers": "After the upgrade this set cannot be exported until these are fixed",
+  "upgrade.apply": "Upgrade to this version",
+  "upgrade.upToDate": "This set is built on the current catalog version ({to}); there is nothing to upgrade.",
+  "upgrade.moved": "Not upgraded: catalog version {to} has become current since you looked. Check the changes again, then upgrade.",
+  "impact.pinned": "These sets keep working on the version they were built on; their owners see these changes when they upgrade.",
 };
 
 const ko: Record<keyof typeof en, string> = {
@@ -880,6 +897,23 @@ const ko: Record<keyof typeof en, string> = {
   "sets.error.column": "{column:은} 이 세트에 있는 기능의 파라미터가 아닙니다.",
   "sets.chartDefault": "카탈로그 기본값",
   "generation.draftNotExported": "내보내기는 저장된 리비전 {revision:으로} 만듭니다. 초안은 저장해야 내보내기에 들어갑니다.",
+  // sets pinned to their catalog version, and upgrading them (issue 17, "sets keep working")
+  "sets.note.upgraded": "카탈로그 버전 {from}에서 {to}(으)로 업그레이드",
+  "sets.pin.banner": "카탈로그 버전 {from} 기준으로 만든 세트입니다. 현재 버전은 {to}입니다.",
+  "sets.pin.upgrade": "업그레이드하면 달라지는 점 보기",
+  "upgrade.title": "{name}을(를) 카탈로그 버전 {to}(으)로 업그레이드",
+  "upgrade.intro": "이 세트는 업그레이드하기 전까지 카탈로그 버전 {from} 기준으로 그대로 동작합니다. 버전 {to}(으)로 업그레이드하면 아래와 같이 바뀌고, 결과가 새 리비전 하나로 저장됩니다(이전 리비전은 나중에 복원할 수 있습니다).",
+  "upgrade.dropped": "없어진 기능(세트에서 빠집니다)",
+  "upgrade.droppedNone": "이 세트의 기능은 모두 카탈로그에 남아 있습니다.",
+  "upgrade.changed": "정의가 바뀐 기능",
+  "upgrade.changedNone": "이 세트의 기능 중 바뀐 것이 없습니다.",
+  "upgrade.misfits": "더 이상 맞지 않는 값(빠지고 새 기본값이 적용됩니다)",
+  "upgrade.misfitsNone": "이 세트의 값은 모두 새 정의에 맞습니다.",
+  "upgrade.blockers": "업그레이드 후에는 다음을 고치기 전까지 이 세트를 내보낼 수 없습니다",
+  "upgrade.apply": "이 버전으로 업그레이드",
+  "upgrade.upToDate": "이 세트는 현재 카탈로그 버전({to}) 기준입니다. 업그레이드할 것이 없습니다.",
+  "upgrade.moved": "업그레이드하지 않았습니다: 확인하는 사이 카탈로그 버전 {to}이(가) 현재 버전이 되었습니다. 바뀌는 점을 다시 확인한 뒤 업그레이드하세요.",
+  "impact.pinned": "이 세트들은 만들 때의 버전 기준으로 계속 동작하며, 소유자가 업그레이드할 때 이 변경 사항을 보게 됩니다.",
 };
 
 export type AppMessageKey = keyof typeof en;

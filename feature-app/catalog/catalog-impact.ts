@@ -1,12 +1,14 @@
 // What a new catalog version would do to the team's feature sets, worked out before it is
 // written: the features sets use (chosen, given values, or pulled in as prerequisites) that the
-// new version drops, and those whose parameters it changes. Catalog editors see it and confirm.
+// new version drops, and those whose parameters it changes, each set against the version it is
+// pinned to (what its owner's upgrade will meet). Catalog editors see it and confirm.
 import { canonicalJson } from "../canonical-json";
 import type { FeatureDatabase } from "../db/connection";
 import { featureSets } from "../db/schema";
 import type { SetContent } from "../sets/set-content";
+import { loadPinned } from "../sets/set-catalog";
 import { prerequisitesOf } from "./catalog-rules";
-import type { LoadedCatalog } from "./catalog-store";
+import type { CatalogStore, LoadedCatalog } from "./catalog-store";
 import type { Feature } from "./feature-schema";
 
 export interface SetImpact {
@@ -29,7 +31,7 @@ export interface CatalogImpact {
 export const hasImpact = (impact: CatalogImpact) => impact.sets.length > 0;
 
 /** Every feature a set relies on in `catalog`: chosen ones, their prerequisites, and any with values. */
-function usedFeatures(content: SetContent, catalog: LoadedCatalog): Set<string> {
+export function usedFeatures(content: SetContent, catalog: LoadedCatalog): Set<string> {
   const used = new Set(content.features);
   for (const id of content.features) for (const needed of prerequisitesOf(catalog.byId, id)) used.add(needed);
   for (const id of Object.keys(content.values ?? {})) used.add(id);
@@ -37,36 +39,49 @@ function usedFeatures(content: SetContent, catalog: LoadedCatalog): Set<string> 
   return used;
 }
 
-export async function catalogImpact(db: FeatureDatabase, current: LoadedCatalog | undefined, next: Feature[]): Promise<CatalogImpact> {
+/**
+ * Each set is judged against the version it is pinned to (set-catalog.ts), since that is what its
+ * owner's upgrade to the new version will compare. Sets are taken one pinned version at a time, so
+ * only one old version is held in memory besides the new one.
+ */
+export async function catalogImpact(db: FeatureDatabase, catalogs: CatalogStore, next: Feature[]): Promise<CatalogImpact> {
   const impact: CatalogImpact = { dropped: [], changed: [], sets: [], owners: [] };
-  if (!current) return impact;
   const nextById = new Map(next.map((f) => [f.id, f]));
-  const verdict = new Map<string, "dropped" | "changed" | "same">();
-  const judge = (id: string) => {
-    let known = verdict.get(id);
-    if (known) return known;
-    const after = nextById.get(id);
-    const before = current.byId.get(id);
-    known = !after ? (before ? "dropped" : "same") : before && canonicalJson(before.parameters) !== canonicalJson(after.parameters) ? "changed" : "same";
-    verdict.set(id, known);
-    return known;
-  };
-  const rows = await db.select({ id: featureSets.id, name: featureSets.name, owner: featureSets.owner, content: featureSets.content }).from(featureSets);
+  const rows = await db
+    .select({ id: featureSets.id, name: featureSets.name, owner: featureSets.owner, content: featureSets.content, pinned: featureSets.catalogVersionId })
+    .from(featureSets)
+    .orderBy(featureSets.catalogVersionId, featureSets.id);
   const dropped = new Set<string>();
   const changed = new Set<string>();
-  for (const row of rows) {
-    const set: SetImpact = { id: row.id, name: row.name, owner: row.owner, dropped: [], changed: [] };
-    for (const id of usedFeatures(JSON.parse(row.content) as SetContent, current)) {
-      const kind = judge(id);
-      if (kind === "same") continue;
-      set[kind].push(id);
-      (kind === "dropped" ? dropped : changed).add(id);
+  const byVersion = Map.groupBy(rows, (row) => row.pinned);
+  for (const [pinned, sets] of byVersion) {
+    const base = await loadPinned(catalogs, { catalogVersionId: pinned });
+    if (!base) continue;
+    const verdict = new Map<string, "dropped" | "changed" | "same">();
+    const judge = (id: string) => {
+      let known = verdict.get(id);
+      if (known) return known;
+      const after = nextById.get(id);
+      const before = base.byId.get(id);
+      known = !after ? (before ? "dropped" : "same") : before && canonicalJson(before.parameters) !== canonicalJson(after.parameters) ? "changed" : "same";
+      verdict.set(id, known);
+      return known;
+    };
+    for (const row of sets) {
+      const set: SetImpact = { id: row.id, name: row.name, owner: row.owner, dropped: [], changed: [] };
+      for (const id of usedFeatures(JSON.parse(row.content) as SetContent, base)) {
+        const kind = judge(id);
+        if (kind === "same") continue;
+        set[kind].push(id);
+        (kind === "dropped" ? dropped : changed).add(id);
+      }
+      if (set.dropped.length + set.changed.length === 0) continue;
+      set.dropped.sort();
+      set.changed.sort();
+      impact.sets.push(set);
     }
-    if (set.dropped.length + set.changed.length === 0) continue;
-    set.dropped.sort();
-    set.changed.sort();
-    impact.sets.push(set);
   }
+  impact.sets.sort((a, b) => a.id - b.id);
   impact.dropped = [...dropped].sort();
   impact.changed = [...changed].sort();
   impact.owners = [...new Set(impact.sets.map((s) => s.owner))].sort();

@@ -214,7 +214,7 @@ export class CatalogImports {
   async checkWithImpact(draft: ImportDraft, locale: Locale, progress?: ProgressReport, sample?: number): Promise<CheckedImport> {
     const checked = await this.check(draft, locale, progress, sample);
     if (!importable(checked)) return checked;
-    return { ...checked, impact: await catalogImpact(this.db, await this.catalog.loadCurrent(), checked.features) };
+    return { ...checked, impact: await catalogImpact(this.db, this.catalog, checked.features) };
   }
 
   /**

@@ -19,6 +19,7 @@ export function ImpactReport(props: { t: AppTranslate; impact: CatalogImpact }) 
       <p id="impact-summary">
         {t("impact.summary", { dropped: impact.dropped.length, sets: setsDropping, owners: impact.owners.join(", "), changed: impact.changed.length })}
       </p>
+      <p id="impact-pinned">{t("impact.pinned")}</p>
       <div class="table-scroll">
         <table id="impact-sets">
           <thead>

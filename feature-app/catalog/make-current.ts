@@ -19,7 +19,7 @@ export async function previewMakeCurrent(c: Context<AppEnv>, id: number): Promis
   const source = await catalog.load(id);
   if (!source) return undefined;
   const current = await catalog.loadCurrent();
-  return { source, current: current?.version, impact: await catalogImpact(db, current, source.features) };
+  return { source, current: current?.version, impact: await catalogImpact(db, catalog, source.features) };
 }
 
 export async function makeCurrent(c: Context<AppEnv>, id: number, confirmed: boolean): Promise<MakeCurrentOutcome> {

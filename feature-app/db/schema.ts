@@ -75,6 +75,8 @@ export const featureSets = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
     updatedBy: text("updated_by").notNull(),
+    /** The catalog version the set resolves against until its owner upgrades it (null: none existed). */
+    catalogVersionId: integer("catalog_version_id").references(() => catalogVersions.id),
   },
   (t) => [index("feature_sets_owner").on(t.owner)],
 );

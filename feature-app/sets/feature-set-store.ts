@@ -1,7 +1,7 @@
 // Feature sets in the shared database. Every change writes the set row and its revision row in
 // one transaction; a save names the revision it started from and is refused when the stored one
 // has moved on (someone saved first), so nothing is silently overwritten. Only the owner writes.
-import { and, asc, desc, eq, getTableColumns } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { FeatureDatabase } from "../db/connection";
 import { featureSetRevisions, featureSets } from "../db/schema";
 import { canonicalJson } from "../canonical-json";
@@ -18,6 +18,8 @@ export interface FeatureSet {
   createdAt: Date;
   updatedAt: Date;
   updatedBy: string;
+  /** The catalog version it resolves against (set-catalog.ts); null only if none existed. */
+  catalogVersionId: number | null;
 }
 
 export type RevisionSummary = Omit<typeof featureSetRevisions.$inferSelect, "content">;
@@ -37,6 +39,8 @@ export interface Change {
   name: string;
   content: SetContent;
   note: string;
+  /** An upgrade: the catalog version the set moves to with this revision (audited as set.upgrade). */
+  catalogVersionId?: number;
 }
 
 function fromRow(row: typeof featureSets.$inferSelect): FeatureSet {
@@ -65,10 +69,12 @@ export class FeatureSetStore {
     return row && fromRow(row);
   }
 
-  async create(owner: string, name: string, content: SetContent, note: string): Promise<FeatureSet> {
+  /** `catalogVersionId`: the version a clone keeps; a new set is built on the current one. */
+  async create(owner: string, name: string, content: SetContent, note: string, catalogVersionId?: number | null): Promise<FeatureSet> {
     return this.db.transaction(async (tx) => {
       const stored = canonicalJson(content);
-      const [row] = await tx.insert(featureSets).values({ owner, name, revision: 1, content: stored, updatedBy: owner }).returning();
+      const pinned = catalogVersionId ?? sql`(SELECT max(id) FROM catalog_versions)`;
+      const [row] = await tx.insert(featureSets).values({ owner, name, revision: 1, content: stored, updatedBy: owner, catalogVersionId: pinned }).returning();
       if (!row) throw new Error("inserting a feature set returned no row");
       await tx.insert(featureSetRevisions).values({ setId: row.id, revision: 1, name, content: stored, savedBy: owner, note });
       await this.audit?.(tx, createAction(note), `set ${row.id}`, `name=${name} ${noteDetail(note)}`);
@@ -87,7 +93,7 @@ export class FeatureSetStore {
       // The revision condition again: another process may have saved between the read and here.
       const [updated] = await tx
         .update(featureSets)
-        .set({ name: change.name, content: stored, revision, updatedAt: new Date(), updatedBy: user })
+        .set({ name: change.name, content: stored, revision, updatedAt: new Date(), updatedBy: user, ...(change.catalogVersionId ? { catalogVersionId: change.catalogVersionId } : {}) })
         .where(and(eq(featureSets.id, id), eq(featureSets.revision, change.baseRevision)))
         .returning();
       if (!updated) {
@@ -95,7 +101,8 @@ export class FeatureSetStore {
         return current ? { ok: false, reason: "stale", current: fromRow(current) } : { ok: false, reason: "not-found" };
       }
       await tx.insert(featureSetRevisions).values({ setId: id, revision, name: change.name, content: stored, savedBy: user, note: change.note });
-      await this.audit?.(tx, "set.save", `set ${id}`, `rev=${revision} ${noteDetail(change.note)}`);
+      const upgrade = change.catalogVersionId ? `catalog=${row.catalogVersionId}->${change.catalogVersionId} ` : "";
+      await this.audit?.(tx, upgrade ? "set.upgrade" : "set.save", `set ${id}`, `rev=${revision} ${upgrade}${noteDetail(change.note)}`);
       return { ok: true, set: fromRow(updated) };
     });
   }

@@ -13,6 +13,7 @@ import type { FeatureSet } from "./feature-set-store";
 import type { Generation, GenerationStore } from "./generation-store";
 import { checkAgainstCatalog, resolveSet } from "./resolve";
 import { exportWarnings } from "./set-status";
+import { loadPinned } from "./set-catalog";
 
 export type ExportScope = { kind: "set" } | { kind: "site"; name: string } | { kind: "all-sites" };
 
@@ -50,7 +51,7 @@ export async function exportSet(
   t: AppTranslate,
   mode: "render" | "keep",
 ): Promise<Exported> {
-  const catalog = await services.catalog.loadCurrent();
+  const catalog = await loadPinned(services.catalog, set);
   if (!catalog) return { ok: false, status: 422, errors: [t("sets.blocked.noCatalog")] };
   const blockers = exportBlockers(set, catalog, t);
   if (blockers.length > 0) return { ok: false, status: 422, errors: blockers };

@@ -20,6 +20,7 @@ import { When } from "../views/when";
 import { Errors } from "./sets-list-page";
 import { AddMessages, FeatureSearch, PasteIds, SearchResults } from "./set-add";
 import { FeatureList } from "./set-features";
+import { PinBanner } from "./set-upgrade-page";
 
 export interface SetView {
   set: FeatureSet;
@@ -50,6 +51,8 @@ export interface SetView {
   sitesView: "grid" | "text";
   /** The id of the control that takes the focus when an htmx answer swaps it in (htmx honours autofocus). */
   focus?: string;
+  /** The newest catalog version, for the banner when the set is pinned to an older one. */
+  currentCatalogVersion?: number;
 }
 
 
@@ -68,6 +71,7 @@ export function SetPage(props: { page: AppPage; view: SetView }) {
         {!view.editable && <span class="badge">{t("sets.readOnly")}</span>}
       </p>
       <StatusNotice message={view.notice} />
+      <PinBanner page={page} set={set} builtOn={view.catalog.version.id} current={view.currentCatalogVersion} />
       <Errors messages={view.problems} id="set-problems" />
       <DraftBanner page={page} view={view} />
       <SetActions page={page} view={view} />

@@ -20,6 +20,7 @@ import { type Draft, DraftStore } from "./draft-store";
 import { workingFeatures, workingForm } from "./set-draft";
 import { pageOf } from "./set-paging";
 import { auditFor } from "../audit";
+import { pinnedCatalog } from "./set-catalog";
 
 export type C = Context<AppEnv>;
 type Status = 200 | 403 | 404 | 409 | 413 | 422;
@@ -32,11 +33,8 @@ export function setRouteKit() {
   const generations = (c: C) => new GenerationStore(c.var.services.db, auditFor(c));
   const drafts = (c: C) => new DraftStore(c.var.services.db);
   const user = (c: C) => c.var.services.assignment().user;
-  const catalogOf = async (c: C): Promise<LoadedCatalog> => {
-    const catalog = await c.var.services.catalog.loadCurrent();
-    if (!catalog) throw new Error("no catalog loaded");
-    return catalog;
-  };
+  // Every caller is a route under /:id: the catalog is the version that set is pinned to.
+  const catalogOf = async (c: C): Promise<LoadedCatalog> => pinnedCatalog(c.var.services.catalog, await loadSet(c));
   const notFound = (c: C) => {
     const t = c.var.appT;
     return c.html(<NoticePage page={appPage(c)} title={t("sets.notFoundTitle")} message={t("sets.notFound", { id: c.req.param("id") ?? "" })} />, 404);
@@ -80,6 +78,7 @@ export function setRouteKit() {
       generations: await generations(c).list(set.id),
       search: await search(c, c.req.query("q") ?? ""),
       // The charts show the saved revision: the parameters of its features on this page.
+      currentCatalogVersion: (await c.var.services.catalog.current())?.id,
       numericParameters: numericParameters({ ...resolution, features: featurePage.features.filter((f) => saved.has(f.id)) }),
       featurePage,
       sitesView: c.req.query("sites") === "text" ? "text" : "grid",

@@ -18,6 +18,7 @@ import { checkContent, checkName, staleMessage } from "./set-input";
 import { MAX_NOTE, noteText, revisionNote, userNote } from "./revision-note";
 import { revisionDiff } from "./revision-diff";
 import { idParam } from "../id-param";
+import { pinnedCatalog } from "./set-catalog";
 
 // Scripts read English; the pages pass the reader's language.
 const t = appInEnglish;
@@ -82,18 +83,19 @@ export function setsApi() {
     const name = checkName(read.body.name, t);
     const content = checkContent(read.body.content ?? EMPTY_CONTENT, catalog, t);
     if (!name.ok || !content.ok) return c.json({ errors: [...(name.ok ? [] : name.errors), ...(content.ok ? [] : content.errors)] }, 422);
-    const set = await stores(c).sets.create(c.var.services.assignment().user, name.value, content.value, revisionNote("sets.note.created"));
+    const set = await stores(c).sets.create(c.var.services.assignment().user, name.value, content.value, revisionNote("sets.note.created"), catalog.version.id);
     return c.json(set, 201);
   });
 
   app.get("/feature-sets/:id", async (c) => {
     const set = await findSet(c);
     if (!set) return notFound(c);
-    const catalog = await currentCatalog(c);
+    const catalog = await pinnedCatalog(c.var.services.catalog, set);
     const resolution = resolveSet(set.content, catalog);
     return c.json({
       ...set,
       catalogVersion: catalog.version.id,
+      currentCatalogVersion: (await c.var.services.catalog.current())?.id,
       resolved: { features: resolution.features.map(({ feature, ...rest }) => ({ ...rest, inCatalog: feature !== undefined })), conflicts: resolution.conflicts },
       exportBlockers: exportBlockers(set, catalog, t),
     });
@@ -111,7 +113,7 @@ export function setsApi() {
     if (set.owner !== user) return forbidden(c, set);
     const input = parsed.output;
     const name = checkName(input.name ?? set.name, t);
-    const content = checkContent(withAdded(input.content ?? set.content, input.add ?? []), await currentCatalog(c), t, set.content);
+    const content = checkContent(withAdded(input.content ?? set.content, input.add ?? []), await pinnedCatalog(c.var.services.catalog, set), t, set.content);
     if (!name.ok || !content.ok) return c.json({ errors: [...(name.ok ? [] : name.errors), ...(content.ok ? [] : content.errors)] }, 422);
     const note = input.note ? userNote(input.note) : revisionNote("sets.note.api");
     return savedAnswer(c, set, await sets.save(set.id, user, { baseRevision: input.revision, name: name.value, content: content.value, note }), input.revision);
@@ -134,7 +136,7 @@ export function setsApi() {
     if (!read.ok) return read.response;
     const name = checkName(read.body.name ?? t("sets.copyName", { name: set.name }), t);
     if (!name.ok) return c.json({ errors: name.errors }, 422);
-    const clone = await sets.create(c.var.services.assignment().user, name.value, set.content, revisionNote("sets.note.cloned", { id: set.id, revision: set.revision }));
+    const clone = await sets.create(c.var.services.assignment().user, name.value, set.content, revisionNote("sets.note.cloned", { id: set.id, revision: set.revision }), set.catalogVersionId);
     return c.json(clone, 201);
   });
 

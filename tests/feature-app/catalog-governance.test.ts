@@ -140,10 +140,14 @@ describe("catalog governance", () => {
   test("an editor makes version 1 current again from the Versions page: its impact first, then a new version with v1's content, audited", async () => {
     const versions = await getPage(bob, "/app/versions");
     expect(versions.body).toContain('id="make-current-1"');
+    // dave's "Seoul macro" is pinned to v1, which going back to v1 leaves alone; a set built on v2
+    // sees one parameter change again.
+    await createSet(dave, "Daegu", { features: [changedId] });
     const preview = await getPage(bob, "/app/versions/1/make-current");
     expect(preview.status).toBe(200);
-    // Going back to v1 gives dave's features back and changes one parameter of his again.
     expect(preview.body).toContain('id="impact"');
+    expect(preview.body).toContain("<td>Daegu</td><td>dave</td>");
+    expect(preview.body).not.toContain("<td>Seoul macro</td>");
     expect(preview.body).toContain('id="impact-confirm"');
 
     const unconfirmed = await postForm(bob, "/app/versions/1/make-current", {});
@@ -165,7 +169,7 @@ describe("catalog governance", () => {
     expect(same.json).toMatchObject({ unchanged: true, version: { id: 3 } });
     expect((await api(bob, "POST", "/app/api/catalog/versions/99/make-current")).status).toBe(404);
 
-    // v3 has v1's content: the v2 file affects dave's set again, and its page import needs the confirmation.
+    // v3 has v1's content: the v2 file affects dave's set built on v1 (not the one built on v2), and its page import needs the confirmation.
     const draft = await uploadDraft(bob, "page.csv", trimmedCsv);
     const page = (await getPage(bob, draft)).body;
     expect(page).toContain('id="impact-confirm"');

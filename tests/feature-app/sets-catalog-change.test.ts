@@ -1,13 +1,14 @@
-// A set resolves against the newest catalog version. Here a new version (written straight into
-// the database, as an import would) drops a feature the set chose and makes one feature list
-// another as a conflict on one side only: both are shown and both block export.
+// A set resolves against the catalog version it is pinned to. Here the set is pinned to a new
+// version (written straight into the database, as an import would) that drops a feature the set
+// chose and makes one feature list another as a conflict on one side only — as an old revision
+// restored after an upgrade can be: both are shown and both block export.
 import { expect, test } from "bun:test";
 import { query } from "../helpers/database";
 import { tempDir } from "../helpers/temp-dir";
 import { startFeatureApp } from "./instance";
 import { api, createSet, getPage, postForm } from "./sets-client";
 
-test("a feature the newest catalog dropped and a one-sided conflict both block export, by name", async () => {
+test("a feature the set's catalog version dropped and a one-sided conflict both block export, by name", async () => {
   using data = tempDir("5gfm-sets-catalog-");
   await using app = await startFeatureApp({ user: "alice", env: { FGM_DATA: data.path } });
   const { id } = await createSet(app, "Changing catalog", {
@@ -28,6 +29,7 @@ test("a feature the newest catalog dropped and a one-sided conflict both block e
        FROM catalog_features WHERE version_id = 1 AND feature_id <> 'FGR-NU0001'`,
     [Number(version!.id)],
   );
+  await query(data.path, "UPDATE feature_sets SET catalog_version_id = ? WHERE id = ?", [Number(version!.id), id]);
 
   const set = (await api(app, "GET", `/app/api/feature-sets/${id}`)).json;
   expect(set.catalogVersion).toBe(Number(version!.id));
