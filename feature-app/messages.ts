@@ -898,11 +898,11 @@ const ko: Record<keyof typeof en, string> = {
   "sets.chartDefault": "카탈로그 기본값",
   "generation.draftNotExported": "내보내기는 저장된 리비전 {revision:으로} 만듭니다. 초안은 저장해야 내보내기에 들어갑니다.",
   // sets pinned to their catalog version, and upgrading them (issue 17, "sets keep working")
-  "sets.note.upgraded": "카탈로그 버전 {from}에서 {to}(으)로 업그레이드",
+  "sets.note.upgraded": "카탈로그 버전 {from}에서 {to:으로} 업그레이드",
   "sets.pin.banner": "카탈로그 버전 {from} 기준으로 만든 세트입니다. 현재 버전은 {to}입니다.",
   "sets.pin.upgrade": "업그레이드하면 달라지는 점 보기",
-  "upgrade.title": "{name}을(를) 카탈로그 버전 {to}(으)로 업그레이드",
-  "upgrade.intro": "이 세트는 업그레이드하기 전까지 카탈로그 버전 {from} 기준으로 그대로 동작합니다. 버전 {to}(으)로 업그레이드하면 아래와 같이 바뀌고, 결과가 새 리비전 하나로 저장됩니다(이전 리비전은 나중에 복원할 수 있습니다).",
+  "upgrade.title": "{name:을} 카탈로그 버전 {to:으로} 업그레이드",
+  "upgrade.intro": "이 세트는 업그레이드하기 전까지 카탈로그 버전 {from} 기준으로 그대로 동작합니다. 버전 {to:으로} 업그레이드하면 아래와 같이 바뀌고, 결과가 새 리비전 하나로 저장됩니다(이전 리비전은 나중에 복원할 수 있습니다).",
   "upgrade.dropped": "없어진 기능(세트에서 빠집니다)",
   "upgrade.droppedNone": "이 세트의 기능은 모두 카탈로그에 남아 있습니다.",
   "upgrade.changed": "정의가 바뀐 기능",
@@ -912,7 +912,7 @@ const ko: Record<keyof typeof en, string> = {
   "upgrade.blockers": "업그레이드 후에는 다음을 고치기 전까지 이 세트를 내보낼 수 없습니다",
   "upgrade.apply": "이 버전으로 업그레이드",
   "upgrade.upToDate": "이 세트는 현재 카탈로그 버전({to}) 기준입니다. 업그레이드할 것이 없습니다.",
-  "upgrade.moved": "업그레이드하지 않았습니다: 확인하는 사이 카탈로그 버전 {to}이(가) 현재 버전이 되었습니다. 바뀌는 점을 다시 확인한 뒤 업그레이드하세요.",
+  "upgrade.moved": "업그레이드하지 않았습니다: 확인하는 사이 카탈로그 버전 {to:이} 현재 버전이 되었습니다. 바뀌는 점을 다시 확인한 뒤 업그레이드하세요.",
   "impact.pinned": "이 세트들은 만들 때의 버전 기준으로 계속 동작하며, 소유자가 업그레이드할 때 이 변경 사항을 보게 됩니다.",
 };
 

@@ -53,8 +53,9 @@ describe("feature sets pinned to their catalog version", () => {
     expect(set.resolved.features.find((f: { id: string }) => f.id === "FGR-NU0001")).toMatchObject({ chosen: true, inCatalog: true });
     // Everyone's view of it, not only the owner's: bob sees it working too.
     expect((await api(bob, "GET", `/app/api/feature-sets/${id}`)).json.exportBlockers).toEqual([]);
-    const exported = await api(bob, "GET", `/app/api/feature-sets/${id}/export?sites=all`);
-    expect(exported.status).toBe(200);
+    expect((await api(bob, "GET", `/app/api/feature-sets/${id}/export?sites=all`)).status).toBe(200);
+    // The owner keeps an export: it is made from version 1.
+    expect((await api(alice, "POST", `/app/api/feature-sets/${id}/export?sites=all`)).status).toBe(200);
     expect(await query(dir.path, "SELECT DISTINCT catalog_version_id AS v FROM generations WHERE set_id = ?", [id])).toEqual([{ v: 1 }]);
 
     // Edits are still checked against version 1: 6 beams fit there.
@@ -88,7 +89,7 @@ describe("feature sets pinned to their catalog version", () => {
     expect(page.body).toContain("values.FGR-MM0001.ssbBeamCount = 6");
     expect(page.body).toContain('name="catalogVersion"');
     const korean = (await getPage(alice, `/app/sets/${id}/upgrade?lang=ko`)).body;
-    expect(korean).toContain(`Seoul 2026을(를) 카탈로그 버전 ${v2}(으)로 업그레이드`);
+    expect(korean).toContain(`Seoul 2026을 카탈로그 버전 ${v2}로 업그레이드`);
     expect(korean).toContain("더 이상 맞지 않는 값");
   });
 
