@@ -49,10 +49,13 @@ export async function confirmIdentity(
 
 /**
  * Resolves the session cookie into c.var.identity; a cookie that no longer works is removed.
- * Confirmed identities are cached briefly (identity-cache.ts). Every state-changing request to
- * the gateway's own pages (sign-in and out, the admin console revoking a session or changing a
- * user, setup, access requests) empties that cache when it is done, so its effect is seen by the
- * very next request; the users' own app traffic (/app/…) changes no user or session.
+ * Confirmed identities are cached briefly (identity-cache.ts). A state-changing request to the
+ * gateway's own pages made by someone signed in (signing out, the admin console revoking a session
+ * or changing a user) empties that cache when it succeeded, so its effect is seen by the very next
+ * request. Nothing else can change a cached identity: an anonymous request has no user or session
+ * to change (signing in and setup create new ones, never cached yet), a refused one changed
+ * nothing, and the users' own app traffic (/app/…) changes no user or session. So a flood of
+ * anonymous or failing posts cannot keep the cache empty.
  */
 export function sessionMiddleware(cache = new IdentityCache()) {
   return createMiddleware<GatewayEnv>(async function session(c, next) {
@@ -69,10 +72,11 @@ export function sessionMiddleware(cache = new IdentityCache()) {
       }
     }
     const changesState = !SAFE_METHODS.has(c.req.method) && !c.req.path.startsWith("/app/");
+    const signedIn = c.get("identity") !== null;
     try {
       await next();
     } finally {
-      if (changesState) cache.clear();
+      if (changesState && signedIn && c.res.status < 400) cache.clear();
     }
   });
 }

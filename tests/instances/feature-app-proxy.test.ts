@@ -331,7 +331,8 @@ describe("resources", () => {
   test.skipIf(process.platform !== "linux")("opening and closing 1,000 WebSockets leaves no sockets or memory behind", async () => {
     using dir = tempDir();
     await addOwnerAndUsers(dir.path, []);
-    await using gateway = await startServe(dir.path, ["--spare-instances", "0"]);
+    // Fifty at once from one user: more than a browser needs (the limit is tested in tests/security/limits.test.ts).
+    await using gateway = await startServe(dir.path, ["--spare-instances", "0", "--max-websockets-per-user", "64"]);
     const owner = await signedIn("127.0.0.1", gateway.url);
     const cookie = owner.cookieHeader();
     const roundTrip = async () => {
