@@ -17,7 +17,7 @@ import type { AppEnv, AppServices } from "./context";
 import type { FeatureDatabase } from "./db/connection";
 import { diagRoutes } from "./diag-routes";
 import { requireInstanceToken } from "./instance-token";
-import { createLiveSockets } from "./live-sockets";
+import { LIVE_PROTOCOL, createLiveSockets } from "./live-sockets";
 import { type AppTranslate, appTranslator } from "./messages";
 import { setsApi } from "./sets/sets-api";
 import { setsRoutes } from "./sets/sets-routes";
@@ -90,7 +90,9 @@ export function createFeatureApp(options: FeatureAppOptions) {
 
   app.get("/app/ws", (c) => {
     // Bun answers the upgrade itself; the response returned here is ignored once it succeeds.
-    if (c.env.upgrade(c.req.raw)) return new Response(null);
+    const asked = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((name) => name.trim());
+    const headers = asked.includes(LIVE_PROTOCOL) ? { "sec-websocket-protocol": LIVE_PROTOCOL } : undefined;
+    if (c.env.upgrade(c.req.raw, { headers })) return new Response(null);
     return c.json({ error: "expected a WebSocket upgrade" }, 426);
   });
 
