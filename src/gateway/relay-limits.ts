@@ -1,7 +1,8 @@
 // How much of the gateway one client may hold: requests in progress and WebSockets per address,
 // WebSockets per user and in total. Bun.serve gives no hook per TCP connection, so what is
-// counted is what a connection is held for: a request until its answer starts, a WebSocket
-// while it is open. Idle connections are closed by Bun.serve's idle timeout (clientIdleSeconds).
+// counted is what a connection is held for: a request until its answer starts, a WebSocket while
+// it is open. Bun.serve's idle timeout (clientIdleSeconds) closes idle connections and abandons an
+// answer whose client stopped reading it (its memory bounded by backpressure meanwhile).
 import { readFileSync } from "node:fs";
 
 export interface RelayLimitSettings {
