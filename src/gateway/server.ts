@@ -40,6 +40,8 @@ function appEnv(config: Config): Record<string, string> {
  */
 export async function startGateway(live: LiveSettings, database: OpenedDatabase, logFile?: RotatingLog): Promise<RunningGateway> {
   const config = live.config;
+  // Until the sampler (which needs the pool) exists, alerts are only logged.
+  let announce = (message: string, fields: Record<string, unknown>) => log.warn(message, fields);
   const pool = new InstancePool({
     db: database.db,
     dataDir: config.data,
@@ -61,7 +63,8 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
     },
     sampleMs: config.sampleSeconds * 1000,
     hangMs: config.instanceHangSeconds * 1000,
-    onAlert: (message, fields) => log.warn(message, fields),
+    // Restarts for memory or for not answering, and failures: logged and sent to the alert webhook.
+    onAlert: (message, fields) => announce(message, fields),
   });
   const tls = config.tlsCert && config.tlsKey ? loadTls(config.tlsCert, config.tlsKey) : undefined;
   if (tls && daysLeft(tls.certificate) < 30) {
@@ -92,6 +95,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
       },
     },
   });
+  announce = (message, fields) => sampler.announce(message, fields);
   const dwell = new DwellTracker(database.db);
   // A remote libSQL database is backed up on its own server, not here.
   const backups =
