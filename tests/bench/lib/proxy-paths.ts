@@ -10,7 +10,7 @@ import { childPids, startChild, waitForHttp } from "./processes";
 import { type RunningProxy, startChp, startNginx } from "./rival-proxies";
 
 export interface Path {
-  name: "direct" | "5gfm" | "nginx" | "chp" | "bun-fetch";
+  name: "direct" | "5gfm" | "5gfm-before" | "nginx" | "chp" | "bun-fetch";
   url: string;
   /** What a client of this path sends besides the request itself. */
   headers: Record<string, string>;
@@ -39,7 +39,8 @@ async function startBareBunProxy(upstream: Upstream): Promise<RunningProxy> {
   return { url, pid: child.pid, [Symbol.asyncDispose]: () => child.stop() };
 }
 
-export async function startProxyPaths(command: string[]): Promise<ProxyPaths> {
+/** `before`: another 5gfm measured in the same run (its own instance of the same feature app), for before/after figures. */
+export async function startProxyPaths(command: string[], before?: string[]): Promise<ProxyPaths> {
   const gateway: BenchGateway = await startGateway(command, [LOAD_USER]);
   const started: RunningProxy[] = [];
   try {
@@ -56,6 +57,13 @@ export async function startProxyPaths(command: string[]): Promise<ProxyPaths> {
         relayPids: [gateway.pid],
       },
     ];
+    if (before) {
+      const old = await startGateway(before, [LOAD_USER]);
+      started.push(old);
+      const oldVisitor = visitorFor(old, LOAD_USER);
+      await loadApp(oldVisitor);
+      paths.push({ name: "5gfm-before", url: old.url, headers: { cookie: oldVisitor.cookieHeader(), origin: old.url }, relayPids: [old.pid] });
+    }
     const missing: string[] = [];
     for (const [name, start] of [
       ["nginx", startNginx],
