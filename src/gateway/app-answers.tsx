@@ -5,8 +5,9 @@ import type { GatewayContext } from "./context";
 import { pageContext } from "./context";
 
 /** Why a script is not let in, as JSON with the status a browser's page would have had. */
-export function refusedScript(c: GatewayContext, kind: "not-set-up" | "needs-password" | "disabled" | "unknown") {
+export function refusedScript(c: GatewayContext, kind: "cross-site" | "not-set-up" | "needs-password" | "disabled" | "unknown") {
   const answers = {
+    "cross-site": [403, "cross-site request refused"],
     "not-set-up": [503, "this server is not set up yet"],
     "needs-password": [401, "sign in first: this account needs a password"],
     disabled: [403, "this account is disabled"],

@@ -83,6 +83,7 @@ export function sessionMiddleware(cache = new IdentityCache()) {
 
 export type Admission =
   | { kind: "in" }
+  | { kind: "cross-site" }
   | { kind: "not-set-up" }
   | { kind: "unknown" }
   | { kind: "disabled"; user: UserRecord }
@@ -101,6 +102,9 @@ export async function admit(c: GatewayContext): Promise<Admission> {
   if (!user) return { kind: "unknown" };
   if (!user.enabled) return { kind: "disabled", user };
   if (user.requirePassword) return { kind: "needs-password", user };
+  // Another site's <img>, <script> or fetch pointing here is no visit of this person: it starts no
+  // session (and counts none). A link they follow from another site is a navigation, and does.
+  if (c.req.header("sec-fetch-site") === "cross-site" && c.req.header("sec-fetch-mode") !== "navigate") return { kind: "cross-site" };
   const actor = { name: user.name, address: c.get("clientAddressText") };
   const created = await sessions.create(user.id, actor.address, c.req.header("user-agent") ?? "", "address", actor);
   setSessionCookie(c, created.token);

@@ -3,6 +3,7 @@
 // relay carried (X-FGM-Path), so each row also says whether the app was reached at all. These
 // are the properties the deleted front door and fast lane were tested for, now on the one path.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createConnection } from "node:net";
 import { hashToken } from "../../src/auth/session-store";
 import { query } from "../helpers/database";
 import { openWebSocketFrom, type Visitor } from "../helpers/http-from";
@@ -228,5 +229,23 @@ describe("a session that ends stops its traffic at once", () => {
       socket.destroy();
       other.destroy();
     }
+  });
+});
+
+describe("how a client ends", () => {
+  test("a request followed at once by the client's FIN (half-close) still gets its whole answer", async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = createConnection({ host: "127.0.0.1", port: site.port, localAddress: ADDR.alice }, () => {
+        socket.end(`GET /app/_health HTTP/1.1\r\nHost: 127.0.0.1:${site.port}\r\nCookie: ${alice.cookieHeader()}\r\nAccept: application/json\r\n\r\n`);
+      });
+      let received = "";
+      socket.on("data", (chunk: Buffer) => {
+        received += chunk.toString("latin1");
+      });
+      socket.on("close", () => resolve(received));
+      socket.on("error", reject);
+    });
+    expect(answer).toStartWith("HTTP/1.1 200");
+    expect(answer).toContain('"user":"alice"');
   });
 });

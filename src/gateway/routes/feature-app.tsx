@@ -14,7 +14,7 @@ import { type RelayData, connectUpstream, requestedProtocols } from "../websocke
 const log = createLogger("proxy");
 
 /** With --diagnostics, answers say which path carried them, so tests can assert it. */
-export const PATH_LABEL_HEADER = "x-fgm-path";
+const PATH_LABEL_HEADER = "x-fgm-path";
 
 export interface RelayDeps {
   limits: RelayLimits;
