@@ -23,6 +23,7 @@ export interface Relay {
   forwarded: ForwardedIdentity;
   userId: number;
   sessionId: number;
+  scriptSession: boolean;
   /** The session cookie, to close the WebSocket when its session ends. */
   token?: string;
 }
@@ -73,6 +74,7 @@ export async function decideApp(c: GatewayContext, limits: RelayLimits): Promise
     forwarded: { clientAddress: c.get("clientAddressText"), proto: https ? "https" : "http", host: url.host, userName: user.name, role: user.role },
     userId: user.id,
     sessionId: identity.session.id,
+    scriptSession: identity.session.startedBy === "script",
     token: getCookie(c, SESSION_COOKIE),
   };
 }

@@ -132,7 +132,13 @@ export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
     socketsPerUser: config.maxWebSocketsPerUser,
     sockets: socketCeiling(config.maxWebSockets),
   });
-  const accounting = new RelayAccounting({ pool: deps.pool, dwell: deps.dwell, sockets, limits });
+  const accounting = new RelayAccounting({
+    pool: deps.pool,
+    dwell: deps.dwell,
+    sockets,
+    limits,
+    promoteToVisit: (sessionId) => services.sessions.promoteToVisit(sessionId),
+  });
   const formLimit = bodyLimit({
     maxSize: FORM_LIMIT_BYTES,
     onError: () => {

@@ -106,11 +106,19 @@ export async function admit(c: GatewayContext): Promise<Admission> {
   // session (and counts none). A link they follow from another site is a navigation, and does.
   if (c.req.header("sec-fetch-site") === "cross-site" && c.req.header("sec-fetch-mode") !== "navigate") return { kind: "cross-site" };
   const actor = { name: user.name, address: c.get("clientAddressText") };
-  const created = await sessions.create(user.id, actor.address, c.req.header("user-agent") ?? "", "address", actor);
+  const created = await sessions.create(user.id, actor.address, c.req.header("user-agent") ?? "", "address", actor, startedBy(c));
   setSessionCookie(c, created.token);
   const found = await sessions.lookup(created.token, actor.address);
   if (found.ok) c.set("identity", { user, session: found.session });
   return { kind: "in" };
+}
+
+/**
+ * A session a page navigation starts is a visit; one a script or API call starts (no such
+ * header: curl, a script's fetch) is counted apart, and becomes a visit if its page opens the app.
+ */
+function startedBy(c: GatewayContext): "page" | "script" {
+  return c.req.header("sec-fetch-mode") === "navigate" || c.req.header("sec-fetch-dest") === "document" ? "page" : "script";
 }
 
 /** The sign-in page, coming back to `next`, saying why the old session ended if it did. */

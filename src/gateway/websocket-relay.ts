@@ -18,6 +18,8 @@ export interface RelayData {
   userId: number;
   /** The gateway session this socket belongs to, for dwell time. */
   sessionId: number;
+  /** The session was started by a script: this page opening the app makes it a visit. */
+  scriptSession: boolean;
   /** The session cookie and address that opened it, to close it when the session ends. */
   token?: string;
   address: string;

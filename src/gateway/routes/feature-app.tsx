@@ -60,6 +60,7 @@ async function relayWebSocket(c: GatewayContext, relay: Relay, deps: RelayDeps):
   const data: RelayData = {
     userId: relay.userId,
     sessionId: relay.sessionId,
+    scriptSession: relay.scriptSession,
     token: relay.token,
     address,
     upstream: upstream.socket,
