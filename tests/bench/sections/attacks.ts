@@ -15,11 +15,11 @@ const ATTACKS: { name: string; start: (target: Target) => Attack }[] = [
   { name: "10,000 WebSockets", start: (target) => webSocketFlood(target, 10_000) },
 ];
 
-async function attackRows(label: string, command: string[], seconds: number): Promise<Cell[][]> {
+async function attackRows(label: string, command: string[], seconds: number, seedWithCli = false): Promise<Cell[][]> {
   const rows: Cell[][] = [];
   for (const attack of ATTACKS) {
     // A fresh gateway for each attack: what one left behind must not count against the next.
-    await using gateway: BenchGateway = await startGateway(command, [ATTACKER, BYSTANDER]);
+    await using gateway: BenchGateway = await startGateway(command, [ATTACKER, BYSTANDER], { seedWithCli });
     const attacker = visitorFor(gateway, ATTACKER);
     const bystander = visitorFor(gateway, BYSTANDER);
     await loadApp(attacker);
@@ -61,7 +61,7 @@ export const attacksSection: Section = {
   async run(options: BenchOptions) {
     const seconds = options.quick ? 10 : 60;
     const rows = await attackRows("5gfm", options.command, seconds);
-    if (options.before) rows.push(...(await attackRows("5gfm-before", options.before, seconds)));
+    if (options.before) rows.push(...(await attackRows("5gfm-before", options.before, seconds, true)));
     return {
       title: "Resource attacks (issue 16): gateway memory and another user's latency",
       notes: [
