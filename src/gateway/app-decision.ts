@@ -19,12 +19,14 @@ import { turnAway } from "./routes/home";
 export interface Relay {
   kind: "relay";
   websocket: boolean;
+  /** The request's URL, parsed once. */
+  url: URL;
   target: ProxyTarget;
   forwarded: ForwardedIdentity;
   userId: number;
   sessionId: number;
   scriptSession: boolean;
-  /** The session cookie, to close the WebSocket when its session ends. */
+  /** The session cookie of a WebSocket, to close it when its session ends. */
   token?: string;
 }
 
@@ -54,27 +56,32 @@ export async function decideApp(c: GatewayContext, limits: RelayLimits): Promise
     await pool.retry(poolUser).catch(() => undefined);
     return answer(c.redirect("/app/", 303));
   }
-  try {
-    await pool.acquire(poolUser);
-  } catch (error) {
-    if (error instanceof InstanceStartingError) return answer(unavailable(c, isUnresponsiveError(pool.get(user.id)?.lastError) ? "unresponsive" : "starting"));
-    if (error instanceof InstanceFailedError) return answer(unavailable(c, "failed"));
-    if (error instanceof PoolFullError) return answer(unavailable(c, "full"));
-    throw error;
+  // A running instance is the common case: nothing to start or wait for.
+  let target = pool.target(user.id);
+  if (!target) {
+    try {
+      await pool.acquire(poolUser);
+    } catch (error) {
+      if (error instanceof InstanceStartingError) return answer(unavailable(c, isUnresponsiveError(pool.get(user.id)?.lastError) ? "unresponsive" : "starting"));
+      if (error instanceof InstanceFailedError) return answer(unavailable(c, "failed"));
+      if (error instanceof PoolFullError) return answer(unavailable(c, "full"));
+      throw error;
+    }
+    target = pool.target(user.id);
+    if (!target) return answer(unavailable(c, "starting"));
   }
-  const target = pool.target(user.id);
-  if (!target) return answer(unavailable(c, "starting"));
   const websocket = isWebSocket(c);
   const refused = websocket ? limits.takeSocket(user.id) : undefined;
   if (refused) return answer(unavailable(c, refused === "user" ? "sockets" : "full"));
   return {
     kind: "relay",
     websocket,
+    url,
     target,
     forwarded: { clientAddress: c.get("clientAddressText"), proto: https ? "https" : "http", host: url.host, userName: user.name, role: user.role },
     userId: user.id,
     sessionId: identity.session.id,
     scriptSession: identity.session.startedBy === "script",
-    token: getCookie(c, SESSION_COOKIE),
+    token: websocket ? getCookie(c, SESSION_COOKIE) : undefined,
   };
 }

@@ -25,7 +25,7 @@ async function relayHttp(c: GatewayContext, relay: Relay, accounting: RelayAccou
   const { config } = c.get("services");
   let response: Response;
   try {
-    response = await proxyHttp(c.req.raw, new URL(c.req.url), relay.target, relay.forwarded, config.proxyTimeoutSeconds * 1000);
+    response = await proxyHttp(c.req.raw, relay.url, relay.target, relay.forwarded, config.proxyTimeoutSeconds * 1000);
   } catch (error) {
     log.warn("feature app did not answer", { user: relay.forwarded.userName, method: c.req.method, error });
     return unavailable(c, error instanceof UpstreamTimeout ? "timeout" : "unavailable");
@@ -43,7 +43,7 @@ async function relayWebSocket(c: GatewayContext, relay: Relay, deps: RelayDeps):
     deps.limits.socketClosed(relay.userId);
     return unavailable(c, "sockets");
   }
-  const url = new URL(c.req.url);
+  const { url } = relay;
   let upstream: Awaited<ReturnType<typeof connectUpstream>>;
   try {
     const headers = upstreamHeaders(c.req.raw.headers, relay.target, relay.forwarded);
