@@ -19,7 +19,7 @@ import type { FeatureDatabase } from "./db/connection";
 import { diagRoutes } from "./diag-routes";
 import { idempotency } from "./idempotency";
 import { requireInstanceToken } from "./instance-token";
-import { createLiveSockets } from "./live-sockets";
+import { LIVE_PROTOCOL, createLiveSockets } from "./live-sockets";
 import { type AppTranslate, appInEnglish, appTranslator } from "./messages";
 import { setsApi } from "./sets/sets-api";
 import { setsRoutes } from "./sets/sets-routes";
@@ -98,7 +98,9 @@ export function createFeatureApp(options: FeatureAppOptions) {
 
   app.get("/app/ws", (c) => {
     // Bun answers the upgrade itself; the response returned here is ignored once it succeeds.
-    if (c.env.upgrade(c.req.raw)) return new Response(null);
+    const asked = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((name) => name.trim());
+    const headers = asked.includes(LIVE_PROTOCOL) ? { "sec-websocket-protocol": LIVE_PROTOCOL } : undefined;
+    if (c.env.upgrade(c.req.raw, { headers })) return new Response(null);
     return c.json({ error: "expected a WebSocket upgrade" }, 426);
   });
 

@@ -54,5 +54,13 @@ export function diagRoutes() {
     });
   });
 
+  // An app that takes its time: the gateway's proxy timeout and slow first requests are tested with it.
+  app.on(["GET", "POST"], "/sleep", async (c) => {
+    const text = c.req.query("ms") ?? "";
+    if (!/^\d{1,6}$/.test(text)) return c.json({ error: "ms must be an integer from 0 to 999999" }, 400);
+    await Bun.sleep(Number(text));
+    return c.json({ slept: Number(text) });
+  });
+
   return app;
 }

@@ -30,6 +30,9 @@ export async function runFeatureApp(options: RunOptions): Promise<number> {
     port: options.port,
     // Bun's default limit (128 MiB) would cut the diag upload short; beyond this Bun answers 413 itself.
     maxRequestBodySize: DIAG_MAX_BYTES,
+    // Only the gateway connects (127.0.0.1, with the token), and its proxy timeout decides how long
+    // a request may take: Bun's default 10 s would drop a slow page (a large import's mapping) unanswered.
+    idleTimeout: 0,
     fetch: app.fetch,
     websocket: app.websocket,
   });

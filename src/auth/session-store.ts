@@ -19,6 +19,8 @@ export interface ActiveSession {
   address: string;
   userAgent: string;
   method: "address" | "password";
+  /** Started by a page (a visit) or by a script (promoteToVisit when its page opens the app). */
+  startedBy: "page" | "script";
   createdAt: Date;
   lastSeenAt: Date;
 }
@@ -49,22 +51,43 @@ export class SessionStore {
     userAgent: string,
     method: ActiveSession["method"],
     actor: Actor,
+    startedBy: "page" | "script" = "page",
   ): Promise<{ token: string; id: number }> {
     const token = randomBytes(32).toString("base64url");
     const now = new Date();
     const id = await this.db.transaction(async (tx) => {
       const [row] = await tx
         .insert(sessions)
-        .values({ tokenHash: hashToken(token), userId, address, userAgent: userAgent.slice(0, 300), method, createdAt: now, lastSeenAt: now })
+        .values({ tokenHash: hashToken(token), userId, address, userAgent: userAgent.slice(0, 300), method, startedBy, createdAt: now, lastSeenAt: now })
         .returning({ id: sessions.id });
       await recordAudit(tx, actor, method === "password" ? "login" : "session.start", actor.name, `session=${row!.id}`);
-      // A visit is a session started: counted into the day's usage for the statistics.
-      await tx.run(sql`INSERT INTO usage_days (day, user_id, visits) VALUES (date(${now.getTime()} / 1000, 'unixepoch', 'localtime'), ${userId}, 1)
-        ON CONFLICT (day, user_id) DO UPDATE SET visits = visits + 1`);
+      // A visit is a session a page started; a script's is counted apart (promoteToVisit may move it).
+      const [visits, scripts] = startedBy === "page" ? [1, 0] : [0, 1];
+      await tx.run(sql`INSERT INTO usage_days (day, user_id, visits, script_sessions)
+        VALUES (date(${now.getTime()} / 1000, 'unixepoch', 'localtime'), ${userId}, ${visits}, ${scripts})
+        ON CONFLICT (day, user_id) DO UPDATE SET visits = visits + ${visits}, script_sessions = script_sessions + ${scripts}`);
       return row!.id;
     });
     this.clock.created(id);
     return { token, id };
+  }
+
+  /**
+   * A session a script started whose page has now opened the app (its WebSocket): it is a visit
+   * after all, counted on the day it started. Nothing happens for a session that already is one.
+   */
+  async promoteToVisit(sessionId: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const promoted = await tx
+        .update(sessions)
+        .set({ startedBy: "page" })
+        .where(and(eq(sessions.id, sessionId), eq(sessions.startedBy, "script")))
+        .returning({ userId: sessions.userId, createdAt: sessions.createdAt });
+      const [row] = promoted;
+      if (!row) return;
+      await tx.run(sql`UPDATE usage_days SET visits = visits + 1, script_sessions = max(0, script_sessions - 1)
+        WHERE day = date(${row.createdAt.getTime()} / 1000, 'unixepoch', 'localtime') AND user_id = ${row.userId}`);
+    });
   }
 
   /** Finds the open session for a cookie token, ending it if a timeout has passed. */
@@ -177,6 +200,6 @@ export class SessionStore {
 }
 
 function toActiveSession(row: typeof sessions.$inferSelect): ActiveSession {
-  const { id, userId, address, userAgent, method, createdAt, lastSeenAt } = row;
-  return { id, userId, address, userAgent, method, createdAt, lastSeenAt };
+  const { id, userId, address, userAgent, method, startedBy, createdAt, lastSeenAt } = row;
+  return { id, userId, address, userAgent, method, startedBy, createdAt, lastSeenAt };
 }

@@ -70,6 +70,8 @@ export const sessions = sqliteTable(
     userAgent: text("user_agent").notNull().default(""),
     /** "address" when the IP rule alone was enough, "password" after a sign-in. */
     method: text("method", { enum: ["address", "password"] }).notNull(),
+    /** "page": started by a page navigation (a visit); "script": by a script or API call, counted apart. */
+    startedBy: text("started_by", { enum: ["page", "script"] }).notNull().default("page"),
     createdAt: createdAt(),
     lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
     endedAt: integer("ended_at", { mode: "timestamp_ms" }),
@@ -193,6 +195,8 @@ export const usageDays = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     visits: integer("visits").notNull().default(0),
+    /** Sessions started by scripts (API use), which are no visits. */
+    scriptSessions: integer("script_sessions").notNull().default(0),
     dwellMs: integer("dwell_ms").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.day, t.userId] })],

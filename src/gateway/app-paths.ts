@@ -1,4 +1,4 @@
-// Which /app/… paths a browser may reach, shared by the full route and the fast lane.
+// Which /app/… paths a browser may reach (the decision in app-decision.ts asks).
 
 /** Paths of the app's own protocol with the gateway, which browsers have no business calling. */
 const GATEWAY_ONLY = /^\/app\/_claim\b/;

@@ -17,7 +17,7 @@ import type { MetricsSampler } from "../monitoring/sampler";
 import { Statistics } from "../monitoring/statistics";
 import { PublicError, publicMessage } from "../errors";
 import { inEnglish } from "../i18n/messages";
-import { clientAddressMiddleware, createClientAddressResolver, createPeerResolver } from "../http/client-address";
+import { clientAddressMiddleware, createClientAddressResolver } from "../http/client-address";
 import { createHostCheck, hostCheckMiddleware } from "../http/host-check";
 import { sameOriginMiddleware } from "../http/same-origin";
 import { securityHeaders } from "../http/security-headers";
@@ -28,10 +28,10 @@ import type { LiveSettings } from "../settings/live-settings";
 import { UserStore } from "../users/user-store";
 import { type GatewayEnv, type GatewayServices, pageContext } from "./context";
 import { confirmIdentity, sessionMiddleware } from "./identity";
-import { type LaneChooser, createFrontLane } from "./front/front-lane";
 import { IdentityCache } from "./identity-cache";
 import { SessionSockets } from "./session-sockets";
-import { createFastLane } from "./app-fast-lane";
+import { RelayAccounting } from "./relay-accounting";
+import { RelayLimits, socketCeiling } from "./relay-limits";
 import type { Server } from "bun";
 import { accessRequestRoutes } from "./routes/access-request";
 import { adminRoutes } from "./routes/admin";
@@ -65,8 +65,6 @@ export interface GatewayDeps {
   /** The last lines of the gateway's log file. */
   logTail: (lines: number) => string[];
   startedAt: number;
-  /** The client each of the front door's connections to the router carries, by the connection's port. */
-  carried: Map<number, string>;
   /** Browsers reach the gateway over HTTPS. */
   https: boolean;
 }
@@ -112,23 +110,37 @@ export function createServices(deps: GatewayDeps): GatewayServices {
 export type GatewayFetch = (request: Request, server: Server<unknown>) => Response | Promise<Response>;
 
 export interface GatewayHandlers {
-  /** Bun.serve's handler: the fast lane for a known user's app traffic, the router for all the rest. */
+  /** Bun.serve's handler: the router, for every request. */
   fetch: GatewayFetch;
-  /** What the front door relays itself, with the same checks. */
-  chooseLane: LaneChooser;
   /** Open WebSockets, closed when their session ends. */
   sockets: SessionSockets;
+  /** What relayed WebSockets count as they open and close. */
+  accounting: RelayAccounting;
 }
 
 export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
   const app = new Hono<GatewayEnv>();
   const hostCheck = createHostCheck(() => deps.live.config.publicHosts);
   const trustedProxies = () => deps.live.config.trustedProxies;
-  const clientAddress = createClientAddressResolver(trustedProxies, (port) => deps.carried.get(port));
+  const clientAddress = createClientAddressResolver(trustedProxies);
   const identities = new IdentityCache();
   const services = createServices(deps);
   const sockets = new SessionSockets(async (token, address) => (await confirmIdentity(services, identities, token, address)).ok);
   identities.onClear = () => void sockets.recheck();
+  // Fixed for this run, like the listening socket they protect.
+  const { config } = deps.live;
+  const limits = new RelayLimits({
+    perAddress: config.maxConnectionsPerAddress,
+    socketsPerUser: config.maxWebSocketsPerUser,
+    sockets: socketCeiling(config.maxWebSockets),
+  });
+  const accounting = new RelayAccounting({
+    pool: deps.pool,
+    dwell: deps.dwell,
+    sockets,
+    limits,
+    promoteToVisit: (sessionId) => services.sessions.promoteToVisit(sessionId),
+  });
   const formLimit = bodyLimit({
     maxSize: FORM_LIMIT_BYTES,
     onError: () => {
@@ -149,6 +161,15 @@ export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
     c.set("services", services);
     await next();
   });
+  app.use(async function perAddress(c, next) {
+    const address = c.get("clientAddressText");
+    if (!limits.enter(address)) throw new PublicError("too many requests at once from one address", undefined, 429, "relay.busyAddress");
+    try {
+      await next();
+    } finally {
+      limits.leave(address);
+    }
+  });
   app.use(sameOriginMiddleware(deps.https));
   app.use(sessionMiddleware(identities));
   // The console's path is fixed for this run (changing it needs a restart).
@@ -166,7 +187,7 @@ export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
   app.route(adminPath, adminUserEditRoutes());
   app.route(adminPath, adminRoutes());
   app.route("/", loginRoutes());
-  app.route("/", featureAppRoutes());
+  app.route("/", featureAppRoutes({ limits, accounting }));
   app.route("/", homeRoutes());
 
   app.notFound((c) => {
@@ -187,31 +208,5 @@ export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
     if (isHtmx(c)) return c.html(<p class="notice bad card">{message}</p>, status);
     return c.html(<ErrorPage page={pageContext(c)} message={message} />, status);
   });
-  const fullRoute: GatewayFetch = (request, server) => app.fetch(request, { server });
-  const fastLane = createFastLane({
-    hostCheck,
-    clientAddress,
-    identities,
-    pool: deps.pool,
-    requests: deps.sampler.requests,
-    diagnostics: () => deps.live.config.diagnostics,
-    https: deps.https,
-    fullRoute,
-  });
-  const chooseLane = createFrontLane({
-    hostCheck,
-    clientAddress: createPeerResolver(trustedProxies),
-    rememberedIdentity: (token, address) => identities.get(token, address),
-    identity: async (token, address) => {
-      const found = await confirmIdentity(services, identities, token, address);
-      return found.ok ? found.identity : undefined;
-    },
-    pool: deps.pool,
-    requests: deps.sampler.requests,
-    dwell: deps.dwell,
-    sockets,
-    diagnostics: () => deps.live.config.diagnostics,
-    https: deps.https,
-  });
-  return { fetch: (request, server) => fastLane(request, server) ?? fullRoute(request, server), chooseLane, sockets };
+  return { fetch: (request, server) => app.fetch(request, { server }), sockets, accounting };
 }

@@ -19,7 +19,7 @@ import type { UserRecord, UserStore } from "../users/user-store";
 export interface GatewayServices {
   /** The running settings; read it on each use, the console can change live ones at any time. */
   readonly config: Config;
-  /** Browsers reach the gateway over HTTPS (TLS ends in the front door, so request URLs say http). */
+  /** Browsers reach the gateway over HTTPS. */
   https: boolean;
   live: LiveSettings;
   users: UserStore;

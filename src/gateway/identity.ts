@@ -49,10 +49,13 @@ export async function confirmIdentity(
 
 /**
  * Resolves the session cookie into c.var.identity; a cookie that no longer works is removed.
- * Confirmed identities are cached briefly (identity-cache.ts). Every state-changing request to
- * the gateway's own pages (sign-in and out, the admin console revoking a session or changing a
- * user, setup, access requests) empties that cache when it is done, so its effect is seen by the
- * very next request; the users' own app traffic (/app/…) changes no user or session.
+ * Confirmed identities are cached briefly (identity-cache.ts). A state-changing request to the
+ * gateway's own pages made by someone signed in (signing out, the admin console revoking a session
+ * or changing a user) empties that cache when it succeeded, so its effect is seen by the very next
+ * request. Nothing else can change a cached identity: an anonymous request has no user or session
+ * to change (signing in and setup create new ones, never cached yet), a refused one changed
+ * nothing, and the users' own app traffic (/app/…) changes no user or session. So a flood of
+ * anonymous or failing posts cannot keep the cache empty.
  */
 export function sessionMiddleware(cache = new IdentityCache()) {
   return createMiddleware<GatewayEnv>(async function session(c, next) {
@@ -69,16 +72,18 @@ export function sessionMiddleware(cache = new IdentityCache()) {
       }
     }
     const changesState = !SAFE_METHODS.has(c.req.method) && !c.req.path.startsWith("/app/");
+    const signedIn = c.get("identity") !== null;
     try {
       await next();
     } finally {
-      if (changesState) cache.clear();
+      if (changesState && signedIn && c.res.status < 400) cache.clear();
     }
   });
 }
 
 export type Admission =
   | { kind: "in" }
+  | { kind: "cross-site" }
   | { kind: "not-set-up" }
   | { kind: "unknown" }
   | { kind: "disabled"; user: UserRecord }
@@ -97,12 +102,23 @@ export async function admit(c: GatewayContext): Promise<Admission> {
   if (!user) return { kind: "unknown" };
   if (!user.enabled) return { kind: "disabled", user };
   if (user.requirePassword) return { kind: "needs-password", user };
+  // Another site's <img>, <script> or fetch pointing here is no visit of this person: it starts no
+  // session (and counts none). A link they follow from another site is a navigation, and does.
+  if (c.req.header("sec-fetch-site") === "cross-site" && c.req.header("sec-fetch-mode") !== "navigate") return { kind: "cross-site" };
   const actor = { name: user.name, address: c.get("clientAddressText") };
-  const created = await sessions.create(user.id, actor.address, c.req.header("user-agent") ?? "", "address", actor);
+  const created = await sessions.create(user.id, actor.address, c.req.header("user-agent") ?? "", "address", actor, startedBy(c));
   setSessionCookie(c, created.token);
   const found = await sessions.lookup(created.token, actor.address);
   if (found.ok) c.set("identity", { user, session: found.session });
   return { kind: "in" };
+}
+
+/**
+ * A session a page navigation starts is a visit; one a script or API call starts (no such
+ * header: curl, a script's fetch) is counted apart, and becomes a visit if its page opens the app.
+ */
+function startedBy(c: GatewayContext): "page" | "script" {
+  return c.req.header("sec-fetch-mode") === "navigate" || c.req.header("sec-fetch-dest") === "document" ? "page" : "script";
 }
 
 /** The sign-in page, coming back to `next`, saying why the old session ended if it did. */

@@ -5,7 +5,7 @@
 import { TOKEN_HEADER } from "../../feature-app/instance-token";
 import { SESSION_COOKIE } from "./identity";
 
-export const HOP_BY_HOP: ReadonlySet<string> = new Set([
+const HOP_BY_HOP: ReadonlySet<string> = new Set([
   "connection",
   "keep-alive",
   "proxy-authenticate",
@@ -16,12 +16,6 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   "transfer-encoding",
   "upgrade",
 ]);
-
-/**
- * How long the app may take to start answering (up to twice this, see HeadersDeadline); the body
- * may then stream for as long as it needs.
- */
-const RESPONSE_HEADERS_TIMEOUT_MS = 60_000;
 
 export interface ProxyTarget {
   port: number;
@@ -64,14 +58,14 @@ export function withoutSessionCookie(cookieHeader: string): string {
  * without the gateway's session cookie (withoutSessionCookie); `listed` are the headers the
  * client's Connection header names, which are hop-by-hop too.
  */
-export function passedToApp(lowerName: string, listed: ReadonlySet<string>): boolean {
+function passedToApp(lowerName: string, listed: ReadonlySet<string>): boolean {
   if (HOP_BY_HOP.has(lowerName) || listed.has(lowerName) || lowerName === "host" || lowerName === "forwarded") return false;
   if (lowerName.startsWith("x-forwarded-") || lowerName.startsWith("x-fgm-")) return false;
   return !lowerName.startsWith("sec-websocket-");
 }
 
 /** What the gateway adds to every request it relays: who is asking, and the instance's token. */
-export function identityFields(target: ProxyTarget, identity: ForwardedIdentity): [string, string][] {
+function identityFields(target: ProxyTarget, identity: ForwardedIdentity): [string, string][] {
   return [
     ["x-forwarded-for", identity.clientAddress],
     ["x-forwarded-proto", identity.proto],
@@ -99,11 +93,6 @@ export function upstreamHeaders(incoming: Headers, target: ProxyTarget, identity
   return headers;
 }
 
-/** Whether a response header from the app reaches the browser: the app may never set the session cookie. */
-export function passedToBrowser(lowerName: string, value: string): boolean {
-  return lowerName !== "set-cookie" || !setsSessionCookie(value);
-}
-
 function setsSessionCookie(setCookie: string): boolean {
   return setCookie.split("=")[0]?.trim() === SESSION_COOKIE;
 }
@@ -124,45 +113,53 @@ function cleanDownstreamHeaders(headers: Headers): void {
   }
 }
 
+/** The app could not be reached, or broke off before answering. */
 export class UpstreamError extends Error {}
+/** The app did not start answering within the proxy timeout. */
+export class UpstreamTimeout extends Error {}
 
 /**
  * One timer for every request still waiting for the app's response headers, instead of a timer
- * set and cleared per request: a request is aborted between one and two periods past its start.
+ * set and cleared per request: checked every second, so a request is aborted within a second of
+ * its deadline.
  */
-class HeadersDeadline {
-  private current = new Set<AbortController>();
-  private previous = new Set<AbortController>();
+class AnswerDeadlines {
+  private readonly waiting = new Map<AbortController, number>();
   private timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly periodMs: number) {}
-
-  start(): AbortController {
+  start(timeoutMs: number): AbortController {
     const controller = new AbortController();
-    this.current.add(controller);
+    this.waiting.set(controller, performance.now() + timeoutMs);
     // Started on first use and unref'd: a gateway with no traffic keeps no timer alive.
-    this.timer ??= setInterval(() => this.tick(), this.periodMs);
+    this.timer ??= setInterval(() => this.tick(), 1000);
     this.timer.unref();
     return controller;
   }
 
   done(controller: AbortController): void {
-    this.current.delete(controller);
-    this.previous.delete(controller);
+    this.waiting.delete(controller);
   }
 
   private tick(): void {
-    for (const controller of this.previous) controller.abort();
-    this.previous = this.current;
-    this.current = new Set();
+    const now = performance.now();
+    for (const [controller, deadline] of this.waiting) {
+      if (deadline > now) continue;
+      this.waiting.delete(controller);
+      controller.abort();
+    }
   }
 }
 
-const headersDeadline = new HeadersDeadline(RESPONSE_HEADERS_TIMEOUT_MS);
+const deadlines = new AnswerDeadlines();
 
-export async function proxyHttp(request: Request, url: URL, target: ProxyTarget, identity: ForwardedIdentity): Promise<Response> {
+/**
+ * Relays one request: its body streamed to the app, the app's body streamed back (Bun pulls it
+ * as the browser's socket drains, so nothing is accumulated). Throws UpstreamTimeout when the app
+ * has not answered within `timeoutMs`, UpstreamError when it cannot be reached.
+ */
+export async function proxyHttp(request: Request, url: URL, target: ProxyTarget, identity: ForwardedIdentity, timeoutMs: number): Promise<Response> {
   const upstreamUrl = `http://127.0.0.1:${target.port}${url.pathname}${url.search}`;
-  const headersTimeout = headersDeadline.start();
+  const deadline = deadlines.start(timeoutMs);
   const hasBody = request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
   let response: Response;
   try {
@@ -174,12 +171,13 @@ export async function proxyHttp(request: Request, url: URL, target: ProxyTarget,
       decompress: false,
       // Not request.signal: Bun fires it when the next pipelined request arrives on the connection.
       // A browser that goes away cancels the streamed body instead, which ends the upstream read.
-      signal: headersTimeout.signal,
+      signal: deadline.signal,
     });
   } catch (error) {
+    if (deadline.signal.aborted) throw new UpstreamTimeout(`no answer within ${Math.round(timeoutMs / 1000)} s`);
     throw new UpstreamError((error as Error).message);
   } finally {
-    headersDeadline.done(headersTimeout);
+    deadlines.done(deadline);
   }
   cleanDownstreamHeaders(response.headers);
   return response;

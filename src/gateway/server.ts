@@ -11,8 +11,6 @@ import { DwellTracker } from "../monitoring/dwell-tracker";
 import { MetricsSampler } from "../monitoring/sampler";
 import { createLogger } from "../log";
 import { createGatewayHandlers } from "./app";
-import { startFrontDoor } from "./front/front-door";
-import { MAX_REQUEST_BODY_BYTES } from "./front/front-lane";
 import { type RelayData, createWebSocketRelay } from "./websocket-relay";
 import { daysLeft, loadTls } from "./tls";
 import { allowedHostNames, hostOf } from "../http/host-check";
@@ -21,7 +19,6 @@ import { keepAuditPruned } from "../audit-retention";
 
 const log = createLogger("gateway");
 
-export const SLOW_CLIENT_SECONDS = 10;
 /** How often open WebSockets' sessions are checked again, besides after every change made here. */
 const SESSION_CHECK_SECONDS = 10;
 
@@ -51,6 +48,8 @@ function appEnv(config: Config): Record<string, string> {
  */
 export async function startGateway(live: LiveSettings, database: OpenedDatabase, logFile?: RotatingLog): Promise<RunningGateway> {
   const config = live.config;
+  // Until the sampler (which needs the pool) exists, alerts are only logged.
+  let announce = (message: string, fields: Record<string, unknown>) => log.warn(message, fields);
   const pool = new InstancePool({
     db: database.db,
     dataDir: config.data,
@@ -72,7 +71,9 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
       return live.config.instanceMemoryMb * 1024 * 1024;
     },
     sampleMs: config.sampleSeconds * 1000,
-    onAlert: (message, fields) => log.warn(message, fields),
+    hangMs: config.instanceHangSeconds * 1000,
+    // Restarts for memory or for not answering, and failures: logged and sent to the alert webhook.
+    onAlert: (message, fields) => announce(message, fields),
   });
   const tls = config.tlsCert && config.tlsKey ? loadTls(config.tlsCert, config.tlsKey) : undefined;
   if (tls && daysLeft(tls.certificate) < 30) {
@@ -103,6 +104,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
       },
     },
   });
+  announce = (message, fields) => sampler.announce(message, fields);
   const dwell = new DwellTracker(database.db);
   // A remote libSQL database is backed up on its own server, not here.
   const backups =
@@ -116,9 +118,6 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
           },
         })
       : undefined;
-  // The front door (front/front-door.ts) takes the public port, TLS included; the router is Bun.serve
-  // on a loopback port behind it, and learns from `carried` who each of its connections is for.
-  const carried = new Map<number, string>();
   const handlers = createGatewayHandlers({
     live,
     db: database.db,
@@ -129,50 +128,32 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
     backups,
     logTail: (lines) => logFile?.tail(lines) ?? [],
     startedAt: Date.now(),
-    carried,
     https: tls !== undefined,
   });
-  let server: ReturnType<typeof Bun.serve<RelayData>> | undefined;
-  let frontDoor: ReturnType<typeof startFrontDoor> | undefined;
+  let server: ReturnType<typeof Bun.serve<RelayData>>;
   try {
+    // Bun.serve owns the public port, TLS included: every request takes the router (app.tsx), and
+    // a user's app traffic its one relay (routes/feature-app.tsx).
     server = Bun.serve<RelayData>({
       // Never Bun's development error page (it shows source code and paths).
       development: false,
-      // A client that stops sending or reading for this long is cut off (slow-client protection);
-      // streamed bodies keep the connection active, so long downloads are not affected.
-      idleTimeout: SLOW_CLIENT_SECONDS,
-      // The front door relays app bodies up to the same size, so both ways in refuse the same ones.
-      maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
-      port: 0,
-      hostname: "127.0.0.1",
-      // CONNECT carries no path, which the router cannot take; it is no proxy, so it says so.
-      fetch: (request, server) =>
-        request.method === "CONNECT" ? new Response("CONNECT is not supported\n", { status: 405 }) : handlers.fetch(request, server),
-      websocket: createWebSocketRelay({
-        opened: (ws) => {
-          const { userId, sessionId, token, address } = ws.data;
-          pool.socketOpened(userId);
-          dwell.opened(sessionId);
-          if (token) ws.data.forget = handlers.sockets.add(token, address, () => ws.close(1008, "session ended"));
-        },
-        closed: ({ userId, sessionId, forget }) => {
-          forget?.();
-          pool.socketClosed(userId);
-          dwell.closed(sessionId);
-        },
-      }),
-    });
-    frontDoor = startFrontDoor({
       hostname: config.host,
       port: config.port,
       tls: tls && { cert: tls.cert, key: tls.key },
-      routerPort: server.port!,
-      chooseLane: handlers.chooseLane,
-      carried,
-      idleSeconds: SLOW_CLIENT_SECONDS,
+      // A client that stops sending or reading for this long is cut off (slow-client protection);
+      // streamed bodies keep the connection active, so long downloads are not affected. A relayed
+      // request waiting for its app takes the proxy timeout instead (server.timeout in the relay).
+      idleTimeout: config.clientIdleSeconds,
+      maxRequestBodySize: config.maxRequestBodyMb * 1024 * 1024,
+      // CONNECT carries no path, which the router cannot take; it is no proxy, so it says so.
+      fetch: (request, server) =>
+        request.method === "CONNECT" ? new Response("CONNECT is not supported\n", { status: 405 }) : handlers.fetch(request, server),
+      websocket: createWebSocketRelay(handlers.accounting, {
+        messageBytes: config.webSocketMessageMb * 1024 * 1024,
+        bufferBytes: config.webSocketBufferMb * 1024 * 1024,
+      }),
     });
   } catch (error) {
-    await server?.stop(true);
     await pool.shutdown();
     sampler.stop();
     throw error;
@@ -187,7 +168,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
   const userCheck = setInterval(() => void stopAppsOfGoneUsers(pool, users).catch((error) => log.warn("checking users failed", { error })), SESSION_CHECK_SECONDS * 1000);
   userCheck.unref();
   const stopSettingsSync = followSettingsChanges(live, database.client);
-  const port = frontDoor.port;
+  const port = server.port!;
   const redirect = tls && config.httpRedirectPort ? startHttpRedirect(live, port) : undefined;
   const wildcard = config.host === "0.0.0.0" || config.host === "::";
   const url = `${tls ? "https" : "http"}://${wildcard ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host}:${port}/`;
@@ -206,8 +187,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
       // Instances first (their WebSockets close with them), then whatever connections remain.
       sampler.stop();
       await pool.shutdown();
-      frontDoor.stop(true);
-      await server!.stop(true);
+      await server.stop(true);
       await dwell.flush();
     },
   };

@@ -1,4 +1,4 @@
-// The WebSockets open through the front door, by the session cookie and address that opened
+// The WebSockets open through the relay, by the session cookie and address that opened
 // them. A socket outlives the request that checked its session, so when users or sessions change
 // (a revoke, a sign-out, a disabled user) each one is checked again and closed if its session no
 // longer holds; a periodic check catches changes made from outside (the CLI, another gateway).

@@ -1,14 +1,15 @@
-// WebSocket relay: the upstream socket to the user's instance is opened first, so a refused
-// connection becomes an error page instead of a socket that opens and dies; then the browser's
-// socket is upgraded and every message, text or binary, is passed on both ways. Closing either
-// side closes the other with the same code and reason.
+// WebSocket relay: the upstream socket to the user's instance is opened first (with the
+// subprotocols the browser asked for), so a refused connection becomes an error answer instead
+// of a socket that opens and dies; then the browser's socket is upgraded with the subprotocol the
+// app chose, and every message, text or binary, is passed on both ways. Closing either side
+// closes the other with the same code and reason. Each direction is bounded: Bun.serve closes a
+// browser that does not read (backpressureLimit) or sends too large a message (maxPayloadLength),
+// and the relay closes one whose app does not read (bufferedAmount).
 import type { ServerWebSocket, WebSocketHandler } from "bun";
 import { createLogger } from "../log";
 
 const log = createLogger("websocket");
 
-/** Past this much unsent data towards the app the browser is sending faster than the app reads. */
-const UPSTREAM_BUFFER_LIMIT = 16 * 1024 * 1024;
 const CONNECT_TIMEOUT_MS = 10_000;
 
 type Payload = string | ArrayBuffer | Uint8Array;
@@ -17,6 +18,8 @@ export interface RelayData {
   userId: number;
   /** The gateway session this socket belongs to, for dwell time. */
   sessionId: number;
+  /** The session was started by a script: this page opening the app makes it a visit. */
+  scriptSession: boolean;
   /** The session cookie and address that opened it, to close it when the session ends. */
   token?: string;
   address: string;
@@ -27,14 +30,37 @@ export interface RelayData {
   closed: boolean;
 }
 
-export interface RelayHooks {
-  opened(ws: ServerWebSocket<RelayData>): void;
-  closed(data: RelayData): void;
+/** What is counted when a relayed socket opens and closes (relay-accounting.ts). */
+export interface SocketAccounting {
+  socketOpened(ws: ServerWebSocket<RelayData>): void;
+  socketClosed(data: RelayData): void;
 }
 
-export function connectUpstream(url: string, headers: Headers): Promise<{ socket: WebSocket; early: Payload[] }> {
+export interface WebSocketLimits {
+  /** Largest message a browser may send. */
+  messageBytes: number;
+  /** Data queued towards either side before the socket is closed. */
+  bufferBytes: number;
+}
+
+export interface Upstream {
+  socket: WebSocket;
+  early: Payload[];
+}
+
+/** The subprotocols a browser asked for (Sec-WebSocket-Protocol, comma-separated). */
+export function requestedProtocols(header: string | null | undefined): string[] {
+  return (header ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+}
+
+export function connectUpstream(url: string, headers: Headers, protocols: string[]): Promise<Upstream> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { headers: Object.fromEntries(headers) } as unknown as string[]);
+    // Bun's client takes headers in an options object, which the DOM typings do not know.
+    const options: Bun.WebSocketOptions = { headers: Object.fromEntries(headers), protocols };
+    const socket = new WebSocket(url, options as unknown as string[]);
     socket.binaryType = "arraybuffer";
     const early: Payload[] = [];
     const timer = setTimeout(() => {
@@ -65,18 +91,18 @@ function shortReason(reason: string | undefined): string {
   return bytes.length <= 123 ? (reason ?? "") : new TextDecoder().decode(bytes.slice(0, 120));
 }
 
-export function createWebSocketRelay(hooks: RelayHooks): WebSocketHandler<RelayData> {
+export function createWebSocketRelay(accounting: SocketAccounting, limits: WebSocketLimits): WebSocketHandler<RelayData> {
   return {
     // A browser that stops reading is cut off rather than buffered without limit.
-    backpressureLimit: 16 * 1024 * 1024,
+    backpressureLimit: limits.bufferBytes,
     closeOnBackpressureLimit: true,
-    maxPayloadLength: 16 * 1024 * 1024,
+    maxPayloadLength: limits.messageBytes,
     // Pings from the gateway notice dead browsers; idle ones are closed after two minutes of silence.
     sendPings: true,
     idleTimeout: 120,
     open(ws: ServerWebSocket<RelayData>) {
       const { upstream, early } = ws.data;
-      hooks.opened(ws);
+      accounting.socketOpened(ws);
       for (const message of early) ws.send(message);
       early.length = 0;
       upstream.onmessage = (event) => {
@@ -100,7 +126,7 @@ export function createWebSocketRelay(hooks: RelayHooks): WebSocketHandler<RelayD
     message(ws, message) {
       const { upstream } = ws.data;
       if (upstream.readyState !== WebSocket.OPEN) return;
-      if (upstream.bufferedAmount > UPSTREAM_BUFFER_LIMIT) {
+      if (upstream.bufferedAmount > limits.bufferBytes) {
         log.warn("closing a WebSocket whose feature app is not keeping up", { userId: ws.data.userId });
         ws.close(1013, "feature app is not keeping up");
         return;
@@ -108,7 +134,7 @@ export function createWebSocketRelay(hooks: RelayHooks): WebSocketHandler<RelayD
       upstream.send(message);
     },
     close(ws, code, reason) {
-      hooks.closed(ws.data);
+      accounting.socketClosed(ws.data);
       const { upstream } = ws.data;
       if (ws.data.closed) return;
       ws.data.closed = true;

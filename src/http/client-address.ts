@@ -37,11 +37,12 @@ export interface ClientAddress {
 }
 
 /**
- * Who sent a request, from its connection's peer address and its X-Forwarded-For header (read
- * only when asked for, and only if there are trusted proxies). `trustedProxies` is asked on every
- * request, so the console can change the list while running.
+ * Who sent a request, as a function of the server and the request: the connection's peer address
+ * (Bun.serve's requestIP) and its X-Forwarded-For header (read only when there are trusted
+ * proxies). `trustedProxies` is asked on every request, so the console can change the list while
+ * running.
  */
-export function createPeerResolver(trustedProxies: () => string[]): (raw: string | undefined, forwardedFor: () => string | undefined) => ClientAddress {
+export function createClientAddressResolver(trustedProxies: () => string[]): (server: Server<unknown> | undefined, request: Request) => ClientAddress {
   let parsedFrom: string[] | undefined;
   let trusted: IpRule[] = [];
   const currentRules = () => {
@@ -68,10 +69,11 @@ export function createPeerResolver(trustedProxies: () => string[]): (raw: string
     }
     return known;
   };
-  return (raw, forwardedFor) => {
+  return (server, request) => {
+    const raw = server?.requestIP(request)?.address;
     const peer = raw === undefined ? UNKNOWN : peerOf(raw);
     const rules = currentRules();
-    const chain = rules.length > 0 ? forwardedFor() : undefined;
+    const chain = rules.length > 0 ? (request.headers.get("x-forwarded-for") ?? undefined) : undefined;
     if (!chain) return peer;
     const address = resolveClientAddress(peer.address, chain, rules);
     return address === peer.address ? peer : { address, text: address ? formatAddress(address) : "unknown" };
@@ -79,26 +81,6 @@ export function createPeerResolver(trustedProxies: () => string[]): (raw: string
 }
 
 const UNKNOWN: ClientAddress = { address: null, text: "unknown" };
-
-/**
- * Who sent a request to the router, as a function of the server and the request. Every connection
- * to the router comes from the front door (front-door.ts), and `carried` names the client each of
- * them carries, by the connection's port; a connection it does not name (anyone else on this
- * machine reaching the router's loopback port) is nobody.
- */
-export function createClientAddressResolver(
-  trustedProxies: () => string[],
-  carried: (port: number) => string | undefined,
-): (server: Server<unknown> | undefined, request: Request) => ClientAddress {
-  const resolve = createPeerResolver(trustedProxies);
-  return (server, request) => {
-    // Only the front door's own connections come from 127.0.0.1 with a port it names: another
-    // local process could use the same port number from another loopback address, not this one.
-    const socket = server?.requestIP(request);
-    const raw = socket?.address === "127.0.0.1" ? carried(socket.port) : undefined;
-    return resolve(raw, () => request.headers.get("x-forwarded-for") ?? undefined);
-  };
-}
 
 export function clientAddressMiddleware(resolve: ReturnType<typeof createClientAddressResolver>) {
   return createMiddleware<{ Bindings: ServerBindings; Variables: ClientAddressVariables }>(

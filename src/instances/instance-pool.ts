@@ -13,6 +13,7 @@ import type { NodeIdentity } from "./node-identity";
 import { isPortFree } from "./port-check";
 import { RotatingLog } from "./rotating-log";
 import { Semaphore } from "./semaphore";
+import { HangWatch, UNRESPONSIVE_ERROR } from "./hang-watch";
 
 const log = createLogger("instances");
 
@@ -35,6 +36,8 @@ export interface PoolOptions {
   sampleMs?: number;
   /** A start that is not ready within this is a failed start. */
   startTimeoutMs?: number;
+  /** Health checks unanswered this long (3 at least) mean the instance hangs: it is killed and restarted. */
+  hangMs?: number;
   /** Called when something the admin should know about happens (memory restarts, failures). */
   onAlert?: (message: string, fields: Record<string, unknown>) => void;
 }
@@ -109,6 +112,7 @@ export class InstancePool {
   private timers: Timer[] = [];
   private spareSeq = 0;
   private closing = false;
+  private readonly hangs = new HangWatch(() => this.options.hangMs ?? 30_000);
 
   constructor(private readonly options: PoolOptions) {
     this.startSlots = new Semaphore(options.startConcurrency);
@@ -400,7 +404,11 @@ export class InstancePool {
       const child = instance.process;
       if (instance.state !== "running" || !child) continue;
       const health = await child.health();
-      if (!health) continue;
+      if (!health) {
+        if (this.hangs.missed(instance.key) && instance.process === child) this.killHung(instance, child);
+        continue;
+      }
+      this.hangs.answered(instance.key);
       const previous = instance.health;
       if (previous && health.uptimeSeconds > previous.uptimeSeconds) {
         instance.cpuPercent = Math.round(((health.cpuSeconds - previous.cpuSeconds) / (health.uptimeSeconds - previous.uptimeSeconds)) * 1000) / 10;
@@ -420,6 +428,15 @@ export class InstancePool {
       }
     }
     await this.persistActivity();
+  }
+
+  /** Kills an instance that stopped answering; its exit is then handled as a crash (restart with backoff). */
+  private killHung(instance: Instance, child: FeatureAppProcess): void {
+    instance.lastError = UNRESPONSIVE_ERROR;
+    const fields = { user: instance.user?.name ?? "(spare)", port: instance.port, pid: child.pid };
+    log.warn("instance is not answering its health checks; killing it to restart it", fields);
+    this.options.onAlert?.("a feature app stopped answering and was restarted", fields);
+    child.kill();
   }
 
   /** Gives the instance a free port; the choice is made and recorded in one step, after the check. */

@@ -82,9 +82,22 @@ export class AlertMonitor {
     void this.notify(alert);
   }
 
-  private async notify(alert: Alert): Promise<void> {
+  /**
+   * Something the admin must hear of at once rather than a threshold (a feature app restarted for
+   * its memory or for not answering): logged and sent to the webhook like an alert.
+   */
+  announce(message: string, fields: Record<string, unknown>): void {
+    log.warn(message, fields);
+    const details = Object.entries(fields).map(([key, value]) => `${key}=${value}`);
+    void this.post(`5G Feature Manager: ${message} (${details.join(", ")})`);
+  }
+
+  private notify(alert: Alert): Promise<void> {
+    return this.post(`5G Feature Manager alert: ${alert.kind} at ${alert.value} (threshold ${alert.threshold}) since ${alert.since.toISOString()}`);
+  }
+
+  private async post(text: string): Promise<void> {
     if (!this.policy.webhookUrl) return;
-    const text = `5G Feature Manager alert: ${alert.kind} at ${alert.value} (threshold ${alert.threshold}) since ${alert.since.toISOString()}`;
     try {
       const response = await fetch(this.policy.webhookUrl, {
         method: "POST",

@@ -61,6 +61,11 @@ export class MetricsSampler {
     this.alertMonitor.raise("disk-full", megabytesFree(this.options.dataDir), 0);
   }
 
+  /** An event the admin must hear of at once (see AlertMonitor.announce). */
+  announce(message: string, fields: Record<string, unknown>): void {
+    this.alertMonitor.announce(message, fields);
+  }
+
   /** Samples since a moment, oldest first (for the live charts). */
   async since(from: Date): Promise<Sample[]> {
     return this.options.db.select().from(metricSamples).where(gte(metricSamples.at, from)).orderBy(asc(metricSamples.at));

@@ -16,8 +16,11 @@ export interface VisitRow {
 }
 export interface UniqueRow {
   day: string;
+  /** Users with a visit that day. */
   users: number;
   visits: number;
+  /** Sessions scripts started (API use): no visits, shown apart. */
+  scriptSessions: number;
 }
 export interface DwellUserRow {
   user: string;
@@ -71,8 +74,8 @@ export class Statistics {
 
   uniqueUsersPerDay(range: DateRange): Promise<UniqueRow[]> {
     return this.rows(
-      `SELECT d.day AS day, count(*) AS users, sum(d.visits) AS visits
-       FROM usage_days d WHERE d.day BETWEEN ? AND ? AND d.visits > 0 GROUP BY d.day ORDER BY d.day`,
+      `SELECT d.day AS day, count(CASE WHEN d.visits > 0 THEN 1 END) AS users, sum(d.visits) AS visits, sum(d.script_sessions) AS scriptSessions
+       FROM usage_days d WHERE d.day BETWEEN ? AND ? AND (d.visits > 0 OR d.script_sessions > 0) GROUP BY d.day ORDER BY d.day`,
       [range.from, range.to],
     );
   }

@@ -3,6 +3,7 @@
 // Flags: --quick (short runs, small data), --only http,websocket,…,feature-app (sections by name),
 //        --source (run `bun src/main.ts` instead of building and running dist/5gfm-linux-x64),
 //        --main PATH (run `bun PATH`: another checkout's src/main.ts, for before/after figures),
+//        --before PATH (also measure `bun PATH` in the same run, as the path "5gfm-before"),
 //        --seconds N (per load-generator run; default 10, quick 3).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -18,8 +19,9 @@ import { importMappingSection } from "./sections/import-mapping";
 import { scaleSection } from "./sections/scale";
 import { statisticsSection } from "./sections/statistics";
 import { websocketSection } from "./sections/websocket";
+import { attacksSection } from "./sections/attacks";
 
-const SECTIONS: Section[] = [httpSection, websocketSection, coldStartSection, scaleSection, statisticsSection, featureAppSection, importMappingSection, durabilitySection];
+const SECTIONS: Section[] = [httpSection, websocketSection, attacksSection, coldStartSection, scaleSection, statisticsSection, featureAppSection, importMappingSection, durabilitySection];
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     only: { type: "string" },
     source: { type: "boolean", default: false },
     main: { type: "string" },
+    before: { type: "string" },
     seconds: { type: "string" },
   },
 });
@@ -51,6 +54,7 @@ const options: BenchOptions = {
   quick: values.quick,
   seconds: Number(values.seconds ?? (values.quick ? 3 : 10)),
   command: command(),
+  before: values.before ? [process.execPath, values.before] : undefined,
 };
 const info = runInfo(options.command, options.quick);
 const results: SectionResult[] = [];

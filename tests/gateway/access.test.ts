@@ -1,4 +1,4 @@
-// The gateway's front door, against the real server over real sockets; each 127.0.0.N is a machine.
+// The gateway's door (who gets in), against the real server over real sockets; each 127.0.0.N is a machine.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createClient } from "@libsql/client";
 import { networkInterfaces } from "node:os";

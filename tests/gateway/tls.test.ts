@@ -43,7 +43,7 @@ describe.skipIf(!OPENSSL)("HTTPS", () => {
     expect(redirected.status).toBe(301);
     expect(redirected.headers.get("location")).toBe(`https://127.0.0.1:${gateway.port}/admin?x=1`);
 
-    // The app's own answers, relayed by the front door, carry HSTS too.
+    // The app's own answers, relayed, carry HSTS too.
     const session = cookie.split(";")[0]!;
     let app: Response | undefined;
     for (let tries = 0; tries < 100 && app?.status !== 200; tries++) {

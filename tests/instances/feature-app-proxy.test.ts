@@ -28,10 +28,10 @@ async function signedIn(address: string, url: string): Promise<Visitor> {
 }
 
 /** Bun's WebSocket client cannot pick its source address, so it carries the session of 127.0.0.1's user. */
-function openSocket(url: string, cookie: string): Promise<WebSocket> {
+function openSocket(url: string, cookie: string, protocols: string[] = []): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const origin = new URL(url).origin;
-    const socket = new WebSocket(url.replace("http", "ws"), { headers: { cookie, origin } } as unknown as string[]);
+    const socket = new WebSocket(url.replace("http", "ws"), { headers: { cookie, origin }, protocols } as unknown as string[]);
     socket.binaryType = "arraybuffer";
     socket.onopen = () => resolve(socket);
     socket.onerror = () => reject(new Error("WebSocket failed"));
@@ -125,6 +125,17 @@ describe("per-user instances behind the gateway", () => {
     }
     const stolen = await requestFrom("127.0.0.4", `${gateway.url}/app/_health`, { headers: { cookie: alice.cookieHeader() } });
     expect(JSON.parse(stolen.body).user).toBe("bob");
+  });
+
+  test("the subprotocol the app chose and the close code it sent reach the browser through the relay", async () => {
+    const owner = await signedIn("127.0.0.1", gateway.url);
+    const socket = await openSocket(`${gateway.url}/app/ws`, owner.cookieHeader(), ["chat.other", "fgm.live.v1"]);
+    expect(socket.protocol).toBe("fgm.live.v1");
+    await nextMessage(socket); // hello
+    const closed = new Promise<CloseEvent>((resolve) => socket.addEventListener("close", resolve, { once: true }));
+    socket.send(JSON.stringify({ type: "close", code: 4321, reason: "asked for" }));
+    const event = await closed;
+    expect([event.code, event.reason]).toEqual([4321, "asked for"]);
   });
 
   test("WebSocket ping/pong and binary messages pass through; 5 MB up and down arrive intact", async () => {
@@ -331,7 +342,8 @@ describe("resources", () => {
   test.skipIf(process.platform !== "linux")("opening and closing 1,000 WebSockets leaves no sockets or memory behind", async () => {
     using dir = tempDir();
     await addOwnerAndUsers(dir.path, []);
-    await using gateway = await startServe(dir.path, ["--spare-instances", "0"]);
+    // Fifty at once from one user: more than a browser needs (the limit is tested in tests/security/limits.test.ts).
+    await using gateway = await startServe(dir.path, ["--spare-instances", "0", "--max-websockets-per-user", "64"]);
     const owner = await signedIn("127.0.0.1", gateway.url);
     const cookie = owner.cookieHeader();
     const roundTrip = async () => {

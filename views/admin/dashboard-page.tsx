@@ -46,7 +46,8 @@ export function SummaryCards(props: { page: PageContext; summary: Summary }) {
       [t("dashboard.memory"), `${Math.round((sample.memoryUsedBytes / sample.memoryTotalBytes) * 100)}%`],
       [t("dashboard.gatewayMemory"), megabytes(sample.gatewayRssBytes)],
       [t("dashboard.requests"), String(sample.requestsPerSecond)],
-      [t("dashboard.latency"), sample.proxyP50Ms === null ? "–" : `${sample.proxyP50Ms} / ${sample.proxyP99Ms} ms`],
+      // Relayed requests of the last sampling window; none at all is said, not shown as a dash.
+      [t("dashboard.latency"), sample.proxyP50Ms === null ? t("dashboard.noTraffic") : `${sample.proxyP50Ms} / ${sample.proxyP99Ms} ms`],
       [t("dashboard.websockets"), String(sample.openWebSockets)],
     );
   }

@@ -64,13 +64,14 @@ export function StatisticsPage(props: { page: PageContext; range: DateRange; dat
       </section>
       <Section page={page} title={t("stats.uniquePerDay")} table="unique" range={range} empty={data.unique.length === 0}>
         <table>
-          <TableHead labels={[t("stats.day"), t("stats.users"), t("stats.visits")]} />
+          <TableHead labels={[t("stats.day"), t("stats.users"), t("stats.visits"), t("stats.scriptSessions")]} />
           <tbody>
             {data.unique.map((row) => (
               <tr>
                 <td>{row.day}</td>
                 <td>{row.users}</td>
                 <td>{row.visits}</td>
+                <td>{row.scriptSessions}</td>
               </tr>
             ))}
           </tbody>

@@ -124,7 +124,7 @@ export function adminMonitoringRoutes() {
   });
 
   const CSV_TABLES = {
-    unique: async (s, r) => toCsv(await s.uniqueUsersPerDay(r), ["day", "users", "visits"]),
+    unique: async (s, r) => toCsv(await s.uniqueUsersPerDay(r), ["day", "users", "visits", "scriptSessions"]),
     "visits-per-day": async (s, r) => toCsv(await s.visitsPerUserPerDay(r), ["period", "user", "visits"]),
     "visits-per-week": async (s, r) => toCsv(await s.visitsPerUserPerWeek(r), ["period", "user", "visits"]),
     "dwell-per-user": async (s, r) => toCsv(await s.dwellPerUser(r), ["user", "sessions", "totalDwellSeconds", "averageDwellSeconds"]),

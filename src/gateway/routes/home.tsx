@@ -13,6 +13,8 @@ export async function turnAway(c: GatewayContext, admission: Exclude<Admission, 
   const page = pageContext(c);
   const { t } = page;
   switch (admission.kind) {
+    case "cross-site":
+      return c.text("cross-site request refused", 403);
     case "not-set-up": {
       const address = c.get("clientAddress");
       if (address && isThisMachine(address)) return c.redirect("/setup", 303);

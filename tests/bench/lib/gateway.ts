@@ -27,20 +27,28 @@ const ACTOR = { name: "bench", address: "127.0.0.1" };
 export async function startGateway(
   command: string[],
   users: BenchUser[],
-  options: { spares?: number; maxInstances?: number } = {},
+  options: { spares?: number; maxInstances?: number; seedWithCli?: boolean; extraArgs?: string[] } = {},
 ): Promise<BenchGateway> {
   const dir = tempDir("5gfm-bench-");
-  const opened = await openDatabase({ dataDir: dir.path });
-  const store = new UserStore(opened.db);
-  await store.add({ name: "bench-admin", role: "admin", ips: ["127.0.0.254"] }, ACTOR);
-  for (const user of users) await store.add({ name: user.name, role: "user", ips: [user.address] }, ACTOR);
-  opened.close();
+  if (options.seedWithCli) {
+    // Another checkout's database schema may be older than this one's: its own CLI seeds it.
+    for (const [name, role, address] of [["bench-admin", "admin", "127.0.0.254"], ...users.map((u) => [u.name, "user", u.address])]) {
+      const added = Bun.spawnSync([...command, "user", "add", name!, "--role", role!, "--ip", address!, "--data", dir.path], { stdout: "pipe", stderr: "pipe" });
+      if (added.exitCode !== 0) throw new Error(`user add ${name} failed: ${added.stderr.toString()}`);
+    }
+  } else {
+    const opened = await openDatabase({ dataDir: dir.path });
+    const store = new UserStore(opened.db);
+    await store.add({ name: "bench-admin", role: "admin", ips: ["127.0.0.254"] }, ACTOR);
+    for (const user of users) await store.add({ name: user.name, role: "user", ips: [user.address] }, ACTOR);
+    opened.close();
+  }
 
   const port = await freePort();
   const appFirst = 30_000 + Math.floor(Math.random() * 20_000);
   const args = ["serve", "--data", dir.path, "--port", String(port), "--no-open", "--diagnostics"];
   args.push("--app-ports", `${appFirst}-${appFirst + 150}`, "--max-instances", String(options.maxInstances ?? 120));
-  args.push("--spare-instances", String(options.spares ?? 0), "--instance-ready-wait-seconds", "30");
+  args.push("--spare-instances", String(options.spares ?? 0), "--instance-ready-wait-seconds", "30", ...(options.extraArgs ?? []));
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("FGM_"))) as Record<string, string>;
   const url = `http://127.0.0.1:${port}`;
   let child: Child;

@@ -10,7 +10,7 @@ import { childPids, startChild, waitForHttp } from "./processes";
 import { type RunningProxy, startChp, startNginx } from "./rival-proxies";
 
 export interface Path {
-  name: "direct" | "5gfm" | "nginx" | "chp" | "bun-fetch";
+  name: "direct" | "5gfm" | "5gfm-before" | "nginx" | "chp" | "bun-fetch";
   url: string;
   /** What a client of this path sends besides the request itself. */
   headers: Record<string, string>;
@@ -39,8 +39,10 @@ async function startBareBunProxy(upstream: Upstream): Promise<RunningProxy> {
   return { url, pid: child.pid, [Symbol.asyncDispose]: () => child.stop() };
 }
 
-export async function startProxyPaths(command: string[]): Promise<ProxyPaths> {
-  const gateway: BenchGateway = await startGateway(command, [LOAD_USER]);
+/** `before`: another 5gfm measured in the same run (its own instance of the same feature app), for before/after figures. */
+export async function startProxyPaths(command: string[], before?: string[]): Promise<ProxyPaths> {
+  // The WebSocket section opens 32 sockets as one user, more than a browser needs (and than the default limit).
+  const gateway: BenchGateway = await startGateway(command, [LOAD_USER], { extraArgs: ["--max-websockets-per-user", "64"] });
   const started: RunningProxy[] = [];
   try {
     const visitor = visitorFor(gateway, LOAD_USER);
@@ -56,6 +58,13 @@ export async function startProxyPaths(command: string[]): Promise<ProxyPaths> {
         relayPids: [gateway.pid],
       },
     ];
+    if (before) {
+      const old = await startGateway(before, [LOAD_USER], { seedWithCli: true });
+      started.push(old);
+      const oldVisitor = visitorFor(old, LOAD_USER);
+      await loadApp(oldVisitor);
+      paths.push({ name: "5gfm-before", url: old.url, headers: { cookie: oldVisitor.cookieHeader(), origin: old.url }, relayPids: [old.pid] });
+    }
     const missing: string[] = [];
     for (const [name, start] of [
       ["nginx", startNginx],

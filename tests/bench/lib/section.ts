@@ -9,6 +9,8 @@ export interface BenchOptions {
   seconds: number;
   /** The command that starts 5gfm (the built executable, or bun with src/main.ts). */
   command: string[];
+  /** Another 5gfm to measure in the same run, for before/after figures (`--before PATH`). */
+  before?: string[];
 }
 
 export type Cell = string | number;

@@ -43,7 +43,7 @@ export const httpSection: Section = {
   name: "http",
   async run(options: BenchOptions) {
     requireWrk();
-    await using stack = await startProxyPaths(options.command);
+    await using stack = await startProxyPaths(options.command, options.before);
     // Warm-up: JIT, connection pools and the page's queries, on every path, before any figure.
     for (const path of stack.paths) await measure(path, CASES[1]!, 16, options.quick ? 1 : 2);
     const rows: Cell[][] = [];
@@ -78,9 +78,12 @@ export const httpSection: Section = {
           ]);
         }
         const direct = results.get("direct");
-        const gateway = results.get("5gfm");
-        if (connections === 1 && direct && gateway && !kase.transferBytes) {
-          notes.push(`${kase.name}: the gateway adds ${round(gateway.p50Ms - direct.p50Ms, 3)} ms to the p50 at 1 connection.`);
+        for (const name of ["5gfm", "5gfm-before"]) {
+          const gateway = results.get(name);
+          if (connections === 1 && direct && gateway && !kase.transferBytes) {
+            const added = (q: "p50Ms" | "p99Ms") => round(gateway[q] - direct[q], 3);
+            notes.push(`${kase.name}: ${name} adds ${added("p50Ms")} ms to the p50 and ${added("p99Ms")} ms to the p99 at 1 connection.`);
+          }
         }
       }
     }
@@ -89,6 +92,7 @@ export const httpSection: Section = {
       "5gfm: a real user (IP rule 127.0.0.1, where wrk connects from) with a real session cookie; every request goes through the full session, identity and pool checks.",
       "nginx: Debian's package, 1 worker, keepalive 64 to the upstream, buffering off; chp: configurable-http-proxy with --custom-header for the instance token.",
       "relay CPU: user + system time of the relaying processes (5gfm's gateway, nginx's master and worker, chp's node, the bare relay) during the run, per request; /proc counts in 10 ms ticks.",
+      "5gfm-before: the gateway of another checkout (--before), in front of its own instance of the same feature app.",
       "bun-fetch: a bare Bun.serve + fetch relay that only adds the token (tests/bench/lib/bare-bun-proxy.ts), the floor of any Bun-based proxy.",
       ...stack.missing.map((name) => `${name} is not installed here: its figures are missing.`),
     );

@@ -8,7 +8,7 @@ import { type PingPongResult, pingPong } from "../lib/ws-pingpong";
 export const websocketSection: Section = {
   name: "websocket",
   async run(options: BenchOptions) {
-    await using stack = await startProxyPaths(options.command);
+    await using stack = await startProxyPaths(options.command, options.before);
     const rows: Cell[][] = [];
     for (const connections of [1, 32]) {
       const results = new Map<string, PingPongResult>();
