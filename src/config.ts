@@ -800,6 +800,30 @@ export function settingOptions(): Record<string, { type: "string" | "boolean"; m
   return options;
 }
 
+/**
+ * The settings part of `serve --help`, made from SETTINGS so that no setting is left out of it:
+ * each flag with its help and default, then every environment variable.
+ */
+export function settingsUsage(describedElsewhere: string[] = []): string {
+  const fallback = defaults();
+  const flags: string[] = [];
+  for (const [key, spec] of Object.entries(SETTINGS) as [SettingKey, SettingSpec][]) {
+    if (!spec.flag || describedElsewhere.includes(spec.flag)) continue;
+    const value = spec.flagKind === "switch" ? "" : spec.flagKind === "repeatable" ? " VALUE (repeatable)" : " VALUE";
+    const shown = fallback[key];
+    const hasDefault = spec.flagKind !== "switch" && !spec.secret && shown !== undefined && shown !== "" && !(Array.isArray(shown) && shown.length === 0);
+    flags.push(`  --${spec.flag}${value}\n      ${spec.help}${hasDefault ? ` (default ${Array.isArray(shown) ? shown.join(",") : String(shown)})` : ""}`);
+  }
+  const names = (Object.values(SETTINGS) as SettingSpec[]).map((spec) => spec.env);
+  const environment: string[] = [];
+  for (const name of names) {
+    const line = environment.at(-1);
+    if (line !== undefined && line.length + name.length < 96) environment[environment.length - 1] = `${line}, ${name}`;
+    else environment.push(`  ${name}`);
+  }
+  return `${flags.join("\n")}\n\nEvery setting can also be set in the environment:\n${environment.join(",\n")}`;
+}
+
 /** Settings given as flags, keyed like the config schema; unset flags are left out. */
 export function settingFlags(values: Record<string, unknown>): Record<string, unknown> {
   const flags: Record<string, unknown> = {};

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CONFIG_FILE_NAME, type Config, printableConfig, resolveConfig, settingOptions } from "../config";
+import { CONFIG_FILE_NAME, type Config, printableConfig, resolveConfig, settingOptions, settingsUsage } from "../config";
 import { cancelPendingRestore, dismissFailedRestore, pendingRestore, recordFailedRestore, restoreDatabase } from "../db/restore";
 import { DataFolderInUse, type DataFolderLock, lockDataFolder } from "../data-lock";
 import { PublicError, UsageError } from "../errors";
@@ -25,52 +25,14 @@ const USAGE = `Usage: 5gfm serve [options]     (also what a double-click does)
 Starts the gateway: the web server your team's browsers connect to.
 
 Options:
-  --port PORT           port to listen on (default 8000)
-  --host ADDRESS        address to listen on (default 0.0.0.0, every interface)
-  --app-ports FROM-TO   localhost ports for per-user feature apps (default 8500-8599; first = admin)
-  --tls-cert FILE       serve HTTPS with this PEM certificate (and --tls-key FILE, its key)
-  --tls-key FILE        the PEM private key of --tls-cert
-  --http-redirect-port P  also answer plain HTTP on port P with a redirect to HTTPS
-  --admin-path PATH     where the admin console lives (default /admin)
-  --trusted-proxy ADDR  a reverse proxy whose X-Forwarded-For is believed (repeatable; CIDR allowed)
-  --public-host NAME    a DNS name people use to reach this server (repeatable); IP addresses,
-                        localhost and this machine's own name always work
-  --session-idle-minutes N   end sessions unused for N minutes (default 30)
-  --session-max-hours N      end sessions N hours after sign-in (default 12)
-  --login-max-failures N     wrong passwords per user and address before a lockout (default 10)
-  --login-lockout-minutes N  how long a lockout lasts (default 15)
-  --instance-idle-minutes N  stop a feature app unused for N minutes (default 30; fractions allowed)
-  --instance-ready-wait-seconds N  a first visit waits N s before a "starting…" page (default 15)
-  --max-instances N          most feature apps running at once (default 50)
-  --spare-instances N        pre-started feature apps for fast first visits (default 1)
-  --instance-start-concurrency N  feature apps starting at once; the rest queue (default 4)
-  --instance-memory-mb N     restart a feature app above N MB resident memory (default 1024, 0 = off)
-  --sample-seconds N         sample server load every N s for the dashboard (default 5)
-  --backup-interval-minutes N  back up when the newest backup is older (default 1440 = daily; 0 = off)
-  --backup-keep N            backups to keep; older ones are removed (default 14)
-  --audit-retention-days N   remove audit trail entries older than N days (default 365; 0 = keep all)
-  --generation-keep N        generated exports kept per feature set, besides pinned ones (default 20)
-  --alert-cpu-percent N      alert when system CPU stays above N% (default 90)
-  --alert-memory-percent N   alert when system memory stays above N% (default 90)
-  --alert-disk-percent N     alert when the data folder's disk is above N% full (default 90)
-  --alert-minutes N          how long a threshold must stay crossed before it alerts (default 2)
-  --alert-webhook-url URL    also POST alerts to this Teams/Slack incoming webhook
-  --log-level LEVEL     debug, info, warn or error (default info)
+${settingsUsage(Object.keys(COMMON_OPTIONS))}
+
+Serve's own switches:
   --no-open             do not open a browser on start
-  --diagnostics         open the feature apps' large-body test endpoints (for benchmarks)
   --print-config        print the effective settings as JSON and exit
 ${COMMON_USAGE}
 
-Every option can also be set in the environment (FGM_PORT, FGM_HOST, FGM_DATA, FGM_APP_PORTS,
-FGM_DATABASE_URL, FGM_DATABASE_AUTH_TOKEN, FGM_OPEN, FGM_LOG_LEVEL, FGM_ADMIN_PATH,
-FGM_TLS_CERT, FGM_TLS_KEY, FGM_HTTP_REDIRECT_PORT, FGM_TRUSTED_PROXIES (comma-separated), FGM_PUBLIC_HOSTS (comma-separated), FGM_SESSION_IDLE_MINUTES, FGM_SESSION_MAX_HOURS,
-FGM_LOGIN_MAX_FAILURES, FGM_LOGIN_LOCKOUT_MINUTES, FGM_INSTANCE_IDLE_MINUTES,
-FGM_INSTANCE_READY_WAIT_SECONDS, FGM_MAX_INSTANCES, FGM_SPARE_INSTANCES,
-FGM_INSTANCE_START_CONCURRENCY, FGM_INSTANCE_MEMORY_MB, FGM_BACKUP_INTERVAL_MINUTES,
-FGM_BACKUP_KEEP, FGM_SAMPLE_SECONDS,
-FGM_ALERT_CPU_PERCENT, FGM_ALERT_MEMORY_PERCENT, FGM_ALERT_DISK_PERCENT, FGM_ALERT_MINUTES,
-FGM_ALERT_WEBHOOK_URL, FGM_METRICS_TOKEN (bearer token for /metrics; environment or config
-file only), FGM_CONFIG) or in the
+FGM_CONFIG names the config file. Every setting can also be set in the
 config file. Flags win over the environment, which wins over values saved in the admin
 console's Settings tab, which win over the config file. A setting given as a flag or in the
 environment is shown read-only in the console.`;

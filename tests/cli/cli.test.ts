@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { SETTINGS, type SettingSpec } from "../../src/config";
 import { freePort, runCli, startServe } from "../helpers/cli";
 import { tempDir } from "../helpers/temp-dir";
 
@@ -21,6 +22,14 @@ describe("command line", () => {
       const own = await runCli([name, "--help"]);
       expect(own.code).toBe(0);
       expect(own.stdout).toContain(`5gfm ${name}`);
+    }
+  });
+
+  test("serve --help names every setting's flag and environment variable", async () => {
+    const help = (await runCli(["serve", "--help"])).stdout;
+    for (const spec of Object.values(SETTINGS) as SettingSpec[]) {
+      if (spec.flag) expect(help).toContain(`--${spec.flag}`);
+      expect(help).toContain(spec.env);
     }
   });
 
