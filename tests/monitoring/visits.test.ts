@@ -52,9 +52,9 @@ describe("visits and script sessions", () => {
     const boss = await signIn(site.visitor(ADDR.boss), "boss", BOSS_PASSWORD);
     const page = await boss.get("/admin/statistics");
     expect(page.body).toContain("Script sessions");
-    expect(page.body).toContain("A visit is a session a person started by opening a page");
-    expect(page.body).toContain("Dwell time is how long the feature app was open");
+    expect(page.body).toContain("A session someone started by opening a page of this server in a browser");
+    expect(page.body).toContain("How long the feature app was open in a browser tab");
     const csv = await boss.get("/admin/statistics/unique.csv");
-    expect(csv.body.split("\r\n")[0]).toBe("day,users,visits,scriptSessions");
+    expect(csv.body.split("\r\n")[0]).toBe("\uFEFFday,users,visits,scriptSessions");
   });
 });
