@@ -33,8 +33,8 @@ describe.skipIf(!EXE || !WINE_READY)("redirected CLI output under Wine", () => {
     expect((await runCli(["user", "add", "kim", "--role", "admin", "--ip", "127.0.0.1", "--display-name", "관리자", "--data", dir.path])).code).toBe(0);
     const korean = await userListToFile(dir.path, "ko_KR.UTF-8");
     expect(korean.includes(Buffer.from([0xb0, 0xfc, 0xb8, 0xae, 0xc0, 0xda]))).toBe(true);
-    expect(new TextDecoder("euc-kr").decode(korean)).toContain("127.0.0.1  관리자");
+    expect(new TextDecoder("euc-kr").decode(korean)).toContain("127.0.0.1  editor   관리자");
     const english = await userListToFile(dir.path, "C");
-    expect(new TextDecoder("utf-8", { fatal: true }).decode(english)).toContain("127.0.0.1  관리자");
+    expect(new TextDecoder("utf-8", { fatal: true }).decode(english)).toContain("127.0.0.1  editor   관리자");
   }, 120_000);
 });
