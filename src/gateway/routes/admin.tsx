@@ -87,7 +87,7 @@ export function adminRoutes() {
   } as const;
 
   for (const [action, run] of Object.entries(userActions)) {
-    app.post(`/users/:id/${action}`, async (c) => {
+    app.post(`/users/:id{[0-9]+}/${action}`, async (c) => {
       const { users } = c.get("services");
       const user = await users.getById(idParam(c));
       if (!user) throw PublicError.of(404, "user.error.noSuchUser");
