@@ -23,7 +23,9 @@ export class IdentityCache {
 
   constructor(private readonly ttlMs = IDENTITY_TTL_MS) {}
 
-  get(token: string, address: string, now = Date.now()): Identity | undefined {
+  // Timed on the monotonic clock: a wall clock set back (NTP, a resumed VM) must not keep a
+  // revoked session's identity alive for as long as the jump.
+  get(token: string, address: string, now = performance.now()): Identity | undefined {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
     if (entry.until <= now) {
@@ -38,7 +40,7 @@ export class IdentityCache {
     return this.generation;
   }
 
-  set(token: string, address: string, identity: Identity, version: number, now = Date.now()): void {
+  set(token: string, address: string, identity: Identity, version: number, now = performance.now()): void {
     if (version !== this.generation) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(token, { identity, address, until: now + this.ttlMs });

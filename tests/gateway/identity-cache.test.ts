@@ -1,6 +1,6 @@
 // The short-lived identity cache: used only for the same token from the same address, gone after
 // its time, and never refilled by a lookup that began before a clear().
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setSystemTime, test } from "bun:test";
 import type { Identity } from "../../src/gateway/context";
 import { IdentityCache } from "../../src/gateway/identity-cache";
 
@@ -15,6 +15,18 @@ describe("identity cache", () => {
     expect(cache.get("token", "10.0.0.2", NOW + 10)).toBeUndefined();
     expect(cache.get("other", "10.0.0.1", NOW + 10)).toBeUndefined();
     expect(cache.get("token", "10.0.0.1", NOW + 1000)).toBeUndefined();
+  });
+
+  test("a wall clock set back does not keep an entry past its time", async () => {
+    const cache = new IdentityCache(100);
+    cache.set("token", "10.0.0.1", identity, cache.version);
+    setSystemTime(new Date(Date.now() - 3_600_000));
+    try {
+      await Bun.sleep(150);
+      expect(cache.get("token", "10.0.0.1")).toBeUndefined();
+    } finally {
+      setSystemTime();
+    }
   });
 
   test("clear() forgets everything, and a lookup begun before it cannot put its answer back", () => {
