@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { forwardFrom, type Forwarder } from "../e2e/harness";
-import { CHROMIUM, consoleProblems, launchBrowser } from "../helpers/browser";
+import { CHROMIUM, consoleProblems, createSetFromPage, launchBrowser } from "../helpers/browser";
 import { REPO, type RunningServe, runCli, startServe } from "../helpers/cli";
 import { query } from "../helpers/database";
 import { Visitor } from "../helpers/http-from";
@@ -123,15 +123,7 @@ describe.skipIf(skip)("axe finds no violation", () => {
       const page = await context.newPage();
       await page.goto(`${gateway.url}/app/sets`);
       if (setId === 0) {
-        const created = await page.evaluate(async () => {
-          const response = await fetch("/app/api/feature-sets", {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ name: "Seoul market", content: { features: ["FGR-CA0002"], values: {}, sites: [{ name: "Gangnam", overrides: {} }] } }),
-          });
-          return (await response.json()) as { id: number };
-        });
-        setId = created.id;
+        setId = await createSetFromPage(page, { name: "Seoul market", content: { features: ["FGR-CA0002"], values: {}, sites: [{ name: "Gangnam", overrides: {} }] } });
       }
       const version = Number((await query(dir.path, "SELECT max(id) AS id FROM catalog_versions"))[0]!.id);
       await check(page, gateway.url, [

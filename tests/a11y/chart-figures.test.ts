@@ -1,7 +1,7 @@
 // Every chart has its figures as a table or text, in both languages: the feature set page's two
 // charts (coverage per category, a parameter across sites) and the catalog's charts.
 import { expect, test } from "bun:test";
-import { CHROMIUM, adminInBrowser } from "../helpers/browser";
+import { CHROMIUM, adminInBrowser, createSetFromPage } from "../helpers/browser";
 
 const skip = !CHROMIUM || process.env.FGM_TEST_BINARY !== undefined;
 
@@ -9,14 +9,7 @@ test.skipIf(skip)("the set page's and the catalog's charts come with their figur
   await using session = await adminInBrowser();
   const { page, problems } = session;
   await page.goto(`${session.url}/app/sets`);
-  const id = await page.evaluate(async () => {
-    const response = await fetch("/app/api/feature-sets", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "Busan", content: { features: ["FGR-CA0002"], values: {}, sites: [{ name: "Haeundae", overrides: {} }] } }),
-    });
-    return ((await response.json()) as { id: number }).id;
-  });
+  const id = await createSetFromPage(page, { name: "Busan", content: { features: ["FGR-CA0002"], values: {}, sites: [{ name: "Haeundae", overrides: {} }] } });
   for (const [lang, category] of [
     ["en", "Category"],
     ["ko", "분류"],

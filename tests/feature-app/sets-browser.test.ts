@@ -2,7 +2,7 @@
 // find a feature with the search box and add it (its prerequisites come along), see a bad value
 // refused as it is typed and the error go away when corrected, save a site, and see the charts.
 import { expect, test } from "bun:test";
-import { CHROMIUM, adminInBrowser, consoleProblems, editSetValueAndSite } from "../helpers/browser";
+import { CHROMIUM, adminInBrowser, consoleProblems, createSetFromPage, editSetValueAndSite } from "../helpers/browser";
 import { query } from "../helpers/database";
 
 test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("the feature set page works in a browser", async () => {
@@ -92,11 +92,7 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)(
     await using session = await adminInBrowser();
     const { page } = session;
     await page.goto(`${session.url}/app/sets`);
-    const id = await page.evaluate(async () => {
-      const body = JSON.stringify({ name: "Kept on purpose", content: { features: ["FGR-CA0002"], sites: [{ name: "Gangnam" }] } });
-      const response = await fetch("/app/api/feature-sets", { method: "POST", headers: { "content-type": "application/json" }, body });
-      return (await response.json()).id as number;
-    });
+    const id = await createSetFromPage(page, { name: "Kept on purpose", content: { features: ["FGR-CA0002"], sites: [{ name: "Gangnam" }] } });
     const exportUrl = `${session.url}/app/api/feature-sets/${id}/export?sites=all`;
     // An address-only user needs no cookie, so another site's page reaches the app as that user.
     await using evil = serveHtml(
@@ -134,12 +130,8 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)(
     const page = await korean.newPage();
     const problems = consoleProblems(page);
     await page.goto(`${session.url}/app/sets`);
-    const id = await page.evaluate(async () => {
-      const sites = ["A", "B", "C", "D"].map((name, i) => ({ name, overrides: { "FGR-CA0001": { scellAdditionA4ThresholdRsrp: -105 - 5 * i } } }));
-      const body = JSON.stringify({ name: "차트", content: { features: ["FGR-CA0001"], sites } });
-      const response = await fetch("/app/api/feature-sets", { method: "POST", headers: { "content-type": "application/json" }, body });
-      return (await response.json()).id as number;
-    });
+    const sites = ["A", "B", "C", "D"].map((name, i) => ({ name, overrides: { "FGR-CA0001": { scellAdditionA4ThresholdRsrp: -105 - 5 * i } } }));
+    const id = await createSetFromPage(page, { name: "차트", content: { features: ["FGR-CA0001"], sites } });
     await page.goto(`${session.url}/app/sets/${id}`);
     await page.selectOption("#chart-parameter", "FGR-CA0001.scellAdditionA4ThresholdRsrp");
     const chart = page.locator('[data-set-chart="parameter"]');

@@ -3,21 +3,14 @@
 // upgrade changes, and the owner's button (a form post the gateway checks for same origin) applies
 // it as a new revision, after which the banner is gone.
 import { expect, test } from "bun:test";
-import { CHROMIUM, adminInBrowser } from "../helpers/browser";
+import { CHROMIUM, adminInBrowser, createSetFromPage } from "../helpers/browser";
 import { query } from "../helpers/database";
 
 test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("a pinned set's banner and upgrade, in Chromium", async () => {
   await using session = await adminInBrowser();
   const { page, problems } = session;
   await page.goto(`${session.url}/app/sets`);
-  const id = await page.evaluate(async () => {
-    const response = await fetch("/app/api/feature-sets", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "Seoul", content: { features: ["FGR-ES0001", "FGR-NU0001"] } }),
-    });
-    return ((await response.json()) as { id: number }).id;
-  });
+  const id = await createSetFromPage(page, { name: "Seoul", content: { features: ["FGR-ES0001", "FGR-NU0001"] } });
   // Version 2, as an import writes it, without FGR-NU0001.
   await query(session.dataDir, "INSERT INTO catalog_versions (name, source, format, imported_by, feature_count, content_hash) VALUES ('v2', 'test', 'json', 'test', 0, 'test')");
   await query(

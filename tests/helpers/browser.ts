@@ -29,6 +29,18 @@ export function consoleProblems(page: Page, ignore?: RegExp): string[] {
   return problems;
 }
 
+/**
+ * Creates a feature set through the app's API from the page's own origin (as a script on the
+ * page would, with the page's session), and returns its id.
+ */
+export async function createSetFromPage(page: Page, set: { name: string; content: Record<string, unknown> }): Promise<number> {
+  return page.evaluate(async (body) => {
+    const response = await fetch("/app/api/feature-sets", { method: "POST", headers: { "content-type": "application/json" }, body });
+    if (response.status !== 201) throw new Error(`creating a set: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { id: number }).id;
+  }, JSON.stringify(set));
+}
+
 export interface AdminInBrowser {
   dataDir: string;
   url: string;
