@@ -1,4 +1,11 @@
-// Which /app/… paths a browser may reach (the decision in app-decision.ts asks).
+// Which requests are app traffic (Bun.serve's fetch asks), and which /app/… paths a browser may
+// reach (the decision in app-decision.ts asks).
+
+/** Whether an absolute request URL, as Bun.serve gives it, is under /app/: without parsing it. */
+export function isAppUrl(url: string): boolean {
+  const pathStart = url.indexOf("/", url.indexOf("//") + 2);
+  return pathStart !== -1 && url.startsWith("/app/", pathStart);
+}
 
 /** Paths of the app's own protocol with the gateway, which browsers have no business calling. */
 const GATEWAY_ONLY = /^\/app\/_claim\b/;

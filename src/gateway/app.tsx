@@ -1,4 +1,6 @@
-// Builds the gateway's Hono app: middleware in one fixed order, then one route group per area.
+// Builds the gateway's request handler: a user's app traffic (/app/…) takes its one route
+// (app-route.ts); everything else the Hono router, middleware in one fixed order, then one route
+// group per area.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -17,7 +19,7 @@ import type { MetricsSampler } from "../monitoring/sampler";
 import { Statistics } from "../monitoring/statistics";
 import { PublicError, publicMessage } from "../errors";
 import { inEnglish } from "../i18n/messages";
-import { clientAddressMiddleware, createClientAddressResolver } from "../http/client-address";
+import { type ServerBindings, clientAddressMiddleware, createClientAddressResolver } from "../http/client-address";
 import { createHostCheck, hostCheckMiddleware } from "../http/host-check";
 import { sameOriginMiddleware } from "../http/same-origin";
 import { securityHeaders } from "../http/security-headers";
@@ -26,12 +28,15 @@ import { localeMiddleware } from "../i18n/locale";
 import { createLogger } from "../log";
 import type { LiveSettings } from "../settings/live-settings";
 import { UserStore } from "../users/user-store";
-import { type GatewayEnv, type GatewayServices, pageContext } from "./context";
+import { type GatewayContext, type GatewayEnv, type GatewayServices, pageContext } from "./context";
 import { confirmIdentity, sessionMiddleware } from "./identity";
+import type { Answer, AppRequest } from "./app-decision";
+import { createAppRoute } from "./app-route";
+import { isAppUrl } from "./app-paths";
 import { IdentityCache } from "./identity-cache";
 import { SessionSockets } from "./session-sockets";
 import { RelayAccounting } from "./relay-accounting";
-import { RelayLimits, socketCeiling } from "./relay-limits";
+import { RelayLimits, busyAddressError, socketCeiling } from "./relay-limits";
 import type { Server } from "bun";
 import { accessRequestRoutes } from "./routes/access-request";
 import { adminRoutes } from "./routes/admin";
@@ -40,7 +45,6 @@ import { adminMonitoringRoutes } from "./routes/admin-monitoring";
 import { adminSettingsRoutes } from "./routes/admin-settings";
 import { adminUserEditRoutes } from "./routes/admin-user-edit";
 import { healthRoutes } from "./routes/health";
-import { featureAppRoutes } from "./routes/feature-app";
 import { homeRoutes } from "./routes/home";
 import { loginRoutes } from "./routes/login";
 import { metricsRoutes } from "./routes/metrics";
@@ -107,10 +111,11 @@ export function createServices(deps: GatewayDeps): GatewayServices {
   };
 }
 
-export type GatewayFetch = (request: Request, server: Server<unknown>) => Response | Promise<Response>;
+/** Bun.serve's handler: undefined once a request became a WebSocket. */
+export type GatewayFetch = (request: Request, server: Server<unknown>) => Response | Promise<Response | undefined>;
 
 export interface GatewayHandlers {
-  /** Bun.serve's handler: the router, for every request. */
+  /** Bun.serve's handler: the app route for /app/…, the router for everything else. */
   fetch: GatewayFetch;
   /** Open WebSockets, closed when their session ends. */
   sockets: SessionSockets;
@@ -148,10 +153,11 @@ export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
     },
   });
 
-  app.use(async function measure(c, next) {
+  // Every request counts towards the dashboard's request rate; latency is that of relayed ones (app-route.ts).
+  app.use(async function measure(_c, next) {
     const started = performance.now();
     await next();
-    deps.sampler.requests.record(performance.now() - started, c.req.path.startsWith("/app/"));
+    deps.sampler.requests.record(performance.now() - started, false);
   });
   app.use(securityHeaders(deps.https));
   app.use(hostCheckMiddleware(hostCheck));
@@ -163,7 +169,7 @@ export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
   });
   app.use(async function perAddress(c, next) {
     const address = c.get("clientAddressText");
-    if (!limits.enter(address)) throw new PublicError("too many requests at once from one address", undefined, 429, "relay.busyAddress");
+    if (!limits.enter(address)) throw busyAddressError();
     try {
       await next();
     } finally {
@@ -187,14 +193,14 @@ export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
   app.route(adminPath, adminUserEditRoutes());
   app.route(adminPath, adminRoutes());
   app.route("/", loginRoutes());
-  app.route("/", featureAppRoutes({ limits, accounting }));
+  app.get("/app", (c) => c.redirect("/app/", 301));
   app.route("/", homeRoutes());
 
-  app.notFound((c) => {
+  const notFound = (c: GatewayContext) => {
     if (!c.get("t")) return c.text("not found", 404);
     return c.html(<ErrorPage page={pageContext(c)} message={c.get("t")("error.notFound")} />, 404);
-  });
-  app.onError((error, c) => {
+  };
+  const onError = (error: Error, c: GatewayContext) => {
     if (error instanceof HTTPException) return error.getResponse();
     const diskFull = isDiskFull(error);
     if (diskFull) deps.sampler.diskFull();
@@ -207,6 +213,45 @@ export function createGatewayHandlers(deps: GatewayDeps): GatewayHandlers {
     if (!t || wantsJson(c)) return c.json({ error: message }, status);
     if (isHtmx(c)) return c.html(<p class="notice bad card">{message}</p>, status);
     return c.html(<ErrorPage page={pageContext(c)} message={message} />, status);
+  };
+  app.notFound(notFound);
+  app.onError(onError);
+
+  // The gateway's own answers on /app/… (sign in, starting, refused…): a router of their own that
+  // only gives them what every page has, the route having judged the request already.
+  const answers = new Hono<{ Bindings: AnswerBindings; Variables: GatewayEnv["Variables"] }>();
+  answers.use(async function judged(c, next) {
+    const { app: judged } = c.env;
+    c.set("services", services);
+    c.set("clientAddress", judged.address.address);
+    c.set("clientAddressText", judged.address.text);
+    c.set("identity", judged.identity);
+    c.set("sessionEnded", judged.sessionEnded);
+    await next();
   });
-  return { fetch: (request, server) => app.fetch(request, { server }), sockets, accounting };
+  answers.use(localeMiddleware());
+  answers.all("*", (c) => c.env.answer(c as unknown as GatewayContext));
+  answers.notFound((c) => notFound(c as unknown as GatewayContext));
+  answers.onError((error, c) => onError(error, c as unknown as GatewayContext));
+
+  const appRoute = createAppRoute({
+    services,
+    identities,
+    hostCheck,
+    clientAddress,
+    limits,
+    accounting,
+    render: async (judged, answer) => answers.fetch(judged.request, { server: judged.server, app: judged, answer }),
+  });
+  return {
+    fetch: (request, server) => (isAppUrl(request.url) ? appRoute(request, server) : app.fetch(request, { server })),
+    sockets,
+    accounting,
+  };
+}
+
+/** What the answers' router is given: the judged request and the answer to render. */
+interface AnswerBindings extends ServerBindings {
+  app: AppRequest;
+  answer: Answer;
 }

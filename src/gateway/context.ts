@@ -41,6 +41,9 @@ export interface Identity {
   session: ActiveSession;
 }
 
+/** Why a browser's session cookie stopped working, to tell them on the sign-in page. */
+export type SessionEnded = "revoked" | "idle" | "expired" | "ended";
+
 export type GatewayEnv = {
   Bindings: ServerBindings;
   Variables: LocaleVariables &
@@ -49,7 +52,7 @@ export type GatewayEnv = {
       /** The signed-in person, from a valid session cookie; null when there is none. */
       identity: Identity | null;
       /** Why the browser's session cookie stopped working, to tell them on the sign-in page. */
-      sessionEnded: "revoked" | "idle" | "expired" | "ended" | null;
+      sessionEnded: SessionEnded | null;
       /** Access requests waiting, counted for an admin's console pages (the menu's badge). */
       pendingRequests?: number;
     };

@@ -1,27 +1,39 @@
-// Who is asking: the session cookie if it is valid for this address, else the IP rules.
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+// Who is asking: the session cookie if it is valid for this address, else the IP rules. Each rule
+// is a plain function of the request's parts, used by the router's middleware (Hono) and by the
+// route of the users' app traffic (app-route.ts) alike.
 import { createMiddleware } from "hono/factory";
+import { generateCookie } from "hono/cookie";
+import { parse as parseCookies } from "hono/utils/cookie";
 import { PublicError } from "../errors";
+import type { ClientAddress } from "../http/client-address";
 import type { UserRecord } from "../users/user-store";
 import type { SessionLookup } from "../auth/session-store";
-import { type GatewayContext, type GatewayEnv, type GatewayServices, type Identity, actorOf } from "./context";
+import { type GatewayContext, type GatewayEnv, type GatewayServices, type Identity, type SessionEnded, actorOf } from "./context";
 import { IdentityCache } from "./identity-cache";
 import { isHtmx } from "../http/htmx";
 
 export const SESSION_COOKIE = "fgm_session";
 
-/** Session cookie: HttpOnly, SameSite=Lax, Secure under TLS, and no expiry, so it ends with the browser. */
+/** The Set-Cookie value of a session: HttpOnly, SameSite=Lax, Secure under TLS, and no expiry, so it ends with the browser. */
+export function sessionCookie(token: string, https: boolean): string {
+  return generateCookie(SESSION_COOKIE, token, { path: "/", httpOnly: true, sameSite: "Lax", secure: https });
+}
+
+/** The Set-Cookie value that removes a session cookie that no longer works. */
+export const CLEARED_SESSION_COOKIE = generateCookie(SESSION_COOKIE, "", { path: "/", maxAge: 0 });
+
+/** The session cookie a request carries, if any. */
+export function sessionToken(headers: Headers): string | undefined {
+  const cookies = headers.get("cookie");
+  return cookies ? parseCookies(cookies, SESSION_COOKIE)[SESSION_COOKIE] : undefined;
+}
+
 export function setSessionCookie(c: GatewayContext, token: string): void {
-  setCookie(c, SESSION_COOKIE, token, {
-    path: "/",
-    httpOnly: true,
-    sameSite: "Lax",
-    secure: c.get("services").https,
-  });
+  c.header("set-cookie", sessionCookie(token, c.get("services").https), { append: true });
 }
 
 export function clearSessionCookie(c: GatewayContext): void {
-  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+  c.header("set-cookie", CLEARED_SESSION_COOKIE, { append: true });
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -47,6 +59,30 @@ export async function confirmIdentity(
   return { ok: true, identity };
 }
 
+/** What a request's session cookie amounts to: who it is, or why the cookie stopped working. */
+export interface ResolvedSession {
+  identity: Identity | null;
+  ended: SessionEnded | null;
+  /** The cookie no longer works and is removed (not when it is only used from another address). */
+  clearCookie: boolean;
+}
+
+const NO_SESSION: ResolvedSession = { identity: null, ended: null, clearCookie: false };
+
+export async function resolveSession(
+  services: Pick<GatewayServices, "sessions" | "users">,
+  cache: IdentityCache,
+  token: string | undefined,
+  address: string,
+): Promise<ResolvedSession> {
+  if (!token) return NO_SESSION;
+  const found = await confirmIdentity(services, cache, token, address);
+  if (found.ok) return { identity: found.identity, ended: null, clearCookie: false };
+  if (found.reason === "other-address") return NO_SESSION;
+  const ended = found.reason === "revoked" || found.reason === "idle" || found.reason === "expired" || found.reason === "ended" ? found.reason : null;
+  return { identity: null, ended, clearCookie: true };
+}
+
 /**
  * Resolves the session cookie into c.var.identity; a cookie that no longer works is removed.
  * Confirmed identities are cached briefly (identity-cache.ts). A state-changing request to the
@@ -54,71 +90,80 @@ export async function confirmIdentity(
  * or changing a user) empties that cache when it succeeded, so its effect is seen by the very next
  * request. Nothing else can change a cached identity: an anonymous request has no user or session
  * to change (signing in and setup create new ones, never cached yet), a refused one changed
- * nothing, and the users' own app traffic (/app/…) changes no user or session. So a flood of
- * anonymous or failing posts cannot keep the cache empty.
+ * nothing, and the users' own app traffic (/app/…, which never passes here) changes no user or
+ * session. So a flood of anonymous or failing posts cannot keep the cache empty.
  */
 export function sessionMiddleware(cache = new IdentityCache()) {
   return createMiddleware<GatewayEnv>(async function session(c, next) {
-    c.set("identity", null);
-    c.set("sessionEnded", null);
-    const token = getCookie(c, SESSION_COOKIE);
-    const address = c.get("clientAddressText");
-    const found = token ? await confirmIdentity(c.get("services"), cache, token, address) : undefined;
-    if (found?.ok) c.set("identity", found.identity);
-    else if (found && found.reason !== "other-address") {
-      clearSessionCookie(c);
-      if (found.reason === "revoked" || found.reason === "idle" || found.reason === "expired" || found.reason === "ended") {
-        c.set("sessionEnded", found.reason);
-      }
-    }
-    const changesState = !SAFE_METHODS.has(c.req.method) && !c.req.path.startsWith("/app/");
-    const signedIn = c.get("identity") !== null;
+    const resolved = await resolveSession(c.get("services"), cache, sessionToken(c.req.raw.headers), c.get("clientAddressText"));
+    c.set("identity", resolved.identity);
+    c.set("sessionEnded", resolved.ended);
+    if (resolved.clearCookie) clearSessionCookie(c);
+    const changesState = !SAFE_METHODS.has(c.req.method);
     try {
       await next();
     } finally {
-      if (changesState && signedIn && c.res.status < 400) cache.clear();
+      if (changesState && resolved.identity && c.res.status < 400) cache.clear();
     }
   });
 }
 
 export type Admission =
-  | { kind: "in" }
+  | { kind: "in"; identity: Identity; /** A session started just now: its cookie goes with the answer. */ startedToken?: string }
   | { kind: "cross-site" }
   | { kind: "not-set-up" }
   | { kind: "unknown" }
   | { kind: "disabled"; user: UserRecord }
   | { kind: "needs-password"; user: UserRecord };
 
+/** The parts of a request that decide whether its sender is let in. */
+export interface Visitor {
+  identity: Identity | null;
+  address: ClientAddress;
+  headers: Headers;
+}
+
 /**
  * Lets the visitor in if they can be: an existing session, or an IP rule that is enough on its
  * own (then a session is started). Otherwise says why not.
  */
-export async function admit(c: GatewayContext): Promise<Admission> {
-  if (c.get("identity")) return { kind: "in" };
-  const { users, sessions } = c.get("services");
+export async function admitVisitor(services: Pick<GatewayServices, "users" | "sessions">, visitor: Visitor): Promise<Admission> {
+  if (visitor.identity) return { kind: "in", identity: visitor.identity };
+  const { users, sessions } = services;
   if (!(await users.hasEnabledAdmin())) return { kind: "not-set-up" };
-  const address = c.get("clientAddress");
+  const { address, text } = visitor.address;
   const user = address ? await users.findByAddress(address) : undefined;
   if (!user) return { kind: "unknown" };
   if (!user.enabled) return { kind: "disabled", user };
   if (user.requirePassword) return { kind: "needs-password", user };
+  const { headers } = visitor;
   // Another site's <img>, <script> or fetch pointing here is no visit of this person: it starts no
   // session (and counts none). A link they follow from another site is a navigation, and does.
-  if (c.req.header("sec-fetch-site") === "cross-site" && c.req.header("sec-fetch-mode") !== "navigate") return { kind: "cross-site" };
-  const actor = { name: user.name, address: c.get("clientAddressText") };
-  const created = await sessions.create(user.id, actor.address, c.req.header("user-agent") ?? "", "address", actor, startedBy(c));
-  setSessionCookie(c, created.token);
-  const found = await sessions.lookup(created.token, actor.address);
-  if (found.ok) c.set("identity", { user, session: found.session });
-  return { kind: "in" };
+  if (headers.get("sec-fetch-site") === "cross-site" && headers.get("sec-fetch-mode") !== "navigate") return { kind: "cross-site" };
+  const actor = { name: user.name, address: text };
+  const created = await sessions.create(user.id, text, headers.get("user-agent") ?? "", "address", actor, startedBy(headers));
+  const found = await sessions.lookup(created.token, text);
+  if (!found.ok) throw new Error(`the session just started for ${user.name} could not be read back (${found.reason})`);
+  return { kind: "in", identity: { user, session: found.session }, startedToken: created.token };
+}
+
+/** admitVisitor for the gateway's own pages: a session started here sets its cookie and c.var.identity. */
+export async function admit(c: GatewayContext): Promise<Admission> {
+  const address = { address: c.get("clientAddress"), text: c.get("clientAddressText") };
+  const admission = await admitVisitor(c.get("services"), { identity: c.get("identity"), address, headers: c.req.raw.headers });
+  if (admission.kind === "in" && admission.startedToken) {
+    setSessionCookie(c, admission.startedToken);
+    c.set("identity", admission.identity);
+  }
+  return admission;
 }
 
 /**
  * A session a page navigation starts is a visit; one a script or API call starts (no such
  * header: curl, a script's fetch) is counted apart, and becomes a visit if its page opens the app.
  */
-function startedBy(c: GatewayContext): "page" | "script" {
-  return c.req.header("sec-fetch-mode") === "navigate" || c.req.header("sec-fetch-dest") === "document" ? "page" : "script";
+function startedBy(headers: Headers): "page" | "script" {
+  return headers.get("sec-fetch-mode") === "navigate" || headers.get("sec-fetch-dest") === "document" ? "page" : "script";
 }
 
 /** The sign-in page, coming back to `next`, saying why the old session ended if it did. */

@@ -4,6 +4,7 @@
 // it is open. Bun.serve's idle timeout (clientIdleSeconds) closes idle connections and abandons an
 // answer whose client stopped reading it (its memory bounded by backpressure meanwhile).
 import { readFileSync } from "node:fs";
+import { PublicError } from "../errors";
 
 export interface RelayLimitSettings {
   readonly perAddress: number;
@@ -29,6 +30,11 @@ export function socketCeiling(setting: number, limitsFile = "/proc/self/limits")
   const soft = /^Max open files\s+(\d+)/m.exec(text)?.[1];
   if (!soft) return setting;
   return Math.max(1, Math.min(setting, Math.floor((Number(soft) - SPARE_DESCRIPTORS) / 2)));
+}
+
+/** What a request gets when its address already holds its limit of requests in progress. */
+export function busyAddressError(): PublicError {
+  return new PublicError("too many requests at once from one address", undefined, 429, "relay.busyAddress");
 }
 
 export type SocketRefusal = "user" | "total";

@@ -132,8 +132,8 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
   });
   let server: ReturnType<typeof Bun.serve<RelayData>>;
   try {
-    // Bun.serve owns the public port, TLS included: every request takes the router (app.tsx), and
-    // a user's app traffic its one relay (routes/feature-app.tsx).
+    // Bun.serve owns the public port, TLS included: a user's app traffic takes its one route
+    // (app-route.ts), every other request the router (app.tsx).
     server = Bun.serve<RelayData>({
       // Never Bun's development error page (it shows source code and paths).
       development: false,

@@ -24,14 +24,22 @@ export function isSameOrigin(source: string | null | undefined, host: string | u
  * Cross-site request forgery guard: a state-changing request, and every WebSocket upgrade (which
  * browsers let any site open), must come from a page of this very server, as its Origin (or,
  * failing that, Referer) header shows. Browsers always send one of them on form posts, fetches
- * and WebSockets, so a request with neither is refused too.
+ * and WebSockets, so a request with neither is refused too. True when the request is refused.
  */
+export function crossSiteRefused(method: string, headers: Headers, https: boolean): boolean {
+  const upgrade = headers.get("upgrade")?.toLowerCase() === "websocket";
+  if (SAFE_METHODS.has(method) && !upgrade) return false;
+  const source = headers.get("origin") ?? headers.get("referer");
+  return !isSameOrigin(source, headers.get("host") ?? undefined, https);
+}
+
+export function crossSiteError(): PublicError {
+  return new PublicError("cross-site request refused", undefined, 403, "error.crossSite");
+}
+
 export function sameOriginMiddleware(https: boolean) {
   return createMiddleware(async function sameOrigin(c, next) {
-    const upgrade = c.req.header("upgrade")?.toLowerCase() === "websocket";
-    if (SAFE_METHODS.has(c.req.method) && !upgrade) return next();
-    const source = c.req.header("origin") ?? c.req.header("referer");
-    if (!isSameOrigin(source, c.req.header("host"), https)) throw new PublicError("cross-site request refused", undefined, 403, "error.crossSite");
+    if (crossSiteRefused(c.req.method, c.req.raw.headers, https)) throw crossSiteError();
     await next();
   });
 }
