@@ -42,7 +42,8 @@ async function startBareBunProxy(upstream: Upstream): Promise<RunningProxy> {
 /** `before`: another 5gfm measured in the same run (its own instance of the same feature app), for before/after figures. */
 export async function startProxyPaths(command: string[], before?: string[]): Promise<ProxyPaths> {
   // The WebSocket section opens 32 sockets as one user, more than a browser needs (and than the default limit).
-  const gateway: BenchGateway = await startGateway(command, [LOAD_USER], { extraArgs: ["--max-websockets-per-user", "64"] });
+  const extraArgs = ["--max-websockets-per-user", "64"];
+  const gateway: BenchGateway = await startGateway(command, [LOAD_USER], { extraArgs });
   const started: RunningProxy[] = [];
   try {
     const visitor = visitorFor(gateway, LOAD_USER);
@@ -59,7 +60,7 @@ export async function startProxyPaths(command: string[], before?: string[]): Pro
       },
     ];
     if (before) {
-      const old = await startGateway(before, [LOAD_USER], { seedWithCli: true });
+      const old = await startGateway(before, [LOAD_USER], { seedWithCli: true, extraArgs });
       started.push(old);
       const oldVisitor = visitorFor(old, LOAD_USER);
       await loadApp(oldVisitor);
