@@ -164,7 +164,7 @@ export function createAppRoute(deps: AppRouteDeps): AppRoute {
       for (const cookie of app.cookies) response.headers.append("set-cookie", cookie);
     }
     for (const [name, value] of securityHeaderList(services.https, response.headers.get("content-type"))) response.headers.set(name, value);
-    services.sampler.requests.record(performance.now() - started, true);
+    services.sampler.requests.relayed(performance.now() - started);
     return response;
   };
 }

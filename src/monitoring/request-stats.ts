@@ -13,10 +13,15 @@ export class RequestStats {
   private latencies: number[] = [];
   private since = performance.now();
 
-  record(durationMs: number, proxied: boolean): void {
+  /** A request the gateway answered itself: it counts towards the rate only. */
+  counted(): void {
+    this.count++;
+  }
+
+  /** A request to a feature app, with how long its answer took to start. */
+  relayed(durationMs: number): void {
     this.count++;
     // Past the cap, keep a fair sample rather than every value (reservoir sampling).
-    if (!proxied) return;
     if (this.latencies.length < MAX_LATENCIES) this.latencies.push(durationMs);
     else {
       const slot = Math.floor(Math.random() * this.count);
