@@ -245,6 +245,7 @@ const en = {
   "sets.note.saved": "saved values and sites",
   "sets.note.renamed": "renamed to {name}",
   "sets.note.restored": "restored revision {revision}",
+  "sets.note.restoredOn": "restored revision {revision}, built on catalog version {version}",
   "sets.note.cloned": "cloned from feature set {id} revision {revision}",
   "sets.error.nameEmpty": "Give the feature set a name.",
   "sets.error.nameLong": "The name may have at most 100 characters.",
@@ -443,6 +444,7 @@ const en = {
   // sets pinned to their catalog version, and upgrading them (issue 17, "sets keep working")
   "sets.note.upgraded": "upgraded from catalog version {from} to {to}",
   "sets.pin.banner": "Built on catalog version {from}; version {to} is current.",
+  "sets.list.behind": "{current} is current",
   "sets.pin.upgrade": "See what upgrading changes",
   "upgrade.title": "Upgrade {name} to catalog version {to}",
   "upgrade.intro": "This set keeps working on catalog version {from} until you upgrade it. Upgrading to version {to} changes it as listed below and saves the result as one new revision (an earlier revision can be restored afterwards).",
@@ -702,6 +704,7 @@ const ko: Record<keyof typeof en, string> = {
   "sets.note.saved": "값과 사이트 저장",
   "sets.note.renamed": "이름을 {name:으로} 변경",
   "sets.note.restored": "리비전 {revision} 복원",
+  "sets.note.restoredOn": "카탈로그 버전 {version} 기준인 리비전 {revision} 복원",
   "sets.note.cloned": "기능 세트 {id} 리비전 {revision}에서 복제",
   "sets.error.nameEmpty": "기능 세트 이름을 입력하세요.",
   "sets.error.nameLong": "이름은 최대 100자입니다.",
@@ -900,6 +903,7 @@ const ko: Record<keyof typeof en, string> = {
   // sets pinned to their catalog version, and upgrading them (issue 17, "sets keep working")
   "sets.note.upgraded": "카탈로그 버전 {from}에서 {to:으로} 업그레이드",
   "sets.pin.banner": "카탈로그 버전 {from} 기준으로 만든 세트입니다. 현재 버전은 {to}입니다.",
+  "sets.list.behind": "현재 {current}",
   "sets.pin.upgrade": "업그레이드하면 달라지는 점 보기",
   "upgrade.title": "{name:을} 카탈로그 버전 {to:으로} 업그레이드",
   "upgrade.intro": "이 세트는 업그레이드하기 전까지 카탈로그 버전 {from} 기준으로 그대로 동작합니다. 버전 {to:으로} 업그레이드하면 아래와 같이 바뀌고, 결과가 새 리비전 하나로 저장됩니다(이전 리비전은 나중에 복원할 수 있습니다).",

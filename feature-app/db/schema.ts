@@ -94,6 +94,8 @@ export const featureSetRevisions = sqliteTable(
     savedAt: integer("saved_at", { mode: "timestamp_ms" }).notNull().default(now),
     /** What the save did, e.g. "added FGR-CA0001" or "restored revision 3". */
     note: text("note").notNull().default(""),
+    /** The catalog version the set was on with this revision: restoring the revision restores it too. */
+    catalogVersionId: integer("catalog_version_id").references(() => catalogVersions.id),
   },
   (t) => [primaryKey({ columns: [t.setId, t.revision] })],
 );

@@ -7,7 +7,7 @@ import { featureSetRevisions, featureSets } from "../db/schema";
 import { canonicalJson } from "../canonical-json";
 import type { SetContent } from "./set-content";
 import type { AppAudit } from "../audit";
-import { noteSummary } from "./revision-note";
+import { noteSummary, revisionNote } from "./revision-note";
 
 export interface FeatureSet {
   id: number;
@@ -39,7 +39,7 @@ export interface Change {
   name: string;
   content: SetContent;
   note: string;
-  /** An upgrade: the catalog version the set moves to with this revision (audited as set.upgrade). */
+  /** The catalog version the set moves to with this revision: an upgrade, or a restored revision built on another one. */
   catalogVersionId?: number;
 }
 
@@ -50,6 +50,23 @@ function fromRow(row: typeof featureSets.$inferSelect): FeatureSet {
 /** A revision note in the audit trail's key=value style ("note=added FGR-CA0001"), and the action a new set's note means. */
 const noteDetail = (note: string) => `note=${noteSummary(note)}`;
 const createAction = (note: string) => (noteSummary(note).startsWith("cloned") ? "set.clone" : "set.create");
+const saveAction = (note: string) => {
+  const summary = noteSummary(note);
+  return summary.startsWith("upgraded") ? "set.upgrade" : summary.startsWith("restored") ? "set.restore" : "set.save";
+};
+
+/**
+ * An old revision saved again as the newest, with the catalog version it was built on: its values
+ * were checked against that one (restoring a revision from before an upgrade undoes the upgrade).
+ */
+export function restoreChange(set: FeatureSet, old: Revision, baseRevision: number): Change {
+  const pinned = old.catalogVersionId ?? set.catalogVersionId;
+  const note =
+    pinned === null || pinned === set.catalogVersionId
+      ? revisionNote("sets.note.restored", { revision: old.revision })
+      : revisionNote("sets.note.restoredOn", { revision: old.revision, version: pinned });
+  return { baseRevision, name: old.name, content: old.content, note, catalogVersionId: pinned ?? undefined };
+}
 
 export class FeatureSetStore {
   /** `audit`: writes each change to the audit trail in the change's own transaction. */
@@ -76,7 +93,7 @@ export class FeatureSetStore {
       const pinned = catalogVersionId ?? sql`(SELECT max(id) FROM catalog_versions)`;
       const [row] = await tx.insert(featureSets).values({ owner, name, revision: 1, content: stored, updatedBy: owner, catalogVersionId: pinned }).returning();
       if (!row) throw new Error("inserting a feature set returned no row");
-      await tx.insert(featureSetRevisions).values({ setId: row.id, revision: 1, name, content: stored, savedBy: owner, note });
+      await tx.insert(featureSetRevisions).values({ setId: row.id, revision: 1, name, content: stored, savedBy: owner, note, catalogVersionId: row.catalogVersionId });
       await this.audit?.(tx, createAction(note), `set ${row.id}`, `name=${name} ${noteDetail(note)}`);
       return fromRow(row);
     });
@@ -100,9 +117,9 @@ export class FeatureSetStore {
         const [current] = await tx.select().from(featureSets).where(eq(featureSets.id, id));
         return current ? { ok: false, reason: "stale", current: fromRow(current) } : { ok: false, reason: "not-found" };
       }
-      await tx.insert(featureSetRevisions).values({ setId: id, revision, name: change.name, content: stored, savedBy: user, note: change.note });
-      const upgrade = change.catalogVersionId ? `catalog=${row.catalogVersionId}->${change.catalogVersionId} ` : "";
-      await this.audit?.(tx, upgrade ? "set.upgrade" : "set.save", `set ${id}`, `rev=${revision} ${upgrade}${noteDetail(change.note)}`);
+      await tx.insert(featureSetRevisions).values({ setId: id, revision, name: change.name, content: stored, savedBy: user, note: change.note, catalogVersionId: updated.catalogVersionId });
+      const moved = updated.catalogVersionId !== row.catalogVersionId ? `catalog=${row.catalogVersionId}->${updated.catalogVersionId} ` : "";
+      await this.audit?.(tx, saveAction(change.note), `set ${id}`, `rev=${revision} ${moved}${noteDetail(change.note)}`);
       return { ok: true, set: fromRow(updated) };
     });
   }

@@ -17,6 +17,7 @@ export function RevisionPage(props: { page: AppPage; set: FeatureSet; revision: 
       <h1>{t("sets.revisionTitle", { name: revision.name, revision: revision.revision })}</h1>
       <p class="muted">
         <When date={revision.savedAt} locale={page.locale} /> · {revision.savedBy} · {noteText(revision.note, page.t)}
+        {revision.catalogVersionId !== null && ` · ${t("catalog.version")} ${revision.catalogVersionId}`}
       </p>
       {props.editable && revision.revision !== set.revision && <RestoreButton page={page} set={set} revision={revision.revision} />}
       <h2>{t("sets.chosen")}</h2>

@@ -123,7 +123,7 @@ export function RevisionHistory(props: { page: AppPage; view: SetView }) {
       <h2 id="revisions-title">{t("sets.history")}</h2>
       <div class="table-scroll">
         <table>
-          <TableHead labels={[t("sets.revision"), t("sets.updated"), t("sets.note"), ...(editable ? [""] : [])]} />
+          <TableHead labels={[t("sets.revision"), t("sets.updated"), t("sets.note"), t("catalog.version"), ...(editable ? [""] : [])]} />
           <tbody>
             {revisions.map((r) => (
               <tr>
@@ -134,6 +134,7 @@ export function RevisionHistory(props: { page: AppPage; view: SetView }) {
                   <When date={r.savedAt} locale={locale} /> · {r.savedBy}
                 </td>
                 <td>{noteText(r.note, t)}</td>
+                <td>{r.catalogVersionId ?? "—"}</td>
                 {editable && <td>{r.revision !== set.revision && <RestoreButton page={props.page} set={set} revision={r.revision} />}</td>}
               </tr>
             ))}

@@ -1,12 +1,12 @@
 // The feature sets for scripts, as JSON under /app/api: list, create, read, update (naming the
-// revision it starts from), delete, clone, export, and the published document schema. The
-// checks are the page's: set-input.ts and the store.
+// revision it starts from), restore an old revision, delete, clone, export, and the published
+// document schema. The checks are the page's: set-input.ts and the store.
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
 import type { AppEnv } from "../context";
 import { appInEnglish } from "../messages";
 import { documentJsonSchema } from "./document";
-import { type FeatureSet, FeatureSetStore, type WriteResult } from "./feature-set-store";
+import { type FeatureSet, FeatureSetStore, restoreChange, type WriteResult } from "./feature-set-store";
 import { GenerationStore } from "./generation-store";
 import { auditFor } from "../audit";
 import { resolveSet } from "./resolve";
@@ -30,6 +30,11 @@ const updateSchema = v.object({
   /** Feature ids to choose besides those in content (or the stored ones): many in one revision. */
   add: v.optional(v.pipe(v.array(v.string("add must list feature ids"), "add must list feature ids"), v.maxLength(MAX_SET_FEATURES, `add may list at most ${MAX_SET_FEATURES} ids`))),
   note: v.optional(v.pipe(v.string("note must be text"), v.trim(), v.maxLength(MAX_NOTE, `note may have at most ${MAX_NOTE} characters`))),
+});
+
+const restoreSchema = v.object({
+  revision: updateSchema.entries.revision,
+  restore: v.pipe(v.number("restore must be the number of the revision to restore"), v.integer("restore must be a whole number")),
 });
 
 /** Content with more chosen features; content the schema will refuse anyway is passed on as it is. */
@@ -175,6 +180,21 @@ export function setsApi() {
     if (!set) return notFound(c);
     const items = (await stores(c).sets.revisions(set.id)).map((r) => ({ ...r, note: noteText(r.note, t) }));
     return c.json({ items });
+  });
+
+  app.post("/feature-sets/:id/restore", async (c) => {
+    const { sets } = stores(c);
+    const set = await findSet(c);
+    if (!set) return notFound(c);
+    const read = await readJson(c);
+    if (!read.ok) return read.response;
+    const parsed = v.safeParse(restoreSchema, read.body);
+    if (!parsed.success) return c.json({ error: parsed.issues[0].message }, 400);
+    const user = c.var.services.assignment().user;
+    if (set.owner !== user) return forbidden(c, set);
+    const old = await sets.revision(set.id, parsed.output.restore);
+    if (!old) return c.json({ error: t("sets.error.noRevision", { revision: parsed.output.restore }) }, 422);
+    return savedAnswer(c, set, await sets.save(set.id, user, restoreChange(set, old, parsed.output.revision)), parsed.output.revision);
   });
 
   app.get("/feature-sets/:id/revisions/diff", async (c) => {

@@ -6,7 +6,7 @@ import { When } from "../views/when";
 import type { FeatureSet } from "./feature-set-store";
 import { IdempotencyField } from "../views/idempotency-field";
 
-export function SetsListPage(props: { page: AppPage; sets: FeatureSet[]; drafts?: Set<number>; name?: string; error?: string }) {
+export function SetsListPage(props: { page: AppPage; sets: FeatureSet[]; drafts?: Set<number>; currentCatalogVersion?: number; name?: string; error?: string }) {
   const { page } = props;
   const { t } = page;
   const user = page.assignment.user;
@@ -21,20 +21,20 @@ export function SetsListPage(props: { page: AppPage; sets: FeatureSet[]; drafts?
         <button type="submit">{t("sets.create")}</button>
       </form>
       <h2>{t("sets.mine")}</h2>
-      <SetTable page={page} sets={mine} id="my-sets" drafts={props.drafts} />
+      <SetTable page={page} sets={mine} id="my-sets" drafts={props.drafts} current={props.currentCatalogVersion} />
       <h2>{t("sets.others")}</h2>
-      <SetTable page={page} sets={others} id="other-sets" showOwner />
+      <SetTable page={page} sets={others} id="other-sets" current={props.currentCatalogVersion} showOwner />
     </AppLayout>
   );
 }
 
-function SetTable(props: { page: AppPage; sets: FeatureSet[]; id: string; showOwner?: boolean; drafts?: Set<number> }) {
+function SetTable(props: { page: AppPage; sets: FeatureSet[]; id: string; current?: number; showOwner?: boolean; drafts?: Set<number> }) {
   const { t, locale } = props.page;
   if (props.sets.length === 0) return <p class="card muted">{t("sets.none")}</p>;
   return (
     <div class="table-scroll">
       <table id={props.id}>
-        <TableHead labels={[t("catalog.name"), ...(props.showOwner ? [t("sets.owner")] : []), t("sets.chosen"), t("sets.sites"), t("sets.revision"), t("sets.updated")]} />
+        <TableHead labels={[t("catalog.name"), ...(props.showOwner ? [t("sets.owner")] : []), t("sets.chosen"), t("sets.sites"), t("catalog.version"), t("sets.revision"), t("sets.updated")]} />
         <tbody>
           {props.sets.map((set) => (
             <tr>
@@ -50,6 +50,9 @@ function SetTable(props: { page: AppPage; sets: FeatureSet[]; id: string; showOw
               {props.showOwner && <td>{set.owner}</td>}
               <td>{set.content.features.length}</td>
               <td>{set.content.sites.length}</td>
+              <td>
+                <CatalogVersion page={props.page} builtOn={set.catalogVersionId} current={props.current} />
+              </td>
               <td>{set.revision}</td>
               <td>
                 <When date={set.updatedAt} locale={locale} /> · {set.updatedBy}
@@ -59,6 +62,17 @@ function SetTable(props: { page: AppPage; sets: FeatureSet[]; id: string; showOw
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The version a set is built on, and whether a newer one is current (its owner may upgrade). */
+function CatalogVersion(props: { page: AppPage; builtOn: number | null; current?: number }) {
+  if (props.builtOn === null) return <>—</>;
+  if (props.current === undefined || props.current === props.builtOn) return <>{props.builtOn}</>;
+  return (
+    <>
+      {props.builtOn} <span class="badge status-deprecated">{props.page.t("sets.list.behind", { current: props.current })}</span>
+    </>
   );
 }
 

@@ -1,10 +1,11 @@
 // The feature set pages under /app/sets. Writes are plain form posts answered with a redirect
 // (or, when refused, the page again with the reader's input and the reason, as 409/422/403);
 // htmx serves the search, the as-you-type checks, the draft edits and the diffs.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import * as v from "valibot";
 import { isHtmx } from "../../src/http/htmx";
 import { type AppEnv, appPage } from "../context";
+import { restoreChange } from "./feature-set-store";
 import { RevisionPage } from "./revision-page";
 import { resolveSet } from "./resolve";
 import { coverageData, parameterData } from "./set-charts";
@@ -28,15 +29,22 @@ export function setsRoutes() {
   const kit = setRouteKit();
   const { sets, generations, drafts, user, catalogOf, notFound, loadSet, search, render, answer, postedRevision, ownerWrite } = kit;
 
-  app.get("/", async (c) => c.html(<SetsListPage page={appPage(c)} sets={await sets(c).list()} drafts={await drafts(c).setsWithDrafts(user(c))} />));
+  const listPage = async (c: Context<AppEnv>, form?: { name: string; error: string }) => (
+    <SetsListPage
+      page={appPage(c)}
+      sets={await sets(c).list()}
+      drafts={await drafts(c).setsWithDrafts(user(c))}
+      currentCatalogVersion={(await c.var.services.catalog.current())?.id}
+      {...form}
+    />
+  );
+
+  app.get("/", async (c) => c.html(await listPage(c)));
 
   app.post("/", async (c) => {
     const body = await c.req.parseBody();
     const name = checkName(body.name, c.var.appT);
-    if (!name.ok) {
-      const page = <SetsListPage page={appPage(c)} sets={await sets(c).list()} name={String(body.name ?? "")} error={name.errors[0]!.message} />;
-      return c.html(page, 422);
-    }
+    if (!name.ok) return c.html(await listPage(c, { name: String(body.name ?? ""), error: name.errors[0]!.message }), 422);
     const set = await sets(c).create(user(c), name.value, EMPTY_CONTENT, revisionNote("sets.note.created"));
     return c.redirect(`/app/sets/${set.id}`, 303);
   });
@@ -96,9 +104,8 @@ export function setsRoutes() {
       const number = v.safeParse(wholeNumber, body.restore);
       const old = number.success ? await sets(c).revision(set.id, number.output) : undefined;
       if (!old) return render(c, set, { problems: [c.var.appT("sets.error.noRevision", { revision: String(body.restore ?? "") })] }, 422);
-      const note = revisionNote("sets.note.restored", { revision: old.revision });
       const base = postedRevision(body);
-      return answer(c, set, await sets(c).save(set.id, user(c), { baseRevision: base, name: old.name, content: old.content, note }), base);
+      return answer(c, set, await sets(c).save(set.id, user(c), restoreChange(set, old, base)), base);
     }),
   );
 

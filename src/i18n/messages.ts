@@ -411,6 +411,7 @@ const en = {
   "auditAction.set.export": "feature set exported",
   // feature sets pinned to a catalog version (issue 17, "sets keep working")
   "auditAction.set.upgrade": "feature set upgraded to a newer catalog version",
+  "auditAction.set.restore": "feature set revision restored",
   "setting.importUnpackMaxMb": "Largest unpacked XLSX import (MB)",
   "setting.importUnpackMaxMb.expected": "An integer from 1 to 1024; an XLSX that would unpack to more is refused before it is read. Applies to feature apps started after the restart.",
   // admin view, Korean and accessibility (issue 19)
@@ -840,6 +841,7 @@ const ko: Record<MessageKey, string> = {
   "auditAction.set.export": "기능 세트 내보내기",
   // feature sets pinned to a catalog version (issue 17, "sets keep working")
   "auditAction.set.upgrade": "기능 세트를 새 카탈로그 버전으로 업그레이드",
+  "auditAction.set.restore": "기능 세트 리비전 복원",
   "setting.importUnpackMaxMb": "XLSX 가져오기 최대 압축 해제 크기(MB)",
   "setting.importUnpackMaxMb.expected": "1~1024 사이의 정수. 압축을 풀면 이보다 커지는 XLSX는 읽기 전에 거부합니다.",
   // admin view, Korean and accessibility (issue 19)

@@ -1,7 +1,7 @@
 // A set resolves against the catalog version it is pinned to. Here the set is pinned to a new
 // version (written straight into the database, as an import would) that drops a feature the set
-// chose and makes one feature list another as a conflict on one side only — as an old revision
-// restored after an upgrade can be: both are shown and both block export.
+// chose and makes one feature list another as a conflict on one side only (a revision restored after
+// an upgrade could be left so before revisions kept their version): both are shown and both block export.
 import { expect, test } from "bun:test";
 import { query } from "../helpers/database";
 import { tempDir } from "../helpers/temp-dir";

@@ -153,6 +153,50 @@ describe("feature sets pinned to their catalog version", () => {
     expect(again.json.error).toContain("nothing to upgrade");
   });
 
+  test("restoring a revision from before the upgrade takes the set back to the version it was built on, and back again", async () => {
+    const beforeUpgrade = (await api(alice, "GET", `/app/api/feature-sets/${id}/revisions`)).json;
+    expect(beforeUpgrade.items.map((r: { revision: number; catalogVersionId: number }) => [r.revision, r.catalogVersionId])).toEqual([
+      [3, v2],
+      [2, 1],
+      [1, 1],
+    ]);
+    const restored = await postForm(alice, `/app/sets/${id}/restore`, { revision: "3", restore: "2" });
+    expect(restored.status).toBe(303);
+    const set = (await api(alice, "GET", `/app/api/feature-sets/${id}`)).json;
+    // Revision 2's content with the version its values were checked against: nothing is missing or out of range.
+    expect(set).toMatchObject({ revision: 4, catalogVersionId: 1, currentCatalogVersion: v2, content: CONTENT, exportBlockers: [] });
+    const page = (await getPage(alice, `/app/sets/${id}`)).body;
+    expect(page).toContain(`Built on catalog version 1; version ${v2} is current.`);
+    expect(page).toContain("restored revision 2, built on catalog version 1");
+    expect(page).not.toContain("no longer in the catalog");
+    expect((await getPage(alice, `/app/sets/${id}?lang=ko`)).body).toContain("카탈로그 버전 1 기준인 리비전 2 복원");
+    expect((await getPage(alice, `/app/sets/${id}/revisions/3`)).body).toContain(`Catalog version ${v2}`);
+    expect(await query(dir.path, "SELECT action, detail FROM audit_log WHERE action = 'set.restore'")).toEqual([
+      { action: "set.restore", detail: `rev=4 catalog=${v2}->1 note=restoredOn 2 1` },
+    ]);
+    // The list says which sets are behind the current version, to their owner and to everyone else.
+    const row = (html: string, table: string) => html.slice(html.indexOf(`id="${table}"`)).split("</tr>")[1]!;
+    expect(row((await getPage(alice, "/app/sets")).body, "my-sets")).toContain(`${v2} is current`);
+    expect(row((await getPage(bob, "/app/sets?lang=ko")).body, "other-sets")).toContain(`현재 ${v2}`);
+
+    // Restoring the upgraded revision is the upgrade again.
+    expect((await postForm(alice, `/app/sets/${id}/restore`, { revision: "4", restore: "3" })).status).toBe(303);
+    const [upgraded] = await query(dir.path, "SELECT content FROM feature_set_revisions WHERE set_id = ? AND revision = 3", [id]);
+    expect((await api(alice, "GET", `/app/api/feature-sets/${id}`)).json).toMatchObject({ revision: 5, catalogVersionId: v2, content: JSON.parse(String(upgraded!.content)) });
+    expect(row((await getPage(alice, "/app/sets")).body, "my-sets")).not.toContain("is current");
+
+    // Scripts restore the same way; what is refused changes nothing.
+    const before = await query(dir.path, "SELECT revision, catalog_version_id, content FROM feature_sets WHERE id = ?", [id]);
+    expect((await api(bob, "POST", `/app/api/feature-sets/${id}/restore`, { revision: 5, restore: 2 })).status).toBe(403);
+    expect((await api(alice, "POST", `/app/api/feature-sets/${id}/restore`, { revision: 4, restore: 2 })).status).toBe(409);
+    expect((await api(alice, "POST", `/app/api/feature-sets/${id}/restore`, { revision: 5, restore: 99 })).json).toEqual({ error: "There is no revision 99." });
+    expect((await api(alice, "POST", `/app/api/feature-sets/${id}/restore`, { revision: 5, restore: "2" })).status).toBe(400);
+    expect(await query(dir.path, "SELECT revision, catalog_version_id, content FROM feature_sets WHERE id = ?", [id])).toEqual(before);
+    const byScript = await api(alice, "POST", `/app/api/feature-sets/${id}/restore`, { revision: 5, restore: 2 });
+    expect(byScript.status).toBe(200);
+    expect(byScript.json).toMatchObject({ revision: 6, catalogVersionId: 1, content: CONTENT });
+  });
+
 });
 
 test("a new catalog version's impact judges each set against the version it is pinned to", async () => {
