@@ -151,11 +151,13 @@ export const instanceStarts = sqliteTable(
   (t) => [index("instance_starts_at").on(t.at)],
 );
 
-/** One row per sampling tick (kept 24 h); older data lives on as hourly rollups. */
+/** One row per sampling tick and gateway (kept 24 h); older data lives on as hourly rollups. */
 export const metricSamples = sqliteTable(
   "metric_samples",
   {
-    at: integer("at", { mode: "timestamp_ms" }).primaryKey(),
+    /** The gateway that took the sample (its node id; '' before node ids existed). */
+    nodeId: text("node_id").notNull().default(""),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
     cpuPercent: real("cpu_percent").notNull(),
     memoryUsedBytes: integer("memory_used_bytes").notNull(),
     memoryTotalBytes: integer("memory_total_bytes").notNull(),
@@ -169,10 +171,12 @@ export const metricSamples = sqliteTable(
     instancesRunning: integer("instances_running").notNull(),
     instancesRssBytes: integer("instances_rss_bytes").notNull(),
   },
+  (t) => [primaryKey({ columns: [t.nodeId, t.at] })],
 );
 
 export const metricHours = sqliteTable("metric_hours", {
-  hour: integer("hour", { mode: "timestamp_ms" }).primaryKey(),
+  nodeId: text("node_id").notNull().default(""),
+  hour: integer("hour", { mode: "timestamp_ms" }).notNull(),
   cpuPercentAvg: real("cpu_percent_avg").notNull(),
   cpuPercentMax: real("cpu_percent_max").notNull(),
   memoryUsedBytesAvg: integer("memory_used_bytes_avg").notNull(),
@@ -180,7 +184,7 @@ export const metricHours = sqliteTable("metric_hours", {
   requestsPerSecondAvg: real("requests_per_second_avg").notNull(),
   openWebSocketsMax: integer("open_websockets_max").notNull(),
   instancesRunningMax: integer("instances_running_max").notNull(),
-});
+}, (t) => [primaryKey({ columns: [t.nodeId, t.hour] })]);
 
 /**
  * Visits and dwell time per user per local day, kept up to date as sessions start and dwell is

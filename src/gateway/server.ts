@@ -50,10 +50,11 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
   const config = live.config;
   // Until the sampler (which needs the pool) exists, alerts are only logged.
   let announce = (message: string, fields: Record<string, unknown>) => log.warn(message, fields);
+  const node = nodeIdentity(config.data);
   const pool = new InstancePool({
     db: database.db,
     dataDir: config.data,
-    node: nodeIdentity(config.data),
+    node,
     appEnv: appEnv(config),
     ports: config.appPorts,
     get idleMs() {
@@ -85,6 +86,7 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
     db: database.db,
     pool,
     dataDir: config.data,
+    nodeId: node.id,
     intervalMs: config.sampleSeconds * 1000,
     alerts: {
       get cpuPercent() {

@@ -1,7 +1,8 @@
 // Every few seconds: system load, the gateway's own memory and event-loop lag, request rate and
 // proxy latency, open WebSockets and the instances' memory — written to metric_samples (kept 24 h)
-// and folded into hourly rollups (kept 90 days), so storage stays bounded.
-import { and, asc, gte, lt, sql } from "drizzle-orm";
+// and folded into hourly rollups (kept 90 days), so storage stays bounded. Each gateway sharing the
+// database samples its own machine and charts only its own samples.
+import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import { DISK_FULL_FREE_BYTES, freeBytes, isDiskFull } from "../db/disk-full";
 import type { Database } from "../db/open";
 import { metricHours, metricSamples } from "../db/schema";
@@ -23,6 +24,8 @@ export interface SamplerOptions {
   db: Database;
   pool: InstancePool;
   dataDir: string;
+  /** This gateway's node id: its samples are kept and read apart from other gateways'. */
+  nodeId: string;
   intervalMs: number;
   alerts: AlertPolicy;
 }
@@ -66,9 +69,10 @@ export class MetricsSampler {
     this.alertMonitor.announce(message, fields);
   }
 
-  /** Samples since a moment, oldest first (for the live charts). */
+  /** This gateway's samples since a moment, oldest first (for the live charts). */
   async since(from: Date): Promise<Sample[]> {
-    return this.options.db.select().from(metricSamples).where(gte(metricSamples.at, from)).orderBy(asc(metricSamples.at));
+    const { db, nodeId } = this.options;
+    return db.select().from(metricSamples).where(and(eq(metricSamples.nodeId, nodeId), gte(metricSamples.at, from))).orderBy(asc(metricSamples.at));
   }
 
   async tick(now = new Date()): Promise<Sample> {
@@ -76,6 +80,7 @@ export class MetricsSampler {
     const instances = this.options.pool.list();
     const window = this.requests.drain();
     const sample: Sample = {
+      nodeId: this.options.nodeId,
       at: now,
       cpuPercent: this.load.cpuPercent(),
       memoryUsedBytes: memory.usedBytes,
@@ -117,8 +122,10 @@ export class MetricsSampler {
     this.lastRollupHour = currentHour;
     const { db } = this.options;
     await db.transaction(async (tx) => {
+      // Every gateway's completed hours: one that has gone away leaves its samples rolled up too.
       const hours = await tx
         .select({
+          nodeId: metricSamples.nodeId,
           hour: sql<number>`(${metricSamples.at} / ${HOUR_MS}) * ${HOUR_MS}`.as("hour"),
           cpuPercentAvg: sql<number>`avg(${metricSamples.cpuPercent})`,
           cpuPercentMax: sql<number>`max(${metricSamples.cpuPercent})`,
@@ -130,10 +137,10 @@ export class MetricsSampler {
         })
         .from(metricSamples)
         .where(lt(metricSamples.at, new Date(currentHour)))
-        .groupBy(sql`1`);
+        .groupBy(sql`1`, sql`2`);
       for (const row of hours) {
         const values = { ...row, hour: new Date(Number(row.hour)) };
-        await tx.insert(metricHours).values(values).onConflictDoUpdate({ target: metricHours.hour, set: values });
+        await tx.insert(metricHours).values(values).onConflictDoUpdate({ target: [metricHours.nodeId, metricHours.hour], set: values });
       }
       await tx.delete(metricSamples).where(lt(metricSamples.at, new Date(now - RAW_RETENTION_MS)));
       await tx.delete(metricHours).where(and(lt(metricHours.hour, new Date(now - HOURLY_RETENTION_MS))));

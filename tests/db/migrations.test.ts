@@ -76,4 +76,24 @@ describe("migrations", () => {
     expect(rows.rows.map((r) => [r.name, Number(r.require_password)])).toEqual([["boss", 0], ["nopw", 0], ["pat", 1]]);
     client.close();
   });
+
+  test("0014: load samples and hourly rollups from before are kept, as the one gateway's ('')", async () => {
+    using dir = tempDir();
+    const client = createClient({ url: `file:${join(dir.path, "old.db")}` });
+    const all = bundledMigrations();
+    await applyMigrations(client, all.slice(0, all.findIndex((m) => m.tag === "0014_samples_per_gateway")));
+    await client.execute(
+      "INSERT INTO metric_samples VALUES (1000, 12.5, 100, 200, 50, 1.5, 3, 0.4, NULL, 2.5, 4, 2, 300)",
+    );
+    await client.execute("INSERT INTO metric_hours VALUES (3600000, 10, 20, 100, 150, 2.5, 4, 2)");
+    await applyMigrations(client, all);
+    const samples = await client.execute("SELECT node_id, at, cpu_percent, proxy_p95_ms, proxy_p99_ms, instances_rss_bytes FROM metric_samples");
+    expect(samples.rows.map((r) => ({ ...r }))).toEqual([{ node_id: "", at: 1000, cpu_percent: 12.5, proxy_p95_ms: null, proxy_p99_ms: 2.5, instances_rss_bytes: 300 }]);
+    const hours = await client.execute("SELECT node_id, hour, cpu_percent_max, instances_running_max FROM metric_hours");
+    expect(hours.rows.map((r) => ({ ...r }))).toEqual([{ node_id: "", hour: 3600000, cpu_percent_max: 20, instances_running_max: 2 }]);
+    // Two gateways' samples of the same millisecond are both kept.
+    await client.execute("INSERT INTO metric_samples (node_id, at, cpu_percent, memory_used_bytes, memory_total_bytes, gateway_rss_bytes, event_loop_lag_ms, requests_per_second, open_websockets, instances_running, instances_rss_bytes) VALUES ('b', 1000, 1, 1, 1, 1, 1, 1, 0, 0, 0)");
+    expect((await client.execute("SELECT count(*) AS n FROM metric_samples WHERE at = 1000")).rows[0]!.n).toBe(2);
+    client.close();
+  });
 });

@@ -22,7 +22,7 @@ describe("two gateways, one database", () => {
   // Removed in afterAll: a `using` here would end with the describe callback, before the tests run.
   const [shared, dataA, dataB] = [tempDir(), tempDir(), tempDir()];
   const databaseUrl = `file:${join(shared.path, "5gfm.db")}`;
-  const serveArgs = ["--database-url", databaseUrl, "--spare-instances", "0"];
+  const serveArgs = ["--database-url", databaseUrl, "--spare-instances", "0", "--sample-seconds", "1"];
   let a: RunningServe;
   let b: RunningServe;
   let aliceOnA: Visitor;
@@ -76,6 +76,19 @@ describe("two gateways, one database", () => {
     // Gateway B cannot stop what gateway A runs, so it offers no button for it.
     expect(onB).not.toContain(`/admin/instances/${alice!.id}/stop`);
     expect(onB).toContain(`class="node">${require("node:os").hostname()}</td>`);
+  });
+
+  test("each console charts its own machine's load: both gateways' samples are kept, each reads its own", async () => {
+    const node = (data: string) => readFileSync(join(data, "node-id"), "utf8").trim();
+    const samplesOf = async (data: string) => (await query(shared.path, "SELECT at FROM metric_samples WHERE node_id = ? ORDER BY at", [node(data)])).map((r) => Number(r.at) / 1000);
+    await waitFor("both gateways to have sampled three times", async () => (await samplesOf(dataA.path)).length >= 3 && (await samplesOf(dataB.path)).length >= 3, 15_000);
+    for (const [gateway, data] of [[a, dataA], [b, dataB]] as const) {
+      const charted = JSON.parse((await new Visitor("127.0.0.1", gateway.url).get("/admin/metrics.json")).body).time as number[];
+      const own = await samplesOf(data.path);
+      // Exactly the gateway's own samples over the charted span (one more may have been taken since).
+      expect(charted.length).toBeGreaterThanOrEqual(3);
+      expect(own.filter((time) => time >= charted[0]! && time <= charted.at(-1)!)).toEqual(charted);
+    }
   });
 
   test("a setting changed in one gateway's console reaches the other without a restart", async () => {
