@@ -1,6 +1,8 @@
 // Wrong passwords are counted per user and address, and per address across all names, in the
 // database; past the limit, sign-in is refused until the lockout ends, even with the right password.
-import { and, count, desc, eq, gt, max } from "drizzle-orm";
+// Failures are stamped with the wall clock (they must survive a restart): one stamped later than now
+// was written before the clock was set back, and counts from now, so no lockout outlasts its length.
+import { and, count, desc, eq, gt, lt, max } from "drizzle-orm";
 import type { Database } from "../db/open";
 import { loginFailures } from "../db/schema";
 
@@ -46,7 +48,7 @@ export class LoginThrottle {
 
   /** When sign-in from this address for this name opens again, or undefined if it is open now. */
   async lockedUntil(name: string, address: string): Promise<Date | undefined> {
-    const since = new Date(Date.now() - this.policy.lockoutMs);
+    const since = await this.windowStart();
     const key = name.trim().toLowerCase();
     const forUser = await this.latestIfAtLeast(
       and(eq(loginFailures.name, key), eq(loginFailures.address, address), gt(loginFailures.at, since)),
@@ -71,7 +73,9 @@ export class LoginThrottle {
   async recordFailure(name: string, address: string): Promise<number> {
     const key = name.trim().toLowerCase();
     await this.db.insert(loginFailures).values({ name: key, address, at: new Date() });
-    const since = new Date(Date.now() - this.policy.lockoutMs);
+    const since = await this.windowStart();
+    // Failures that no longer count are forgotten, so the table holds one lockout window at most.
+    await this.db.delete(loginFailures).where(lt(loginFailures.at, since));
     const [{ n } = { n: 0 }] = await this.db
       .select({ n: count() })
       .from(loginFailures)
@@ -81,7 +85,7 @@ export class LoginThrottle {
 
   /** Every lockout in force: a name at an address, or an address for all names. */
   async lockouts(): Promise<Lockout[]> {
-    const since = new Date(Date.now() - this.policy.lockoutMs);
+    const since = await this.windowStart();
     const recent = gt(loginFailures.at, since);
     const columns = { address: loginFailures.address, failures: count(), latest: max(loginFailures.at) };
     const byName = await this.db
@@ -95,6 +99,13 @@ export class LoginThrottle {
       ...byAddress.filter((row) => row.failures >= this.policy.maxFailures * ADDRESS_FACTOR).map((row) => ({ ...row, until: until(row.latest) })),
       ...byName.filter((row) => row.failures >= this.policy.maxFailures).map((row) => ({ ...row, until: until(row.latest) })),
     ].map(({ latest: _latest, ...lockout }) => lockout);
+  }
+
+  /** Where the failures that still count begin; failures stamped in the future are re-stamped now first. */
+  private async windowStart(): Promise<Date> {
+    const now = new Date();
+    await this.db.update(loginFailures).set({ at: now }).where(gt(loginFailures.at, now));
+    return new Date(now.getTime() - this.policy.lockoutMs);
   }
 
   /** Lifts a lockout: the name's failures at the address, or, without a name, all of the address's. */

@@ -88,9 +88,9 @@ describe("migrations", () => {
     await client.execute("INSERT INTO metric_hours VALUES (3600000, 10, 20, 100, 150, 2.5, 4, 2)");
     await applyMigrations(client, all);
     const samples = await client.execute("SELECT node_id, at, cpu_percent, proxy_p95_ms, proxy_p99_ms, instances_rss_bytes FROM metric_samples");
-    expect(samples.rows.map((r) => ({ ...r }))).toEqual([{ node_id: "", at: 1000, cpu_percent: 12.5, proxy_p95_ms: null, proxy_p99_ms: 2.5, instances_rss_bytes: 300 }]);
+    expect(samples.rows.map((r) => [r.node_id, r.at, r.cpu_percent, r.proxy_p95_ms, r.proxy_p99_ms, r.instances_rss_bytes])).toEqual([["", 1000, 12.5, null, 2.5, 300]]);
     const hours = await client.execute("SELECT node_id, hour, cpu_percent_max, instances_running_max FROM metric_hours");
-    expect(hours.rows.map((r) => ({ ...r }))).toEqual([{ node_id: "", hour: 3600000, cpu_percent_max: 20, instances_running_max: 2 }]);
+    expect(hours.rows.map((r) => [r.node_id, r.hour, r.cpu_percent_max, r.instances_running_max])).toEqual([["", 3600000, 20, 2]]);
     // Two gateways' samples of the same millisecond are both kept.
     await client.execute("INSERT INTO metric_samples (node_id, at, cpu_percent, memory_used_bytes, memory_total_bytes, gateway_rss_bytes, event_loop_lag_ms, requests_per_second, open_websockets, instances_running, instances_rss_bytes) VALUES ('b', 1000, 1, 1, 1, 1, 1, 1, 0, 0, 0)");
     expect((await client.execute("SELECT count(*) AS n FROM metric_samples WHERE at = 1000")).rows[0]!.n).toBe(2);
