@@ -159,6 +159,8 @@ export const featureSetDrafts = sqliteTable(
     name: text("name").notNull(),
     content: text("content").notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+    /** Counts the draft's changes: an edit from a page that showed an older edition is refused. */
+    edition: integer("edition").notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.setId, t.user] })],
 );

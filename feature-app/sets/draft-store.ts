@@ -1,8 +1,10 @@
 // A set's unsaved edits, one draft per set and user, kept in the database: adding and removing
 // features, values and sites change the draft, and only "Save" turns it into one revision (with
 // the user's note). Closing the tab loses nothing. The draft keeps the form's texts as typed, so
-// a value not yet valid survives too; it is checked when saved.
-import { and, eq } from "drizzle-orm";
+// a value not yet valid survives too; it is checked when saved. Each change bumps the draft's
+// edition: the editor posts its whole form, so a tab that has not seen the latest edition (the set
+// open twice) would otherwise put back the sites and name it shows over the other tab's changes.
+import { and, eq, sql } from "drizzle-orm";
 import type { FeatureDatabase } from "../db/connection";
 import { featureSetDrafts, featureSets } from "../db/schema";
 import type { SetForm } from "./set-form";
@@ -14,7 +16,13 @@ export interface Draft {
   features: string[];
   form: SetForm;
   updatedAt: Date;
+  /** 1 for a new draft, one more with every change. */
+  edition: number;
 }
+
+/** The edition a page showed: 0 when it showed no draft. */
+export type ShownEdition = number;
+export type PutResult = "stored" | "too-large" | "stale" | "elsewhere";
 
 /** A draft is the size of what a set may hold; this keeps a hostile client from storing more. */
 export const MAX_DRAFT_BYTES = 8 * 1024 * 1024;
@@ -26,23 +34,31 @@ export class DraftStore {
     const [row] = await this.db.select().from(featureSetDrafts).where(and(eq(featureSetDrafts.setId, setId), eq(featureSetDrafts.user, user)));
     if (!row) return undefined;
     const { features, values, sites } = JSON.parse(row.content) as { features: string[]; values: SetForm["values"]; sites: SetForm["sites"] };
-    return { baseRevision: row.baseRevision, features, form: { name: row.name, values, sites }, updatedAt: row.updatedAt };
+    return { baseRevision: row.baseRevision, features, form: { name: row.name, values, sites }, updatedAt: row.updatedAt, edition: row.edition };
   }
 
   /**
    * Stores the draft: "too-large" (nothing stored) past MAX_DRAFT_BYTES. A new draft is only started
    * while the set is still at the draft's base revision, unless `anyBase`: an edit sent from a page
    * older than the set (a change that fires as "Save" is pressed, arriving after the save) must not
-   * start a draft of what was just saved. An existing draft is always updated.
+   * start a draft of what was just saved. An existing draft is always updated — unless `shown` (the
+   * edition the posting page showed) is given and is no longer the stored one: "elsewhere", nothing stored.
    */
-  async put(setId: number, user: string, draft: Omit<Draft, "updatedAt">, anyBase = false): Promise<"stored" | "too-large" | "stale"> {
+  async put(setId: number, user: string, draft: Omit<Draft, "updatedAt" | "edition">, options: { anyBase?: boolean; shown?: ShownEdition } = {}): Promise<PutResult> {
     const content = JSON.stringify({ features: draft.features, values: draft.form.values, sites: draft.form.sites });
     if (content.length + draft.form.name.length > MAX_DRAFT_BYTES) return "too-large";
     const row = { baseRevision: draft.baseRevision, name: draft.form.name, content, updatedAt: new Date() };
     const mine = and(eq(featureSetDrafts.setId, setId), eq(featureSetDrafts.user, user));
     return this.db.transaction(async (tx) => {
-      if ((await tx.update(featureSetDrafts).set(row).where(mine).returning({ setId: featureSetDrafts.setId })).length > 0) return "stored";
-      if (!anyBase) {
+      const asShown = options.shown === undefined ? mine : and(mine, eq(featureSetDrafts.edition, options.shown));
+      const bumped = { ...row, edition: sql`${featureSetDrafts.edition} + 1` };
+      if ((await tx.update(featureSetDrafts).set(bumped).where(asShown).returning({ setId: featureSetDrafts.setId })).length > 0) return "stored";
+      // Not updated: either the draft is at another edition, or there is none although the page showed one.
+      const [current] = await tx.select().from(featureSetDrafts).where(mine);
+      // A draft that already holds exactly this was changed by the same page: its edit posted as "Save" was pressed.
+      if (current && current.content === content && current.name === row.name && current.baseRevision === row.baseRevision) return "stored";
+      if (current || (options.shown ?? 0) !== 0) return "elsewhere";
+      if (!options.anyBase) {
         const [set] = await tx.select({ revision: featureSets.revision }).from(featureSets).where(eq(featureSets.id, setId));
         if (set?.revision !== draft.baseRevision) return "stale";
       }

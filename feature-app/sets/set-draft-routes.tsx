@@ -21,7 +21,7 @@ const MAX_PASTE = 200_000;
 
 export function setDraftRoutes(kit: SetRouteKit) {
   const app = new Hono<AppEnv>();
-  const { sets, drafts, user, catalogOf, render, draftChanged, answer, postedRevision, draftOf, postedForm, keepDraft, tooLarge, ownerWrite } = kit;
+  const { sets, drafts, user, catalogOf, render, draftChanged, answer, postedRevision, postedEdition, draftOf, postedForm, keepDraft, tooLarge, ownerWrite } = kit;
 
   /** Saving writes the draft (as the form now shows it) as one revision with the user's note, then drops the draft. */
   app.post(
@@ -35,7 +35,10 @@ export function setDraftRoutes(kit: SetRouteKit) {
       const note = typeof body.note === "string" ? body.note.trim() : "";
       const kept = { form, baseRevision: base, note };
       // What was typed is kept as the draft whatever happens next: a refused save (even a stale one) loses nothing.
-      await keepDraft(c, set, { ...draft, baseRevision: base, form }, true);
+      // Only a draft changed in another tab meanwhile is not replaced: the page shows what was typed, and a second save keeps it.
+      if ((await keepDraft(c, set, { ...draft, baseRevision: base, form }, true, postedEdition(body))) === "elsewhere") {
+        return render(c, set, { ...kept, elsewhere: "save" }, 409);
+      }
       const catalog = await catalogOf(c);
       const working = { ...set.content, features };
       const name = checkName(form.name, t);
@@ -59,8 +62,11 @@ export function setDraftRoutes(kit: SetRouteKit) {
     "/:id/draft",
     ownerWrite(async (c, set, body) => {
       const draft = await draftOf(c, set, postedRevision(body));
-      if (!(await keepDraft(c, set, { ...draft, form: await postedForm(c, set, draft, body) }))) return tooLarge(c, set, body);
-      // The editor itself stays as the user is typing in it: only the banner changes.
+      const kept = await keepDraft(c, set, { ...draft, form: await postedForm(c, set, draft, body) }, false, postedEdition(body));
+      if (kept === "too-large") return tooLarge(c, set, body);
+      // The editor now shows the draft as the other tab left it, and says this change was not kept.
+      if (kept === "elsewhere") return draftChanged(c, set, body, { elsewhere: true }, 409);
+      // The editor itself stays as the user is typing in it: only the banner (and the edition it posts) change.
       return draftChanged(c, set, body, { bannerOnly: true });
     }),
   );
@@ -106,7 +112,7 @@ export function setDraftRoutes(kit: SetRouteKit) {
       const read = await readSitesFile(new Uint8Array(await file.arrayBuffer()), file.name, resolveSet({ ...set.content, features: draft.features }, catalog), t);
       if (!read.ok) return render(c, set, { problems: read.problems }, 422);
       const sites = read.sites.map((site) => ({ name: site.name, overrides: overridesText(site.overrides) }));
-      if (!(await keepDraft(c, set, { ...draft, form: { ...draft.form, sites } }, true))) return render(c, set, { problems: [t("sets.error.draftLarge")] }, 413);
+      if ((await keepDraft(c, set, { ...draft, form: { ...draft.form, sites } }, true)) === "too-large") return render(c, set, { problems: [t("sets.error.draftLarge")] }, 413);
       return c.redirect(`/app/sets/${set.id}?imported=${read.sites.length}#set-editor`, 303);
     }),
   );
@@ -139,7 +145,7 @@ export function setDraftRoutes(kit: SetRouteKit) {
       const draft = await draftOf(c, set, postedRevision(body));
       const addition = addFeatures(draft.features, [...ticked, ...parseIds(pasted)], await catalogOf(c), t);
       if (!addition.ok) return draftChanged(c, set, body, { problems: [addition.error] }, 422);
-      if (!(await keepDraft(c, set, { ...draft, features: addition.features }, true))) return tooLarge(c, set, body);
+      if ((await keepDraft(c, set, { ...draft, features: addition.features }, true)) === "too-large") return tooLarge(c, set, body);
       const notes = [addition.added.length > 0 ? t("sets.added", { ids: addition.added.join(", "), count: addition.added.length }) : t("sets.addedNone"), ...addition.warnings];
       return draftChanged(c, set, body, { notes });
     }),

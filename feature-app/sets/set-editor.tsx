@@ -6,7 +6,7 @@ import type { Parameter } from "../catalog/feature-schema";
 import { Field } from "../../views/form";
 import type { AppPage } from "../views/app-layout";
 import type { FeatureSet } from "./feature-set-store";
-import { ValidatedField, setPath, validation } from "./set-controls";
+import { ValidatedField, oob, setPath, validation } from "./set-controls";
 import { SitesSection, overrideExample } from "./sites-grid";
 import { valueField } from "./set-form";
 import { MAX_NOTE } from "./revision-note";
@@ -22,6 +22,7 @@ export function SetEditor(props: { page: AppPage; view: SetView; swap?: boolean 
   return (
     <form method="post" action={setPath(set, "/save")} class="card" id="set-editor" {...draft} {...(props.swap ? { "hx-swap-oob": "true" } : {})}>
       <input type="hidden" name="revision" value={String(props.view.baseRevision)} />
+      {editable && <DraftEdition view={props.view} />}
       <fieldset disabled={!editable}>
         <Field label={t("sets.name")} name="name" value={form.name} error={errors.name} maxlength={100} required />
         <h2>{t("sets.values")}</h2>
@@ -55,6 +56,11 @@ export function SetEditor(props: { page: AppPage; view: SetView; swap?: boolean 
       </fieldset>
     </form>
   );
+}
+
+/** The draft edition the editor shows, posted with each edit and the save (see DraftStore.put). */
+export function DraftEdition(props: { view: SetView; swap?: boolean }) {
+  return <input type="hidden" name="draftEdition" id="set-draft-edition" value={String(props.view.draft?.edition ?? 0)} {...oob(props.swap)} />;
 }
 
 function ValueInput(props: { set: FeatureSet; featureId: string; parameter: Parameter; text: string; error?: string; defaultLabel: string }) {

@@ -11,7 +11,7 @@ import type { FeaturePage } from "./set-paging";
 import type { GenerationSummary } from "./generation-store";
 import type { Resolution } from "./resolve";
 import { SetWriteButton, oob, setPath } from "./set-controls";
-import { SetEditor } from "./set-editor";
+import { DraftEdition, SetEditor } from "./set-editor";
 import { IdempotencyField } from "../views/idempotency-field";
 import type { SetForm } from "./set-form";
 import { GenerationHistory, RevisionHistory } from "./set-history";
@@ -53,6 +53,8 @@ export interface SetView {
   focus?: string;
   /** The newest catalog version, for the banner when the set is pinned to an older one. */
   currentCatalogVersion?: number;
+  /** What was refused because the draft had changed in another tab or window meanwhile: an edit, or a save. */
+  elsewhere?: "edit" | "save";
 }
 
 
@@ -118,7 +120,14 @@ function SetActions(props: { page: AppPage; view: SetView }) {
 /** What an edit of the draft answers to htmx: every part that shows the draft, swapped by id. */
 export function DraftParts(props: { page: AppPage; view: SetView; problems: string[]; notes: string[]; bannerOnly?: boolean }) {
   const { page, view } = props;
-  if (props.bannerOnly) return <DraftBanner page={page} view={view} swap />;
+  if (props.bannerOnly) {
+    return (
+      <>
+        <DraftBanner page={page} view={view} swap />
+        <DraftEdition view={view} swap />
+      </>
+    );
+  }
   return (
     <>
       <DraftBanner page={page} view={view} swap />
@@ -137,6 +146,11 @@ function DraftBanner(props: { page: AppPage; view: SetView; swap?: boolean }) {
   const { set, draft } = props.view;
   return (
     <div id="set-draft" aria-live="polite" {...oob(props.swap)}>
+      {props.view.elsewhere && (
+        <p class="notice error card" role="alert" id="set-draft-elsewhere">
+          {t(props.view.elsewhere === "save" ? "sets.draftElsewhereSave" : "sets.draftElsewhere")} <a href={setPath(set, "")}>{t("sets.reload")}</a>
+        </p>
+      )}
       {draft && (
         <div class="notice warn card">
           <p>

@@ -96,15 +96,16 @@ export function setRouteKit() {
     c: C,
     set: FeatureSet,
     body: Record<string, unknown>,
-    messages: { problems?: string[]; notes?: string[]; bannerOnly?: boolean; focus?: string } = {},
+    messages: { problems?: string[]; notes?: string[]; bannerOnly?: boolean; focus?: string; elsewhere?: boolean } = {},
     status: Status = 200,
   ) => {
+    const elsewhere = messages.elsewhere ? ("edit" as const) : undefined;
     if (!isHtmx(c)) {
-      if (status !== 200) return render(c, set, { problems: messages.problems ?? [] }, status);
+      if (status !== 200) return render(c, set, { problems: messages.problems ?? [], elsewhere }, status);
       const q = typeof body.q === "string" && body.q !== "" ? `?q=${encodeURIComponent(body.q)}` : "";
       return c.redirect(`/app/sets/${set.id}${q}`, 303);
     }
-    const view = await setView(c, set, { search: await search(c, typeof body.q === "string" ? body.q : ""), focus: messages.focus });
+    const view = await setView(c, set, { search: await search(c, typeof body.q === "string" ? body.q : ""), focus: messages.focus, elsewhere });
     return c.html(<DraftParts page={appPage(c)} view={view} problems={messages.problems ?? []} notes={messages.notes ?? []} bannerOnly={messages.bannerOnly} />, status);
   };
 
@@ -121,21 +122,26 @@ export function setRouteKit() {
     return parsed.success ? parsed.output : -1;
   };
   /** The owner's draft, started from the stored set when there is none yet. */
-  const draftOf = async (c: C, set: FeatureSet, base = set.revision): Promise<Omit<Draft, "updatedAt">> => {
+  const draftOf = async (c: C, set: FeatureSet, base = set.revision): Promise<Omit<Draft, "updatedAt" | "edition">> => {
     const existing = await drafts(c).get(set.id, user(c));
     if (existing) return existing;
     const catalog = await catalogOf(c);
     return { baseRevision: base, features: set.content.features, form: formFromContent(set.name, set.content, resolveSet(set.content, catalog)) };
   };
+  /** The draft edition the posting page showed (0: none), or undefined when the form did not say. */
+  const postedEdition = (body: Record<string, unknown>) => {
+    const parsed = v.safeParse(wholeNumber, body.draftEdition);
+    return parsed.success ? parsed.output : undefined;
+  };
   /** The posted form over the draft's: a page shows (and posts) only some features' values, the rest stay. */
-  const postedForm = async (c: C, set: FeatureSet, draft: Omit<Draft, "updatedAt">, body: Record<string, unknown>) => {
+  const postedForm = async (c: C, set: FeatureSet, draft: Omit<Draft, "updatedAt" | "edition">, body: Record<string, unknown>) => {
     const posted = formFromBody(body);
     const all = workingForm(set, draft, resolveSet({ ...set.content, features: draft.features }, await catalogOf(c)));
     return { ...posted, values: { ...all.values, ...posted.values } };
   };
-  /** False only when the draft is too large; an edit from a page older than the set starts no draft (nothing to keep). */
-  const keepDraft = async (c: C, set: FeatureSet, draft: Omit<Draft, "updatedAt">, anyBase = false) =>
-    (await drafts(c).put(set.id, user(c), draft, anyBase)) !== "too-large";
+  /** An edit from a page older than the set starts no draft (nothing to keep); see DraftStore.put for `shown`. */
+  const keepDraft = async (c: C, set: FeatureSet, draft: Omit<Draft, "updatedAt" | "edition">, anyBase = false, shown?: number) =>
+    drafts(c).put(set.id, user(c), draft, { anyBase, shown });
   const tooLarge = (c: C, set: FeatureSet, body: Record<string, unknown>) => draftChanged(c, set, body, { problems: [c.var.appT("sets.error.draftLarge")] }, 413);
 
   /** A write: the set must exist and be the reader's (the store checks that again inside its transaction). */
@@ -147,7 +153,7 @@ export function setRouteKit() {
     return handler(c, set, await c.req.parseBody({ all: true }));
   };
 
-  return { sets, generations, drafts, user, catalogOf, notFound, loadSet, search, render, draftChanged, answer, postedRevision, draftOf, postedForm, keepDraft, tooLarge, ownerWrite };
+  return { sets, generations, drafts, user, catalogOf, notFound, loadSet, search, render, draftChanged, answer, postedRevision, postedEdition, draftOf, postedForm, keepDraft, tooLarge, ownerWrite };
 }
 
 export type SetRouteKit = ReturnType<typeof setRouteKit>;
