@@ -20,7 +20,7 @@ export function SetEditor(props: { page: AppPage; view: SetView; swap?: boolean 
   const example = overrideExample(withParameters);
   const draft = editable ? { "hx-post": setPath(set, "/draft"), "hx-trigger": "change", "hx-swap": "none" } : {};
   return (
-    <form method="post" action={setPath(set, "/save")} class="card" id="set-editor" {...draft} {...(props.swap ? { "hx-swap-oob": "true" } : {})}>
+    <form method="post" action={setPath(set, "/save")} class="card" id="set-editor" {...draft} {...oob(props.swap)}>
       <input type="hidden" name="revision" value={String(props.view.baseRevision)} />
       {editable && <DraftEdition view={props.view} />}
       <fieldset disabled={!editable}>

@@ -147,7 +147,7 @@ function DraftBanner(props: { page: AppPage; view: SetView; swap?: boolean }) {
   return (
     <div id="set-draft" aria-live="polite" {...oob(props.swap)}>
       {props.view.elsewhere && (
-        <p class="notice error card" role="alert" id="set-draft-elsewhere">
+        <p class="notice bad card" role="alert" id="set-draft-elsewhere">
           {t(props.view.elsewhere === "save" ? "sets.draftElsewhereSave" : "sets.draftElsewhere")} <a href={setPath(set, "")}>{t("sets.reload")}</a>
         </p>
       )}
