@@ -1,7 +1,10 @@
 // The console's uPlot charts. Each element with data-chart gets one: "live" charts poll their
-// data-src for new samples (no page reload), "bars" and "line" charts draw a date range once.
-// The data comes as columns: { time: [seconds…], <series>: [values…] }.
-const palette = { line: "#1d4ed8", fill: "rgba(29, 78, 216, 0.12)" };
+// data-src for new samples (no page reload), "bars" and "line" charts draw a date range once,
+// "hours" charts draw the load history's hourly figures once.
+// The data comes as columns: { time: [seconds…], <series>: [values…] }; data-series names one
+// column, or several separated by spaces (drawn with a legend, labels from data-labels).
+const palette = { line: "#1d4ed8", fill: "rgba(29, 78, 216, 0.12)", second: "#b45309" };
+const HOUR = 3600;
 
 // Time labels in the page's language and a 24-hour clock ("12월 5일", "20:38"), not uPlot's
 // American default ("12/5/26 8:38pm").
@@ -9,9 +12,19 @@ const locale = document.documentElement.lang || "en";
 const clock = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 const clockSeconds = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
 const day = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric" });
-/** Ticks a day or more apart show the date, a minute or more the time, closer ones the seconds too. */
+const sameDay = (a, b) => a.toDateString() === b.toDateString();
+/**
+ * Ticks a day or more apart show the date, a minute or more the time, closer ones the seconds too;
+ * ticks hours apart also name the day where a new one starts, so "last Tuesday" can be found.
+ */
 const timeLabels = (_u, splits, _axis, _space, increment) =>
-  splits.map((s) => (increment >= 86_400 ? day : increment >= 60 ? clock : clockSeconds).format(new Date(s * 1000)));
+  splits.map((s, i) => {
+    const at = new Date(s * 1000);
+    if (increment >= 86_400) return day.format(at);
+    if (increment < 60) return clockSeconds.format(at);
+    const newDay = increment >= HOUR && (i === 0 || !sameDay(at, new Date(splits[i - 1] * 1000)));
+    return newDay ? `${day.format(at)}\n${clock.format(at)}` : clock.format(at);
+  });
 
 /** The chart's figures as a sentence under it, for those who cannot see the chart ("now 12%; 3–40%"). */
 function describe(element, values) {
@@ -27,15 +40,38 @@ function size(element) {
 }
 
 function options(element, kind, range) {
-  const series = element.dataset.series;
+  const keys = element.dataset.series.split(" ");
+  const labels = element.dataset.labels ? JSON.parse(element.dataset.labels) : keys;
   const bars = kind === "bars" ? uPlot.paths.bars({ size: [0.6, 40] }) : undefined;
+  const percent = kind === "live" || "percent" in element.dataset;
+  // Hourly lines leave uPlot to show points where they are few, so a lone hour is seen.
+  const points = kind === "hours" ? {} : { points: { show: kind === "line" } };
+  // A second series (a maximum beside an average) is dashed, so the two differ without colour too.
+  const line = (i) => (i === 0 ? { stroke: palette.line, fill: palette.fill } : { stroke: palette.second, dash: [6, 4] });
+  // With a legend, it names the hour under the cursor in the page's language.
+  const hourLabel = (_u, seconds) => (seconds == null ? "" : `${day.format(new Date(seconds * 1000))} ${clock.format(new Date(seconds * 1000))}`);
+  const x = keys.length > 1 ? { label: element.dataset.xLabel, value: hourLabel } : {};
   return {
     ...size(element),
-    scales: { x: range ? { time: true, range: () => range } : { time: true }, y: kind === "live" ? { range: [0, 100] } : { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+    scales: { x: range ? { time: true, range: () => range } : { time: true }, y: percent ? { range: [0, 100] } : { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     axes: [{ values: timeLabels }, { size: 50 }],
-    legend: { show: false },
-    series: [{}, { label: series, stroke: palette.line, fill: palette.fill, width: 2, paths: bars, points: { show: kind === "line" } }],
+    legend: { show: keys.length > 1 },
+    series: [
+      x,
+      ...labels.map((label, i) => ({ label, ...line(i), width: 2, paths: bars, ...points })),
+    ],
   };
+}
+
+/** A null where hours are missing (the gateway was off), so the line breaks instead of bridging them. */
+function breakAtGaps(columns) {
+  const out = columns.map(() => []);
+  const times = columns[0];
+  for (let i = 0; i < times.length; i++) {
+    if (i > 0 && times[i] - times[i - 1] > HOUR) for (const [c, column] of out.entries()) column.push(c === 0 ? times[i] - HOUR : null);
+    for (const [c, column] of out.entries()) column.push(columns[c][i]);
+  }
+  return out;
 }
 
 async function load(url) {
@@ -48,9 +84,11 @@ async function draw(element) {
   const kind = element.dataset.chart;
   const series = element.dataset.series;
   const data = await load(element.dataset.src);
-  const columns = [data.time, data[series]];
+  const columns = kind === "hours" ? breakAtGaps([data.time, ...series.split(" ").map((key) => data[key])]) : [data.time, data[series]];
   // A date range comes with every day in it, quiet ones as 0: nothing at all to show is "none".
-  if (kind !== "live" && !columns[1].some((value) => value > 0)) {
+  // Hours come only as recorded, and a quiet hour's 0 is a figure.
+  const none = kind === "hours" ? data.time.length === 0 : kind !== "live" && !columns[1].some((value) => value > 0);
+  if (none) {
     element.textContent = element.dataset.empty;
     return;
   }

@@ -9,12 +9,12 @@ import { metricHours, metricSamples } from "../db/schema";
 import type { InstancePool } from "../instances/instance-pool";
 import { createLogger } from "../log";
 import { type Alert, AlertMonitor, type AlertPolicy } from "./alerts";
+import { HOUR_MS, type LoadHour, type LoadSpan, hourlyFigures, loadHistory, sampleHour } from "./load-history";
 import { RequestStats } from "./request-stats";
 import { SystemLoad } from "./system-load";
 
 const log = createLogger("monitoring");
 
-const HOUR_MS = 3_600_000;
 const RAW_RETENTION_MS = 24 * HOUR_MS;
 const HOURLY_RETENTION_MS = 90 * 24 * HOUR_MS;
 
@@ -75,6 +75,11 @@ export class MetricsSampler {
     return db.select().from(metricSamples).where(and(eq(metricSamples.nodeId, nodeId), gte(metricSamples.at, from))).orderBy(asc(metricSamples.at));
   }
 
+  /** This gateway's load hour by hour over a span, oldest first (for the load history). */
+  async hours(span: LoadSpan, now = Date.now()): Promise<LoadHour[]> {
+    return loadHistory(this.options.db, this.options.nodeId, span, now);
+  }
+
   async tick(now = new Date()): Promise<Sample> {
     const memory = this.load.memory();
     const instances = this.options.pool.list();
@@ -124,17 +129,7 @@ export class MetricsSampler {
     await db.transaction(async (tx) => {
       // Every gateway's completed hours: one that has gone away leaves its samples rolled up too.
       const hours = await tx
-        .select({
-          nodeId: metricSamples.nodeId,
-          hour: sql<number>`(${metricSamples.at} / ${HOUR_MS}) * ${HOUR_MS}`.as("hour"),
-          cpuPercentAvg: sql<number>`avg(${metricSamples.cpuPercent})`,
-          cpuPercentMax: sql<number>`max(${metricSamples.cpuPercent})`,
-          memoryUsedBytesAvg: sql<number>`cast(avg(${metricSamples.memoryUsedBytes}) as integer)`,
-          memoryUsedBytesMax: sql<number>`max(${metricSamples.memoryUsedBytes})`,
-          requestsPerSecondAvg: sql<number>`avg(${metricSamples.requestsPerSecond})`,
-          openWebSocketsMax: sql<number>`max(${metricSamples.openWebSockets})`,
-          instancesRunningMax: sql<number>`max(${metricSamples.instancesRunning})`,
-        })
+        .select({ nodeId: metricSamples.nodeId, hour: sampleHour.as("hour"), ...hourlyFigures })
         .from(metricSamples)
         .where(lt(metricSamples.at, new Date(currentHour)))
         .groupBy(sql`1`, sql`2`);

@@ -96,4 +96,27 @@ describe("migrations", () => {
     expect((await client.execute("SELECT count(*) AS n FROM metric_samples WHERE at = 1000")).rows[0]!.n).toBe(2);
     client.close();
   });
+
+  test("0016: the rollup's one row per sample is folded into one row per hour, each gateway's apart", async () => {
+    using dir = tempDir();
+    const client = createClient({ url: `file:${join(dir.path, "old.db")}` });
+    const all = bundledMigrations();
+    await applyMigrations(client, all.slice(0, all.findIndex((m) => m.tag === "0016_fold_hourly_rollups")));
+    const hour = 3_600_000;
+    // What the old rollup wrote: each sample as an "hour" stamped with its own millisecond.
+    await client.execute(`INSERT INTO metric_hours VALUES
+      ('a', ${10 * hour + 5_000}, 10, 10, 100, 100, 1, 2, 1),
+      ('a', ${10 * hour + 10_000}, 30, 30, 300, 300, 3, 5, 2),
+      ('a', ${11 * hour}, 50, 50, 500, 500, 0, 0, 0),
+      ('b', ${10 * hour + 7_000}, 90, 90, 900, 900, 9, 9, 9)`);
+    await applyMigrations(client, all);
+    const rows = await client.execute("SELECT * FROM metric_hours ORDER BY node_id, hour");
+    const columns = ["node_id", "hour", "cpu_percent_avg", "cpu_percent_max", "memory_used_bytes_avg", "memory_used_bytes_max", "requests_per_second_avg", "open_websockets_max", "instances_running_max"];
+    expect(rows.rows.map((r) => columns.map((c) => r[c]))).toEqual([
+      ["a", 10 * hour, 20, 30, 200, 300, 2, 5, 2],
+      ["a", 11 * hour, 50, 50, 500, 500, 0, 0, 0],
+      ["b", 10 * hour, 90, 90, 900, 900, 9, 9, 9],
+    ]);
+    client.close();
+  });
 });

@@ -130,6 +130,9 @@ export function DashboardPage(props: {
           </figure>
         ))}
       </section>
+      <p>
+        <a href={`${adminPath}/statistics#load-history`}>{t("dashboard.loadHistory")}</a>
+      </p>
       <InstancesSection page={props.page} instances={props.instances} />
     </ConsoleLayout>
   );

@@ -3,6 +3,7 @@ import { formatDateTime, formatDuration } from "../../src/i18n/format";
 import { FormError, TableHead } from "../form";
 import type { PageContext } from "../layout";
 import { ConsoleLayout } from "./console-layout";
+import { type LoadHistory, LoadHistorySection } from "./load-history-section";
 
 export interface StatisticsData {
   perDay: VisitRow[];
@@ -32,7 +33,7 @@ function Section(props: { page: PageContext; title: string; table: string; range
   );
 }
 
-export function StatisticsPage(props: { page: PageContext; range: DateRange; data: StatisticsData; error?: string }) {
+export function StatisticsPage(props: { page: PageContext; range: DateRange; data: StatisticsData; load: LoadHistory; error?: string }) {
   const { page, range, data } = props;
   const { t, adminPath } = page;
   const chartSrc = `${adminPath}/statistics.json?${new URLSearchParams({ from: range.from, to: range.to })}`;
@@ -43,9 +44,14 @@ export function StatisticsPage(props: { page: PageContext; range: DateRange; dat
         <input id="field-from" type="date" name="from" value={range.from} required />
         <label for="field-to">{t("stats.to")}</label>
         <input id="field-to" type="date" name="to" value={range.to} required />
+        {/* The load history at the end keeps its span. */}
+        <input type="hidden" name="span" value={props.load.span} />
         <button type="submit">{t("stats.show")}</button>
       </form>
       <FormError message={props.error} />
+      <p>
+        <a href="#load-history">{t("load.title")}</a>
+      </p>
       <dl class="card" id="stats-meaning">
         <dt>{t("stats.visits")}</dt>
         <dd>{t("stats.meaning.visit")}</dd>
@@ -114,6 +120,7 @@ export function StatisticsPage(props: { page: PageContext; range: DateRange; dat
           </tbody>
         </table>
       </Section>
+      <LoadHistorySection page={page} load={props.load} range={range} />
     </ConsoleLayout>
   );
 }

@@ -1,5 +1,5 @@
-// The admin console's dashboard (live load, alerts, instances), statistics with CSV, and audit
-// trail. Every route here sits behind requireAdmin().
+// The admin console's dashboard (live load, alerts, instances), statistics with CSV and the load
+// history, and audit trail. Every route here sits behind requireAdmin().
 import { Hono } from "hono";
 import * as v from "valibot";
 import { AlertBanner, DashboardPage, type Summary, SummaryCards } from "../../../views/admin/dashboard-page";
@@ -8,6 +8,8 @@ import { InstancesSection } from "../../../views/admin/console-page";
 import { StatisticsPage } from "../../../views/admin/statistics-page";
 import { listAudit } from "../../audit";
 import { failedRestore } from "../../db/restore";
+import { PublicError } from "../../errors";
+import { LOAD_SPANS, type LoadSpan, type ShownFigures, currentHour, loadSpanSchema, shownFigures, spanStart } from "../../monitoring/load-history";
 import type { DateRange } from "../../monitoring/statistics";
 import { toCsv } from "../../monitoring/statistics";
 import { csvForExcel } from "../../http/excel-csv";
@@ -36,6 +38,13 @@ function dateRange(c: GatewayContext): { range: DateRange; error?: string } {
   const days = valid ? (Date.parse(to) - Date.parse(from)) / 86_400_000 : -1;
   if (!valid || days < 0 || days > MAX_RANGE_DAYS) return { range: fallback, error: pageContext(c).t("stats.badRange") };
   return { range: { from, to } };
+}
+
+/** The load history's span: the last 24 hours unless asked; anything but the offered spans is refused. */
+function loadSpan(c: GatewayContext): LoadSpan {
+  const span = c.req.query("span") ?? "24h";
+  if (!v.is(loadSpanSchema, span)) throw PublicError.of(400, "load.badSpan", { spans: Object.keys(LOAD_SPANS).join(", ") });
+  return span;
 }
 
 async function summary(c: GatewayContext): Promise<Summary> {
@@ -90,18 +99,49 @@ export function adminMonitoringRoutes() {
   });
 
   app.get("/statistics", async (c) => {
+    const span = loadSpan(c);
     const { range, error } = dateRange(c);
-    const { statistics } = c.get("services");
-    const [perDay, perWeek, unique, dwellUsers, dwellSessions] = await Promise.all([
+    const { statistics, sampler } = c.get("services");
+    const now = Date.now();
+    const [perDay, perWeek, unique, dwellUsers, dwellSessions, hours] = await Promise.all([
       statistics.visitsPerUserPerDay(range),
       statistics.visitsPerUserPerWeek(range),
       statistics.uniqueUsersPerDay(range),
       statistics.dwellPerUser(range),
       statistics.dwellPerSession(range, 200),
+      sampler.hours(span, now),
     ]);
     return c.html(
-      <StatisticsPage page={pageContext(c)} range={range} error={error} data={{ perDay, perWeek, unique, dwellUsers, dwellSessions }} />,
+      <StatisticsPage
+        page={pageContext(c)}
+        range={range}
+        error={error}
+        data={{ perDay, perWeek, unique, dwellUsers, dwellSessions }}
+        load={{ span, hours, currentHour: currentHour(now) }}
+      />,
     );
+  });
+
+  /** The load history's hours for the charts: columns (uPlot's shape), times in seconds, this gateway's only. */
+  app.get("/load-history.json", async (c) => {
+    const span = loadSpan(c);
+    const now = Date.now();
+    const hours = await c.get("services").sampler.hours(span, now);
+    const seconds = (date: Date) => date.getTime() / 1000;
+    const figures = hours.map(shownFigures);
+    const column = (key: keyof ShownFigures) => figures.map((f) => f[key]);
+    return c.json({
+      span,
+      range: [seconds(spanStart(span, now)), seconds(currentHour(now))],
+      time: hours.map((h) => seconds(h.hour)),
+      cpuAvg: column("cpuAvg"),
+      cpuMax: column("cpuMax"),
+      memoryAvgMb: column("memoryAvgMb"),
+      memoryMaxMb: column("memoryMaxMb"),
+      requestsPerSecond: column("requestsPerSecond"),
+      webSocketsMax: column("webSocketsMax"),
+      appsMax: column("appsMax"),
+    });
   });
 
   /** The charts' data: visits and unique users per day, times as local midnights in seconds. */
