@@ -159,8 +159,10 @@ export const featureSetDrafts = sqliteTable(
     name: text("name").notNull(),
     content: text("content").notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
-    /** Counts the draft's changes: an edit from a page that showed an older edition is refused. */
+    /** Counts the draft's changes: an edit from another page that showed an older edition is refused. */
     edition: integer("edition").notNull().default(1),
+    /** The page (a random id per browser tab) that made the last change; null when no page said. */
+    lastTab: text("last_tab"),
   },
   (t) => [primaryKey({ columns: [t.setId, t.user] })],
 );

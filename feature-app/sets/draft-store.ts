@@ -2,9 +2,11 @@
 // features, values and sites change the draft, and only "Save" turns it into one revision (with
 // the user's note). Closing the tab loses nothing. The draft keeps the form's texts as typed, so
 // a value not yet valid survives too; it is checked when saved. Each change bumps the draft's
-// edition: the editor posts its whole form, so a tab that has not seen the latest edition (the set
-// open twice) would otherwise put back the sites and name it shows over the other tab's changes.
-import { and, eq, sql } from "drizzle-orm";
+// edition and records the page (browser tab) that made it: the editor posts its whole form, so
+// another tab that has not seen the latest edition (the set open twice) would otherwise put back
+// the sites and name it shows over that tab's changes. A page's own edits may overtake the edition
+// it shows (a Save posted while its last edit is still on the way): those are not refused.
+import { and, eq, or, sql } from "drizzle-orm";
 import type { FeatureDatabase } from "../db/connection";
 import { featureSetDrafts, featureSets } from "../db/schema";
 import type { SetForm } from "./set-form";
@@ -20,9 +22,13 @@ export interface Draft {
   edition: number;
 }
 
-/** The edition a page showed: 0 when it showed no draft. */
-export type ShownEdition = number;
 export type PutResult = "stored" | "too-large" | "stale" | "elsewhere";
+
+/** What the posting page showed: the draft's edition (0: no draft) and its own tab id. */
+export interface PostingPage {
+  edition: number;
+  tab: string;
+}
 
 /** A draft is the size of what a set may hold; this keeps a hostile client from storing more. */
 export const MAX_DRAFT_BYTES = 8 * 1024 * 1024;
@@ -41,23 +47,23 @@ export class DraftStore {
    * Stores the draft: "too-large" (nothing stored) past MAX_DRAFT_BYTES. A new draft is only started
    * while the set is still at the draft's base revision, unless `anyBase`: an edit sent from a page
    * older than the set (a change that fires as "Save" is pressed, arriving after the save) must not
-   * start a draft of what was just saved. An existing draft is always updated — unless `shown` (the
-   * edition the posting page showed) is given and is no longer the stored one: "elsewhere", nothing stored.
+   * start a draft of what was just saved. An existing draft is always updated, unless `page` says
+   * the draft has changed since that page showed it, by another page: "elsewhere", nothing stored.
+   * A page that says nothing (a plain form, the API) is not checked, and is no page's.
    */
-  async put(setId: number, user: string, draft: Omit<Draft, "updatedAt" | "edition">, options: { anyBase?: boolean; shown?: ShownEdition } = {}): Promise<PutResult> {
+  async put(setId: number, user: string, draft: Omit<Draft, "updatedAt" | "edition">, options: { anyBase?: boolean; page?: PostingPage } = {}): Promise<PutResult> {
+    const { page } = options;
     const content = JSON.stringify({ features: draft.features, values: draft.form.values, sites: draft.form.sites });
     if (content.length + draft.form.name.length > MAX_DRAFT_BYTES) return "too-large";
-    const row = { baseRevision: draft.baseRevision, name: draft.form.name, content, updatedAt: new Date() };
+    const row = { baseRevision: draft.baseRevision, name: draft.form.name, content, updatedAt: new Date(), lastTab: page?.tab ?? null };
     const mine = and(eq(featureSetDrafts.setId, setId), eq(featureSetDrafts.user, user));
     return this.db.transaction(async (tx) => {
-      const asShown = options.shown === undefined ? mine : and(mine, eq(featureSetDrafts.edition, options.shown));
+      const unchangedSince = page && or(eq(featureSetDrafts.edition, page.edition), eq(featureSetDrafts.lastTab, page.tab));
       const bumped = { ...row, edition: sql`${featureSetDrafts.edition} + 1` };
-      if ((await tx.update(featureSetDrafts).set(bumped).where(asShown).returning({ setId: featureSetDrafts.setId })).length > 0) return "stored";
-      // Not updated: either the draft is at another edition, or there is none although the page showed one.
-      const [current] = await tx.select().from(featureSetDrafts).where(mine);
-      // A draft that already holds exactly this was changed by the same page: its edit posted as "Save" was pressed.
-      if (current && current.content === content && current.name === row.name && current.baseRevision === row.baseRevision) return "stored";
-      if (current || (options.shown ?? 0) !== 0) return "elsewhere";
+      if ((await tx.update(featureSetDrafts).set(bumped).where(and(mine, unchangedSince)).returning({ setId: featureSetDrafts.setId })).length > 0) return "stored";
+      // Not updated: another page changed the draft since, or there is none although the page showed one (saved or discarded since).
+      const [current] = await tx.select({ edition: featureSetDrafts.edition }).from(featureSetDrafts).where(mine);
+      if (current || (page?.edition ?? 0) !== 0) return "elsewhere";
       if (!options.anyBase) {
         const [set] = await tx.select({ revision: featureSets.revision }).from(featureSets).where(eq(featureSets.id, setId));
         if (set?.revision !== draft.baseRevision) return "stale";

@@ -41,6 +41,8 @@ export interface Change {
   note: string;
   /** The catalog version the set moves to with this revision: an upgrade, or a restored revision built on another one. */
   catalogVersionId?: number;
+  /** How the audit trail names the save: a plain save unless it is an upgrade or a restore. */
+  action?: "set.upgrade" | "set.restore";
 }
 
 function fromRow(row: typeof featureSets.$inferSelect): FeatureSet {
@@ -50,10 +52,6 @@ function fromRow(row: typeof featureSets.$inferSelect): FeatureSet {
 /** A revision note in the audit trail's key=value style ("note=added FGR-CA0001"), and the action a new set's note means. */
 const noteDetail = (note: string) => `note=${noteSummary(note)}`;
 const createAction = (note: string) => (noteSummary(note).startsWith("cloned") ? "set.clone" : "set.create");
-const saveAction = (note: string) => {
-  const summary = noteSummary(note);
-  return summary.startsWith("upgraded") ? "set.upgrade" : summary.startsWith("restored") ? "set.restore" : "set.save";
-};
 
 /**
  * An old revision saved again as the newest, with the catalog version it was built on: its values
@@ -65,7 +63,7 @@ export function restoreChange(set: FeatureSet, old: Revision, baseRevision: numb
     pinned === null || pinned === set.catalogVersionId
       ? revisionNote("sets.note.restored", { revision: old.revision })
       : revisionNote("sets.note.restoredOn", { revision: old.revision, version: pinned });
-  return { baseRevision, name: old.name, content: old.content, note, catalogVersionId: pinned ?? undefined };
+  return { baseRevision, name: old.name, content: old.content, note, catalogVersionId: pinned ?? undefined, action: "set.restore" };
 }
 
 export class FeatureSetStore {
@@ -119,7 +117,7 @@ export class FeatureSetStore {
       }
       await tx.insert(featureSetRevisions).values({ setId: id, revision, name: change.name, content: stored, savedBy: user, note: change.note, catalogVersionId: updated.catalogVersionId });
       const moved = updated.catalogVersionId !== row.catalogVersionId ? `catalog=${row.catalogVersionId}->${updated.catalogVersionId} ` : "";
-      await this.audit?.(tx, saveAction(change.note), `set ${id}`, `rev=${revision} ${moved}${noteDetail(change.note)}`);
+      await this.audit?.(tx, change.action ?? "set.save", `set ${id}`, `rev=${revision} ${moved}${noteDetail(change.note)}`);
       return { ok: true, set: fromRow(updated) };
     });
   }

@@ -11,7 +11,8 @@ export const oob = (swap?: boolean) => (swap ? { "hx-swap-oob": "true" } : {});
 export const draftEdit = (set: FeatureSet, action: string) => ({
   "hx-post": setPath(set, action),
   "hx-swap": "none",
-  "hx-include": "#set-search-q",
+  // The page's tab id goes along: the draft then knows this page made the change (see DraftStore.put).
+  "hx-include": "#set-search-q, #set-draft-tab",
   // After the editor's own draft save (a change fires as the focus leaves it), never beside it:
   // each answer redraws the editor from the draft as stored.
   "hx-sync": "#set-editor:queue all",

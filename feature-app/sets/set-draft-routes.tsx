@@ -21,7 +21,7 @@ const MAX_PASTE = 200_000;
 
 export function setDraftRoutes(kit: SetRouteKit) {
   const app = new Hono<AppEnv>();
-  const { sets, drafts, user, catalogOf, render, draftChanged, answer, postedRevision, postedEdition, draftOf, postedForm, keepDraft, tooLarge, ownerWrite } = kit;
+  const { sets, drafts, user, catalogOf, render, draftChanged, answer, postedRevision, postedTab, draftOf, postedForm, keepDraft, tooLarge, ownerWrite } = kit;
 
   /** Saving writes the draft (as the form now shows it) as one revision with the user's note, then drops the draft. */
   app.post(
@@ -36,8 +36,8 @@ export function setDraftRoutes(kit: SetRouteKit) {
       const kept = { form, baseRevision: base, note };
       // What was typed is kept as the draft whatever happens next: a refused save (even a stale one) loses nothing.
       // Only a draft changed in another tab meanwhile is not replaced: the page shows what was typed, and a second save keeps it.
-      if ((await keepDraft(c, set, { ...draft, baseRevision: base, form }, true, postedEdition(body))) === "elsewhere") {
-        return render(c, set, { ...kept, elsewhere: "save" }, 409);
+      if ((await keepDraft(c, set, { ...draft, baseRevision: base, form }, body, true)) === "elsewhere") {
+        return render(c, set, { ...kept, elsewhere: "save", tab: postedTab(body) }, 409);
       }
       const catalog = await catalogOf(c);
       const working = { ...set.content, features };
@@ -62,7 +62,7 @@ export function setDraftRoutes(kit: SetRouteKit) {
     "/:id/draft",
     ownerWrite(async (c, set, body) => {
       const draft = await draftOf(c, set, postedRevision(body));
-      const kept = await keepDraft(c, set, { ...draft, form: await postedForm(c, set, draft, body) }, false, postedEdition(body));
+      const kept = await keepDraft(c, set, { ...draft, form: await postedForm(c, set, draft, body) }, body);
       if (kept === "too-large") return tooLarge(c, set, body);
       // The editor now shows the draft as the other tab left it, and says this change was not kept.
       if (kept === "elsewhere") return draftChanged(c, set, body, { elsewhere: true }, 409);
@@ -112,7 +112,7 @@ export function setDraftRoutes(kit: SetRouteKit) {
       const read = await readSitesFile(new Uint8Array(await file.arrayBuffer()), file.name, resolveSet({ ...set.content, features: draft.features }, catalog), t);
       if (!read.ok) return render(c, set, { problems: read.problems }, 422);
       const sites = read.sites.map((site) => ({ name: site.name, overrides: overridesText(site.overrides) }));
-      if ((await keepDraft(c, set, { ...draft, form: { ...draft.form, sites } }, true)) === "too-large") return render(c, set, { problems: [t("sets.error.draftLarge")] }, 413);
+      if ((await keepDraft(c, set, { ...draft, form: { ...draft.form, sites } }, body, true)) === "too-large") return render(c, set, { problems: [t("sets.error.draftLarge")] }, 413);
       return c.redirect(`/app/sets/${set.id}?imported=${read.sites.length}#set-editor`, 303);
     }),
   );
@@ -128,9 +128,9 @@ export function setDraftRoutes(kit: SetRouteKit) {
   /** After a stale save: keep the draft, now on top of the newest revision (the user has seen what changed). */
   app.post(
     "/:id/draft/rebase",
-    ownerWrite(async (c, set) => {
+    ownerWrite(async (c, set, body) => {
       const draft = await drafts(c).get(set.id, user(c));
-      if (draft) await keepDraft(c, set, { ...draft, baseRevision: set.revision });
+      if (draft) await keepDraft(c, set, { ...draft, baseRevision: set.revision }, body);
       return c.redirect(`/app/sets/${set.id}`, 303);
     }),
   );
@@ -145,7 +145,7 @@ export function setDraftRoutes(kit: SetRouteKit) {
       const draft = await draftOf(c, set, postedRevision(body));
       const addition = addFeatures(draft.features, [...ticked, ...parseIds(pasted)], await catalogOf(c), t);
       if (!addition.ok) return draftChanged(c, set, body, { problems: [addition.error] }, 422);
-      if ((await keepDraft(c, set, { ...draft, features: addition.features }, true)) === "too-large") return tooLarge(c, set, body);
+      if ((await keepDraft(c, set, { ...draft, features: addition.features }, body, true)) === "too-large") return tooLarge(c, set, body);
       const notes = [addition.added.length > 0 ? t("sets.added", { ids: addition.added.join(", "), count: addition.added.length }) : t("sets.addedNone"), ...addition.warnings];
       return draftChanged(c, set, body, { notes });
     }),
@@ -164,7 +164,7 @@ export function setDraftRoutes(kit: SetRouteKit) {
       // Site overrides of features that leave the set go with them (values go as the form is drawn).
       const kept = new Set(resolveSet({ ...set.content, features }, catalog).features.map((f) => f.id));
       const sites = draft.form.sites.map((site) => ({ ...site, overrides: withoutFeatures(site.overrides, kept) }));
-      await keepDraft(c, set, { ...draft, features, form: { ...draft.form, sites } }, true);
+      await keepDraft(c, set, { ...draft, features, form: { ...draft.form, sites } }, body, true);
       // The focus goes to the next Remove button (the one pressed is gone), else to the table's title.
       const next = features.filter((f) => f > id).sort()[0] ?? features.filter((f) => f < id).sort().at(-1);
       return draftChanged(c, set, body, { notes: [t("sets.removed", { id })], focus: next ? `remove-${next}` : "set-features-title" });

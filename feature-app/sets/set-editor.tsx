@@ -18,11 +18,17 @@ export function SetEditor(props: { page: AppPage; view: SetView; swap?: boolean 
   // Only the features on this page get inputs; the others' values are kept as they are.
   const withParameters = featurePage.features.filter((f) => (f.feature?.parameters.length ?? 0) > 0);
   const example = overrideExample(withParameters);
-  const draft = editable ? { "hx-post": setPath(set, "/draft"), "hx-trigger": "change", "hx-swap": "none" } : {};
+  // Every change is posted, in order: a later field's change must not drop an earlier one still queued.
+  const draft = editable ? { "hx-post": setPath(set, "/draft"), "hx-trigger": "change", "hx-swap": "none", "hx-sync": "this:queue all" } : {};
   return (
     <form method="post" action={setPath(set, "/save")} class="card" id="set-editor" {...draft} {...oob(props.swap)}>
       <input type="hidden" name="revision" value={String(props.view.baseRevision)} />
-      {editable && <DraftEdition view={props.view} />}
+      {editable && (
+        <>
+          <DraftEdition view={props.view} />
+          <input type="hidden" name="draftTab" id="set-draft-tab" value={props.view.tab} />
+        </>
+      )}
       <fieldset disabled={!editable}>
         <Field label={t("sets.name")} name="name" value={form.name} error={errors.name} maxlength={100} required />
         <h2>{t("sets.values")}</h2>

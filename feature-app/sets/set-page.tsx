@@ -55,6 +55,8 @@ export interface SetView {
   currentCatalogVersion?: number;
   /** What was refused because the draft had changed in another tab or window meanwhile: an edit, or a save. */
   elsewhere?: "edit" | "save";
+  /** This page's id, posted with its draft edits: a draft changed by another page since is not overwritten. */
+  tab: string;
 }
 
 

@@ -1,6 +1,7 @@
 // What every route of a set's pages shares: the stores, loading a set, rendering its page (with
 // the owner's draft), answering a write or a draft edit, and the owner check. One kit, used by the
 // page routes (sets-routes.tsx) and the draft routes (set-draft-routes.tsx).
+import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import * as v from "valibot";
 import { DEFAULT_QUERY } from "../catalog/feature-query";
@@ -16,7 +17,7 @@ import { exportBlockers } from "./set-export";
 import { formFromBody, formFromContent } from "./set-form";
 import { staleMessage } from "./set-input";
 import { DraftParts, SetPage, type SetView } from "./set-page";
-import { type Draft, DraftStore } from "./draft-store";
+import { type Draft, DraftStore, type PostingPage } from "./draft-store";
 import { workingFeatures, workingForm } from "./set-draft";
 import { pageOf } from "./set-paging";
 import { auditFor } from "../audit";
@@ -26,6 +27,12 @@ export type C = Context<AppEnv>;
 type Status = 200 | 403 | 404 | 409 | 413 | 422;
 
 export const wholeNumber = v.pipe(v.string(), v.regex(/^\d{1,9}$/), v.transform(Number));
+const tabId = v.pipe(v.string(), v.regex(/^[0-9a-f-]{36}$/));
+/** The id of the page (browser tab) a draft edit came from, if it said one. */
+const postedTab = (body: Record<string, unknown>) => {
+  const parsed = v.safeParse(tabId, body.draftTab);
+  return parsed.success ? parsed.output : undefined;
+};
 const SEARCH_LIMIT = 20;
 
 export function setRouteKit() {
@@ -84,6 +91,8 @@ export function setRouteKit() {
       sitesView: c.req.query("sites") === "text" ? "text" : "grid",
       generationKeep: c.var.services.generationKeep,
       ...change,
+      // A new page load is a new tab as far as the draft can tell; a redrawn editor keeps its page's id.
+      tab: change.tab ?? randomUUID(),
     };
   };
   const notice = (c: C, set: FeatureSet) => {
@@ -105,7 +114,7 @@ export function setRouteKit() {
       const q = typeof body.q === "string" && body.q !== "" ? `?q=${encodeURIComponent(body.q)}` : "";
       return c.redirect(`/app/sets/${set.id}${q}`, 303);
     }
-    const view = await setView(c, set, { search: await search(c, typeof body.q === "string" ? body.q : ""), focus: messages.focus, elsewhere });
+    const view = await setView(c, set, { search: await search(c, typeof body.q === "string" ? body.q : ""), focus: messages.focus, elsewhere, tab: postedTab(body) });
     return c.html(<DraftParts page={appPage(c)} view={view} problems={messages.problems ?? []} notes={messages.notes ?? []} bannerOnly={messages.bannerOnly} />, status);
   };
 
@@ -128,10 +137,10 @@ export function setRouteKit() {
     const catalog = await catalogOf(c);
     return { baseRevision: base, features: set.content.features, form: formFromContent(set.name, set.content, resolveSet(set.content, catalog)) };
   };
-  /** The draft edition the posting page showed (0: none), or undefined when the form did not say. */
-  const postedEdition = (body: Record<string, unknown>) => {
-    const parsed = v.safeParse(wholeNumber, body.draftEdition);
-    return parsed.success ? parsed.output : undefined;
+  /** The page an editor's post came from (its draft edition and tab id), or undefined when the form did not say. */
+  const postedPage = (body: Record<string, unknown>): PostingPage | undefined => {
+    const edition = v.safeParse(wholeNumber, body.draftEdition);
+    return edition.success ? { edition: edition.output, tab: postedTab(body) ?? "" } : undefined;
   };
   /** The posted form over the draft's: a page shows (and posts) only some features' values, the rest stay. */
   const postedForm = async (c: C, set: FeatureSet, draft: Omit<Draft, "updatedAt" | "edition">, body: Record<string, unknown>) => {
@@ -139,9 +148,9 @@ export function setRouteKit() {
     const all = workingForm(set, draft, resolveSet({ ...set.content, features: draft.features }, await catalogOf(c)));
     return { ...posted, values: { ...all.values, ...posted.values } };
   };
-  /** An edit from a page older than the set starts no draft (nothing to keep); see DraftStore.put for `shown`. */
-  const keepDraft = async (c: C, set: FeatureSet, draft: Omit<Draft, "updatedAt" | "edition">, anyBase = false, shown?: number) =>
-    drafts(c).put(set.id, user(c), draft, { anyBase, shown });
+  /** An edit from a page older than the set starts no draft (nothing to keep); `body`: the posting page (see DraftStore.put). */
+  const keepDraft = async (c: C, set: FeatureSet, draft: Omit<Draft, "updatedAt" | "edition">, body: Record<string, unknown>, anyBase = false) =>
+    drafts(c).put(set.id, user(c), draft, { anyBase, page: postedPage(body) });
   const tooLarge = (c: C, set: FeatureSet, body: Record<string, unknown>) => draftChanged(c, set, body, { problems: [c.var.appT("sets.error.draftLarge")] }, 413);
 
   /** A write: the set must exist and be the reader's (the store checks that again inside its transaction). */
@@ -153,7 +162,7 @@ export function setRouteKit() {
     return handler(c, set, await c.req.parseBody({ all: true }));
   };
 
-  return { sets, generations, drafts, user, catalogOf, notFound, loadSet, search, render, draftChanged, answer, postedRevision, postedEdition, draftOf, postedForm, keepDraft, tooLarge, ownerWrite };
+  return { sets, generations, drafts, user, catalogOf, notFound, loadSet, search, render, draftChanged, answer, postedRevision, postedTab, draftOf, postedForm, keepDraft, tooLarge, ownerWrite };
 }
 
 export type SetRouteKit = ReturnType<typeof setRouteKit>;

@@ -92,5 +92,5 @@ export async function applyUpgrade(
   if (preview.from === preview.to) return { ok: false, reason: "up-to-date" };
   if (request.catalogVersion !== preview.to) return { ok: false, reason: "moved", to: preview.to };
   const note = revisionNote("sets.note.upgraded", { from: preview.from, to: preview.to });
-  return store.save(set.id, user, { baseRevision: request.revision, name: set.name, content: preview.content, note, catalogVersionId: preview.to });
+  return store.save(set.id, user, { baseRevision: request.revision, name: set.name, content: preview.content, note, catalogVersionId: preview.to, action: "set.upgrade" });
 }

@@ -68,7 +68,8 @@ function SetTable(props: { page: AppPage; sets: FeatureSet[]; id: string; curren
 /** The version a set is built on, and whether a newer one is current (its owner may upgrade). */
 function CatalogVersion(props: { page: AppPage; builtOn: number | null; current?: number }) {
   if (props.builtOn === null) return <>—</>;
-  if (props.current === undefined || props.current === props.builtOn) return <>{props.builtOn}</>;
+  // Only a newer current version overtakes the set: an older one made current again leaves it ahead.
+  if (props.current === undefined || props.current <= props.builtOn) return <>{props.builtOn}</>;
   return (
     <>
       {props.builtOn} <span class="badge status-deprecated">{props.page.t("sets.list.behind", { current: props.current })}</span>

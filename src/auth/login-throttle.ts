@@ -85,7 +85,10 @@ export class LoginThrottle {
 
   /** Every lockout in force: a name at an address, or an address for all names. */
   async lockouts(): Promise<Lockout[]> {
-    const since = await this.windowStart();
+    // A read for the console: failures stamped ahead are not re-stamped here (no write on a page
+    // view), only shown as ending one lockout length from now at the latest.
+    const now = Date.now();
+    const since = new Date(now - this.policy.lockoutMs);
     const recent = gt(loginFailures.at, since);
     const columns = { address: loginFailures.address, failures: count(), latest: max(loginFailures.at) };
     const byName = await this.db
@@ -94,7 +97,7 @@ export class LoginThrottle {
       .where(recent)
       .groupBy(loginFailures.name, loginFailures.address);
     const byAddress = await this.db.select(columns).from(loginFailures).where(recent).groupBy(loginFailures.address);
-    const until = (latest: Date | null) => new Date((latest?.getTime() ?? 0) + this.policy.lockoutMs);
+    const until = (latest: Date | null) => new Date(Math.min(latest?.getTime() ?? 0, now) + this.policy.lockoutMs);
     return [
       ...byAddress.filter((row) => row.failures >= this.policy.maxFailures * ADDRESS_FACTOR).map((row) => ({ ...row, until: until(row.latest) })),
       ...byName.filter((row) => row.failures >= this.policy.maxFailures).map((row) => ({ ...row, until: until(row.latest) })),

@@ -48,3 +48,26 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("two tabs ed
   expect(problems).toEqual([]);
   expect(problemsB).toEqual([]);
 });
+
+test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("on a slow network, two quick changes and Save keep both: a page's own edits are no conflict", async () => {
+  await using session = await adminInBrowser();
+  const { page, problems } = session;
+  await page.goto(`${session.url}/app/sets`);
+  const id = await createSetFromPage(page, { name: "Slow", content: { features: [], values: {}, sites: [{ name: "Gangnam", overrides: {} }] } });
+  await page.goto(`${session.url}/app/sets/${id}`);
+  // Each draft edit's answer takes 400 ms: Save is pressed while both edits are still on the way.
+  await page.route("**/draft", async (route) => {
+    const response = await route.fetch();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await route.fulfill({ response });
+  });
+  await page.fill("#field-name", "Slow, renamed");
+  await page.press("#field-name", "Tab");
+  await page.fill("#field-site-name-0", "Gangnam-gu");
+  await page.press("#field-site-name-0", "Tab");
+  await page.click("#set-save");
+  await page.waitForSelector("text=Saved as revision 2.");
+  const [set] = await query(session.dataDir, "SELECT name, content FROM feature_sets WHERE id = ?", [id]);
+  expect({ name: set!.name, sites: JSON.parse(String(set!.content)).sites.map((s: { name: string }) => s.name) }).toEqual({ name: "Slow, renamed", sites: ["Gangnam-gu"] });
+  expect(problems).toEqual([]);
+});

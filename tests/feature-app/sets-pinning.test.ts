@@ -195,6 +195,18 @@ describe("feature sets pinned to their catalog version", () => {
     const byScript = await api(alice, "POST", `/app/api/feature-sets/${id}/restore`, { revision: 5, restore: 2 });
     expect(byScript.status).toBe(200);
     expect(byScript.json).toMatchObject({ revision: 6, catalogVersionId: 1, content: CONTENT });
+    expect((await query(dir.path, "SELECT detail FROM audit_log WHERE action = 'set.restore' ORDER BY id")).map((r) => r.detail)).toEqual([
+      `rev=4 catalog=${v2}->1 note=restoredOn 2 1`,
+      `rev=5 catalog=1->${v2} note=restoredOn 3 ${v2}`,
+      `rev=6 catalog=${v2}->1 note=restoredOn 2 1`,
+    ]);
+
+    // A revision whose version is not known (none existed when it was saved) keeps the set where it is.
+    await query(dir.path, "UPDATE feature_set_revisions SET catalog_version_id = NULL WHERE set_id = ? AND revision = 3", [id]);
+    const unknown = await api(alice, "POST", `/app/api/feature-sets/${id}/restore`, { revision: 6, restore: 3 });
+    expect(unknown.json).toMatchObject({ revision: 7, catalogVersionId: 1 });
+    const [note] = await query(dir.path, "SELECT note, catalog_version_id FROM feature_set_revisions WHERE set_id = ? AND revision = 7", [id]);
+    expect({ note: JSON.parse(String(note!.note)), pinned: note!.catalog_version_id }).toEqual({ note: { key: "sets.note.restored", params: { revision: 3 } }, pinned: 1 });
   });
 
 });
