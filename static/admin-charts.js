@@ -80,11 +80,19 @@ async function load(url) {
   return response.json();
 }
 
+const firstLoads = new Map();
+/** Charts drawn from one source (the live pair, the load history's four) share one request. */
+function loadOnce(url) {
+  if (!firstLoads.has(url)) firstLoads.set(url, load(url));
+  return firstLoads.get(url);
+}
+
 async function draw(element) {
   const kind = element.dataset.chart;
   const series = element.dataset.series;
-  const data = await load(element.dataset.src);
-  const columns = kind === "hours" ? breakAtGaps([data.time, ...series.split(" ").map((key) => data[key])]) : [data.time, data[series]];
+  const data = await loadOnce(element.dataset.src);
+  // Copies: the data may be another chart's too, and a live chart's columns grow in place.
+  const columns = kind === "hours" ? breakAtGaps([data.time, ...series.split(" ").map((key) => data[key])]) : [[...data.time], [...data[series]]];
   // A date range comes with every day in it, quiet ones as 0: nothing at all to show is "none".
   // Hours come only as recorded, and a quiet hour's 0 is a figure.
   const none = kind === "hours" ? data.time.length === 0 : kind !== "live" && !columns[1].some((value) => value > 0);

@@ -107,6 +107,8 @@ export async function startGateway(live: LiveSettings, database: OpenedDatabase,
     },
   });
   announce = (message, fields) => sampler.announce(message, fields);
+  // Before listening, like the pool's clean-up: the charts then show the history from before node ids.
+  await sampler.adoptUnowned();
   const dwell = new DwellTracker(database.db);
   // A remote libSQL database is backed up on its own server, not here.
   const backups =

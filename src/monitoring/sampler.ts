@@ -43,7 +43,6 @@ export class MetricsSampler {
   }
 
   start(): void {
-    void this.adoptUnowned().catch((error) => log.error("taking over the samples from before node ids failed", { error }));
     this.timer = setInterval(() => void this.tick().catch((error) => log.error("sampling failed", { error })), this.options.intervalMs);
   }
 
@@ -74,12 +73,10 @@ export class MetricsSampler {
    * Samples and hours written before gateways had node ids (''), by the one gateway there was, become
    * this gateway's, so its charts keep their history; the first gateway to start after the upgrade takes them.
    */
-  private async adoptUnowned(): Promise<void> {
+  async adoptUnowned(): Promise<void> {
     const { db, nodeId } = this.options;
-    await db.transaction(async (tx) => {
-      await tx.update(metricSamples).set({ nodeId }).where(eq(metricSamples.nodeId, ""));
-      await tx.update(metricHours).set({ nodeId }).where(eq(metricHours.nodeId, ""));
-    });
+    await db.update(metricSamples).set({ nodeId }).where(eq(metricSamples.nodeId, ""));
+    await db.update(metricHours).set({ nodeId }).where(eq(metricHours.nodeId, ""));
   }
 
   /** This gateway's samples since a moment, oldest first (for the live charts). */

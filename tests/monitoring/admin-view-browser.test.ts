@@ -34,11 +34,14 @@ interface Drawn {
   halfBar: number;
 }
 
-/** The first chart's time label for 20:38 today (a minute step and a day step), and the room right of its last point. */
-function drawn(page: Page, index: number): Promise<Drawn> {
-  return page.evaluate((index) => {
-    // biome-ignore lint/suspicious/noExplicitAny: uPlot's instance, from the page
-    const chart = (window as any).charts[index];
+/**
+ * The time label for 20:38 today (a minute step and a day step) of the chart drawn in the element
+ * `within` selects (charts are made as their data arrives, in no set order), and the room right of its last point.
+ */
+function drawn(page: Page, within: string): Promise<Drawn> {
+  return page.evaluate((within) => {
+    // biome-ignore lint/suspicious/noExplicitAny: uPlot's instances, from the page
+    const chart = (window as any).charts.find((c: any) => c.root.parentElement.matches(within));
     const at = new Date();
     at.setHours(20, 38, 0, 0);
     const seconds = at.getTime() / 1000;
@@ -50,7 +53,7 @@ function drawn(page: Page, index: number): Promise<Drawn> {
     const last = chart.valToPos(times.at(-1), "x");
     const dayWidth = last - chart.valToPos(times.at(-1) - 86_400, "x");
     return { label, clock, clockSeconds, points: times.length, lastBarRoom: plotWidth - last, halfBar: Math.min(0.6 * dayWidth, 40) / 2 };
-  }, index);
+  }, within);
 }
 
 test.skipIf(skip)("charts speak the page's language, say their figures, draw the last day whole; Stop asks first", async () => {
@@ -70,14 +73,14 @@ test.skipIf(skip)("charts speak the page's language, say their figures, draw the
       await page.goto(`${gateway.url}/admin`);
       await page.waitForFunction(() => document.querySelector(".chart-figures")?.textContent !== "", undefined, { timeout: 15_000 });
       expect(await page.locator(".chart-figures").first().textContent()).toMatch(figures);
-      const live = await drawn(page, 0);
+      const live = await drawn(page, '[data-chart="live"]');
       expect(live.clock).toBe("20:38");
       // Ticks seconds apart (samples every second) are told apart by their seconds.
       expect(live.clockSeconds).toBe("20:38:05");
 
       await page.goto(`${gateway.url}/admin/statistics`);
-      await page.waitForFunction(() => (window as unknown as { charts: unknown[] }).charts.length === 2 && document.querySelector("#visits-chart")?.getAttribute("data-points") !== null);
-      const bars = await drawn(page, 0);
+      await page.waitForFunction(() => document.querySelector("#visits-chart")?.getAttribute("data-points") !== null);
+      const bars = await drawn(page, "#visits-chart");
       // A day step is labelled as the page's language writes a date: "Dec 5", "12월 5일".
       const today = new Date();
       expect(bars.label).toBe(label(today));
