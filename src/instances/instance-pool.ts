@@ -68,6 +68,9 @@ export interface InstanceInfo {
   cpuPercent: number | null;
 }
 
+/** A user's app that is up: what "feature apps running" counts (a spare waiting for its user is not one). */
+export const isRunningUserApp = (instance: InstanceInfo) => instance.state === "running" && instance.userId !== null;
+
 class Instance {
   process: FeatureAppProcess | null = null;
   state: InstanceState = "starting";

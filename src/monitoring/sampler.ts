@@ -6,7 +6,7 @@ import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import { DISK_FULL_FREE_BYTES, freeBytes, isDiskFull } from "../db/disk-full";
 import type { Database } from "../db/open";
 import { metricHours, metricSamples } from "../db/schema";
-import type { InstancePool } from "../instances/instance-pool";
+import { type InstancePool, isRunningUserApp } from "../instances/instance-pool";
 import { createLogger } from "../log";
 import { type Alert, AlertMonitor, type AlertPolicy } from "./alerts";
 import { HOUR_MS, type LoadHour, type LoadSpan, hourlyFigures, loadHistory, sampleHour } from "./load-history";
@@ -105,7 +105,7 @@ export class MetricsSampler {
       ...window,
       // The pool counts each instance's sockets; the total is theirs added up.
       openWebSockets: instances.reduce((sum, i) => sum + i.openWebSockets, 0),
-      instancesRunning: instances.filter((i) => i.state === "running").length,
+      instancesRunning: instances.filter(isRunningUserApp).length,
       instancesRssBytes: instances.reduce((sum, i) => sum + (i.rssBytes ?? 0), 0),
     };
     // The sample is also this gateway's probe of its disk: a write refused for space raises the alert.

@@ -5,6 +5,7 @@ import * as v from "valibot";
 import { AlertBanner, DashboardPage, type Summary, SummaryCards } from "../../../views/admin/dashboard-page";
 import { AuditPage, LogTail, LogsPage } from "../../../views/admin/audit-page";
 import { InstancesSection } from "../../../views/admin/console-page";
+import { isRunningUserApp } from "../../instances/instance-pool";
 import { StatisticsPage } from "../../../views/admin/statistics-page";
 import { listAudit } from "../../audit";
 import { failedRestore } from "../../db/restore";
@@ -54,7 +55,7 @@ async function summary(c: GatewayContext): Promise<Summary> {
   midnight.setHours(0, 0, 0, 0);
   return {
     online: new Set(open.map((s) => s.userId)).size,
-    instancesRunning: pool.list().filter((i) => i.state === "running" && i.userId !== null).length,
+    instancesRunning: pool.list().filter(isRunningUserApp).length,
     sessionsToday: await sessions.countCreatedSince(midnight),
     sample: sampler.latest(),
   };
