@@ -5,7 +5,7 @@ import { cancelPendingRestore, dismissFailedRestore, pendingRestore, recordFaile
 import { DataFolderInUse, type DataFolderLock, lockDataFolder } from "../data-lock";
 import { PublicError, UsageError } from "../errors";
 import { type RunningGateway, startGateway } from "../gateway/server";
-import type { OpenedDatabase } from "../db/open";
+import { type OpenedDatabase, foldWal } from "../db/open";
 import { isPortFree } from "../instances/port-check";
 import { RotatingLog } from "../instances/rotating-log";
 import { createLogger, setLogLevel, setLogSink } from "../log";
@@ -179,6 +179,7 @@ export const serveCommand: Command = {
         stopWatching();
         log.info("stopping", { signal });
         await running.stop();
+        await foldWal(opened).catch((error) => log.warn("folding the database's write-ahead log into it failed", { error: String(error) }));
         opened.close();
         held.release();
         log.info("stopped");

@@ -1,7 +1,8 @@
 // What an administrator meets when serve starts, or cannot: one clear line and exit code 1 for
 // each failure, a trace in logs/gateway.log, the lock decided by what holds it (issue 15).
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { Database } from "bun:sqlite";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { MAIN, freePort, runCli, startServe } from "../helpers/cli";
@@ -127,6 +128,24 @@ test("a gateway killed outright (kill -9, taskkill /f, power cut) leaves nothing
   expect(existsSync(join(dir.path, "gateway.pid"))).toBe(true);
   await using second = await startServe(dir.path, ["--spare-instances", "0"]);
   expect((await fetch(`${second.url}/healthz`)).ok).toBe(true);
+});
+
+test("after a clean stop the database file alone holds every change: a copy of 5gfm.db is complete", async () => {
+  using dir = tempDir();
+  const gateway = await startServe(dir.path, ["--spare-instances", "0"]);
+  expect((await runCli(["user", "add", "alice", "--role", "user", "--ip", "127.0.0.2", "--data", dir.path])).code).toBe(0);
+  expect(await gateway.stop()).toBe(0);
+  const wal = join(dir.path, "5gfm.db-wal");
+  expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
+  // The file copied on its own, as an administrator would copy it, has alice in it.
+  mkdirSync(join(dir.path, "copy"));
+  copyFileSync(join(dir.path, "5gfm.db"), join(dir.path, "copy", "5gfm.db"));
+  const copy = new Database(join(dir.path, "copy", "5gfm.db"), { readonly: true });
+  try {
+    expect(copy.query("SELECT name FROM users").all()).toEqual([{ name: "alice" }]);
+  } finally {
+    copy.close();
+  }
 });
 
 describe("the console window", () => {
