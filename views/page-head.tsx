@@ -37,6 +37,7 @@ export function HtmxScripts() {
       <meta name="htmx-config" content={HTMX_CONFIG} />
       <script src={assetUrl("htmx.min.js")} defer></script>
       <script src={assetUrl("focus-after-swap.js")} defer></script>
+      <script src={assetUrl("field-checks.js")} defer></script>
     </>
   );
 }

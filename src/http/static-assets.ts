@@ -6,6 +6,7 @@ import appCss from "../../static/app.css" with { type: "file" };
 import faviconSvg from "../../static/favicon.svg" with { type: "file" };
 import featureAppJs from "../../static/feature-app.js" with { type: "file" };
 import featureChartsJs from "../../static/feature-charts.js" with { type: "file" };
+import fieldChecksJs from "../../static/field-checks.js" with { type: "file" };
 import focusAfterSwapJs from "../../static/focus-after-swap.js" with { type: "file" };
 import setChartsJs from "../../static/set-charts.js" with { type: "file" };
 import htmxJs from "htmx.org/dist/htmx.min.js" with { type: "file" };
@@ -19,6 +20,7 @@ const ASSETS = {
   "favicon.svg": { path: faviconSvg, type: "image/svg+xml" },
   "feature-app.js": { path: featureAppJs, type: "text/javascript; charset=utf-8" },
   "feature-charts.js": { path: featureChartsJs, type: "text/javascript; charset=utf-8" },
+  "field-checks.js": { path: fieldChecksJs, type: "text/javascript; charset=utf-8" },
   "focus-after-swap.js": { path: focusAfterSwapJs, type: "text/javascript; charset=utf-8" },
   "set-charts.js": { path: setChartsJs, type: "text/javascript; charset=utf-8" },
   "htmx.min.js": { path: htmxJs, type: "text/javascript; charset=utf-8" },

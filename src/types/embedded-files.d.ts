@@ -39,3 +39,7 @@ declare module "*/static/focus-after-swap.js" {
   const path: string;
   export default path;
 }
+declare module "*/static/field-checks.js" {
+  const path: string;
+  export default path;
+}

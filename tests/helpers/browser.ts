@@ -84,8 +84,11 @@ export async function editSetValueAndSite(page: Page, errorTimeoutMs?: number): 
   const errorIs = (text: string) => textBecomes(page, "error-value:FGR-CA0001:scellAdditionA4ThresholdRsrp", text, errorTimeoutMs);
   await input.fill("abc");
   await errorIs("Must be a whole number.");
+  // The field is marked at once, as a field refused on save is, not only after Save.
+  await page.waitForFunction((el) => el?.getAttribute("aria-invalid") === "true", await input.elementHandle());
   await input.fill("-100");
   await errorIs("");
+  await page.waitForFunction((el) => el?.getAttribute("aria-invalid") === null, await input.elementHandle());
   // The sites grid: a site, a column for the parameter it overrides (drawn in place), its cell.
   await page.fill("#field-site-name-0", "Gangnam");
   await page.fill("#sites-new-column", "FGR-CA0001.scellActivationBufferThreshold");
