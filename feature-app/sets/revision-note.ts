@@ -11,14 +11,16 @@ export function revisionNote(key: NoteKey, params: Record<string, string | numbe
   return JSON.stringify({ key, params });
 }
 
-/** The note without words of any language, for the audit trail: "added FGR-CA0001", "cloned 3 2". */
+/** The note without words of any language, for the audit trail: "added FGR-CA0001", "cloned 3 2", or what the user wrote. */
 export function noteSummary(note: string): string {
   try {
-    const { key, params } = JSON.parse(note) as { key: NoteKey; params: Record<string, string | number> };
-    return [key.replace(/^sets\.note\./, ""), ...Object.values(params).map(String)].join(" ");
+    const { key, params, text } = JSON.parse(note) as { key?: NoteKey; params?: Record<string, string | number>; text?: unknown };
+    if (typeof text === "string") return text;
+    if (typeof key === "string") return [key.replace(/^sets\.note\./, ""), ...Object.values(params ?? {}).map(String)].join(" ");
   } catch {
-    return note;
+    // A note written before notes were keys: as it is.
   }
+  return note;
 }
 
 /** What the user wrote when saving: shown as written, in every language. */

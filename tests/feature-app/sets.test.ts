@@ -369,6 +369,10 @@ describe("drafts: many edits, one save", () => {
     const revisions = await revisionsOf(id);
     expect(revisions.map((r) => r.revision)).toEqual([1, 2]);
     expect(JSON.parse(String(revisions[1]!.note))).toEqual({ text: "SA migration, Gangnam first" });
+    // The audit trail quotes what the user wrote, not the note's stored form.
+    expect(await query(data.path, "SELECT detail FROM audit_log WHERE action = 'set.save' AND target = ? ORDER BY id DESC LIMIT 1", [`set ${id}`])).toEqual([
+      { detail: "rev=2 note=SA migration, Gangnam first" },
+    ]);
     expect(await draftOf(id)).toEqual([]);
     // The editor's own draft save fires as the focus leaves a field, so it can arrive just after
     // "Save": sent from the page of revision 1, it must not start a new draft of what was just saved.
