@@ -129,6 +129,9 @@ describe("load history", () => {
       const response = await admin.get(`/admin/load-history.json?span=${encodeURIComponent(span)}`, JSON_ACCEPT);
       expect(response.status).toBe(400);
       expect(JSON.parse(response.body)).toEqual({ error: "The span must be one of 24h, 7d, 30d, 90d." });
+      // A .json address answers JSON whatever the Accept header says (a link opened in a browser).
+      const plain = await admin.get(`/admin/load-history.json?span=${encodeURIComponent(span)}`);
+      expect([plain.status, JSON.parse(plain.body)]).toEqual([400, { error: "The span must be one of 24h, 7d, 30d, 90d." }]);
       const page = await admin.get(`/admin/statistics?span=${encodeURIComponent(span)}`);
       expect(page.status).toBe(400);
       expect(page.body).toContain("The span must be one of 24h, 7d, 30d, 90d.");
