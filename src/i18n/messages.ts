@@ -402,6 +402,7 @@ const en = {
   "auditAction.backup.restore-failure-dismissed": "failed restore notice dismissed",
   // catalog governance (issue 17)
   "admin.user.catalogEditor": "Catalog editor: may import the team's catalog and make an older version current (admins always may)",
+  "admin.users.catalogEditorBadge": "catalog editor",
   "auditAction.catalog.import": "catalog imported",
   "auditAction.catalog.make-current": "catalog version made current",
   "auditAction.set.create": "feature set created",
@@ -858,6 +859,7 @@ const ko: Record<MessageKey, string> = {
   "auditAction.backup.restore-failure-dismissed": "복원 실패 알림 닫음",
   // catalog governance (issue 17)
   "admin.user.catalogEditor": "카탈로그 편집자: 팀 카탈로그를 가져오고 이전 버전을 현재 버전으로 되돌릴 수 있음(관리자는 항상 가능)",
+  "admin.users.catalogEditorBadge": "카탈로그 편집자",
   "auditAction.catalog.import": "카탈로그 가져옴",
   "auditAction.catalog.make-current": "카탈로그 버전을 현재 버전으로 지정",
   "auditAction.set.create": "기능 세트 생성",

@@ -251,14 +251,15 @@ export interface NewUserValues {
   displayName: string;
   role: "admin" | "user";
   addresses: string;
+  catalogEditor: boolean;
 }
 
-/** Adding a user from the console; the same fields and checks as `5gfm user add`. */
-function AddUserForm(props: { page: PageContext; values?: NewUserValues }) {
+/** Adding a user from the console; the same fields and checks as `5gfm user add`. Stays open after an add, for the next. */
+function AddUserForm(props: { page: PageContext; values?: NewUserValues; open?: boolean }) {
   const { t, adminPath } = props.page;
-  const values = props.values ?? { name: "", displayName: "", role: "user", addresses: "" };
+  const values = props.values ?? { name: "", displayName: "", role: "user", addresses: "", catalogEditor: false };
   return (
-    <details class="add-user" open={props.values !== undefined}>
+    <details class="add-user" open={props.open || props.values !== undefined}>
       <summary>{t("admin.users.add")}</summary>
       <form method="post" action={`${adminPath}/users`} hx-post={`${adminPath}/users`} hx-target="#users" hx-swap="outerHTML" class="grid-form">
         <Field label={t("admin.users.name")} name="name" value={values.name} required maxlength={64} />
@@ -272,6 +273,11 @@ function AddUserForm(props: { page: PageContext; values?: NewUserValues }) {
         </div>
         <Field label={t("admin.users.addressesHint")} name="addresses" value={values.addresses} required />
         <Field label={t("admin.users.passwordOptional")} name="password" type="password" autocomplete="new-password" />
+        <div class="field">
+          <label>
+            <input type="checkbox" name="catalogEditor" checked={values.catalogEditor} /> {t("admin.user.catalogEditor")}
+          </label>
+        </div>
         <button type="submit">{t("admin.users.add")}</button>
       </form>
     </details>
@@ -285,6 +291,8 @@ export function UsersSection(props: {
   message?: string;
   error?: string;
   values?: NewUserValues;
+  /** A user was just added here: the form stays open for the next one. */
+  added?: boolean;
 }) {
   const { t, adminPath } = props.page;
   return (
@@ -292,7 +300,7 @@ export function UsersSection(props: {
       <h2>{t("admin.users.title")}</h2>
       <StatusNotice message={props.message} />
       <FormError message={props.error} />
-      <AddUserForm page={props.page} values={props.values} />
+      <AddUserForm page={props.page} values={props.values} open={props.added} />
       <table>
         <TableHead labels={[t("admin.users.name"), t("admin.users.role"), t("admin.users.addresses"), t("admin.users.state"), ""]} />
         <tbody>
@@ -302,7 +310,15 @@ export function UsersSection(props: {
                 {user.name}
                 {user.displayName && <span class="muted"> ({user.displayName})</span>}
               </td>
-              <td>{t(`role.${user.role}`)}</td>
+              <td>
+                {t(`role.${user.role}`)}
+                {user.role === "user" && user.catalogEditor && (
+                  <>
+                    {" "}
+                    <span class="badge">{t("admin.users.catalogEditorBadge")}</span>
+                  </>
+                )}
+              </td>
               <td class="address">{user.ipRules.join(", ")}</td>
               <td>
                 {user.enabled ? t("admin.users.enabled") : t("admin.users.disabled")}

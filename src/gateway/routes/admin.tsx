@@ -40,7 +40,7 @@ export function adminRoutes() {
   });
 
   /** The users table as the answer to a change: the fragment for htmx, else the page. */
-  const usersAnswer = async (c: GatewayContext, outcome: { message?: string; error?: string; values?: NewUserValues }) => {
+  const usersAnswer = async (c: GatewayContext, outcome: { message?: string; error?: string; values?: NewUserValues; added?: boolean }) => {
     const { users, accessRequests, config } = c.get("services");
     const page = pageContext(c);
     const status = outcome.error ? 400 : 200;
@@ -58,6 +58,7 @@ export function adminRoutes() {
       displayName: body.displayName ?? "",
       role: body.role === "admin" ? "admin" : "user",
       addresses: body.addresses ?? "",
+      catalogEditor: body.catalogEditor === "on",
     };
     const ips = values.addresses.split(/[\s,]+/).filter(Boolean);
     // The command line may add a user before their address is known; the console asks for it.
@@ -70,10 +71,11 @@ export function adminRoutes() {
           role: values.role,
           ips,
           password: body.password ? body.password : undefined,
+          catalogEditor: values.catalogEditor,
         },
         actorOf(c),
       );
-      return usersAnswer(c, { message: pageContext(c).t("admin.users.added", { name: user.name }) });
+      return usersAnswer(c, { message: pageContext(c).t("admin.users.added", { name: user.name }), added: true });
     } catch (error) {
       if (error instanceof PublicError && error.status < 500) return usersAnswer(c, { error: publicMessage(error, c.get("t")), values });
       throw error;
