@@ -254,12 +254,12 @@ export interface NewUserValues {
   catalogEditor: boolean;
 }
 
-/** Adding a user from the console; the same fields and checks as `5gfm user add`. Stays open after an add, for the next. */
-function AddUserForm(props: { page: PageContext; values?: NewUserValues; open?: boolean }) {
+/** Adding a user from the console; the same fields and checks as `5gfm user add`. */
+function AddUserForm(props: { page: PageContext; values?: NewUserValues }) {
   const { t, adminPath } = props.page;
   const values = props.values ?? { name: "", displayName: "", role: "user", addresses: "", catalogEditor: false };
   return (
-    <details class="add-user" open={props.open || props.values !== undefined}>
+    <details class="add-user" open={props.values !== undefined}>
       <summary>{t("admin.users.add")}</summary>
       <form method="post" action={`${adminPath}/users`} hx-post={`${adminPath}/users`} hx-target="#users" hx-swap="outerHTML" class="grid-form">
         <Field label={t("admin.users.name")} name="name" value={values.name} required maxlength={64} />
@@ -291,8 +291,6 @@ export function UsersSection(props: {
   message?: string;
   error?: string;
   values?: NewUserValues;
-  /** A user was just added here: the form stays open for the next one. */
-  added?: boolean;
 }) {
   const { t, adminPath } = props.page;
   return (
@@ -300,7 +298,7 @@ export function UsersSection(props: {
       <h2>{t("admin.users.title")}</h2>
       <StatusNotice message={props.message} />
       <FormError message={props.error} />
-      <AddUserForm page={props.page} values={props.values} open={props.added} />
+      <AddUserForm page={props.page} values={props.values} />
       <table>
         <TableHead labels={[t("admin.users.name"), t("admin.users.role"), t("admin.users.addresses"), t("admin.users.state"), ""]} />
         <tbody>

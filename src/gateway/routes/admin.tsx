@@ -40,7 +40,7 @@ export function adminRoutes() {
   });
 
   /** The users table as the answer to a change: the fragment for htmx, else the page. */
-  const usersAnswer = async (c: GatewayContext, outcome: { message?: string; error?: string; values?: NewUserValues; added?: boolean }) => {
+  const usersAnswer = async (c: GatewayContext, outcome: { message?: string; error?: string; values?: NewUserValues }) => {
     const { users, accessRequests, config } = c.get("services");
     const page = pageContext(c);
     const status = outcome.error ? 400 : 200;
@@ -75,7 +75,7 @@ export function adminRoutes() {
         },
         actorOf(c),
       );
-      return usersAnswer(c, { message: pageContext(c).t("admin.users.added", { name: user.name }), added: true });
+      return usersAnswer(c, { message: pageContext(c).t("admin.users.added", { name: user.name }) });
     } catch (error) {
       if (error instanceof PublicError && error.status < 500) return usersAnswer(c, { error: publicMessage(error, c.get("t")), values });
       throw error;
