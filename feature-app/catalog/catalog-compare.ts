@@ -36,7 +36,8 @@ function changedFields(before: Feature, after: Feature): string[] {
   return fields;
 }
 
-export function compareCatalogs(from: LoadedCatalog, to: LoadedCatalog): CatalogComparison {
+/** Two versions, or a version and a file's features not yet written (an import's check). */
+export function compareCatalogs(from: Pick<LoadedCatalog, "features" | "byId">, to: Pick<LoadedCatalog, "features" | "byId">): CatalogComparison {
   const added = to.features.filter((f) => !from.byId.has(f.id));
   const removed = from.features.filter((f) => !to.byId.has(f.id));
   const changed: FeatureChange[] = [];

@@ -1,12 +1,16 @@
-// What a new catalog version would do to the team's feature sets, worked out before it is
-// written: the features sets use (chosen, given values, or pulled in as prerequisites) that the
-// new version drops, and those whose parameters it changes, each set against the version it is
-// pinned to (what its owner's upgrade will meet). Catalog editors see it and confirm.
+// What a new catalog version would do, worked out before it is written. First to the current
+// catalog, which it replaces for everyone at once: how many features it removes, adds and changes
+// (a 5-row file replaces an 88-feature catalog with 5 features). Then to the team's feature sets:
+// the features sets use (chosen, given values, or pulled in as prerequisites) that the new version
+// drops, and those whose parameters it changes, each set against the version it is pinned to (what
+// its owner's upgrade will meet). Catalog editors see both and confirm a version that removes
+// features or affects sets; one confirmation covers both.
 import { canonicalJson } from "../canonical-json";
 import type { FeatureDatabase } from "../db/connection";
 import { featureSets } from "../db/schema";
 import type { SetContent } from "../sets/set-content";
 import { loadPinned } from "../sets/set-catalog";
+import { compareCatalogs } from "./catalog-compare";
 import { prerequisitesOf } from "./catalog-rules";
 import type { CatalogStore, LoadedCatalog } from "./catalog-store";
 import type { Feature } from "./feature-schema";
@@ -19,7 +23,22 @@ export interface SetImpact {
   changed: string[];
 }
 
+/** The new version against the current one, which it replaces as the catalog everyone sees. */
+export interface CurrentCatalogChange {
+  /** The current version's number and how many features it has. */
+  version: number;
+  features: number;
+  /** How many features the new version has. */
+  incoming: number;
+  added: number;
+  changed: number;
+  /** The current catalog's features the new version does not have. */
+  removed: { id: string; name: string }[];
+}
+
 export interface CatalogImpact {
+  /** Absent only while there is no catalog at all. */
+  current?: CurrentCatalogChange;
   /** Used features the new version no longer has. */
   dropped: string[];
   /** Used features whose parameters differ in the new version. */
@@ -28,7 +47,25 @@ export interface CatalogImpact {
   owners: string[];
 }
 
-export const hasImpact = (impact: CatalogImpact) => impact.sets.length > 0;
+export const affectsSets = (impact: CatalogImpact) => impact.sets.length > 0;
+export const removesFeatures = (impact: CatalogImpact) => (impact.current?.removed.length ?? 0) > 0;
+/** Writing it needs the editor's explicit confirmation (`confirm` on the pages, `?confirm=true` in the API). */
+export const needsConfirmation = (impact: CatalogImpact) => affectsSets(impact) || removesFeatures(impact);
+
+/** The new version's features against the current catalog's. */
+async function currentCatalogChange(catalogs: CatalogStore, next: Feature[], nextById: Map<string, Feature>): Promise<CurrentCatalogChange | undefined> {
+  const current = await catalogs.loadCurrent();
+  if (!current) return undefined;
+  const { added, removed, changed } = compareCatalogs(current, { features: next, byId: nextById });
+  return {
+    version: current.version.id,
+    features: current.features.length,
+    incoming: next.length,
+    added: added.length,
+    changed: changed.length,
+    removed: removed.map(({ id, name }) => ({ id, name })),
+  };
+}
 
 /** Every feature a set relies on in `catalog`: chosen ones, their prerequisites, and any with values. */
 export function usedFeatures(content: SetContent, catalog: LoadedCatalog): Set<string> {
@@ -42,11 +79,11 @@ export function usedFeatures(content: SetContent, catalog: LoadedCatalog): Set<s
 /**
  * Each set is judged against the version it is pinned to (set-catalog.ts), since that is what its
  * owner's upgrade to the new version will compare. Sets are taken one pinned version at a time, so
- * only one old version is held in memory besides the new one.
+ * only one old version is held in memory besides the new one and the current one.
  */
 export async function catalogImpact(db: FeatureDatabase, catalogs: CatalogStore, next: Feature[]): Promise<CatalogImpact> {
-  const impact: CatalogImpact = { dropped: [], changed: [], sets: [], owners: [] };
   const nextById = new Map(next.map((f) => [f.id, f]));
+  const impact: CatalogImpact = { current: await currentCatalogChange(catalogs, next, nextById), dropped: [], changed: [], sets: [], owners: [] };
   const rows = await db
     .select({ id: featureSets.id, name: featureSets.name, owner: featureSets.owner, content: featureSets.content, pinned: featureSets.catalogVersionId })
     .from(featureSets)
@@ -88,7 +125,20 @@ export async function catalogImpact(db: FeatureDatabase, catalogs: CatalogStore,
   return impact;
 }
 
-/** One line for the audit trail, the log and the API's refusal. */
+/** One line for the audit trail, the log and the API's refusal: what needs the confirmation. */
 export function impactSummary(impact: CatalogImpact): string {
-  return `drops ${impact.dropped.length} features used by ${impact.sets.filter((s) => s.dropped.length > 0).length} sets (owners: ${impact.owners.join(", ")}); changes parameters of ${impact.changed.length}`;
+  const parts: string[] = [];
+  const { current } = impact;
+  if (current && removesFeatures(impact)) {
+    parts.push(`removes ${current.removed.length} of the ${current.features} features of the current version ${current.version} (adds ${current.added}, changes ${current.changed})`);
+  }
+  if (affectsSets(impact)) {
+    parts.push(
+      `drops ${impact.dropped.length} features used by ${impact.sets.filter((s) => s.dropped.length > 0).length} sets (owners: ${impact.owners.join(", ")}); changes parameters of ${impact.changed.length}`,
+    );
+  }
+  return parts.join("; ");
 }
+
+/** The end of an import's or make-current's audit detail: what was confirmed, if anything needed it. */
+export const confirmedDetail = (impact: CatalogImpact) => (needsConfirmation(impact) ? ` confirmed: ${impactSummary(impact)}` : "");

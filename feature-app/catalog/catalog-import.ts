@@ -8,7 +8,7 @@ import type { FeatureDatabase } from "../db/connection";
 import { appTranslator } from "../messages";
 import { importDrafts } from "../db/schema";
 import { type CatalogError, type SourceRow, checkCatalog } from "./catalog-rules";
-import { type CatalogImpact, catalogImpact, hasImpact } from "./catalog-impact";
+import { type CatalogImpact, catalogImpact, needsConfirmation } from "./catalog-impact";
 import { type CatalogStore, type CatalogVersion, type ProgressReport, type Transaction, catalogHash } from "./catalog-store";
 import { DEFAULT_UNPACK_MAX_BYTES, type ReadCatalogFile, readCatalogFile } from "./catalog-file";
 import type { Feature } from "./feature-schema";
@@ -37,12 +37,12 @@ export interface CheckedImport {
   checkedRows: number;
   /** Status words read as one of ours (`상용` → active), with how many rows had each. */
   statusWords: { word: string; status: string; count: number }[];
-  /** For a file that can be imported: what it would do to the team's feature sets. */
+  /** For a file that can be imported: what it would do to the current catalog and the team's feature sets. */
   impact?: CatalogImpact;
 }
 
 export interface CommitOptions {
-  /** The person saw the impact on others' feature sets and imports anyway. */
+  /** The person saw what it removes from the current catalog and does to others' feature sets, and imports anyway. */
   confirmed: boolean;
   progress?: (phase: "check" | "write", done: number, total: number) => void;
   /** Runs inside the version's transaction (the audit row). */
@@ -54,7 +54,7 @@ export type CommitOutcome =
   | { version: CatalogVersion; impact: CatalogImpact; encoding?: string }
   | { unchanged: CatalogVersion; encoding?: string }
   | { checked: CheckedImport }
-  /** Not written: it affects feature sets and was not confirmed. */
+  /** Not written: it removes features from the current catalog or affects feature sets, and was not confirmed. */
   | { unconfirmed: CheckedImport & { impact: CatalogImpact } };
 
 /** Checked whole, no mapping problem, no error, at least one feature. */
@@ -210,7 +210,7 @@ export class CatalogImports {
     };
   }
 
-  /** The check, and for a file that can be imported, its impact on the team's feature sets. */
+  /** The check, and for a file that can be imported, its impact on the current catalog and the team's feature sets. */
   async checkWithImpact(draft: ImportDraft, locale: Locale, progress?: ProgressReport, sample?: number): Promise<CheckedImport> {
     const checked = await this.check(draft, locale, progress, sample);
     if (!importable(checked)) return checked;
@@ -231,7 +231,7 @@ export class CatalogImports {
       return { unchanged: current, encoding: encodingOf(checked) };
     }
     const impact = checked.impact;
-    if (hasImpact(impact) && !options.confirmed) return { unconfirmed: { ...checked, impact } };
+    if (needsConfirmation(impact) && !options.confirmed) return { unconfirmed: { ...checked, impact } };
     const name = (checked.file.format === "json" && checked.file.name) || draft.fileName.replace(/\.(csv|xlsx|json)$/i, "");
     const columnMapping = checked.file.format === "json" ? undefined : JSON.stringify({ headers: checked.file.headers, mapping: checked.mapping });
     const version = await this.catalog.addVersion(

@@ -13,6 +13,7 @@ import { ChartsPage } from "./charts-page";
 import { MakeCurrentPage, VersionsPage } from "./versions-page";
 import { canEdit, requireCatalogEditor } from "./catalog-editors";
 import { makeCurrent, previewMakeCurrent } from "./make-current";
+import { confirmFirst } from "./impact-view";
 import { idParam } from "../id-param";
 
 export function catalogRoutes() {
@@ -90,7 +91,7 @@ export function catalogRoutes() {
     const t = c.var.appT;
     const page = appPage(c);
     if ("unconfirmed" in outcome) {
-      return c.html(<MakeCurrentPage page={page} source={outcome.source.version} impact={outcome.unconfirmed} message={t("impact.confirmFirst")} />, 409);
+      return c.html(<MakeCurrentPage page={page} source={outcome.source.version} impact={outcome.unconfirmed} message={confirmFirst(t, outcome.unconfirmed)} />, 409);
     }
     const notice =
       "unchanged" in outcome

@@ -9,7 +9,8 @@ import { templateTable } from "./catalog-template";
 import { type CatalogImports, SAMPLE_ROWS } from "./catalog-import";
 import { canEdit, requireCatalogEditor } from "./catalog-editors";
 import { auditFor } from "../audit";
-import { impactSummary } from "./catalog-impact";
+import { type CatalogImpact, confirmedDetail } from "./catalog-impact";
+import { confirmFirst } from "./impact-view";
 import { DraftCheck, DraftPage, ImportDone, ImportError, ImportPage } from "./import-page";
 import { type ColumnMapping, FIELDS, type Field, parseStatusWords } from "./tabular";
 import { FEATURE_STATUSES } from "./feature-schema";
@@ -39,9 +40,9 @@ export async function uploadedFile(c: Context<AppEnv>): Promise<{ name: string; 
   return { name: file.name || "upload", bytes: new Uint8Array(await file.arrayBuffer()) };
 }
 
-/** The audit trail's words for an import: the file, its size and what it did to others' sets. */
-export function importDetail(fileName: string, features: number, impact: Parameters<typeof impactSummary>[0]): string {
-  return `file=${fileName} featureCount=${features}${impact.sets.length > 0 ? ` confirmed: ${impactSummary(impact)}` : ""}`;
+/** The audit trail's words for an import: the file, its size and what was confirmed (features removed, others' sets). */
+export function importDetail(fileName: string, features: number, impact: CatalogImpact): string {
+  return `file=${fileName} featureCount=${features}${confirmedDetail(impact)}`;
 }
 
 export function importRoutes(imports: CatalogImports) {
@@ -154,7 +155,7 @@ export function importRoutes(imports: CatalogImports) {
     if ("checked" in outcome || "unconfirmed" in outcome) {
       const page = appPage(c);
       const [checked, message, status] =
-        "checked" in outcome ? [outcome.checked, c.var.appT("import.notImported"), 422 as const] : [outcome.unconfirmed, c.var.appT("impact.confirmFirst"), 409 as const];
+        "checked" in outcome ? [outcome.checked, c.var.appT("import.notImported"), 422 as const] : [outcome.unconfirmed, confirmFirst(c.var.appT, outcome.unconfirmed.impact), 409 as const];
       if (isHtmx(c)) return c.html(<DraftCheck page={page} checked={checked} message={message} />, status);
       return c.html(<DraftPage page={page} checked={checked} message={message} />, status);
     }

@@ -1,10 +1,10 @@
 // Undo for the catalog: "make version N current" writes a new version with N's features, so the
 // history stays linear and the step is in it (and in the audit trail), like any import. It affects
-// feature sets the same way an import does, so it needs the same confirmation.
+// the current catalog and feature sets the same way an import does, so it needs the same confirmation.
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
 import { auditFor } from "../audit";
-import { type CatalogImpact, catalogImpact, hasImpact, impactSummary } from "./catalog-impact";
+import { type CatalogImpact, catalogImpact, confirmedDetail, needsConfirmation } from "./catalog-impact";
 import type { CatalogVersion, LoadedCatalog } from "./catalog-store";
 
 export type MakeCurrentOutcome =
@@ -27,12 +27,11 @@ export async function makeCurrent(c: Context<AppEnv>, id: number, confirmed: boo
   if (!preview) return { missing: true };
   const { source, current, impact } = preview;
   if (current && current.contentHash === source.version.contentHash) return { unchanged: current, source };
-  if (hasImpact(impact) && !confirmed) return { unconfirmed: impact, source };
+  if (needsConfirmation(impact) && !confirmed) return { unconfirmed: impact, source };
   const version = await c.var.services.catalog.addVersion(
     { name: source.version.name, source: `v${source.version.id}`, format: "restore", importedBy: c.var.services.assignment().user, features: source.features },
     undefined,
-    (tx, row) =>
-      auditFor(c)(tx, "catalog.make-current", `v${row.id}`, `from=v${source.version.id} featureCount=${row.featureCount}${hasImpact(impact) ? ` confirmed: ${impactSummary(impact)}` : ""}`),
+    (tx, row) => auditFor(c)(tx, "catalog.make-current", `v${row.id}`, `from=v${source.version.id} featureCount=${row.featureCount}${confirmedDetail(impact)}`),
   );
   return { version, source, impact };
 }

@@ -196,7 +196,7 @@ function FeatureList(props: { id: string; title: string; features: Feature[] }) 
   );
 }
 
-/** The confirmation step of "make version N current", with its impact on the team's feature sets. */
+/** The confirmation step of "make version N current", with its impact on the current catalog and the team's feature sets. */
 export function MakeCurrentPage(props: { page: AppPage; source: CatalogVersion; impact: CatalogImpact; message?: string }) {
   const { page, source, impact } = props;
   const { t } = page;
@@ -213,7 +213,7 @@ export function MakeCurrentPage(props: { page: AppPage; source: CatalogVersion; 
           {props.message}
         </p>
       )}
-      <ImpactReport t={t} impact={impact} />
+      <ImpactReport t={t} impact={impact} source={source.id} />
       <form method="post" action={action} class="card actions" id="make-current-form">
         <ImpactConfirm t={t} impact={impact} />{" "}
         <button type="submit" id="make-current-button">

@@ -149,6 +149,15 @@ describe.skipIf(skip)("axe finds no violation", () => {
       await page.waitForURL(/\/app\/import\/[^/]+$/);
       await page.waitForLoadState("networkidle");
       expect({ path: "/app/import/(draft)", violations: await axeViolations(page) }).toEqual({ path: "/app/import/(draft)", violations: [] });
+      // A valid file that would replace the catalog: what it does to the current one, the removed features opened, the box.
+      await page.goto(`${gateway.url}/app/import`);
+      await page.setInputFiles("#field-file", { name: `replace-${lang}.csv`, mimeType: "text/csv", buffer: Buffer.from("id,name,category,release,status\nFGR-ZZ0001,Draft feature,Test,Rel-18,active\n") });
+      await page.click("#upload-form button[type=submit]");
+      await page.waitForURL(/\/app\/import\/[^/]+$/);
+      await page.waitForLoadState("networkidle");
+      await page.click("#impact-removed summary");
+      expect(await page.locator("#impact-confirm").count()).toBe(1);
+      expect({ path: "/app/import/(replacing draft)", violations: await axeViolations(page) }).toEqual({ path: "/app/import/(replacing draft)", violations: [] });
       await context.close();
     });
 

@@ -1,6 +1,7 @@
 // The catalog editor's way through the pages in Chromium: a Korean Excel CSV (CP949) is uploaded,
-// maps itself, says how it was read, shows what it drops from a feature set, imports only with the
-// box ticked; then the Versions page makes the first version current again.
+// maps itself, says how it was read, says it replaces the 88-feature catalog with its 6 (the removed
+// ones listed) and what it drops from a feature set, imports only with the box ticked; then the
+// Versions page makes the first version current again, which removes those 6 and needs the box too.
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { CHROMIUM, adminInBrowser } from "../helpers/browser";
@@ -29,6 +30,13 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)(
     expect(await page.locator("#map-id").inputValue()).toBe("기능 ID");
     expect(await page.locator("label[for=map-requires]").textContent()).toBe("Requires requires");
     expect(await page.locator("#status-words").textContent()).toContain("상용 → active (1)");
+    expect(await page.locator("#impact-current-summary").textContent()).toBe("The current catalog (version 1) has 88 features; this file has 6: 88 removed, 6 added, 0 changed.");
+    // The removed features are folded away until asked for.
+    expect(await page.locator("#impact-removed li").first().isVisible()).toBe(false);
+    await page.click("#impact-removed summary");
+    expect(await page.locator("#impact-removed li").count()).toBe(88);
+    expect(await page.locator("#impact-removed li").first().isVisible()).toBe(true);
+    expect(await page.locator("label.confirm").textContent()).toContain("Remove these 88 features from the current catalog and change these feature sets");
     expect(await page.locator("#impact-summary").textContent()).toStartWith("Drops ");
     expect(await page.locator("#impact-sets").textContent()).toContain("Seoul");
     // The box is required: the import waits for it.
@@ -42,6 +50,10 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)(
     await page.goto(`${session.url}/app/versions`);
     await page.click("#make-current-1");
     await page.waitForURL(/\/app\/versions\/1\/make-current$/);
+    expect(await page.locator("#impact-current-summary").textContent()).toBe("The current catalog (version 2) has 6 features; version 1 has 88: 6 removed, 88 added, 0 changed.");
+    await page.click("#make-current-button");
+    expect(await page.locator("#versions-notice").count()).toBe(0);
+    await page.check("#impact-confirm");
     await page.click("#make-current-button");
     await page.waitForSelector("#versions-notice");
     expect(await page.locator("#versions-notice").textContent()).toBe("Version 3 is now current, with the content of version 1.");

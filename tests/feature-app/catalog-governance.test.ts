@@ -9,7 +9,7 @@ import { query } from "../helpers/database";
 import { runCli } from "../helpers/cli";
 import { tempDir } from "../helpers/temp-dir";
 import { type RunningApp, startFeatureApp } from "./instance";
-import { api, createSet, getPage, postForm } from "./sets-client";
+import { api, createSet, fileForm, getPage, postForm, uploadDraft } from "./sets-client";
 
 const FORBIDDEN = "Only catalog editors and administrators may change the team's catalog";
 
@@ -19,26 +19,13 @@ async function cli(...args: string[]) {
   return result.stdout;
 }
 
-function importForm(name: string, content: string): FormData {
-  const form = new FormData();
-  form.append("file", new File([content], name));
-  return form;
-}
-
 async function importCsv(app: RunningApp, csv: string, confirm = false) {
   const response = await fetch(`${app.url}/app/api/catalog/import${confirm ? "?confirm=true" : ""}`, {
     method: "POST",
     headers: { ...app.auth, "x-forwarded-for": "127.0.0.9" },
-    body: importForm("team.csv", csv),
+    body: fileForm("team.csv", csv),
   });
   return { status: response.status, json: await response.json() };
-}
-
-/** Uploads through the import page; returns the draft's path. */
-async function uploadDraft(app: RunningApp, name: string, csv: string): Promise<string> {
-  const response = await fetch(`${app.url}/app/import`, { method: "POST", headers: app.auth, body: importForm(name, csv), redirect: "manual" });
-  if (response.status !== 303) throw new Error(`upload: ${response.status} ${await response.text()}`);
-  return response.headers.get("location")!;
 }
 
 const versionCount = async (dir: string) => Number((await query(dir, "SELECT count(*) AS n FROM catalog_versions"))[0]!.n);
@@ -132,7 +119,7 @@ describe("catalog governance", () => {
         action: "catalog.import",
         address: "127.0.0.9",
         target: "v2",
-        detail: `file=team.csv featureCount=${demo.length - 3} confirmed: drops 2 features used by 1 sets (owners: dave); changes parameters of 1`,
+        detail: `file=team.csv featureCount=${demo.length - 3} confirmed: removes 3 of the ${demo.length} features of the current version 1 (adds 0, changes 1); drops 2 features used by 1 sets (owners: dave); changes parameters of 1`,
       },
     ]);
   });

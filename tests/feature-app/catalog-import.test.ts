@@ -165,7 +165,11 @@ describe("catalog import and export through the gateway", () => {
     expect(remapped.status).toBe(200);
     const section = await remapped.text();
     expect(section).toStartWith('<div id="draft-check">');
-    expect(section).toContain("Import 2 features as a new catalog version");
+    expect(section).toContain("Import 2 features as the new current catalog version");
+    // The two features replace the whole current catalog: the page says so, and the import needs the box.
+    const current = (await versions())[0]!;
+    expect(section).toContain(`The current catalog (version ${current.id}) has 88 features; this file has 2: 88 removed, 2 added, 0 changed.`);
+    expect(section).toContain('id="impact-confirm"');
 
     const socket = new WebSocket(`${gateway.url.replace("http", "ws")}/app/ws`, { headers: { cookie, origin: gateway.url } } as unknown as string[]);
     const progress: { phase: string; done: number; total: number }[] = [];
@@ -175,7 +179,12 @@ describe("catalog import and export through the gateway", () => {
     });
     await new Promise((resolve) => socket.addEventListener("open", resolve, { once: true }));
 
-    const committed = await call(`${draftPath}/commit`, { method: "POST", headers: { "hx-request": "true" } });
+    const refused = await call(`${draftPath}/commit`, { method: "POST", headers: { "hx-request": "true" } });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain("This version removes 88 features from the current catalog: tick the confirmation to go ahead anyway.");
+    expect((await versions())[0]).toEqual(current);
+
+    const committed = await call(`${draftPath}/commit`, { method: "POST", headers: { "hx-request": "true" }, body: new URLSearchParams({ confirm: "yes" }) });
     expect(committed.status).toBe(200);
     const done = await committed.text();
     const version = (await versions())[0]!;

@@ -63,7 +63,9 @@ describe("Korean catalog files", () => {
     expect(html).toContain("상용 → active (1)");
     expect(html).toContain("지원 중단 → deprecated (1)");
     expect(html).toContain('id="import-button"');
-    const committed = await postForm(app, `${draft}/commit`, {});
+    // It replaces the 88-feature demo catalog: the box must be ticked.
+    expect(html).toContain("현재 카탈로그(버전 1)에는 기능이 88개, 이 파일에는 6개 있습니다: 삭제 88, 추가 6, 변경 0.");
+    const committed = await postForm(app, `${draft}/commit`, { confirm: "yes" });
     expect(committed).toMatchObject({ status: 303, location: "/app/versions" });
 
     const feature = await api(app, "GET", `/app/api/features/${encodeURIComponent("FAJ 121 4627")}`);
@@ -156,7 +158,7 @@ describe("Korean catalog files", () => {
     expect(bad.body).toContain("Own status words, line 1: write a word");
     const mapped = await postForm(app, `${first}/mapping`, { ...columns, statusWords: "\n운영 = active\n" }, { "hx-request": "true", "accept-language": "en" });
     expect(mapped.body).toContain("운영 → active (1)");
-    expect((await postForm(app, `${first}/commit`, {})).status).toBe(303);
+    expect((await postForm(app, `${first}/commit`, { confirm: "yes" })).status).toBe(303);
     const second = await upload("odd-again.csv", odd("둘"));
     const again = await page(second);
     expect(again).toContain('id="import-button"');

@@ -1,5 +1,5 @@
-// Talking to a real feature-app process about feature sets: JSON API calls and form posts, the
-// way the set page's forms send them.
+// Talking to a real feature-app process about feature sets and the catalog: JSON API calls, form
+// posts the way the pages' forms send them, and file uploads to the import page.
 import type { RunningApp } from "./instance";
 
 export async function api(app: RunningApp, method: string, path: string, body?: unknown) {
@@ -38,4 +38,18 @@ export async function createSet(app: RunningApp, name: string, content?: unknown
   const created = await api(app, "POST", "/app/api/feature-sets", { name, content });
   if (created.status !== 201) throw new Error(`creating a set failed: ${created.status} ${created.text}`);
   return created.json;
+}
+
+/** A multipart form with the file in the `file` field, as the import page and the import API take it. */
+export function fileForm(name: string, content: string): FormData {
+  const form = new FormData();
+  form.append("file", new File([content], name));
+  return form;
+}
+
+/** Uploads through the import page; returns the draft's path. */
+export async function uploadDraft(app: RunningApp, name: string, content: string): Promise<string> {
+  const response = await fetch(`${app.url}/app/import`, { method: "POST", headers: app.auth, body: fileForm(name, content), redirect: "manual" });
+  if (response.status !== 303) throw new Error(`upload: ${response.status} ${await response.text()}`);
+  return response.headers.get("location")!;
 }

@@ -31,7 +31,7 @@ beforeAll(async () => {
   }));
   const body = new FormData();
   body.append("file", new File([catalogToCsv(features)], "generated.csv", { type: "text/csv" }));
-  const imported = await fetch(`${app.url}/app/api/catalog/import`, { method: "POST", headers: app.auth, body });
+  const imported = await fetch(`${app.url}/app/api/catalog/import?confirm=true`, { method: "POST", headers: app.auth, body });
   if (imported.status !== 201) throw new Error(`import failed: ${imported.status} ${await imported.text()}`);
 });
 afterAll(async () => {
