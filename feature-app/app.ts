@@ -115,7 +115,7 @@ export function createFeatureApp(options: FeatureAppOptions) {
   const imports = new CatalogImports(options.db, options.catalog, options.importUnpackMaxBytes);
   // Creating requests: a retry with the same Idempotency-Key gets the first answer, not a duplicate.
   app.on("POST", ["/app/api/feature-sets", "/app/api/feature-sets/:id/clone", "/app/api/catalog/import", "/app/import", "/app/import/:draft/commit"], idempotency());
-  app.on("POST", ["/app/sets", "/app/sets/:id/clone"], idempotency({ formField: true }));
+  app.on("POST", ["/app/sets", "/app/sets/:id/clone", "/app/sets/:id/export"], idempotency({ formField: true }));
   app.route("/app", catalogRoutes());
   app.route("/app/import", importRoutes(imports));
   app.route("/app/api", catalogApi(imports));

@@ -1,10 +1,11 @@
 // Retries that are safe: a creating POST (a new set, a clone, an import) sent with an
-// Idempotency-Key header — or, from the app's own plain forms, the hidden field of the same
-// name — is carried out once per user and key; a retry within 24 h (after a lost answer, a
-// 502/504, a double click) gets the first answer again instead of making a duplicate. A retry
-// while the first is still running is told so (409); a key reused for another request is
-// refused (422). Only answers that did something (2xx, 3xx) are kept: after a refusal (4xx) or a
-// failure of the server's own (5xx) the same key may be sent again with the request put right.
+// Idempotency-Key header — or, from the app's own plain forms (which also keep an export from
+// the set page), the hidden field of the same name — is carried out once per user and key; a
+// retry within 24 h (after a lost answer, a 502/504, a double click) gets the first answer again
+// instead of making a duplicate. A retry while the first is still running is told so (409); a
+// key reused for another request is refused (422). Only answers that did something (2xx, 3xx)
+// are kept: after a refusal (4xx) or a failure of the server's own (5xx) the same key may be sent
+// again with the request put right.
 import { and, asc, count, eq, inArray, lt } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { idempotencyKeys } from "./db/schema";

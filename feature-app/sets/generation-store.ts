@@ -2,7 +2,7 @@
 // and its SHA-256; one kept export (one file or one zip) shares a batch id. Each set keeps its
 // newest exports up to a limit, and any pinned ones, so exports cannot grow the database forever.
 import { createHash, randomUUID } from "node:crypto";
-import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { FeatureDatabase } from "../db/connection";
 import { generations } from "../db/schema";
 import { type JsonChange, diffJson } from "./json-diff";
@@ -10,6 +10,12 @@ import type { AppAudit } from "../audit";
 
 export type Generation = typeof generations.$inferSelect;
 export type GenerationSummary = Omit<Generation, "document">;
+
+/** Every column but the document: what a list shows. */
+function summaryColumns() {
+  const { document: _document, ...columns } = getTableColumns(generations);
+  return columns;
+}
 
 export interface GeneratedFile {
   site: string | null;
@@ -50,8 +56,13 @@ export class GenerationStore {
   }
 
   async list(setId: number, limit = 100): Promise<GenerationSummary[]> {
-    const { document: _document, ...columns } = getTableColumns(generations);
-    return this.db.select(columns).from(generations).where(eq(generations.setId, setId)).orderBy(desc(generations.id)).limit(limit);
+    return this.db.select(summaryColumns()).from(generations).where(eq(generations.setId, setId)).orderBy(desc(generations.id)).limit(limit);
+  }
+
+  /** The whole export generation `id` belongs to, without the documents; empty if it is not one of the set's. */
+  async exportOf(setId: number, id: number): Promise<GenerationSummary[]> {
+    const batch = this.db.select({ batch: generations.batch }).from(generations).where(and(eq(generations.setId, setId), eq(generations.id, id)));
+    return this.db.select(summaryColumns()).from(generations).where(and(eq(generations.setId, setId), inArray(generations.batch, batch))).orderBy(generations.id);
   }
 
   async get(setId: number, id: number): Promise<Generation | undefined> {

@@ -1,16 +1,17 @@
 // Exporting a feature set: refuse while it cannot be exported (features the catalog dropped,
 // conflicts, values the catalog now refuses), else build the documents and check each against
 // the schema. Rendering stores nothing (a GET); keeping (a POST, by the owner) records them as
-// one batch of generations. Either way the answer is one file, or a zip of one per site whose
-// entries carry the time of what they show: the generation's, or the revision's for a rendering,
-// so the same inputs always give the same bytes.
+// one batch of generations. A download, and the API's keep, answer one file, or a zip of one per
+// site whose entries carry the time of what they show: the generation's, or the revision's for a
+// rendering, so the same inputs always give the same bytes. The set page's keep takes the batch
+// itself and shows it (sets-routes.tsx); its files download from the generations' own links.
 import { type Zippable, zipSync } from "fflate";
 import type { LoadedCatalog } from "../catalog/catalog-store";
 import type { AppServices } from "../context";
 import type { AppTranslate } from "../messages";
 import { buildDocument, renderDocument } from "./document";
 import type { FeatureSet } from "./feature-set-store";
-import type { Generation, GenerationStore } from "./generation-store";
+import type { GeneratedFile, Generation, GenerationStore } from "./generation-store";
 import { checkAgainstCatalog, resolveSet } from "./resolve";
 import { exportWarnings } from "./set-status";
 import { loadPinned } from "./set-catalog";
@@ -41,16 +42,19 @@ export const fileStem = (set: { id: number; revision: number }) => `feature-set-
 const documentName = (set: { id: number; revision: number }, site: string | null) =>
   site === null ? `${fileStem(set)}.json` : `${fileStem(set)}-${site.replace(/ /g, "_")}.json`;
 
-type Exported = { ok: true; file: ExportFile } | { ok: false; status: 404 | 422; errors: string[] };
+/** The export a request asks for: `sites=all`, `site=NAME`, or (neither) the whole set; undefined for any other value. */
+export function exportScope(asked: { sites?: unknown; site?: unknown }): ExportScope | undefined {
+  if ((asked.sites !== undefined && asked.sites !== "all") || (asked.site !== undefined && typeof asked.site !== "string")) return undefined;
+  if (asked.sites === "all") return { kind: "all-sites" };
+  return typeof asked.site === "string" ? { kind: "site", name: asked.site } : { kind: "set" };
+}
 
-export async function exportSet(
-  services: AppServices,
-  generations: GenerationStore,
-  set: FeatureSet,
-  scope: ExportScope,
-  t: AppTranslate,
-  mode: "render" | "keep",
-): Promise<Exported> {
+type Refused = { ok: false; status: 404 | 422; errors: string[] };
+type Built = { ok: true; files: GeneratedFile[]; warnings: string[]; catalogVersionId: number } | Refused;
+type Exported = { ok: true; file: ExportFile } | Refused;
+
+/** The documents of an export, each checked against the schema; or why the set cannot be exported now. */
+async function buildExport(services: AppServices, set: FeatureSet, scope: ExportScope, t: AppTranslate): Promise<Built> {
   const catalog = await loadPinned(services.catalog, set);
   if (!catalog) return { ok: false, status: 422, errors: [t("sets.blocked.noCatalog")] };
   const blockers = exportBlockers(set, catalog, t);
@@ -60,20 +64,45 @@ export async function exportSet(
   if (scope.kind === "site" && sites.length === 0) return { ok: false, status: 404, errors: [t("sets.error.noSite", { name: scope.name })] };
   if (scope.kind === "all-sites" && sites.length === 0) return { ok: false, status: 422, errors: [t("sets.blocked.noSites")] };
 
-  const files: { site: string | null; text: string }[] = [];
+  const files: GeneratedFile[] = [];
   if (scope.kind === "set") files.push({ site: null, text: renderDocument(buildDocument(set, resolution, catalog)) });
   for (const site of sites) {
     files.push({ site: site.name, text: renderDocument(buildDocument(set, resolution, catalog, site)) });
     if (scope.kind === "all-sites") services.live.broadcast({ type: "progress", task: "export", done: files.length, total: sites.length });
   }
-  const warnings = exportWarnings(resolution, t);
-  if (mode === "render") return { ok: true, file: { ...pack(set, files, set.updatedAt, scope.kind === "all-sites"), warnings } };
-  const kept = await generations.record(
-    { setId: set.id, setRevision: set.revision, catalogVersionId: catalog.version.id, createdBy: services.assignment().user },
-    files,
-    services.generationKeep,
-  );
-  return { ok: true, file: { ...keptFile(kept, scope.kind === "all-sites"), warnings } };
+  return { ok: true, files, warnings: exportWarnings(resolution, t), catalogVersionId: catalog.version.id };
+}
+
+/** Keeps an export as one batch of generations (the caller has checked that the reader owns the set). */
+export async function keepExport(
+  services: AppServices,
+  generations: GenerationStore,
+  set: FeatureSet,
+  scope: ExportScope,
+  t: AppTranslate,
+): Promise<{ ok: true; kept: Generation[]; warnings: string[] } | Refused> {
+  const built = await buildExport(services, set, scope, t);
+  if (!built.ok) return built;
+  const source = { setId: set.id, setRevision: set.revision, catalogVersionId: built.catalogVersionId, createdBy: services.assignment().user };
+  return { ok: true, kept: await generations.record(source, built.files, services.generationKeep), warnings: built.warnings };
+}
+
+/** The export as the file a download (render) or the API's keep answers. */
+export async function exportSet(
+  services: AppServices,
+  generations: GenerationStore,
+  set: FeatureSet,
+  scope: ExportScope,
+  t: AppTranslate,
+  mode: "render" | "keep",
+): Promise<Exported> {
+  const zip = scope.kind === "all-sites";
+  if (mode === "keep") {
+    const kept = await keepExport(services, generations, set, scope, t);
+    return kept.ok ? { ok: true, file: { ...keptFile(kept.kept, zip), warnings: kept.warnings } } : kept;
+  }
+  const built = await buildExport(services, set, scope, t);
+  return built.ok ? { ok: true, file: { ...pack(set, built.files, set.updatedAt, zip), warnings: built.warnings } } : built;
 }
 
 /** A kept export again, byte for byte: its one document, or the zip of its documents. */
@@ -82,13 +111,19 @@ export function keptFile(batch: Generation[], zip: boolean): Omit<ExportFile, "w
   return pack({ id: first.setId, revision: first.setRevision }, batch.map((g) => ({ site: g.site, text: g.document })), first.createdAt, zip);
 }
 
-function pack(set: { id: number; revision: number }, files: { site: string | null; text: string }[], time: Date, zip: boolean): Omit<ExportFile, "warnings"> {
-  if (!zip) {
-    const only = files[0]!;
-    return { name: documentName(set, only.site), type: "application/json; charset=utf-8", body: new TextEncoder().encode(only.text) };
-  }
+/** The name a kept export downloads as: its one document's, or its zip's. */
+export function keptName(batch: Pick<Generation, "setId" | "setRevision" | "site">[], zip: boolean): string {
+  const first = batch[0]!;
+  return exportName({ id: first.setId, revision: first.setRevision }, first.site, zip);
+}
+
+const exportName = (set: { id: number; revision: number }, site: string | null, zip: boolean) => (zip ? `${fileStem(set)}-sites.zip` : documentName(set, site));
+
+function pack(set: { id: number; revision: number }, files: GeneratedFile[], time: Date, zip: boolean): Omit<ExportFile, "warnings"> {
+  const name = exportName(set, files[0]!.site, zip);
+  if (!zip) return { name, type: "application/json; charset=utf-8", body: new TextEncoder().encode(files[0]!.text) };
   const entries: Zippable = Object.fromEntries(files.map((f) => [documentName(set, f.site), [new TextEncoder().encode(f.text), { mtime: time }]]));
-  return { name: `${fileStem(set)}-sites.zip`, type: "application/zip", body: zipSync(entries) };
+  return { name, type: "application/zip", body: zipSync(entries) };
 }
 
 export function download(file: Omit<ExportFile, "warnings"> & { warnings?: string[] }): Response {

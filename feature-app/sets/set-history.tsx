@@ -9,13 +9,17 @@ import type { SetView } from "./set-page";
 import { When } from "../views/when";
 import { noteText } from "./revision-note";
 import type { RevisionDiff } from "./revision-diff";
+import { type KeptExport, KeptNotice } from "./kept-export";
 
-export function GenerationHistory(props: { page: AppPage; set: FeatureSet; generations: GenerationSummary[]; editable: boolean }) {
+/** `kept`: the export just kept on this page, announced above the list and marked in it. */
+export function GenerationHistory(props: { page: AppPage; set: FeatureSet; generations: GenerationSummary[]; editable: boolean; kept?: KeptExport }) {
   const { t, locale } = props.page;
-  const { set, generations, editable } = props;
+  const { set, generations, editable, kept } = props;
+  const keptBatch = kept?.generations[0]?.batch;
   return (
     <section class="card" id="generations" aria-labelledby="generations-title">
       <h2 id="generations-title">{t("generation.history")}</h2>
+      {kept && <KeptNotice page={props.page} set={set} kept={kept} />}
       {generations.length === 0 ? (
         <p class="muted">{t("generation.none")}</p>
       ) : (
@@ -25,9 +29,15 @@ export function GenerationHistory(props: { page: AppPage; set: FeatureSet; gener
               <TableHead labels={["#", t("sets.updated"), t("sets.revision"), t("catalog.version"), t("generation.site"), "SHA-256", t("generation.pinned")]} />
               <tbody>
                 {generations.map((g) => (
-                  <tr>
+                  <tr id={`generation-${g.id}`} class={g.batch === keptBatch ? "kept" : undefined}>
                     <td>
                       <a href={`/app/api/feature-sets/${set.id}/generations/${g.id}`}>{g.id}</a>
+                      {g.batch === keptBatch && (
+                        <>
+                          {" "}
+                          <span class="badge status-active">{t("generation.justKept")}</span>
+                        </>
+                      )}
                     </td>
                     <td>
                       <When date={g.createdAt} locale={locale} /> · {g.createdBy}

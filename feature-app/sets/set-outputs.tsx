@@ -2,6 +2,7 @@
 // data the page script fetches as JSON (no inline script under the CSP).
 import type { AppPage } from "../views/app-layout";
 import { setPath } from "./set-controls";
+import { IdempotencyField } from "../views/idempotency-field";
 import { exportWarnings } from "./set-status";
 import type { SetView } from "./set-page";
 
@@ -9,7 +10,7 @@ export function ExportCard(props: { page: AppPage; view: SetView }) {
   const { t } = props.page;
   const { set, blockers, editable, resolution } = props.view;
   const warnings = exportWarnings(resolution, t);
-  const choice = (label: string, query = "") => <ExportChoice page={props.page} set={set} label={label} query={query} keep={editable} />;
+  const choice = (label: string, scope: Record<string, string> = {}) => <ExportChoice page={props.page} set={set} label={label} scope={scope} keep={editable} />;
   return (
     <section class="card" id="set-export" aria-labelledby="set-export-title">
       <h2 id="set-export-title">{t("generation.export")}</h2>
@@ -27,9 +28,9 @@ export function ExportCard(props: { page: AppPage; view: SetView }) {
           <ul class="export-links">
             <li>{choice(t("generation.wholeSet"))}</li>
             {set.content.sites.map((site) => (
-              <li>{choice(t("generation.oneSite", { site: site.name }), `?site=${encodeURIComponent(site.name)}`)}</li>
+              <li>{choice(t("generation.oneSite", { site: site.name }), { site: site.name })}</li>
             ))}
-            {set.content.sites.length > 0 && <li>{choice(t("generation.allSites", { count: set.content.sites.length }), "?sites=all")}</li>}
+            {set.content.sites.length > 0 && <li>{choice(t("generation.allSites", { count: set.content.sites.length }), { sites: "all" })}</li>}
           </ul>
         </>
       )}
@@ -54,19 +55,27 @@ function NoticeList(props: { id: string; kind: "bad" | "warn"; intro: string; it
   );
 }
 
-/** A download (GET: rendered, nothing stored) and, for the owner, the button that keeps it (POST). */
-function ExportChoice(props: { page: AppPage; set: SetView["set"]; label: string; query: string; keep: boolean }) {
+/**
+ * A download (the API's GET: rendered, nothing stored) and, for the owner, the button that keeps it
+ * (the page's POST, which comes back to this page showing the kept export). `scope`: the query
+ * fields that choose the export (none, `site`, `sites=all`), the same for both.
+ */
+function ExportChoice(props: { page: AppPage; set: SetView["set"]; label: string; scope: Record<string, string>; keep: boolean }) {
   const { t } = props.page;
-  const url = `/app/api/feature-sets/${props.set.id}/export${props.query}`;
+  const query = Object.entries(props.scope).map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
   return (
     <>
-      <a href={url} download>
+      <a href={`/app/api/feature-sets/${props.set.id}/export${query.length > 0 ? `?${query.join("&")}` : ""}`} download>
         {props.label}
       </a>
       {props.keep && (
         <>
           {" "}
-          <form method="post" action={url} class="inline">
+          <form method="post" action={setPath(props.set, "/export")} class="inline">
+            <IdempotencyField />
+            {Object.entries(props.scope).map(([name, value]) => (
+              <input type="hidden" name={name} value={value} />
+            ))}
             <button type="submit" class="secondary" aria-label={t("generation.keepOne", { what: props.label })}>
               {t("generation.keep")}
             </button>

@@ -9,6 +9,7 @@ import type { FeatureSet, RevisionSummary } from "./feature-set-store";
 import type { Draft } from "./draft-store";
 import type { FeaturePage } from "./set-paging";
 import type { GenerationSummary } from "./generation-store";
+import type { KeptExport } from "./kept-export";
 import type { Resolution } from "./resolve";
 import { SetWriteButton, oob, setPath } from "./set-controls";
 import { DraftEdition, SetEditor } from "./set-editor";
@@ -36,6 +37,8 @@ export interface SetView {
   blockers: string[];
   revisions: RevisionSummary[];
   generations: GenerationSummary[];
+  /** The export "Generate and keep" has just made, which the page announces (`?kept=`). */
+  kept?: KeptExport;
   /** `ticked`: features ticked in an earlier search, shown ticked above these results. */
   search: { q: string; items: Feature[]; ticked?: Feature[] };
   numericParameters: string[];
@@ -85,7 +88,7 @@ export function SetPage(props: { page: AppPage; view: SetView }) {
       <SitesTableCard page={page} view={view} />
       <ExportCard page={page} view={view} />
       <SetCharts page={page} view={view} />
-      <GenerationHistory page={page} set={set} generations={view.generations} editable={view.editable} />
+      <GenerationHistory page={page} set={set} generations={view.generations} editable={view.editable} kept={view.kept} />
       <RevisionHistory page={page} view={view} />
     </AppLayout>
   );

@@ -22,6 +22,7 @@ import { workingFeatures, workingForm } from "./set-draft";
 import { pageOf } from "./set-paging";
 import { auditFor } from "../audit";
 import { pinnedCatalog } from "./set-catalog";
+import type { KeptExport } from "./kept-export";
 
 export type C = Context<AppEnv>;
 type Status = 200 | 403 | 404 | 409 | 413 | 422;
@@ -83,6 +84,7 @@ export function setRouteKit() {
       blockers: exportBlockers(set, catalog, c.var.appT),
       revisions: await sets(c).revisions(set.id),
       generations: await generations(c).list(set.id),
+      kept: await keptExport(c, set),
       search: await search(c, c.req.query("q") ?? ""),
       // The charts show the saved revision: the parameters of its features on this page.
       currentCatalogVersion: (await c.var.services.catalog.current())?.id,
@@ -99,6 +101,12 @@ export function setRouteKit() {
     const imported = c.req.query("imported");
     if (imported !== undefined && /^\d{1,4}$/.test(imported)) return c.var.appT("sites.table.imported", { count: imported });
     return c.req.query("saved") === undefined ? undefined : c.var.appT("sets.saved", { revision: set.revision });
+  };
+  /** The export the page's "Generate and keep" just made (`?kept=ID`, see keptQuery), if it is one of this set's. */
+  const keptExport = async (c: C, set: FeatureSet): Promise<KeptExport | undefined> => {
+    const id = v.safeParse(wholeNumber, c.req.query("kept"));
+    const batch = id.success ? await generations(c).exportOf(set.id, id.output) : [];
+    return batch.length === 0 ? undefined : { generations: batch, zip: c.req.query("zip") !== undefined || batch.length > 1 };
   };
   /** After a draft changed: htmx gets the parts that show it, a plain form post the page again (its search kept). */
   const draftChanged = async (

@@ -1,5 +1,6 @@
 // The feature set pages under /app/sets. Writes are plain form posts answered with a redirect
-// (or, when refused, the page again with the reader's input and the reason, as 409/422/403);
+// (or, when refused, the page again with the reader's input and the reason, as 409/422/403) —
+// "Generate and keep" too, back to the page showing the kept export, not with the file itself;
 // htmx serves the search, the as-you-type checks, the draft edits and the diffs.
 import { type Context, Hono } from "hono";
 import * as v from "valibot";
@@ -20,6 +21,8 @@ import { revisionNote } from "./revision-note";
 import { workingFeatures } from "./set-draft";
 import { setDraftRoutes } from "./set-draft-routes";
 import { setRouteKit, wholeNumber } from "./set-route-kit";
+import { exportScope, keepExport } from "./set-export";
+import { keptQuery } from "./kept-export";
 
 /** Ticked search results carried into the next search. */
 const MAX_TICKED = 500;
@@ -106,6 +109,20 @@ export function setsRoutes() {
       if (!old) return render(c, set, { problems: [c.var.appT("sets.error.noRevision", { revision: String(body.restore ?? "") })] }, 422);
       const base = postedRevision(body);
       return answer(c, set, await sets(c).save(set.id, user(c), restoreChange(set, old, base)), base);
+    }),
+  );
+
+  // "Generate and keep": the page comes back showing the kept export (and offering its file), where
+  // the API's keep answers the file itself. A blocked export is the page again with the reasons.
+  app.post(
+    "/:id/export",
+    ownerWrite(async (c, set, body) => {
+      const t = c.var.appT;
+      const scope = exportScope(body);
+      if (!scope) return render(c, set, { problems: [t("generation.badScope")] }, 422);
+      const exported = await keepExport(c.var.services, generations(c), set, scope, t);
+      if (!exported.ok) return render(c, set, { problems: exported.errors }, exported.status);
+      return c.redirect(`/app/sets/${set.id}${keptQuery(exported.kept[0]!, scope.kind === "all-sites")}`, 303);
     }),
   );
 

@@ -142,6 +142,12 @@ describe.skipIf(skip)("axe finds no violation", () => {
         `/app/sets/${setId}/revisions/1`,
         "/app/no-such-page",
       ]);
+      // The set page after "Generate and keep": the kept export's message and its marked row.
+      await page.goto(`${gateway.url}/app/sets/${setId}`);
+      await page.click("#set-export form button");
+      await page.waitForURL(/\?kept=\d+$/);
+      await page.waitForLoadState("networkidle");
+      expect({ path: "/app/sets/(kept)", violations: await axeViolations(page) }).toEqual({ path: "/app/sets/(kept)", violations: [] });
       // An uploaded file's draft: its column mapping and the report of what is wrong with it.
       await page.goto(`${gateway.url}/app/import`);
       await page.setInputFiles("#field-file", { name: `draft-${lang}.csv`, mimeType: "text/csv", buffer: Buffer.from("id,name,requires\nFGR-ZZ0001,Draft feature,FGR-NOPE001\n") });

@@ -200,20 +200,21 @@ describe.skipIf(!CHROMIUM)("a newcomer's journeys in Chromium, against the built
       expect(await page.locator("#revisions").textContent()).toContain("Seoul: CA and DSS");
     });
     await step(kim, "export JSON and a zip, keep one", async () => {
-      const exports = [
-        ["#set-export a >> nth=0", /\.json$/],
-        ["#set-export a[href$='sites=all']", /\.zip$/],
-        ['#set-export button[aria-label^="Generate and keep: The whole set"]', /-r2\.json$/],
-      ] as const;
-      for (const [link, name] of exports) {
+      const downloaded = async (link: string, name: RegExp) => {
         const download = page.waitForEvent("download");
         await page.click(link);
         const file = await download;
         expect(file.suggestedFilename()).toMatch(name);
         expect((await Bun.file((await file.path()) ?? "").arrayBuffer()).byteLength).toBeGreaterThan(100);
-      }
-      await page.reload();
-      expect(await page.locator("#generations tbody tr").count()).toBe(1);
+      };
+      await downloaded("#set-export a >> nth=0", /\.json$/);
+      await downloaded("#set-export a[href$='sites=all']", /\.zip$/);
+      // Keeping one brings the page back with it listed and its file offered; no reload needed.
+      await page.click('#set-export button[aria-label^="Generate and keep: The whole set"]');
+      await page.waitForURL(/\?kept=\d+$/);
+      expect(await page.locator("#kept-export").textContent()).toContain("the whole set, from revision 2.");
+      expect(await page.locator("#generations tbody tr.kept").count()).toBe(1);
+      await downloaded("#kept-export-download", /-r2\.json$/);
       await page.waitForSelector('[data-set-chart="coverage"] canvas');
       await screenshot(page, "feature-app-set");
     });

@@ -87,32 +87,53 @@ test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)("the feature
 });
 
 test.skipIf(!CHROMIUM || process.env.FGM_TEST_BINARY !== undefined)(
-  "a page on another site cannot make the server keep exports (an <img> GET, a form POST); the owner's button keeps one",
+  "a page on another site cannot make the server keep exports (an <img> GET, form POSTs); the owner's button keeps one and the page then shows it, marked, with its file",
   async () => {
     await using session = await adminInBrowser();
-    const { page } = session;
+    const { page, problems } = session;
     await page.goto(`${session.url}/app/sets`);
     const id = await createSetFromPage(page, { name: "Kept on purpose", content: { features: ["FGR-CA0002"], sites: [{ name: "Gangnam" }] } });
     const exportUrl = `${session.url}/app/api/feature-sets/${id}/export?sites=all`;
-    // An address-only user needs no cookie, so another site's page reaches the app as that user.
+    const pageKeepUrl = `${session.url}/app/sets/${id}/export`;
+    // An address-only user needs no cookie, so another site's page reaches the app as that user:
+    // the API's keep and the set page's own form, each posted from there.
     await using evil = serveHtml(
-      `<img id="img" src="${exportUrl}"><form id="f" method="post" action="${exportUrl}"></form><script>document.getElementById("img").onerror = () => document.getElementById("f").submit();</script>`,
+      `<iframe name="sink"></iframe><img id="img" src="${exportUrl}"><form id="f" method="post" action="${exportUrl}"></form><form id="g" method="post" action="${pageKeepUrl}" target="sink"><input name="sites" value="all"></form><script>document.getElementById("img").onerror = () => { document.getElementById("g").submit(); document.getElementById("f").submit(); };</script>`,
     );
-    const refused = page.waitForResponse((r) => r.request().method() === "POST" && r.url() === exportUrl);
+    const refused = [exportUrl, pageKeepUrl].map((url) => page.waitForResponse((r) => r.request().method() === "POST" && r.url() === url));
     await page.goto(evil.url);
-    expect((await refused).status()).toBe(403);
+    expect(await Promise.all(refused.map(async (r) => (await r).status()))).toEqual([403, 403]);
     expect(await query(session.dataDir, "SELECT count(*) AS n FROM generations")).toEqual([{ n: 0 }]);
 
     await page.goto(`${session.url}/app/sets/${id}`);
+    // What the other site's page logged was provoked on purpose: the refusals, the app refusing to
+    // be framed, the favicon of the refusal's page.
+    problems.length = 0;
     expect(await page.locator("#set-export").textContent()).toContain("A download is not kept.");
-    const download = page.waitForEvent("download");
+    expect(await page.locator("#generations").textContent()).toContain("Nothing generated yet.");
+    // No file comes instead of the page: it comes back showing what was kept, with the focus on the message.
     await page.locator('#set-export button[aria-label^="Generate and keep: Every site"]').click();
+    await page.waitForURL(/\?kept=\d+&zip$/);
+    const [kept] = await query(session.dataDir, "SELECT id, site, created_by FROM generations");
+    expect(kept).toMatchObject({ site: "Gangnam", created_by: "owner" });
+    expect(await page.locator("#kept-export").textContent()).toContain(`Kept as export #${kept!.id}: every site (1 document in one zip), from revision 1.`);
+    expect(await page.locator("#generations").textContent()).not.toContain("Nothing generated yet.");
+    const row = page.locator("#generations tbody tr").first();
+    expect(await row.getAttribute("class")).toBe("kept");
+    expect(await row.textContent()).toContain("just kept");
+    await page.waitForFunction(() => document.activeElement?.id === "kept-export");
+    const inView = await page.evaluate(() => {
+      const box = document.getElementById("kept-export")!.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight;
+    });
+    expect(inView).toBe(true);
+    const download = page.waitForEvent("download");
+    await page.click("#kept-export-download");
     expect((await download).suggestedFilename()).toBe(`feature-set-${id}-r1-sites.zip`);
-    expect(await query(session.dataDir, "SELECT site, created_by FROM generations")).toEqual([{ site: "Gangnam", created_by: "owner" }]);
-    await page.reload();
     await page.locator('#generations button[aria-label^="Pin generation"]').click();
     await page.waitForSelector('#generations button[aria-label^="Unpin generation"]');
     expect(await query(session.dataDir, "SELECT pinned FROM generations")).toEqual([{ pinned: 1 }]);
+    expect(problems).toEqual([]);
   },
 );
 

@@ -8,6 +8,7 @@ import { query } from "../helpers/database";
 import { tempDir } from "../helpers/temp-dir";
 import { type RunningApp, openSocket, startFeatureApp } from "./instance";
 import { api, createSet, getPage, postForm } from "./sets-client";
+import { appTranslator } from "../../feature-app/messages";
 
 const data = tempDir("5gfm-sets-");
 let alice: RunningApp;
@@ -96,6 +97,11 @@ describe("choosing features", () => {
     expect(page).toContain('id="export-blocked"');
     expect(page).toContain("FGR-DS0001 conflicts with FGR-DS0002");
     expect(page).not.toContain(`href="/app/api/feature-sets/${id}/export"`);
+    expect(page).not.toContain(`action="/app/sets/${id}/export"`);
+    // The page's "Generate and keep" sent anyway (a page drawn before the conflict) says why, on the page.
+    const kept = await postForm(alice, `/app/sets/${id}/export`, {});
+    expect(kept.status).toBe(422);
+    expect(kept.body).toMatch(/id="form-error">[^<]*FGR-DS0001 \(LTE-NR Dynamic Spectrum Sharing \(DSS\)\) conflicts with FGR-DS0002/);
     expect(await query(data.path, "SELECT id FROM generations WHERE set_id = ?", [id])).toHaveLength(0);
   });
 
@@ -187,6 +193,70 @@ describe("generation", () => {
     expect(refused.status).toBe(403);
     expect((await refused.json()).error).toBe("only alice, who owns this feature set, may change it");
     expect((await fetch(exportUrl(bob, id, "?sites=all"), { headers: bob.auth })).status).toBe(200);
+    expect(await generationCount(id)).toBe(0);
+  });
+
+  test("the page's \"Generate and keep\" comes back to the set page (303), which lists the kept export first, marked, says \"Kept as export #N\" and offers its file; a form sent twice keeps once", async () => {
+    const { id } = await createSet(alice, "Kept from the page", content);
+    const path = `/app/sets/${id}`;
+    // One form per choice, each with its own key and the fields that choose what it keeps.
+    const forms = [...(await getPage(alice, path)).body.matchAll(new RegExp(`<form method="post" action="${path}/export" class="inline"><input type="hidden" name="idempotency-key" value="([0-9a-f-]{36})"/>(.*?)<button`, "g"))];
+    expect(forms.map((f) => f[2])).toEqual(['', '<input type="hidden" name="site" value="Busan 01"/>', '<input type="hidden" name="site" value="Seoul-Gangnam"/>', '<input type="hidden" name="sites" value="all"/>']);
+    const keys = forms.map((f) => f[1]!);
+    expect(new Set(keys).size).toBe(4);
+
+    const whole = await postForm(alice, `${path}/export`, { "idempotency-key": keys[0]! });
+    expect(whole.status).toBe(303);
+    const first = { id: Number((await query(data.path, "SELECT id FROM generations WHERE set_id = ?", [id]))[0]!.id) };
+    expect(whole.location).toBe(`${path}?kept=${first.id}`);
+    // Sent again (a double click, a resent form): the same answer, nothing more kept.
+    expect(await postForm(alice, `${path}/export`, { "idempotency-key": keys[0]! })).toMatchObject({ status: 303, location: whole.location });
+    expect(await generationCount(id)).toBe(1);
+    const shown = (await getPage(alice, whole.location!)).body;
+    expect(shown).not.toContain("Nothing generated yet.");
+    expect(shown).toContain(`<p>Kept as export #${first.id}: the whole set, from revision 1.</p>`);
+    expect(shown).toContain(`<a href="/app/api/feature-sets/${id}/generations/${first.id}" download="feature-set-${id}-r1.json" id="kept-export-download">Download feature-set-${id}-r1.json</a>`);
+    expect(shown).toMatch(new RegExp(`<tbody><tr id="generation-${first.id}" class="kept"><td><a [^>]+>${first.id}</a> <span class="badge status-active">just kept</span>`));
+    const download = await fetch(`${alice.url}/app/api/feature-sets/${id}/generations/${first.id}`, { headers: alice.auth });
+    expect(await download.text()).toBe(await (await fetch(exportUrl(alice, id), { headers: alice.auth })).text());
+
+    const all = await postForm(alice, `${path}/export`, { "idempotency-key": keys[3]!, sites: "all" });
+    const ids = (await query(data.path, "SELECT id FROM generations WHERE set_id = ? AND id > ? ORDER BY id", [id, first.id])).map((r) => Number(r.id));
+    expect(ids).toHaveLength(2);
+    const [a, b] = ids as [number, number];
+    expect(all).toMatchObject({ status: 303, location: `${path}?kept=${a}&zip` });
+    const zipped = (await getPage(alice, all.location!)).body;
+    expect(zipped).toContain(`<p>Kept as export #${a}–${b}: every site (2 documents in one zip), from revision 1.</p>`);
+    expect(zipped).toContain(`href="/app/api/feature-sets/${id}/generations/${a}?zip" download="feature-set-${id}-r1-sites.zip"`);
+    expect([...zipped.matchAll(/<tr id="generation-(\d+)"( class="kept")?>/g)].map((m) => [Number(m[1]), m[2] !== undefined])).toEqual([
+      [b, true],
+      [a, true],
+      [first.id, false],
+    ]);
+    const zip = unzipSync(new Uint8Array(await (await fetch(`${alice.url}/app/api/feature-sets/${id}/generations/${a}?zip`, { headers: alice.auth })).arrayBuffer()));
+    expect(Object.keys(zip).sort()).toEqual([`feature-set-${id}-r1-Busan_01.json`, `feature-set-${id}-r1-Seoul-Gangnam.json`]);
+    // In the reader's language.
+    const korean = (await getPage(alice, `${all.location}&lang=ko`)).body;
+    expect(korean).toContain(`<p>${appTranslator("ko")("generation.keptSites", { id: `${a}–${b}`, revision: 1, count: 2 })}</p>`);
+    expect(korean).toContain(`feature-set-${id}-r1-sites.zip 내려받기`);
+
+    const site = await postForm(alice, `${path}/export`, { "idempotency-key": keys[1]!, site: "Busan 01" });
+    expect((await getPage(alice, site.location!)).body).toContain(`<p>Kept as export #${b + 1}: site Busan 01, from revision 1.</p>`);
+    // A marker naming no generation of this set says nothing.
+    expect((await getPage(alice, `${path}?kept=999999`)).body).not.toContain('id="kept-export"');
+  });
+
+  test("the page's \"Generate and keep\" is the owner's, and a site or scope that is not there is refused with its reason; nothing is kept", async () => {
+    const { id } = await createSet(alice, "Page keep refusals", content);
+    const refused = await postForm(bob, `/app/sets/${id}/export`, { sites: "all" });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain("Only alice, who owns this feature set, may change it.");
+    const noSite = await postForm(alice, `/app/sets/${id}/export`, { site: "Nowhere" });
+    expect(noSite.status).toBe(404);
+    expect(noSite.body).toMatch(/id="form-error">[^<]*Nowhere/);
+    const badScope = await postForm(alice, `/app/sets/${id}/export`, { sites: "some" });
+    expect(badScope.status).toBe(422);
+    expect(badScope.body).toContain("An export is of the whole set, one site or every site; nothing was kept.");
     expect(await generationCount(id)).toBe(0);
   });
 
