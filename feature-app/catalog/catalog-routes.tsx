@@ -61,7 +61,18 @@ export function catalogRoutes() {
     );
   });
 
-  app.get("/versions", async (c) => c.html(<VersionsPage page={appPage(c)} versions={await c.var.services.catalog.versions()} canEdit={await canEdit(c)} />));
+  app.get("/versions", async (c) => {
+    const notice = madeCurrentNotice(c);
+    return c.html(<VersionsPage page={appPage(c)} versions={await c.var.services.catalog.versions()} canEdit={await canEdit(c)} notice={notice} />);
+  });
+
+  /** What a make-current that has just redirected here did (the redirect keeps a reload from posting it again). */
+  const madeCurrentNotice = (c: Context<AppEnv>) => {
+    const t = c.var.appT;
+    const [made, from, already] = ["made", "from", "already"].map((name) => idParam(c.req.query(name)));
+    if (already !== undefined) return t("versions.alreadyCurrent", { version: already });
+    return made !== undefined && from !== undefined ? t("versions.madeCurrent", { version: made, from }) : undefined;
+  };
 
   app.get("/versions/compare", async (c) => {
     const { catalog } = c.var.services;
@@ -88,16 +99,12 @@ export function catalogRoutes() {
     const body = await c.req.parseBody();
     const outcome = await makeCurrent(c, Number(c.req.param("id")), body.confirm === "yes");
     if ("missing" in outcome) return noSuchVersion(c);
-    const t = c.var.appT;
-    const page = appPage(c);
     if ("unconfirmed" in outcome) {
-      return c.html(<MakeCurrentPage page={page} source={outcome.source.version} impact={outcome.unconfirmed} message={confirmFirst(t, outcome.unconfirmed)} />, 409);
+      const message = confirmFirst(c.var.appT, outcome.unconfirmed);
+      return c.html(<MakeCurrentPage page={appPage(c)} source={outcome.source.version} impact={outcome.unconfirmed} message={message} />, 409);
     }
-    const notice =
-      "unchanged" in outcome
-        ? t("versions.alreadyCurrent", { version: outcome.source.version.id })
-        : t("versions.madeCurrent", { version: outcome.version.id, from: outcome.source.version.id });
-    return c.html(<VersionsPage page={page} versions={await c.var.services.catalog.versions()} canEdit notice={notice} />);
+    const done = "unchanged" in outcome ? `already=${outcome.source.version.id}` : `made=${outcome.version.id}&from=${outcome.source.version.id}`;
+    return c.redirect(`/app/versions?${done}`, 303);
   });
 
   app.get("/charts", async (c) => {

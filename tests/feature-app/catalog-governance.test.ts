@@ -143,8 +143,10 @@ describe("catalog governance", () => {
     expect(await versionCount(dir.path)).toBe(2);
 
     const done = await postForm(bob, "/app/versions/1/make-current", { confirm: "yes" });
-    expect(done.status).toBe(200);
-    expect(done.body).toContain("Version 3 is now current, with the content of version 1.");
+    // Answered with a redirect, so reloading the page that says so does not make a version again.
+    expect(done).toMatchObject({ status: 303, location: "/app/versions?made=3&from=1" });
+    expect((await getPage(bob, done.location!)).body).toContain("Version 3 is now current, with the content of version 1.");
+    expect((await getPage(bob, "/app/versions?made=x&from=1")).body).not.toContain("is now current");
     const [v1, v3] = await query(dir.path, "SELECT id, content_hash, format, source, imported_by FROM catalog_versions WHERE id IN (1, 3) ORDER BY id");
     expect(v3).toMatchObject({ content_hash: v1!.content_hash, format: "restore", source: "v1", imported_by: "bob" });
     expect((await catalogAudit(dir.path)).at(-1)).toMatchObject({ actor: "bob", action: "catalog.make-current", target: "v3" });

@@ -118,8 +118,8 @@ describe("an import replaces the current catalog, and says so first", () => {
     expect(await versions()).toEqual(["v1:88", "v2:5"]);
 
     const done = await postForm(alice, "/app/versions/1/make-current", { confirm: "yes" });
-    expect(done.status).toBe(200);
-    expect(done.body).toContain("Version 3 is now current, with the content of version 1.");
+    expect(done).toMatchObject({ status: 303, location: "/app/versions?made=3&from=1" });
+    expect((await getPage(alice, done.location!)).body).toContain("Version 3 is now current, with the content of version 1.");
     expect(await versions()).toEqual(["v1:88", "v2:5", "v3:88"]);
     expect((await lastAudit())!.detail).toBe("from=v1 featureCount=88 confirmed: removes 5 of the 5 features of the current version 2 (adds 88, changes 0)");
   });
