@@ -2,7 +2,7 @@
 // of the process loses nothing), the person maps columns and sees the preview and every
 // problem, and only a draft with no problem becomes a new catalog version — in one transaction.
 import { randomBytes } from "node:crypto";
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Locale } from "../../src/i18n/messages";
 import type { FeatureDatabase } from "../db/connection";
 import { appTranslator } from "../messages";
@@ -123,6 +123,15 @@ export class CatalogImports {
   }
 
   /** Only the person who uploaded a draft can see or use it. */
+  /** The person's imports not finished yet, newest first, to go back to from the import page. */
+  async drafts(user: string): Promise<Pick<ImportDraft, "id" | "fileName" | "createdAt">[]> {
+    return this.db
+      .select({ id: importDrafts.id, fileName: importDrafts.fileName, createdAt: importDrafts.createdAt })
+      .from(importDrafts)
+      .where(and(eq(importDrafts.user, user), gte(importDrafts.createdAt, new Date(Date.now() - DRAFT_LIFETIME_MS))))
+      .orderBy(desc(importDrafts.createdAt), desc(sql`rowid`));
+  }
+
   async draft(user: string, id: string): Promise<ImportDraft | undefined> {
     const [draft] = await this.db.select().from(importDrafts).where(and(eq(importDrafts.id, id), eq(importDrafts.user, user)));
     return draft;

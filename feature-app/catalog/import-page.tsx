@@ -2,7 +2,8 @@
 // import it. The check section is one component, swapped by htmx whenever the mapping changes.
 import type { CatalogError } from "./catalog-rules";
 import type { CatalogVersion } from "./catalog-store";
-import { type CheckedImport, importable } from "./catalog-import";
+import { type CheckedImport, type ImportDraft, importable } from "./catalog-import";
+import { When } from "../views/when";
 import { IMPORT_MAX_BYTES } from "./catalog-file";
 import { type AppPage, AppLayout } from "../views/app-layout";
 import { FIELDS, REQUIRED_FIELDS, statusWordsText } from "./tabular";
@@ -27,14 +28,19 @@ export function reportGroups(errors: CatalogError[]): { kind: string; errors: Ca
 }
 
 /** `canEdit`: whether this person may change the catalog; everyone else is told why not. */
-export function ImportPage(props: { page: AppPage; versions: CatalogVersion[]; canEdit: boolean; error?: string }) {
+type UnfinishedImport = Pick<ImportDraft, "id" | "fileName" | "createdAt">;
+
+export function ImportPage(props: { page: AppPage; versions: CatalogVersion[]; canEdit: boolean; drafts: UnfinishedImport[]; error?: string }) {
   const { t } = props.page;
   return (
     <AppLayout page={props.page} title={t("import.title")} section="import">
       <h1>{t("import.title")}</h1>
       <p>{t("import.intro")}</p>
       {props.canEdit ? (
-        <UploadForm page={props.page} error={props.error} />
+        <>
+          <UnfinishedImports page={props.page} drafts={props.drafts} />
+          <UploadForm page={props.page} error={props.error} />
+        </>
       ) : (
         <p class="notice warn card" id="read-only">
           {t("governance.forbidden")}
@@ -47,6 +53,24 @@ export function ImportPage(props: { page: AppPage; versions: CatalogVersion[]; c
         </p>
       )}
     </AppLayout>
+  );
+}
+
+/** Files uploaded but not imported yet: kept a day (at most three), and this is the way back to them. */
+function UnfinishedImports(props: { page: AppPage; drafts: UnfinishedImport[] }) {
+  const { t, locale } = props.page;
+  if (props.drafts.length === 0) return null;
+  return (
+    <section class="card" id="unfinished-imports" aria-labelledby="unfinished-imports-title">
+      <h2 id="unfinished-imports-title">{t("import.unfinished")}</h2>
+      <ul>
+        {props.drafts.map((draft) => (
+          <li>
+            <a href={`/app/import/${draft.id}`}>{draft.fileName}</a> · <When date={draft.createdAt} locale={locale} />
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

@@ -49,7 +49,14 @@ export function importRoutes(imports: CatalogImports) {
   const app = new Hono<AppEnv>();
   const user = (c: Context<AppEnv>) => c.var.services.assignment().user;
 
-  app.get("/", async (c) => c.html(<ImportPage page={appPage(c)} versions={await c.var.services.catalog.versions()} canEdit={await canEdit(c)} />));
+  /** The upload page: the versions, and the imports this person has not finished (to go back to). */
+  const importPage = async (c: Context<AppEnv>, error?: string) => {
+    const editor = await canEdit(c);
+    const drafts = editor ? await imports.drafts(user(c)) : [];
+    return <ImportPage page={appPage(c)} versions={await c.var.services.catalog.versions()} canEdit={editor} drafts={drafts} error={error} />;
+  };
+
+  app.get("/", async (c) => c.html(await importPage(c)));
 
   // The templates are for anyone who prepares a file.
   for (const format of ["csv", "xlsx"] as const) {
@@ -71,7 +78,7 @@ export function importRoutes(imports: CatalogImports) {
   app.post("/", uploadLimit(), async (c) => {
     const upload = await uploadedFile(c);
     const fail = async (message: string, status: 400 | 413 | 422) =>
-      isHtmx(c) ? c.html(<ImportError message={message} />, status) : c.html(<ImportPage page={appPage(c)} versions={await c.var.services.catalog.versions()} canEdit error={message} />, status);
+      isHtmx(c) ? c.html(<ImportError message={message} />, status) : c.html(await importPage(c, message), status);
     if ("error" in upload) return fail(upload.error, upload.status);
     try {
       const draft = await imports.createDraft(user(c), upload.name, upload.bytes);

@@ -49,6 +49,24 @@ describe("an import replaces the current catalog, and says so first", () => {
     await alice?.[Symbol.asyncDispose]();
   });
 
+  test("imports uploaded but not finished are listed on the upload page, newest first, and lead back to their check", async () => {
+    const csv = "id,name\nFGR-ZZ0001,Unfinished\n";
+    const first = await uploadDraft(alice, "first-try.csv", csv);
+    const second = await uploadDraft(alice, "second-try.csv", csv);
+    const page = (await getPage(alice, "/app/import")).body;
+    const listed = [...page.matchAll(/<a href="(\/app\/import\/[^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]]);
+    expect(listed).toEqual([
+      [second, "second-try.csv"],
+      [first, "first-try.csv"],
+    ]);
+    expect(page).toContain("Imports you have not finished (kept for a day)");
+    expect((await getPage(alice, first)).status).toBe(200);
+    // Discarded, it is no longer offered.
+    expect((await postForm(alice, `${first}/discard`, {})).status).toBe(303);
+    expect((await getPage(alice, "/app/import")).body).not.toContain(first);
+    await postForm(alice, `${second}/discard`, {});
+  });
+
   test("the upload page says a file becomes the current catalog for everyone, and which CSV encodings it reads", async () => {
     const page = (await getPage(alice, "/app/import")).body;
     expect(page).not.toContain("the current one stays as it was");
