@@ -1,5 +1,5 @@
 // The dashboard's proxy latency is the p50 / p99 of the requests the relay carried in the last
-// sampling window, whoever made them, and says "no traffic" when there were none.
+// sampling window, whoever made them; the card names that window, and says when it had no requests.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { waitFor } from "../helpers/database";
 import type { Visitor } from "../helpers/http-from";
@@ -22,7 +22,7 @@ afterAll(async () => {
 /** The latency card of the dashboard's summary, as text; undefined before the first sample. */
 async function latencyCard(visitor: Visitor, language = "en"): Promise<string | undefined> {
   const html = (await visitor.get("/admin/fragments/summary", { "accept-language": language })).body;
-  const card = /(?:Proxy latency p50 \/ p99|프록시 지연 p50 \/ p99)<\/span><strong>([^<]*)<\/strong>/.exec(html);
+  const card = /(?:Proxy latency p50 \/ p99, last 1 s|프록시 지연 p50 \/ p99\(최근 1초\))<\/span><strong>([^<]*)<\/strong>/.exec(html);
   return card?.[1];
 }
 
@@ -46,8 +46,8 @@ describe("the dashboard's proxy latency", () => {
     }
   });
 
-  test("a window without relayed requests says there was no traffic, in the reader's language", async () => {
-    await waitFor("a quiet window", async () => (await latencyCard(boss)) === "no traffic");
-    expect(await latencyCard(boss, "ko")).toBe("요청 없음");
+  test("a window without relayed requests says so, naming the window, in the reader's language", async () => {
+    await waitFor("a quiet window", async () => (await latencyCard(boss)) === "no requests in the last 1 s");
+    expect(await latencyCard(boss, "ko")).toBe("최근 1초 동안 요청 없음");
   });
 });

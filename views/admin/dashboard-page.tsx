@@ -15,6 +15,8 @@ export interface Summary {
   instancesRunning: number;
   sessionsToday: number;
   sample: Sample | null;
+  /** How many seconds a sample covers: the latency figures are of that window only. */
+  sampleSeconds: number;
 }
 
 /** Refreshed by htmx every few seconds; empty (but present, to keep polling) when all is well. */
@@ -46,8 +48,12 @@ export function SummaryCards(props: { page: PageContext; summary: Summary }) {
       [t("dashboard.memory"), `${Math.round((sample.memoryUsedBytes / sample.memoryTotalBytes) * 100)}%`],
       [t("dashboard.gatewayMemory"), megabytes(sample.gatewayRssBytes)],
       [t("dashboard.requests"), String(sample.requestsPerSecond)],
-      // Relayed requests of the last sampling window; none at all is said, not shown as a dash.
-      [t("dashboard.latency"), sample.proxyP50Ms === null ? t("dashboard.noTraffic") : `${sample.proxyP50Ms} / ${sample.proxyP99Ms} ms`],
+      // Relayed requests of the last sampling window, which the label names (a quiet few seconds
+      // right after heavy use must not read as if the figures were missing); none at all is said.
+      [
+        t("dashboard.latency", { seconds: summary.sampleSeconds }),
+        sample.proxyP50Ms === null ? t("dashboard.noTraffic", { seconds: summary.sampleSeconds }) : `${sample.proxyP50Ms} / ${sample.proxyP99Ms} ms`,
+      ],
       [t("dashboard.websockets"), String(sample.openWebSockets)],
     );
   }

@@ -49,7 +49,7 @@ function loadSpan(c: GatewayContext): LoadSpan {
 }
 
 async function summary(c: GatewayContext): Promise<Summary> {
-  const { sessions, pool, sampler } = c.get("services");
+  const { sessions, pool, sampler, config } = c.get("services");
   const open = await sessions.listOpen();
   const midnight = new Date();
   midnight.setHours(0, 0, 0, 0);
@@ -58,6 +58,7 @@ async function summary(c: GatewayContext): Promise<Summary> {
     instancesRunning: pool.list().filter(isRunningUserApp).length,
     sessionsToday: await sessions.countCreatedSince(midnight),
     sample: sampler.latest(),
+    sampleSeconds: config.sampleSeconds,
   };
 }
 
