@@ -57,7 +57,7 @@ export function catalogApi(imports: CatalogImports) {
   app.get("/catalog/versions", async (c) => c.json({ items: await c.var.services.catalog.versions() }));
 
   app.post("/catalog/versions/:id{[0-9]+}/make-current", requireCatalogEditor(), async (c) => {
-    const outcome = await makeCurrent(c, Number(c.req.param("id")), c.req.query("confirm") === "true");
+    const outcome = await makeCurrent(c, Number(c.req.param("id")), { given: c.req.query("confirm") === "true" });
     if ("missing" in outcome) return c.json({ error: `there is no catalog version ${c.req.param("id")}` }, 404);
     if ("unchanged" in outcome) return c.json({ version: outcome.unchanged, unchanged: true }, 200);
     if ("unconfirmed" in outcome) {
@@ -106,7 +106,7 @@ export function catalogApi(imports: CatalogImports) {
     }
     const { live } = c.var.services;
     const outcome = await imports.commit(draft, "en", {
-      confirmed,
+      confirmation: { given: confirmed },
       progress: (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }),
       written: (tx, version, impact) => auditFor(c)(tx, "catalog.import", `v${version.id}`, importDetail(draft.fileName, version.featureCount, impact)),
     });

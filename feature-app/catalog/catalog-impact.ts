@@ -52,6 +52,15 @@ export const removesFeatures = (impact: CatalogImpact) => (impact.current?.remov
 /** Writing it needs the editor's explicit confirmation (`confirm` on the pages, `?confirm=true` in the API). */
 export const needsConfirmation = (impact: CatalogImpact) => affectsSets(impact) || removesFeatures(impact);
 
+/** An editor's confirmation, with the current version the page they confirmed on was worked out against (scripts say none). */
+export interface Confirmation {
+  given: boolean;
+  against?: number;
+}
+/** A confirmation holds for the current catalog it was given for: one made current since needs a new look first. */
+export const confirmationHolds = (confirmation: Confirmation, impact: CatalogImpact) =>
+  confirmation.given && (confirmation.against === undefined || confirmation.against === impact.current?.version);
+
 /** The new version's features against the current catalog's. */
 async function currentCatalogChange(catalogs: CatalogStore, next: Feature[], nextById: Map<string, Feature>): Promise<CurrentCatalogChange | undefined> {
   const current = await catalogs.loadCurrent();

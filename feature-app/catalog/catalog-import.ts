@@ -8,7 +8,7 @@ import type { FeatureDatabase } from "../db/connection";
 import { appTranslator } from "../messages";
 import { importDrafts } from "../db/schema";
 import { type CatalogError, type SourceRow, checkCatalog } from "./catalog-rules";
-import { type CatalogImpact, catalogImpact, needsConfirmation } from "./catalog-impact";
+import { type CatalogImpact, type Confirmation, catalogImpact, confirmationHolds, needsConfirmation } from "./catalog-impact";
 import { type CatalogStore, type CatalogVersion, type ProgressReport, type Transaction, catalogHash } from "./catalog-store";
 import { DEFAULT_UNPACK_MAX_BYTES, type ReadCatalogFile, readCatalogFile } from "./catalog-file";
 import type { Feature } from "./feature-schema";
@@ -43,7 +43,7 @@ export interface CheckedImport {
 
 export interface CommitOptions {
   /** The person saw what it removes from the current catalog and does to others' feature sets, and imports anyway. */
-  confirmed: boolean;
+  confirmation: Confirmation;
   progress?: (phase: "check" | "write", done: number, total: number) => void;
   /** Runs inside the version's transaction (the audit row). */
   written?: (tx: Transaction, version: CatalogVersion, impact: CatalogImpact) => Promise<void>;
@@ -240,7 +240,7 @@ export class CatalogImports {
       return { unchanged: current, encoding: encodingOf(checked) };
     }
     const impact = checked.impact;
-    if (needsConfirmation(impact) && !options.confirmed) return { unconfirmed: { ...checked, impact } };
+    if (needsConfirmation(impact) && !confirmationHolds(options.confirmation, impact)) return { unconfirmed: { ...checked, impact } };
     const name = (checked.file.format === "json" && checked.file.name) || draft.fileName.replace(/\.(csv|xlsx|json)$/i, "");
     const columnMapping = checked.file.format === "json" ? undefined : JSON.stringify({ headers: checked.file.headers, mapping: checked.mapping });
     const version = await this.catalog.addVersion(

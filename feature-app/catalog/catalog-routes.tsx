@@ -13,7 +13,7 @@ import { ChartsPage } from "./charts-page";
 import { MakeCurrentPage, VersionsPage } from "./versions-page";
 import { canEdit, requireCatalogEditor } from "./catalog-editors";
 import { makeCurrent, previewMakeCurrent } from "./make-current";
-import { confirmFirst } from "./impact-view";
+import { postedConfirmation, refusalMessage } from "./impact-view";
 import { idParam } from "../id-param";
 
 export function catalogRoutes() {
@@ -97,10 +97,11 @@ export function catalogRoutes() {
 
   app.post("/versions/:id{[0-9]+}/make-current", requireCatalogEditor(), async (c) => {
     const body = await c.req.parseBody();
-    const outcome = await makeCurrent(c, Number(c.req.param("id")), body.confirm === "yes");
+    const confirmation = postedConfirmation(body);
+    const outcome = await makeCurrent(c, Number(c.req.param("id")), confirmation);
     if ("missing" in outcome) return noSuchVersion(c);
     if ("unconfirmed" in outcome) {
-      const message = confirmFirst(c.var.appT, outcome.unconfirmed);
+      const message = refusalMessage(c.var.appT, outcome.unconfirmed, confirmation);
       return c.html(<MakeCurrentPage page={appPage(c)} source={outcome.source.version} impact={outcome.unconfirmed} message={message} />, 409);
     }
     const done = "unchanged" in outcome ? `already=${outcome.source.version.id}` : `made=${outcome.version.id}&from=${outcome.source.version.id}`;

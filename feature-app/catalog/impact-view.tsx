@@ -2,7 +2,7 @@
 // version N current"): what it does to the current catalog, which it replaces for everyone, and to
 // the team's feature sets, with the confirmation that going ahead needs.
 import type { AppTranslate } from "../messages";
-import { type CatalogImpact, type CurrentCatalogChange, affectsSets, removesFeatures } from "./catalog-impact";
+import { type CatalogImpact, type Confirmation, type CurrentCatalogChange, affectsSets, removesFeatures } from "./catalog-impact";
 
 /** The removed features listed on the page; the API's answer and Versions → Compare have them all. */
 const REMOVED_SHOWN = 1000;
@@ -104,17 +104,33 @@ function confirmText(impact: CatalogImpact) {
 }
 
 /** Why nothing was written: what the confirmation is about, and that it needs ticking. */
+/** The confirmation a page's form carries: its box, and the current version the page showed. */
+export function postedConfirmation(body: Record<string, unknown>): Confirmation {
+  const against = Number(body.confirmedAgainst);
+  return { given: body.confirm === "yes", against: Number.isSafeInteger(against) && against > 0 ? against : undefined };
+}
+
+/** Why a page's write was not made: the box was not ticked, or it was ticked for a catalog that is no longer the current one. */
+export function refusalMessage(t: AppTranslate, impact: CatalogImpact, confirmation: Confirmation): string {
+  return confirmation.given ? t("impact.moved", { version: impact.current?.version ?? 0 }) : confirmFirst(t, impact);
+}
+
 export function confirmFirst(t: AppTranslate, impact: CatalogImpact): string {
   return t(confirmText(impact)?.refused ?? "impact.confirmFirst", { removed: impact.current?.removed.length ?? 0 });
 }
 
-/** The box a form needs ticked when the change removes features or affects others' sets; nothing otherwise. */
+/**
+ * The box a form needs ticked when the change removes features or affects others' sets; nothing
+ * otherwise. It goes with the current version this page was worked out against (see confirmationHolds).
+ */
 export function ImpactConfirm(props: { t: AppTranslate; impact?: CatalogImpact }) {
   const text = props.impact && confirmText(props.impact);
   if (!props.impact || !text) return null;
+  const current = props.impact.current?.version;
   return (
     <label class="confirm">
       <input type="checkbox" name="confirm" value="yes" id="impact-confirm" required /> {props.t(text.label, { removed: props.impact.current?.removed.length ?? 0 })}
+      {current !== undefined && <input type="hidden" name="confirmedAgainst" value={String(current)} />}
     </label>
   );
 }

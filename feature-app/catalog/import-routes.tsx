@@ -10,7 +10,7 @@ import { type CatalogImports, SAMPLE_ROWS } from "./catalog-import";
 import { canEdit, requireCatalogEditor } from "./catalog-editors";
 import { auditFor } from "../audit";
 import { type CatalogImpact, confirmedDetail } from "./catalog-impact";
-import { confirmFirst } from "./impact-view";
+import { postedConfirmation, refusalMessage } from "./impact-view";
 import { DraftCheck, DraftPage, ImportDone, ImportError, ImportPage } from "./import-page";
 import { type ColumnMapping, FIELDS, type Field, parseStatusWords } from "./tabular";
 import { FEATURE_STATUSES } from "./feature-schema";
@@ -154,15 +154,16 @@ export function importRoutes(imports: CatalogImports) {
     const { live, catalog } = c.var.services;
     const previous = await catalog.current();
     const body = await c.req.parseBody();
+    const confirmation = postedConfirmation(body);
     const outcome = await imports.commit(draft, c.var.locale, {
-      confirmed: body.confirm === "yes",
+      confirmation,
       progress: (phase, done, total) => live.broadcast({ type: "progress", task: "import", phase, done, total }),
       written: (tx, version, impact) => auditFor(c)(tx, "catalog.import", `v${version.id}`, importDetail(draft.fileName, version.featureCount, impact)),
     });
     if ("checked" in outcome || "unconfirmed" in outcome) {
       const page = appPage(c);
       const [checked, message, status] =
-        "checked" in outcome ? [outcome.checked, c.var.appT("import.notImported"), 422 as const] : [outcome.unconfirmed, confirmFirst(c.var.appT, outcome.unconfirmed.impact), 409 as const];
+        "checked" in outcome ? [outcome.checked, c.var.appT("import.notImported"), 422 as const] : [outcome.unconfirmed, refusalMessage(c.var.appT, outcome.unconfirmed.impact, confirmation), 409 as const];
       if (isHtmx(c)) return c.html(<DraftCheck page={page} checked={checked} message={message} />, status);
       return c.html(<DraftPage page={page} checked={checked} message={message} />, status);
     }

@@ -4,7 +4,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../context";
 import { auditFor } from "../audit";
-import { type CatalogImpact, catalogImpact, confirmedDetail, needsConfirmation } from "./catalog-impact";
+import { type CatalogImpact, type Confirmation, catalogImpact, confirmationHolds, confirmedDetail, needsConfirmation } from "./catalog-impact";
 import type { CatalogVersion, LoadedCatalog } from "./catalog-store";
 
 export type MakeCurrentOutcome =
@@ -22,12 +22,12 @@ export async function previewMakeCurrent(c: Context<AppEnv>, id: number): Promis
   return { source, current: current?.version, impact: await catalogImpact(db, catalog, source.features) };
 }
 
-export async function makeCurrent(c: Context<AppEnv>, id: number, confirmed: boolean): Promise<MakeCurrentOutcome> {
+export async function makeCurrent(c: Context<AppEnv>, id: number, confirmation: Confirmation): Promise<MakeCurrentOutcome> {
   const preview = await previewMakeCurrent(c, id);
   if (!preview) return { missing: true };
   const { source, current, impact } = preview;
   if (current && current.contentHash === source.version.contentHash) return { unchanged: current, source };
-  if (needsConfirmation(impact) && !confirmed) return { unconfirmed: impact, source };
+  if (needsConfirmation(impact) && !confirmationHolds(confirmation, impact)) return { unconfirmed: impact, source };
   const version = await c.var.services.catalog.addVersion(
     { name: source.version.name, source: `v${source.version.id}`, format: "restore", importedBy: c.var.services.assignment().user, features: source.features },
     undefined,

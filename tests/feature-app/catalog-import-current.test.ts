@@ -90,6 +90,8 @@ describe("an import replaces the current catalog, and says so first", () => {
     expect(page).toContain('id="impact-none"');
     expect(page).toContain("Remove these 88 features from the current catalog: I have checked the list");
     expect(page).toContain('<input type="checkbox" name="confirm" value="yes" id="impact-confirm" required=""/>');
+    // The box goes with the current version the page was worked out against.
+    expect(page).toContain('<input type="hidden" name="confirmedAgainst" value="1"/>');
     expect(page).toContain("Import 5 features as the new current catalog version");
 
     const korean = await (await fetch(`${alice.url}${draft}`, { headers: { ...alice.auth, "accept-language": "ko" } })).text();
@@ -108,7 +110,14 @@ describe("an import replaces the current catalog, and says so first", () => {
     expect((await currentFeatures()).length).toBe(88);
     expect((await getPage(alice, draft)).status).toBe(200);
 
-    const confirmed = await postForm(alice, `${draft}/commit`, { confirm: "yes" });
+    // Ticked on a page worked out against a version that is no longer current: not written, shown again.
+    const stale = await postForm(alice, `${draft}/commit`, { confirm: "yes", confirmedAgainst: "7" });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toContain("Nothing was written: the current catalog has changed since this page was shown (it is now version 1).");
+    expect(stale.body).toContain('id="impact-current-summary"');
+    expect(await versions()).toEqual(["v1:88"]);
+
+    const confirmed = await postForm(alice, `${draft}/commit`, { confirm: "yes", confirmedAgainst: "1" });
     expect(confirmed).toMatchObject({ status: 303, location: "/app/versions" });
     expect(await versions()).toEqual(["v1:88", "v2:5"]);
     expect((await currentFeatures()).map((f) => f.id)).toEqual(KOREAN_IDS);
@@ -135,7 +144,11 @@ describe("an import replaces the current catalog, and says so first", () => {
     expect(refusedApi.json.impact.current.removed.map((f: { id: string }) => f.id)).toEqual(KOREAN_IDS);
     expect(await versions()).toEqual(["v1:88", "v2:5"]);
 
-    const done = await postForm(alice, "/app/versions/1/make-current", { confirm: "yes" });
+    const stale = await postForm(alice, "/app/versions/1/make-current", { confirm: "yes", confirmedAgainst: "1" });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toContain("the current catalog has changed since this page was shown (it is now version 2)");
+    expect(await versions()).toEqual(["v1:88", "v2:5"]);
+    const done = await postForm(alice, "/app/versions/1/make-current", { confirm: "yes", confirmedAgainst: "2" });
     expect(done).toMatchObject({ status: 303, location: "/app/versions?made=3&from=1" });
     expect((await getPage(alice, done.location!)).body).toContain("Version 3 is now current, with the content of version 1.");
     expect(await versions()).toEqual(["v1:88", "v2:5", "v3:88"]);
