@@ -79,7 +79,7 @@ ${COMMON_USAGE}`,
       checkDiskSpace(config.data),
       checkBackupAge(config),
       checkGatewayLock(config.data),
-      await checkGatewayPort(config),
+      await checkGatewayPort(config, values.port !== undefined),
       await checkAppPorts(config),
       ...checkCertificate(config),
       ...(process.platform === "win32" ? [checkWindowsFirewall(config.port)] : []),
@@ -250,9 +250,13 @@ function checkGatewayLock(dataDir: string): Check {
   };
 }
 
-async function checkGatewayPort(config: Config): Promise<Check> {
-  const name = `port ${config.port}`;
-  if (await isPortFree(config.port, config.host)) return { status: "OK", name, detail: `free on ${config.host}` };
+/** Without --port, a gateway running on this data folder is checked on the port it serves (it may have been started with another --port). */
+async function checkGatewayPort(config: Config, portGiven: boolean): Promise<Check> {
+  const lock = portGiven ? undefined : lockState(config.data);
+  const url = lock?.held ? lock.holder?.url : undefined;
+  const port = url ? Number(new URL(url).port) || config.port : config.port;
+  const name = `port ${port}`;
+  if (await isPortFree(port, config.host)) return { status: "OK", name, detail: `free on ${config.host}` };
   const pid = gatewayPid(config.data);
   if (pid) return { status: "OK", name, detail: `in use by this data folder's running gateway (pid ${pid})` };
   return { status: "FAIL", name, detail: "in use by another program; stop it or start 5gfm with --port" };

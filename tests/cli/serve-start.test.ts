@@ -93,6 +93,9 @@ describe("one gateway per data folder, decided by the lock", () => {
     expect((await fetch(`${gateway.url}/healthz`)).ok).toBe(true);
     const running = await runCli(["doctor", "--data", dir.path, "--port", String(await freePort())]);
     expect(running.stdout).toContain(`OK   gateway lock: held by the running gateway (pid ${gateway.child.pid} at http://localhost:${gateway.port}/)`);
+    // Without --port, the port checked is the one the running gateway serves, not the default 8000.
+    const plain = await runCli(["doctor", "--data", dir.path]);
+    expect(plain.stdout).toContain(`OK   port ${gateway.port}: in use by this data folder's running gateway (pid ${gateway.child.pid})`);
   });
 
   test("a second start is refused with the running one's address; a double-click opens the browser there instead", async () => {
