@@ -115,7 +115,7 @@ export function refusalMessage(t: AppTranslate, impact: CatalogImpact, confirmat
   return confirmation.given ? t("impact.moved", { version: impact.current?.version ?? 0 }) : confirmFirst(t, impact);
 }
 
-export function confirmFirst(t: AppTranslate, impact: CatalogImpact): string {
+function confirmFirst(t: AppTranslate, impact: CatalogImpact): string {
   return t(confirmText(impact)?.refused ?? "impact.confirmFirst", { removed: impact.current?.removed.length ?? 0 });
 }
 

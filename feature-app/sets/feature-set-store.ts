@@ -51,7 +51,6 @@ function fromRow(row: typeof featureSets.$inferSelect): FeatureSet {
 
 /** A revision note in the audit trail's key=value style ("note=added FGR-CA0001"), and the action a new set's note means. */
 const noteDetail = (note: string) => `note=${noteSummary(note)}`;
-const createAction = (note: string) => (noteSummary(note).startsWith("cloned") ? "set.clone" : "set.create");
 
 /**
  * An old revision saved again as the newest, with the catalog version it was built on: its values
@@ -84,15 +83,25 @@ export class FeatureSetStore {
     return row && fromRow(row);
   }
 
-  /** `catalogVersionId`: the version a clone keeps; a new set is built on the current one. */
+  /** A new set, built on `catalogVersionId` if given, else on the current catalog version. */
   async create(owner: string, name: string, content: SetContent, note: string, catalogVersionId?: number | null): Promise<FeatureSet> {
+    return this.insert(owner, name, content, note, catalogVersionId, "set.create");
+  }
+
+  /** Another user's (or one's own) set copied as a new set of `owner`'s, on the same catalog version. */
+  async clone(owner: string, name: string, source: FeatureSet): Promise<FeatureSet> {
+    const note = revisionNote("sets.note.cloned", { id: source.id, revision: source.revision });
+    return this.insert(owner, name, source.content, note, source.catalogVersionId, "set.clone");
+  }
+
+  private async insert(owner: string, name: string, content: SetContent, note: string, catalogVersionId: number | null | undefined, action: "set.create" | "set.clone") {
     return this.db.transaction(async (tx) => {
       const stored = canonicalJson(content);
       const pinned = catalogVersionId ?? sql`(SELECT max(id) FROM catalog_versions)`;
       const [row] = await tx.insert(featureSets).values({ owner, name, revision: 1, content: stored, updatedBy: owner, catalogVersionId: pinned }).returning();
       if (!row) throw new Error("inserting a feature set returned no row");
       await tx.insert(featureSetRevisions).values({ setId: row.id, revision: 1, name, content: stored, savedBy: owner, note, catalogVersionId: row.catalogVersionId });
-      await this.audit?.(tx, createAction(note), `set ${row.id}`, `name=${name} ${noteDetail(note)}`);
+      await this.audit?.(tx, action, `set ${row.id}`, `name=${name} ${noteDetail(note)}`);
       return fromRow(row);
     });
   }

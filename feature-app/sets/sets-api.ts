@@ -141,7 +141,7 @@ export function setsApi() {
     if (!read.ok) return read.response;
     const name = checkName(read.body.name ?? t("sets.copyName", { name: set.name }), t);
     if (!name.ok) return c.json({ errors: name.errors }, 422);
-    const clone = await sets.create(c.var.services.assignment().user, name.value, set.content, revisionNote("sets.note.cloned", { id: set.id, revision: set.revision }), set.catalogVersionId);
+    const clone = await sets.clone(c.var.services.assignment().user, name.value, set);
     return c.json(clone, 201);
   });
 

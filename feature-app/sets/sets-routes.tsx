@@ -152,7 +152,7 @@ export function setsRoutes() {
     const body = await c.req.parseBody();
     const name = checkName(body.name ?? t("sets.copyName", { name: set.name }), t);
     if (!name.ok) return render(c, set, { problems: [name.errors[0]!.message] }, 422);
-    const clone = await sets(c).create(user(c), name.value, set.content, revisionNote("sets.note.cloned", { id: set.id, revision: set.revision }), set.catalogVersionId);
+    const clone = await sets(c).clone(user(c), name.value, set);
     return c.redirect(`/app/sets/${clone.id}`, 303);
   });
 
